@@ -1,0 +1,46 @@
+"""dgplan: the deadlines and KPIs of Japanese public-sector plans as data.
+
+>>> import dgplan
+>>> dgplan.parse_date("令和3年4月1日")
+datetime.date(2021, 4, 1)
+"""
+
+from dgplan.era import ERAS, Era, era_by_name, era_of, format_wareki, parse_date, parse_era_year
+from dgplan.errors import (
+    DeadlineError,
+    DgplanError,
+    DgplanWarning,
+    EraError,
+    LenientParseWarning,
+    PeriodError,
+    PlanError,
+)
+from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # errors and warnings
+    "DeadlineError",
+    "DgplanError",
+    "DgplanWarning",
+    "EraError",
+    "LenientParseWarning",
+    "PeriodError",
+    "PlanError",
+    # eras and dates
+    "ERAS",
+    "Era",
+    "era_by_name",
+    "era_of",
+    "format_wareki",
+    "parse_date",
+    "parse_era_year",
+    # fiscal periods
+    "FiscalQuarter",
+    "FiscalYear",
+    "Interval",
+    "Period",
+    "parse_period",
+    "parse_period_detail",
+]

@@ -1,0 +1,261 @@
+"""Text normalisation: NFKC, kanji numerals and the noise of text extracted from PDF.
+
+Every function here keeps a map from each character of its output back to an offset in the
+original input, so that phrases found in normalised text can be reported with their span in
+the text the user gave us.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = [
+    "MappedText",
+    "kanji_to_int",
+    "normalize",
+    "normalize_mapped",
+    "normalize_phrase",
+]
+
+_KANJI_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+KANJI_NUMERAL_CHARS = "".join(_KANJI_DIGITS) + "".join(_KANJI_UNITS)
+
+# Units after which a run of kanji numerals is a number; elsewhere (一部, 一体, 十分) it is a word.
+_NUMERAL_UNIT = r"(?:年|月|日|か月|ヶ月|カ月|箇月|ケ月|四半期)"
+_ERA_NAMES = r"(?:明治|大正|昭和|平成|令和)"
+_KANJI_NUMERAL_RUN = re.compile(
+    rf"(?<={_ERA_NAMES})[{KANJI_NUMERAL_CHARS}]+|"
+    rf"(?<=第)[一二三四](?=四半期)|"
+    rf"[{KANJI_NUMERAL_CHARS}]+(?={_NUMERAL_UNIT})"
+)
+
+# A ruby (furigana) line: a few hiragana alone on a line after a line that ends in a kanji.
+# Single particles and common endings stand alone on a line too, so they are never ruby.
+_NOT_RUBY = frozenset(
+    [
+        "に",
+        "を",
+        "は",
+        "が",
+        "の",
+        "で",
+        "と",
+        "へ",
+        "も",
+        "や",
+        "か",
+        "ね",
+        "よ",
+        "な",
+        "て",
+        "た",
+        "し",
+        "から",
+        "まで",
+        "より",
+        "など",
+        "する",
+        "した",
+        "して",
+        "ます",
+        "です",
+        "ため",
+        "こと",
+        "もの",
+        "には",
+        "では",
+        "とも",
+    ]
+)
+_HIRAGANA_LINE = re.compile(r"[ぁ-ゖー]{1,4}")
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
+
+# Footnote numbers glued between a period and the word that completes it (毎年度114末).
+FOOTNOTE_BEFORE_SUFFIX = re.compile(
+    r"(?<=[年月日度])\d{1,3}(?=末|まで|中に|中$|内に|以降|以後|当初|初頭|冒頭|上期|下期|上半期"
+    r"|下半期|前半|後半|を目途|目途|めど|頃)"
+)
+_ALNUM = re.compile(r"[0-9A-Za-z]")
+
+
+def kanji_to_int(numeral: str) -> int:
+    """Return the value of a kanji numeral: positional (二〇二一) or with units (三十一, 千九百).
+
+    >>> kanji_to_int("三十一"), kanji_to_int("二〇二一"), kanji_to_int("十")
+    (31, 2021, 10)
+    """
+    if not numeral or any(c not in _KANJI_DIGITS and c not in _KANJI_UNITS for c in numeral):
+        raise ValueError(f"{numeral!r} is not a kanji numeral")
+    if not any(c in _KANJI_UNITS for c in numeral):
+        return int("".join(str(_KANJI_DIGITS[c]) for c in numeral))
+    total = 0
+    pending: int | None = None
+    last_unit = 10_000
+    for char in numeral:
+        if char in _KANJI_DIGITS:
+            if pending is not None:
+                raise ValueError(f"{numeral!r} is not a kanji numeral")
+            pending = _KANJI_DIGITS[char]
+        else:
+            unit = _KANJI_UNITS[char]
+            if unit >= last_unit:
+                raise ValueError(f"{numeral!r} is not a kanji numeral")
+            total += (1 if pending is None else pending) * unit
+            pending = None
+            last_unit = unit
+    return total + (pending or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class MappedText:
+    """Normalised text with, for each of its characters, the offset it came from in the input."""
+
+    text: str
+    origin: tuple[int, ...]
+    source_length: int
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the half-open range ``[start, end)`` of ``text`` back to the input."""
+        if start >= end:
+            at = self.origin[start] if start < len(self.origin) else self.source_length
+            return at, at
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def rewrite(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> MappedText:
+        """Replace every match of ``pattern``; replacement characters map to the match's start."""
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for match in pattern.finditer(self.text):
+            pieces.append(self.text[last : match.start()])
+            origin.extend(self.origin[last : match.start()])
+            new = replace(match)
+            pieces.append(new)
+            if match.start() < match.end():
+                first = self.origin[match.start()]
+                tail = self.origin[match.end() - 1]
+                origin.extend([first] * (len(new) - 1) + [tail] if new else [])
+            else:
+                origin.extend([self.origin[match.start()] if match.start() < len(self.origin) else 0] * len(new))
+            last = match.end()
+        pieces.append(self.text[last:])
+        origin.extend(self.origin[last:])
+        return MappedText("".join(pieces), tuple(origin), self.source_length)
+
+
+def _nfkc_mapped(text: str) -> MappedText:
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        normal = unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char
+        pieces.append(normal)
+        origin.extend([index] * len(normal))
+    return MappedText("".join(pieces), tuple(origin), len(text))
+
+
+def _drop_ruby_lines(text: str) -> str:
+    """Blank out ruby lines, keeping the text's length so offsets stay valid."""
+    lines = text.split("\n")
+    previous_content = ""
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        is_ruby = (
+            _HIRAGANA_LINE.fullmatch(stripped) is not None
+            and stripped not in _NOT_RUBY
+            and previous_content != ""
+            and _KANJI.fullmatch(previous_content[-1]) is not None
+            and any(later.strip() for later in lines[index + 1 :])
+        )
+        if is_ruby:
+            lines[index] = " " * len(line)
+        else:
+            previous_content = stripped
+    return "\n".join(lines)
+
+
+def _squeeze_spaces(mapped: MappedText) -> MappedText:
+    """Drop white space, except between two ASCII letters or digits (where it separates words)."""
+    text = mapped.text
+    keep_chars: list[str] = []
+    keep_origin: list[int] = []
+    length = len(text)
+    index = 0
+    while index < length:
+        char = text[index]
+        if char.isspace():
+            end = index
+            while end < length and text[end].isspace():
+                end += 1
+            before = text[index - 1] if index else ""
+            after = text[end] if end < length else ""
+            if before and after and _ALNUM.match(before) and _ALNUM.match(after):
+                keep_chars.append(" ")
+                keep_origin.append(mapped.origin[index])
+            index = end
+            continue
+        keep_chars.append(char)
+        keep_origin.append(mapped.origin[index])
+        index += 1
+    return MappedText("".join(keep_chars), tuple(keep_origin), mapped.source_length)
+
+
+def _kanji_numerals(mapped: MappedText) -> MappedText:
+    def replace(match: re.Match[str]) -> str:
+        try:
+            return str(kanji_to_int(match.group()))
+        except ValueError:
+            return match.group()
+
+    return mapped.rewrite(_KANJI_NUMERAL_RUN, replace)
+
+
+def normalize_mapped(text: str) -> MappedText:
+    """Normalise raw (PDF-extracted) text for phrase finding, keeping the offset map.
+
+    NFKC; ruby lines dropped; white space and line breaks removed (kept as one space only
+    between ASCII words or numbers); kanji numerals before 年/月/日 or after an era name turned
+    into digits; footnote numbers glued between a period and its suffix (毎年度114末) removed.
+    """
+    mapped = _nfkc_mapped(_drop_ruby_lines(text))
+    mapped = _squeeze_spaces(mapped)
+    mapped = _kanji_numerals(mapped)
+    return mapped.rewrite(FOOTNOTE_BEFORE_SUFFIX, lambda _match: "")
+
+
+def normalize(text: str) -> str:
+    """Normalise raw text (see :func:`normalize_mapped`) and return the text only.
+
+    >>> normalize("令和３年度\\n（2021年\\n度）末まで")
+    '令和3年度(2021年度)末まで'
+    >>> normalize("令和三年九月一日")
+    '令和3年9月1日'
+    """
+    return normalize_mapped(text).text
+
+
+def normalize_phrase(text: str) -> str:
+    """Normalise one short phrase: NFKC, no white space, kanji numerals as digits.
+
+    Unlike :func:`normalize` it keeps every other character, for strict parsers that must
+    reject what they do not understand rather than clean it away.
+    """
+    mapped = _squeeze_spaces(_nfkc_mapped(text))
+    return _kanji_numerals(mapped).text

@@ -1,0 +1,331 @@
+"""Japanese eras (元号): the era table, parsing and formatting of era dates.
+
+>>> parse_date("令和元年5月1日")
+datetime.date(2019, 5, 1)
+>>> format_wareki(date(2021, 4, 1))
+'令和3年4月1日'
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from dgplan._text import normalize_phrase
+from dgplan.errors import EraError, LenientParseWarning
+
+__all__ = [
+    "ERAS",
+    "GREGORIAN_ADOPTION",
+    "Era",
+    "WarekiStyle",
+    "era_by_name",
+    "era_of",
+    "format_wareki",
+    "parse_date",
+    "parse_era_year",
+]
+
+#: Japan adopted the Gregorian calendar on 明治6年1月1日; era dates before it are lunisolar.
+GREGORIAN_ADOPTION = date(1873, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Era:
+    """One era: its name, the letter used in abbreviations, and its first and last day (inclusive)."""
+
+    name: str
+    romaji: str
+    letter: str
+    start: date
+    end: date | None  # None while the era is current
+
+    def to_gregorian_year(self, era_year: int) -> int:
+        """The calendar year of year ``era_year`` of this era (元年 is 1)."""
+        return self.start.year + era_year - 1
+
+    def year_of(self, day: date) -> int:
+        """The era year in which ``day`` falls (it need not lie in the era)."""
+        return day.year - self.start.year + 1
+
+    @property
+    def last_year(self) -> int | None:
+        """The last era year (平成: 31), or None for the current era."""
+        return None if self.end is None else self.year_of(self.end)
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def __repr__(self) -> str:
+        return f"Era({self.name!r})"
+
+
+ERAS: tuple[Era, ...] = (
+    Era("明治", "Meiji", "M", date(1868, 1, 25), date(1912, 7, 29)),
+    Era("大正", "Taisho", "T", date(1912, 7, 30), date(1926, 12, 24)),
+    Era("昭和", "Showa", "S", date(1926, 12, 25), date(1989, 1, 7)),
+    Era("平成", "Heisei", "H", date(1989, 1, 8), date(2019, 4, 30)),
+    Era("令和", "Reiwa", "R", date(2019, 5, 1), None),
+)
+
+_ERA_LOOKUP: dict[str, Era] = {}
+for _era in ERAS:
+    _ERA_LOOKUP[_era.name] = _era
+    _ERA_LOOKUP[_era.name[0]] = _era
+    _ERA_LOOKUP[_era.letter] = _era
+    _ERA_LOOKUP[_era.romaji.upper()] = _era
+del _era
+
+#: Regex alternation of every way an era is written in a date (令和, 令, R).
+ERA_TOKEN = r"(?:明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHRmtshr](?![A-Za-z]))"
+#: Regex of an era year: 元 or one to two digits (after normalisation).
+ERA_YEAR_TOKEN = r"(?:元|\d{1,2})"
+
+_WEEKDAYS = "月火水木金土日"
+_ERA_DATE = re.compile(
+    rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})"
+    r"(?:\((?P<west_a>\d{4})\))?年(?:\((?P<west_b>\d{4})年?\))?"
+    r"(?P<month>\d{1,2})月(?P<day>\d{1,2})日"
+    rf"(?:\((?P<weekday>[{_WEEKDAYS}])(?:曜日?)?\))?"
+)
+_ERA_ABBREVIATED = re.compile(
+    rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?P<sep>[./-])(?P<month>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})"
+)
+_WESTERN_DATE = re.compile(
+    r"(?P<year>\d{4})(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
+    rf"|年(?P<jmonth>\d{{1,2}})月(?P<jday>\d{{1,2}})日(?:\((?P<weekday>[{_WEEKDAYS}])(?:曜日?)?\))?)"
+)
+_ERA_YEAR = re.compile(
+    rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年?(?:\((?P<west_b>\d{{4}})年?\))?"
+)
+
+_EXPECTED_DATE = "expected a date such as 令和3年4月1日, 令和元年5月1日, R3.4.1, H31/4/30, 2021-04-01 or 2021年4月1日"
+
+
+def era_by_name(name: str) -> Era:
+    """Look an era up by its name (令和), first kanji (令), letter (R) or romaji (Reiwa).
+
+    >>> era_by_name("H")
+    Era('平成')
+    """
+    era = _ERA_LOOKUP.get(name if not name.isascii() else name.upper())
+    if era is None:
+        raise EraError(f"{name!r} is not a known era; expected one of {', '.join(e.name for e in ERAS)}", text=name)
+    return era
+
+
+def era_of(day: date) -> Era:
+    """The era in force on ``day``.
+
+    >>> era_of(date(2019, 4, 30)), era_of(date(2019, 5, 1))
+    (Era('平成'), Era('令和'))
+    """
+    for era in reversed(ERAS):
+        if day >= era.start:
+            return era
+    raise EraError(f"{day.isoformat()!r} is before the first era dgplan knows (明治, from {ERAS[0].start})")
+
+
+def _era_year_number(token: str) -> int:
+    return 1 if token == "元" else int(token)
+
+
+def _check_western(text: str, era: Era, era_year: int, western: str | None, *, strict: bool, kind: str = "年") -> None:
+    if western is None:
+        return
+    expected = era.to_gregorian_year(era_year)
+    if int(western) != expected:
+        message = (
+            f"{text!r}: {era.name}{_year_label(era_year)}{kind} is {expected}, "
+            f"but the Western year in brackets says {western}"
+        )
+        if strict:
+            raise EraError(message, text=text)
+        warnings.warn(message + f"; using {expected} (the era year)", LenientParseWarning, stacklevel=4)
+
+
+def _year_label(era_year: int) -> str:
+    return "元" if era_year == 1 else str(era_year)
+
+
+def _check_era_year(text: str, era: Era, era_year: int, *, strict: bool) -> int:
+    """Return the calendar year of an era year; year 0 is always an error, years past the era's end are
+    an error unless ``strict`` is False (平成32年 is seen in real documents meaning 2020)."""
+    if era_year < 1:
+        raise EraError(f"{text!r}: era years start at 1 (元年); there is no year {era_year} of {era.name}", text=text)
+    year = era.to_gregorian_year(era_year)
+    if era.last_year is not None and era_year > era.last_year:
+        message = (
+            f"{text!r}: {era.name} ended in its year {era.last_year} ({era.end}); {era.name}{era_year}年 does not exist"
+        )
+        if strict:
+            raise EraError(message, text=text)
+        warnings.warn(message + f"; reading it as {year}", LenientParseWarning, stacklevel=4)
+    return year
+
+
+def _make_date(text: str, year: int, month: int, day: int) -> date:
+    if not 1 <= month <= 12:
+        raise EraError(f"{text!r}: month {month} does not exist; " + _EXPECTED_DATE, text=text)
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise EraError(f"{text!r}: {year}-{month:02d} has days 1 to {last}, not {day}", text=text)
+    return date(year, month, day)
+
+
+def _check_weekday(text: str, day: date, weekday: str | None) -> None:
+    if weekday is not None and _WEEKDAYS[day.weekday()] != weekday:
+        actual = _WEEKDAYS[day.weekday()]
+        raise EraError(f"{text!r}: {day.isoformat()} is a {actual}曜日, not a {weekday}曜日", text=text)
+
+
+def _suggestion(day: date) -> str:
+    try:
+        return format_wareki(day)
+    except EraError:
+        return day.isoformat()
+
+
+def _check_in_era(text: str, era: Era, day: date, *, strict: bool) -> None:
+    if day in era:
+        if day < GREGORIAN_ADOPTION:
+            message = (
+                f"{text!r}: dates before 明治6年 (1873) are in the lunisolar calendar, which dgplan does not convert"
+            )
+            if strict:
+                raise EraError(message, text=text)
+            warnings.warn(message + "; reading it as a Gregorian date", LenientParseWarning, stacklevel=4)
+        return
+    if day < era.start:
+        message = f"{text!r} is before the start of {era.name} ({era.start.isoformat()})"
+    else:
+        assert era.end is not None
+        message = f"{text!r} is after the end of {era.name} ({era.end.isoformat()})"
+    message += f"; did you mean {_suggestion(day)}?"
+    if strict:
+        raise EraError(message, text=text)
+    warnings.warn(message + f" Reading it as {day.isoformat()}.", LenientParseWarning, stacklevel=4)
+
+
+def parse_date(text: str, *, strict: bool = True) -> date:
+    """Parse one date written the Japanese way, or in ISO form.
+
+    Accepts 令和3年4月1日, 令和元年5月1日, 令和３年（2021年）９月１日, 令和三年九月一日, R3.4.1, H31/4/30,
+    令3.4.1, R03.04.01, 2021-04-01, 2021/4/1 and 2021年4月1日; white space is ignored and a weekday
+    in brackets (令和3年4月1日(木)) is checked. Raises :class:`EraError` quoting the input for
+    anything else, and for dates outside their era (平成31年5月1日), year 0, impossible days and
+    a Western year in brackets that disagrees with the era year. With ``strict=False`` a date
+    outside its era is read as the Gregorian date it names, with a :class:`LenientParseWarning`.
+
+    >>> parse_date("令和３年（2021年）９月１日")
+    datetime.date(2021, 9, 1)
+    >>> parse_date("H31/4/30")
+    datetime.date(2019, 4, 30)
+    """
+    if not isinstance(text, str):
+        raise EraError(f"{text!r} is not a string; " + _EXPECTED_DATE)
+    normal = normalize_phrase(text)
+    match = _ERA_DATE.fullmatch(normal) or _ERA_ABBREVIATED.fullmatch(normal)
+    if match is not None:
+        groups = match.groupdict()
+        era = era_by_name(groups["era"])
+        era_year = _era_year_number(groups["year"])
+        year = _check_era_year(text, era, era_year, strict=strict)
+        _check_western(text, era, era_year, groups.get("west_a") or groups.get("west_b"), strict=strict)
+        day = _make_date(text, year, int(groups["month"]), int(groups["day"]))
+        _check_weekday(text, day, groups.get("weekday"))
+        if era.last_year is None or era_year <= era.last_year:  # else already warned about the year
+            _check_in_era(text, era, day, strict=strict)
+        return day
+    match = _WESTERN_DATE.fullmatch(normal)
+    if match is not None:
+        month = match["month"] or match["jmonth"]
+        day_number = match["day"] or match["jday"]
+        day = _make_date(text, int(match["year"]), int(month), int(day_number))
+        _check_weekday(text, day, match["weekday"])
+        return day
+    raise EraError(f"{text!r} is not a date; " + _EXPECTED_DATE, text=text)
+
+
+def parse_era_year(text: str, *, strict: bool = True) -> int:
+    """Parse a year written with an era (令和3年, 令和元年, R3, 平成三十一年) into a calendar year.
+
+    >>> parse_era_year("令和3年"), parse_era_year("平成元年"), parse_era_year("令和3年(2021年)")
+    (2021, 1989, 2021)
+    """
+    if not isinstance(text, str):
+        raise EraError(f"{text!r} is not a string; expected an era year such as 令和3年")
+    match = _ERA_YEAR.fullmatch(normalize_phrase(text))
+    if match is None:
+        raise EraError(f"{text!r} is not an era year; expected one such as 令和3年, 令和元年 or R3", text=text)
+    era = era_by_name(match["era"])
+    era_year = _era_year_number(match["year"])
+    year = _check_era_year(text, era, era_year, strict=strict)
+    _check_western(text, era, era_year, match["west_a"] or match["west_b"], strict=strict)
+    return year
+
+
+WarekiStyle = Literal["standard", "kanji", "fullwidth", "short", "short-padded", "short-kanji"]
+_KANJI_DIGIT_CHARS = "〇一二三四五六七八九"
+_FULLWIDTH = str.maketrans("0123456789()", "０１２３４５６７８９（）")
+
+
+def _to_kanji(number: int) -> str:
+    """10 → 十, 31 → 三十一; years of four digits are written digit by digit (二〇二一)."""
+    if number >= 100:
+        return "".join(_KANJI_DIGIT_CHARS[int(c)] for c in str(number))
+    tens, ones = divmod(number, 10)
+    text = ""
+    if tens:
+        text = ("" if tens == 1 else _KANJI_DIGIT_CHARS[tens]) + "十"
+    if ones or not text:
+        text += _KANJI_DIGIT_CHARS[ones]
+    return text
+
+
+def format_wareki(day: date, *, style: WarekiStyle = "standard", western: bool = False) -> str:
+    """Write ``day`` with its era.
+
+    Styles: ``standard`` 令和3年4月1日, ``kanji`` 令和三年四月一日, ``fullwidth`` 令和３年４月１日,
+    ``short`` R3.4.1, ``short-padded`` R03.04.01, ``short-kanji`` 令3.4.1. The first year of an
+    era is 元年 in the written styles and 1 in the short ones. ``western=True`` adds the
+    Western year in brackets (令和3年（2021年）4月1日), as plans do; the short styles have no place
+    for it. Dates before 明治6年 (1873, the Gregorian calendar's adoption) raise :class:`EraError`.
+
+    >>> format_wareki(date(2019, 5, 1))
+    '令和元年5月1日'
+    >>> format_wareki(date(2021, 4, 1), style="kanji"), format_wareki(date(2021, 4, 1), style="short")
+    ('令和三年四月一日', 'R3.4.1')
+    >>> format_wareki(date(2021, 9, 1), western=True)
+    '令和3年（2021年）9月1日'
+    """
+    if day < GREGORIAN_ADOPTION:
+        raise EraError(
+            f"{day.isoformat()!r} is before 明治6年 (1873), when Japan adopted the Gregorian calendar; "
+            "dgplan does not write lunisolar dates"
+        )
+    era = era_of(day)
+    era_year = era.year_of(day)
+    if style in ("short", "short-padded", "short-kanji"):
+        if western:
+            raise ValueError(f"style {style!r} has no place for the Western year; use western=False")
+        if style == "short":
+            return f"{era.letter}{era_year}.{day.month}.{day.day}"
+        if style == "short-padded":
+            return f"{era.letter}{era_year:02d}.{day.month:02d}.{day.day:02d}"
+        return f"{era.name[0]}{era_year}.{day.month}.{day.day}"
+    if style == "kanji":
+        year_text = "元" if era_year == 1 else _to_kanji(era_year)
+        west = f"（{_to_kanji(day.year)}年）" if western else ""
+        return f"{era.name}{year_text}年{west}{_to_kanji(day.month)}月{_to_kanji(day.day)}日"
+    if style not in ("standard", "fullwidth"):
+        raise ValueError(f"unknown style {style!r}; expected one of {WarekiStyle.__args__}")  # type: ignore[attr-defined]
+    west = f"（{day.year}年）" if western else ""
+    text = f"{era.name}{_year_label(era_year)}年{west}{day.month}月{day.day}日"
+    return text.translate(_FULLWIDTH) if style == "fullwidth" else text

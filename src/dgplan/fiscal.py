@@ -1,0 +1,710 @@
+"""Intervals, fiscal years (年度), fiscal quarters, and period phrases (上期, 夏, 末, 当初, ...).
+
+A 年度 runs April to March and is named by the calendar year in which it starts:
+令和3年度 = FY2021 = 2021-04-01 .. 2022-03-31.
+
+>>> FiscalYear.parse("令和3年度").interval
+Interval(datetime.date(2021, 4, 1), datetime.date(2022, 3, 31))
+>>> parse_period("令和4年夏")
+Interval(datetime.date(2022, 6, 1), datetime.date(2022, 8, 31))
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+
+from dgplan._text import normalize_phrase
+from dgplan.era import (
+    ERA_TOKEN,
+    ERA_YEAR_TOKEN,
+    Era,
+    era_by_name,
+    era_of,
+    format_wareki,
+    parse_date,
+)
+from dgplan.errors import DgplanError, EraError, PeriodError
+
+__all__ = [
+    "FiscalQuarter",
+    "FiscalYear",
+    "Interval",
+    "Period",
+    "PeriodUnit",
+    "parse_period",
+]
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_start(day: date, months: int) -> date:
+    return day.replace(day=1) + relativedelta(months=months)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Interval:
+    """A closed interval of days: both ``start`` and ``end`` are included.
+
+    >>> fy = Interval(date(2021, 4, 1), date(2022, 3, 31))
+    >>> date(2022, 3, 31) in fy, fy.days
+    (True, 365)
+    """
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        for name, value in (("start", self.start), ("end", self.end)):
+            if type(value) is not date:
+                raise TypeError(f"Interval {name} must be a datetime.date, not {type(value).__name__}")
+        if self.start > self.end:
+            raise PeriodError(
+                f"an interval cannot end ({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
+            )
+
+    @classmethod
+    def day(cls, day: date) -> Interval:
+        """The interval of one day."""
+        return cls(day, day)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Interval:
+        """A calendar month."""
+        return cls(date(year, month, 1), _last_day(year, month))
+
+    @classmethod
+    def year(cls, year: int) -> Interval:
+        """A calendar year."""
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """Read the form ``str()`` writes: ``2021-04-01..2022-03-31`` (or one ISO date for one day)."""
+        start_text, dots, end_text = text.strip().partition("..")
+        try:
+            start = date.fromisoformat(start_text.strip())
+            end = date.fromisoformat(end_text.strip()) if dots else start
+        except ValueError:
+            raise PeriodError(
+                f"{text!r} is not an interval; expected START..END in ISO dates, e.g. 2021-04-01..2022-03-31",
+                text=text,
+            ) from None
+        return cls(start, end)
+
+    @property
+    def days(self) -> int:
+        """How many days the interval holds (both ends counted)."""
+        return (self.end - self.start).days + 1
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Interval):
+            return self.start <= item.start and item.end <= self.end
+        if type(item) is date:
+            return self.start <= item <= self.end
+        return False
+
+    def overlaps(self, other: Interval) -> bool:
+        """Whether the two intervals share at least one day."""
+        return self.start <= other.end and other.start <= self.end
+
+    def intersection(self, other: Interval) -> Interval | None:
+        """The days both intervals hold, or None."""
+        if not self.overlaps(other):
+            return None
+        return Interval(max(self.start, other.start), min(self.end, other.end))
+
+    def __iter__(self) -> Iterator[date]:
+        day = self.start
+        while day <= self.end:
+            yield day
+            day += timedelta(days=1)
+
+    def __repr__(self) -> str:
+        return f"Interval({self.start!r}, {self.end!r})"
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def _check_start_month(start_month: int) -> None:
+    if not (isinstance(start_month, int) and 1 <= start_month <= 12):
+        raise PeriodError(f"start_month must be a month number 1-12, not {start_month!r}")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FiscalYear:
+    """A fiscal year named, as in Japan, by the calendar year in which it starts.
+
+    ``start_month`` is April for the Japanese government's 年度; other fiscal calendars may
+    set it (the naming stays by start year).
+
+    >>> fy = FiscalYear(2021)
+    >>> fy.label, fy.wareki, fy.start, fy.end
+    ('FY2021', '令和3年度', datetime.date(2021, 4, 1), datetime.date(2022, 3, 31))
+    >>> FiscalYear.from_date(date(2022, 3, 31))
+    FiscalYear(2021)
+    """
+
+    year: int
+    start_month: int = 4
+
+    def __post_init__(self) -> None:
+        _check_start_month(self.start_month)
+        if not (isinstance(self.year, int) and 1 <= self.year <= 9998):
+            raise PeriodError(f"a fiscal year must be a year number 1-9998, not {self.year!r}")
+
+    @classmethod
+    def from_date(cls, day: date, *, start_month: int = 4) -> FiscalYear:
+        """The fiscal year that holds ``day``."""
+        _check_start_month(start_month)
+        return cls(day.year if day.month >= start_month else day.year - 1, start_month)
+
+    @classmethod
+    def parse(cls, text: str, *, start_month: int = 4) -> FiscalYear:
+        """Read 令和3年度, 令和3年度（2021年度）, 2021年度, FY2021 or R3年度.
+
+        >>> FiscalYear.parse("令和元年度") == FiscalYear.parse("平成31年度") == FiscalYear(2019)
+        True
+        """
+        period = _parse_period_exact(text, reference=None, anchor=None, expected="a fiscal year such as 令和3年度")
+        if period.unit != "fiscal_year":
+            raise PeriodError(
+                f"{text!r} is not a fiscal year; expected one such as 令和3年度, 2021年度 or FY2021", text=text
+            )
+        return cls(period.interval.start.year, start_month)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.start_month, 1)
+
+    @property
+    def end(self) -> date:
+        return self.start + relativedelta(years=1) - timedelta(days=1)
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.start, self.end)
+
+    @property
+    def label(self) -> str:
+        return f"FY{self.year}"
+
+    @property
+    def wareki(self) -> str:
+        """The era name of the fiscal year, taken from the era in force at its midpoint.
+
+        So FY2019 is 令和元年度 (as the government wrote it from May 2019) and FY1926 is 大正15年度.
+        """
+        midpoint = self.start + relativedelta(months=6)
+        era = era_of(midpoint)
+        era_year = era.year_of(self.start)
+        return f"{era.name}{'元' if era_year == 1 else era_year}年度"
+
+    @property
+    def next(self) -> FiscalYear:
+        return FiscalYear(self.year + 1, self.start_month)
+
+    @property
+    def previous(self) -> FiscalYear:
+        return FiscalYear(self.year - 1, self.start_month)
+
+    def quarters(self) -> tuple[FiscalQuarter, FiscalQuarter, FiscalQuarter, FiscalQuarter]:
+        """The four quarters, Q1 first (Q1 = April-June for an April year)."""
+        return (
+            FiscalQuarter(self.year, 1, self.start_month),
+            FiscalQuarter(self.year, 2, self.start_month),
+            FiscalQuarter(self.year, 3, self.start_month),
+            FiscalQuarter(self.year, 4, self.start_month),
+        )
+
+    def halves(self) -> tuple[Interval, Interval]:
+        """上期 and 下期: the first and last six months."""
+        middle = self.start + relativedelta(months=6)
+        return Interval(self.start, middle - timedelta(days=1)), Interval(middle, self.end)
+
+    def __contains__(self, day: object) -> bool:
+        return day in self.interval
+
+    def __repr__(self) -> str:
+        extra = "" if self.start_month == 4 else f", start_month={self.start_month}"
+        return f"FiscalYear({self.year}{extra})"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+_QUARTER_LABEL = re.compile(r"FY(?P<year>\d{4})-?Q(?P<quarter>[1-4])", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FiscalQuarter:
+    """A quarter of a fiscal year: Q1 is its first three months (April-June in Japan).
+
+    >>> q = FiscalQuarter.from_date(date(2022, 2, 1))
+    >>> q, q.label, q.wareki
+    (FiscalQuarter(2021, 4), 'FY2021-Q4', '令和3年度第4四半期')
+    """
+
+    year: int
+    quarter: int
+    start_month: int = 4
+
+    def __post_init__(self) -> None:
+        _check_start_month(self.start_month)
+        if self.quarter not in (1, 2, 3, 4):
+            raise PeriodError(f"a fiscal quarter is 1-4, not {self.quarter!r}")
+        FiscalYear(self.year, self.start_month)  # validates the year
+
+    @classmethod
+    def from_date(cls, day: date, *, start_month: int = 4) -> FiscalQuarter:
+        """The fiscal quarter that holds ``day``."""
+        fiscal_year = FiscalYear.from_date(day, start_month=start_month)
+        months_in = (day.month - start_month) % 12
+        return cls(fiscal_year.year, months_in // 3 + 1, start_month)
+
+    @classmethod
+    def parse(cls, text: str, *, start_month: int = 4) -> FiscalQuarter:
+        """Read FY2021-Q2, FY2021Q2, 令和3年度第2四半期 or 2021年度第2四半期.
+
+        >>> FiscalQuarter.parse("令和3年度第2四半期")
+        FiscalQuarter(2021, 2)
+        """
+        if isinstance(text, str):
+            label = _QUARTER_LABEL.fullmatch(normalize_phrase(text))
+            if label is not None:
+                return cls(int(label["year"]), int(label["quarter"]), start_month)
+        period = _parse_period_exact(text, reference=None, anchor=None, expected="a fiscal quarter such as FY2021-Q2")
+        if period.unit != "quarter" or period.base_unit != "fiscal_year":
+            raise PeriodError(
+                f"{text!r} is not a fiscal quarter; expected one such as FY2021-Q2 or 令和3年度第2四半期", text=text
+            )
+        return cls.from_date(period.interval.start, start_month=start_month)
+
+    @property
+    def fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.year, self.start_month)
+
+    @property
+    def start(self) -> date:
+        return self.fiscal_year.start + relativedelta(months=3 * (self.quarter - 1))
+
+    @property
+    def end(self) -> date:
+        return self.start + relativedelta(months=3) - timedelta(days=1)
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.start, self.end)
+
+    @property
+    def label(self) -> str:
+        return f"FY{self.year}-Q{self.quarter}"
+
+    @property
+    def wareki(self) -> str:
+        return f"{self.fiscal_year.wareki}第{self.quarter}四半期"
+
+    @property
+    def next(self) -> FiscalQuarter:
+        if self.quarter == 4:
+            return FiscalQuarter(self.year + 1, 1, self.start_month)
+        return FiscalQuarter(self.year, self.quarter + 1, self.start_month)
+
+    @property
+    def previous(self) -> FiscalQuarter:
+        if self.quarter == 1:
+            return FiscalQuarter(self.year - 1, 4, self.start_month)
+        return FiscalQuarter(self.year, self.quarter - 1, self.start_month)
+
+    def __contains__(self, day: object) -> bool:
+        return day in self.interval
+
+    def __repr__(self) -> str:
+        extra = "" if self.start_month == 4 else f", start_month={self.start_month}"
+        return f"FiscalQuarter({self.year}, {self.quarter}{extra})"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# ---------------------------------------------------------------------------------------------
+# Period phrases
+
+PeriodUnit = Literal[
+    "day",
+    "month",
+    "dekad",
+    "year",
+    "fiscal_year",
+    "quarter",
+    "half",
+    "season",
+    "decade",
+    "diet_session",
+    "early",
+    "end",
+    "beginning",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A resolved period phrase: its interval, what kind of period it is, and whether it is approximate.
+
+    ``unit`` is the unit of the whole phrase (``quarter`` for 令和3年度第2四半期); ``base_unit`` the
+    unit of the period it was cut from (``fiscal_year`` there).
+    """
+
+    interval: Interval
+    unit: PeriodUnit
+    base_unit: PeriodUnit
+    approximate: bool = False
+
+    @property
+    def is_fiscal(self) -> bool:
+        return self.base_unit == "fiscal_year"
+
+
+# Relative words and their meaning: (unit, which reference, offset in years).
+# "reference" means the document's own date; "anchor" the nearest preceding explicit period.
+_RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor"], int]] = {
+    "本年度": ("fiscal_year", "reference", 0),
+    "今年度": ("fiscal_year", "reference", 0),
+    "当年度": ("fiscal_year", "reference", 0),
+    "年度内": ("fiscal_year", "reference", 0),
+    "来年度": ("fiscal_year", "reference", 1),
+    "次年度": ("fiscal_year", "reference", 1),
+    "前年度": ("fiscal_year", "reference", -1),
+    "昨年度": ("fiscal_year", "reference", -1),
+    "本年": ("year", "reference", 0),
+    "今年": ("year", "reference", 0),
+    "年内": ("year", "reference", 0),
+    "来年": ("year", "reference", 1),
+    "昨年": ("year", "reference", -1),
+    "同年度": ("fiscal_year", "anchor", 0),
+    "翌年度": ("fiscal_year", "anchor", 1),
+    "同年": ("year", "anchor", 0),
+    "翌年": ("year", "anchor", 1),
+    "同月": ("month", "anchor", 0),
+}
+_RELATIVE_ALTERNATION = "|".join(sorted(_RELATIVE_WORDS, key=len, reverse=True))
+
+_HALVES = {"上期": 0, "上半期": 0, "前半": 0, "前半期": 0, "下期": 1, "下半期": 1, "後半": 1, "後半期": 1}
+_SEASON_START_MONTH = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
+_DEKADS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
+
+#: The grammar of a period phrase, on normalised text. Named groups are read by :func:`resolve_period`.
+PERIOD_PATTERN = re.compile(
+    rf"""
+    (?:
+        (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年(?P<efy>度)?
+            (?:\((?P<west_b>\d{{4}})年?(?:度)?\))?
+      | (?<![\d.,])(?P<wyear>\d{{4}})年(?P<wfy>度)?(?!代)
+      | (?<![A-Za-z])FY(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
+      | (?<![\d.,])(?P<decade>\d{{3}}0)年代
+      | (?P<next_diet>次期通常国会)
+      | (?P<relative>{_RELATIVE_ALTERNATION})
+      | (?<![\d.,年])(?=\d{{1,2}}月)
+    )
+    (?:(?<![月])(?P<month>\d{{1,2}})月(?:(?P<day>\d{{1,2}})日)?)?
+    (?:の?
+        (?:
+            第(?P<quarter>[1-4])四半期
+          | (?P<half>上半期|下半期|前半期|後半期|上期|下期|前半|後半)
+          | (?P<season>[春夏秋冬])(?!期)
+          | (?P<end>末)
+          | (?P<beginning>当初|初め|初頭|冒頭)
+          | (?P<early>早期|早々)
+          | (?P<diet>通常国会)
+          | (?P<dekad>上旬|中旬|下旬)
+        )
+    )?
+    """,
+    re.VERBOSE,
+)
+
+
+def _period_error(text: str, reason: str) -> PeriodError:
+    return PeriodError(f"{text!r}: {reason}", text=text)
+
+
+def _era_span(era: Era) -> Interval:
+    return Interval(era.start, era.end or date.max)
+
+
+def _era_text(era: Era) -> str:
+    return f"{era.start}..{era.end or ''}"
+
+
+def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[Interval, PeriodUnit, Era, int]:
+    """Resolve an era year, checking it against its era and the Western year in brackets."""
+    era_token, year_token = groups["era"], groups["eyear"]
+    assert era_token is not None and year_token is not None
+    era = era_by_name(era_token)
+    era_year = 1 if year_token == "元" else int(year_token)
+    if era_year < 1:
+        raise _period_error(text, f"era years start at 1 (元年); there is no year {era_year} of {era.name}")
+    year = era.to_gregorian_year(era_year)
+    western = groups["west_a"] or groups["west_b"]
+    if western is not None and int(western) != year:
+        raise _period_error(
+            text,
+            f"{era.name}{era_year}年{groups['efy'] or ''} is {year}, but the Western year in brackets says {western}",
+        )
+    era_span = _era_span(era)
+    if groups["efy"]:
+        fiscal = FiscalYear(year).interval
+        if not fiscal.overlaps(era_span) and strict:
+            raise _period_error(text, f"{era.name}{era_year}年度 ({fiscal}) lies outside {era.name} ({_era_text(era)})")
+        return fiscal, "fiscal_year", era, year
+    calendar_year = Interval.year(year)
+    clipped = calendar_year.intersection(era_span)
+    if clipped is None:
+        if strict:
+            raise _period_error(text, f"{era.name} ended in {era.end}; {era.name}{era_year}年 does not exist")
+        clipped = calendar_year
+    return clipped, "year", era, year
+
+
+def _anchor_year(anchor: Period, fiscal: bool) -> int:
+    if fiscal:
+        return FiscalYear.from_date(anchor.interval.start).year
+    return anchor.interval.start.year
+
+
+def resolve_period(
+    match: re.Match[str],
+    *,
+    text: str,
+    reference: date | None,
+    anchor: Period | None,
+    strict: bool = True,
+) -> Period:
+    """Turn a match of :data:`PERIOD_PATTERN` into a :class:`Period`.
+
+    ``text`` is the phrase as the user wrote it (quoted in errors); ``reference`` the document's
+    date, for relative words (本年度, 来年度); ``anchor`` the nearest preceding explicit period,
+    for 同年, 同年度, 同月 and months written without a year.
+    """
+    groups = match.groupdict()
+    month_text, day_text = groups["month"], groups["day"]
+    era: Era | None = None
+    unit: PeriodUnit
+    if groups["era"] is not None:
+        interval, unit, era, year = _era_base(text, groups, strict)
+    elif groups["wyear"] is not None:
+        year = int(groups["wyear"])
+        unit = "fiscal_year" if groups["wfy"] else "year"
+        interval = FiscalYear(year).interval if groups["wfy"] else Interval.year(year)
+    elif groups["fy"] is not None:
+        year = int(groups["fy"])
+        unit, interval = "fiscal_year", FiscalYear(year).interval
+    elif groups["decade"] is not None:
+        year = int(groups["decade"])
+        unit, interval = "decade", Interval(date(year, 1, 1), date(year + 9, 12, 31))
+    elif groups["next_diet"] is not None:
+        if reference is None:
+            raise _period_error(text, "次期通常国会 is relative to the document's date; pass reference=")
+        # The ordinary session is convened in January; in January itself "next" could mean either.
+        if reference.month == 1:
+            raise _period_error(
+                text, f"次期通常国会 is ambiguous in January ({reference}); name the year (令和4年通常国会)"
+            )
+        year = reference.year + 1
+        return Period(Interval(date(year, 1, 1), date(year, 6, 30)), "diet_session", "diet_session", True)
+    elif groups["relative"] is not None:
+        word = groups["relative"]
+        unit, source, offset = _RELATIVE_WORDS[word]
+        if source == "reference":
+            if reference is None:
+                raise _period_error(text, f"{word} is relative to the document's date; pass reference=")
+            fiscal = unit == "fiscal_year"
+            year = (FiscalYear.from_date(reference).year if fiscal else reference.year) + offset
+        else:
+            if anchor is None:
+                raise _period_error(text, f"{word} refers to an earlier date, and there is none before it")
+            if unit == "month":
+                if anchor.unit not in ("month", "day", "dekad"):
+                    raise _period_error(text, "同月 refers to an earlier month, but the earlier date has none")
+                start = anchor.interval.start
+                year, month_of_anchor = start.year, start.month
+                interval = Interval.month(year, month_of_anchor)
+                if day_text is None and month_text is None:
+                    return _apply_modifiers(text, groups, Period(interval, "month", "month"), era=None)
+                raise _period_error(text, "同月 cannot be followed by another month")
+            fiscal = unit == "fiscal_year"
+            year = _anchor_year(anchor, fiscal) + offset
+        interval = FiscalYear(year).interval if unit == "fiscal_year" else Interval.year(year)
+    else:
+        # A month without a year: its year comes from the nearest preceding period.
+        if anchor is None:
+            raise _period_error(text, "a month without a year needs an earlier date to take its year from")
+        if month_text is None:
+            raise _period_error(text, "expected a period such as 令和3年度, 令和4年夏 or 2021年10月")
+        month_number = int(month_text)
+        year = _anchor_year(anchor, anchor.is_fiscal)
+        if anchor.is_fiscal and 1 <= month_number <= 3:
+            year += 1
+        unit, interval = "year", Interval.year(year)
+
+    base = Period(interval, unit, unit)
+    if month_text is not None:
+        if unit not in ("year", "fiscal_year"):
+            raise _period_error(text, "a month can follow a year, not a decade")
+        month_number = int(month_text)
+        if not 1 <= month_number <= 12:
+            raise _period_error(text, f"month {month_number} does not exist")
+        month_year = year
+        if unit == "fiscal_year":
+            # A month after a 年度 (令和3年度2月) falls in the fiscal year: January-March are next year's.
+            month_year = year + 1 if month_number < 4 else year
+        month_interval = Interval.month(month_year, month_number)
+        if day_text is not None:
+            day_number = int(day_text)
+            last = calendar.monthrange(month_year, month_number)[1]
+            if not 1 <= day_number <= last:
+                raise _period_error(text, f"{month_year}-{month_number:02d} has days 1 to {last}, not {day_number}")
+            day = date(month_year, month_number, day_number)
+            if era is not None and day not in era:
+                raise _period_error(
+                    text, f"{day} is outside {era.name} ({_era_text(era)}); did you mean {format_wareki(day)}?"
+                )
+            base = Period(Interval.day(day), "day", "day")
+        else:
+            if era is not None:
+                clipped = month_interval.intersection(_era_span(era))
+                if clipped is None:
+                    raise _period_error(text, f"{month_interval} is outside {era.name} ({_era_text(era)})")
+                month_interval = clipped
+            base = Period(month_interval, "month", "month")
+    return _apply_modifiers(text, groups, base, era=era)
+
+
+def _apply_modifiers(text: str, groups: dict[str, str | None], base: Period, *, era: Era | None) -> Period:
+    """Cut the part a modifier names (第2四半期, 上期, 夏, 末, 当初, 早期, 通常国会, 上旬) out of ``base``.
+
+    Parts of an era year are cut from the whole calendar year, then clipped to the era
+    (令和元年上期 is 2019-05-01..2019-06-30); a part wholly outside the era is an error. A 年度 is
+    never clipped (令和元年度 = FY2019), and neither are its parts.
+    """
+    unit = base.unit
+    interval = Interval.year(base.interval.start.year) if unit == "year" else base.interval
+    part = _cut_part(text, groups, interval, unit)
+    if part is None:
+        return base
+    if era is not None and unit != "fiscal_year":
+        clipped = part.interval.intersection(_era_span(era))
+        if clipped is None:
+            raise _period_error(text, f"{part.interval} lies outside {era.name} ({_era_text(era)})")
+        part = Period(clipped, part.unit, part.base_unit, part.approximate)
+    return part
+
+
+def _cut_part(text: str, groups: dict[str, str | None], interval: Interval, unit: PeriodUnit) -> Period | None:
+    def need(*units: PeriodUnit) -> None:
+        if unit not in units:
+            names = {"fiscal_year": "年度", "year": "年", "month": "月", "decade": "年代", "day": "日"}
+            allowed = "/".join(names.get(u, u) for u in units)
+            raise _period_error(text, f"this modifier applies to a {allowed}, not to a {names.get(unit, unit)}")
+
+    def months(start: date, count: int) -> Interval:
+        return Interval(start, start + relativedelta(months=count) - timedelta(days=1))
+
+    start = interval.start
+    if groups["quarter"] is not None:
+        need("fiscal_year", "year")
+        return Period(months(_month_start(start, 3 * (int(groups["quarter"]) - 1)), 3), "quarter", unit)
+    if groups["half"] is not None:
+        need("fiscal_year", "year", "decade")
+        second = _HALVES[groups["half"]]
+        if unit == "decade":
+            first_year = start.year + 5 * second
+            return Period(Interval(date(first_year, 1, 1), date(first_year + 4, 12, 31)), "half", unit)
+        return Period(months(_month_start(start, 6 * second), 6), "half", unit)
+    if groups["season"] is not None:
+        need("fiscal_year", "year")
+        season = months(date(start.year, _SEASON_START_MONTH[groups["season"]], 1), 3)
+        if unit == "fiscal_year" and season.start < start:
+            season = Interval(start, season.end)  # 年度 spring: March belongs to the previous 年度
+        return Period(season, "season", unit)
+    if groups["end"] is not None:
+        need("fiscal_year", "year", "month", "decade")
+        return Period(Interval(interval.end.replace(day=1), interval.end), "end", unit)
+    if groups["beginning"] is not None:
+        need("fiscal_year", "year", "month", "decade")
+        return Period(months(start.replace(day=1), 1), "beginning", unit)
+    if groups["early"] is not None:
+        need("fiscal_year", "year", "decade")
+        if unit == "decade":
+            return Period(Interval(start, date(start.year + 2, 12, 31)), "early", unit, approximate=True)
+        return Period(months(start, 3), "early", unit, approximate=True)
+    if groups["diet"] is not None:
+        need("year")
+        return Period(months(date(start.year, 1, 1), 6), "diet_session", unit, approximate=True)
+    if groups["dekad"] is not None:
+        need("month")
+        low, high = _DEKADS[groups["dekad"]]
+        end_day = min(high, calendar.monthrange(start.year, start.month)[1])
+        return Period(Interval(start.replace(day=low), start.replace(day=end_day)), "dekad", unit)
+    return None
+
+
+def _parse_period_exact(
+    text: str, *, reference: date | None, anchor: Period | None, expected: str, strict: bool = True
+) -> Period:
+    if not isinstance(text, str):
+        raise PeriodError(f"{text!r} is not a string; expected {expected}")
+    normal = normalize_phrase(text)
+    match = PERIOD_PATTERN.fullmatch(normal)
+    if match is None or not normal:
+        # A lone date in any form parse_date reads (R3.4.1, 2021-04-01) is a period of one day.
+        try:
+            day = parse_date(text, strict=strict)
+        except EraError:
+            raise PeriodError(f"{text!r} is not a period; expected {expected}", text=text) from None
+        return Period(Interval.day(day), "day", "day")
+    try:
+        return resolve_period(match, text=text, reference=reference, anchor=anchor, strict=strict)
+    except PeriodError:
+        raise
+    except DgplanError as error:
+        raise PeriodError(error.message, text=text) from error
+
+
+def parse_period(text: str, *, reference: date | None = None) -> Interval:
+    """Resolve a period phrase to the closed interval of days it names (spec §3).
+
+    年度, 年, 月, 日, 四半期, 上期/下期/上半期/下半期/前半/後半, 春/夏/秋/冬, 末, 当初/初め/初頭/冒頭,
+    早期, 通常国会, 上旬/中旬/下旬, 2020年代, and the relative words 本年度, 今年度, 来年度, 本年,
+    年内 and 次期通常国会, which need ``reference`` (the document's own date).
+
+    >>> parse_period("令和3年度末")
+    Interval(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))
+    >>> parse_period("来年度", reference=date(2021, 6, 18))
+    Interval(datetime.date(2022, 4, 1), datetime.date(2023, 3, 31))
+    """
+    return parse_period_detail(text, reference=reference).interval
+
+
+def parse_period_detail(text: str, *, reference: date | None = None, strict: bool = True) -> Period:
+    """Like :func:`parse_period`, but return the :class:`Period` with its unit and approximate flag.
+
+    >>> parse_period_detail("令和4年度早期").approximate
+    True
+    """
+    return _parse_period_exact(
+        text,
+        reference=reference,
+        anchor=None,
+        expected="a period such as 令和3年度, 令和4年夏, 令和3年度第2四半期 or 令和3年10月",
+        strict=strict,
+    )

@@ -1,0 +1,88 @@
+"""Normalisation of PDF-extracted text: NFKC, kanji numerals, ruby lines, footnote digits."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dgplan._text import kanji_to_int, normalize, normalize_mapped
+
+
+class TestKanjiToInt:
+    @pytest.mark.parametrize(
+        ("numeral", "value"),
+        [
+            ("一", 1),
+            ("十", 10),
+            ("十二", 12),
+            ("二十", 20),
+            ("三十一", 31),
+            ("百", 100),
+            ("千九百八十九", 1989),
+            ("二〇二一", 2021),
+            ("〇", 0),
+            ("二千二十一", 2021),
+        ],
+    )
+    def test_values(self, numeral: str, value: int) -> None:
+        assert kanji_to_int(numeral) == value
+
+    @pytest.mark.parametrize("numeral", ["", "十十", "三四十", "百千", "年"])
+    def test_invalid(self, numeral: str) -> None:
+        with pytest.raises(ValueError, match=repr(numeral)):
+            kanji_to_int(numeral)
+
+    @given(st.integers(min_value=1, max_value=99))
+    def test_round_trip_with_formatter(self, number: int) -> None:
+        from dgplan.era import _to_kanji
+
+        assert kanji_to_int(_to_kanji(number)) == number
+
+
+class TestNormalize:
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("令和３年度（２０２１年度）", "令和3年度(2021年度)"),
+            ("令和３年度\n\n（2021年\n\n度）末までに", "令和3年度(2021年度)末までに"),
+            ("令和 12年", "令和12年"),
+            ("(2022 年)", "(2022年)"),
+            ("（令\n\n和元年法律第16号）", "(令和元年法律第16号)"),
+            # footnote digits glued between a period and its suffix never join the year
+            ("毎年度\n\n\n\n \n\n114 \n\n末 100％超", "毎年度末100%超"),
+            ("令和3年度12まで", "令和3年度まで"),
+            # ... but a month after a year is kept
+            ("令和3年4月", "令和3年4月"),
+            # digits on both sides of white space stay apart
+            ("オンライ67 2021年", "オンライ67 2021年"),
+            ("オンライ67 令和3年度", "オンライ67令和3年度"),
+            # ruby lines are dropped, particles on their own line are not
+            ("うに繋\n\nつな\n\nがるのか", "うに繋がるのか"),
+            ("可能\n\nに\n\n国・地方", "可能に国・地方"),
+            ("令和4年度\nに\n整備", "令和4年度に整備"),
+            # kanji numerals only where they are numbers
+            ("令和三年度", "令和3年度"),
+            ("令和三年十月一日", "令和3年10月1日"),
+            ("第二四半期", "第2四半期"),
+            ("一部の十分な検討", "一部の十分な検討"),
+            ("Public Value", "Public Value"),
+        ],
+    )
+    def test_cases(self, raw: str, expected: str) -> None:
+        assert normalize(raw) == expected
+
+    @given(st.text())
+    def test_map_points_into_the_source(self, raw: str) -> None:
+        mapped = normalize_mapped(raw)
+        assert len(mapped.origin) == len(mapped.text)
+        assert all(0 <= offset < len(raw) for offset in mapped.origin)
+        assert list(mapped.origin) == sorted(mapped.origin)
+
+    def test_span_maps_back_to_source(self) -> None:
+        raw = "・ 令和３年度\n\n（2021年度）末までに改修"
+        mapped = normalize_mapped(raw)
+        start = mapped.text.index("令和")
+        end = mapped.text.index("改修")
+        source_start, source_end = mapped.source_span(start, end)
+        assert raw[source_start:source_end] == "令和３年度\n\n（2021年度）末までに"
