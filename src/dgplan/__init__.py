@@ -5,6 +5,7 @@
 datetime.date(2021, 4, 1)
 """
 
+from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
 from dgplan.era import ERAS, Era, era_by_name, era_of, format_wareki, parse_date, parse_era_year
 from dgplan.errors import (
     DeadlineError,
@@ -43,4 +44,10 @@ __all__ = [
     "Period",
     "parse_period",
     "parse_period_detail",
+    # deadline phrases
+    "Deadline",
+    "DeadlineKind",
+    "Recurrence",
+    "find_deadlines",
+    "parse_deadline",
 ]

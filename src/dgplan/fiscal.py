@@ -411,6 +411,9 @@ PERIOD_PATTERN = re.compile(
       | (?<![\d.,])(?P<wyear>\d{{4}})年(?P<wfy>度)?(?!代)
       | (?<![A-Za-z])FY(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
       | (?<![\d.,])(?P<decade>\d{{3}}0)年代
+      | (?P<abbreviated>(?<![A-Za-z])(?:[MTSHR]|[明大昭平令])(?:元|\d{{1,2}})
+            (?:\.\d{{1,2}}\.|/\d{{1,2}}/)\d{{1,2}}(?![\d.]))
+      | (?P<iso>(?<![\d.,])\d{{4}}-\d{{2}}-\d{{2}}(?!\d))
       | (?P<next_diet>次期通常国会)
       | (?P<relative>{_RELATIVE_ALTERNATION})
       | (?<![\d.,年])(?=\d{{1,2}}月)
@@ -476,7 +479,9 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
 
 
 def _anchor_year(anchor: Period, fiscal: bool) -> int:
-    if fiscal:
+    """The year an anchored phrase refers to. After a 年度 (or a part of one, 令和3年度末), 同年 is
+    the year with the same number (令和3年), so both readings take the fiscal year's number."""
+    if fiscal or anchor.is_fiscal:
         return FiscalYear.from_date(anchor.interval.start).year
     return anchor.interval.start.year
 
@@ -511,6 +516,14 @@ def resolve_period(
     elif groups["decade"] is not None:
         year = int(groups["decade"])
         unit, interval = "decade", Interval(date(year, 1, 1), date(year + 9, 12, 31))
+    elif groups["abbreviated"] is not None or groups["iso"] is not None:
+        written = groups["abbreviated"] or groups["iso"]
+        assert written is not None
+        try:
+            day = parse_date(written, strict=strict)
+        except EraError as error:
+            raise _period_error(text, error.message.replace(repr(written), "", 1).lstrip(": ")) from None
+        return _apply_modifiers(text, groups, Period(Interval.day(day), "day", "day"), era=None)
     elif groups["next_diet"] is not None:
         if reference is None:
             raise _period_error(text, "次期通常国会 is relative to the document's date; pass reference=")

@@ -1,0 +1,342 @@
+"""Deadline phrases (spec §3-4): parse_deadline, find_deadlines, and the Deadline questions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dgplan import DeadlineError, DgplanError, Interval
+from dgplan._text import normalize_mapped
+from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
+
+PLAN_DATE = date(2021, 6, 18)
+ROWS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "data" / "deadline_phrases.yaml").read_text())
+
+
+def _window(text: str | None) -> Interval | None:
+    return None if text is None else Interval.parse(text)
+
+
+class TestParseDeadlineTable:
+    @pytest.mark.parametrize("row", ROWS, ids=[row["phrase"].replace("\n", "⏎") for row in ROWS])
+    def test_row(self, row: dict[str, Any]) -> None:
+        deadline = parse_deadline(row["phrase"], reference=row.get("reference"))
+        assert deadline.kind == row["kind"]
+        assert deadline.window == _window(row.get("window"))
+        assert deadline.due == row.get("due")
+        assert deadline.approximate is row.get("approximate", False)
+        assert deadline.text == row["phrase"]
+        assert deadline.span == (0, len(row["phrase"]))
+
+    def test_table_covers_every_kind_but_recurring(self) -> None:
+        kinds = {row["kind"] for row in ROWS}
+        assert kinds == {kind.value for kind in DeadlineKind} - {"recurring", "citation"}
+
+
+class TestParseDeadlineErrors:
+    @pytest.mark.parametrize(
+        ("phrase", "message"),
+        [
+            ("soon", "not a deadline phrase"),
+            ("", "not a deadline phrase"),
+            ("令和3年法律第35号", "law number"),
+            ("令和2年12月25日閣議決定", "past decision"),
+            ("令和２年度衛生行政報告例", "names a thing"),
+            ("令和2年度比", "baseline"),
+            ("令和3年度末までに改修", "unexpected '改修'"),
+            ("令和3年度末までに、令和4年度中に", "2 deadlines"),
+            ("平成32年度末まで", "outside 平成"),
+            ("令和元年4月に", "outside 令和"),
+            ("令和3年2月29日に", "days 1 to 28"),
+            ("令和3年度(2020年度)末まで", "says 2020"),
+            ("本年度中に", "pass reference="),
+            ("同年10月までに", "earlier date"),
+        ],
+    )
+    def test_invalid(self, phrase: str, message: str) -> None:
+        with pytest.raises(DeadlineError, match=re.escape(repr(phrase))) as info:
+            parse_deadline(phrase)
+        assert message in str(info.value)
+
+    def test_not_a_string(self) -> None:
+        with pytest.raises(DeadlineError, match="not a deadline phrase"):
+            parse_deadline(None)  # type: ignore[arg-type]
+
+    @given(st.text())
+    def test_fuzz_only_deadline_errors_escape(self, text: str) -> None:
+        try:
+            parse_deadline(text, reference=PLAN_DATE)
+        except DeadlineError as error:
+            assert repr(text) in str(error)
+
+
+class TestRecurring:
+    @pytest.mark.parametrize(
+        ("phrase", "rule", "as_of", "next_due"),
+        [
+            ("毎年度末", "every fiscal year, at its end", date(2021, 6, 18), date(2022, 3, 31)),
+            ("毎年度末", "every fiscal year, at its end", date(2022, 3, 31), date(2022, 3, 31)),
+            ("毎年度末", "every fiscal year, at its end", date(2022, 4, 1), date(2023, 3, 31)),
+            ("毎年度", "every fiscal year, by its end", date(2021, 4, 1), date(2022, 3, 31)),
+            ("毎年度中", "every fiscal year, by its end", date(2021, 4, 1), date(2022, 3, 31)),
+            ("毎年", "every year, by its end", date(2021, 6, 18), date(2021, 12, 31)),
+            ("毎年末", "every year, at its end", date(2022, 1, 1), date(2022, 12, 31)),
+            ("毎月", "every month, by its end", date(2024, 2, 10), date(2024, 2, 29)),
+            (
+                "各年度の実績報告を6月末までに",
+                "every fiscal year, by the end of month 6",
+                date(2021, 7, 1),
+                date(2022, 6, 30),
+            ),
+        ],
+    )
+    def test_rule_and_next_due(self, phrase: str, rule: str, as_of: date, next_due: date) -> None:
+        deadline = parse_deadline(phrase)
+        assert deadline.kind == DeadlineKind.RECURRING
+        assert deadline.rule == rule
+        assert deadline.due is None
+        assert deadline.next_due(as_of) == next_due
+
+    def test_only_the_last_missed_occurrence_is_overdue(self) -> None:
+        # Without a start every past occurrence counts: FY2020's (due 2021-03-31) was missed.
+        assert parse_deadline("毎年度末").is_overdue(date(2022, 3, 31))
+        yearly = parse_deadline("毎年度末", reference=PLAN_DATE)
+        assert yearly.recurrence is not None and yearly.recurrence.starts == PLAN_DATE
+        # FY2021's occurrence (due 2022-03-31) was missed: overdue from 2022-04-01.
+        assert not yearly.is_overdue(date(2022, 3, 31))
+        assert yearly.is_overdue(date(2022, 4, 1))
+        # done within FY2021's window (March 2022) covers that occurrence
+        assert not yearly.is_overdue(date(2022, 4, 1), done_on=date(2022, 3, 15))
+        # done for an earlier occurrence does not
+        assert yearly.is_overdue(date(2022, 4, 1), done_on=date(2021, 3, 15))
+        # done late, but before as_of: no longer overdue
+        assert not yearly.is_overdue(date(2022, 5, 1), done_on=date(2022, 4, 20))
+
+    def test_start_from_preceding_phrase(self) -> None:
+        [deadline] = find_deadlines("令和4年度から毎年度、報告書を公表する")
+        assert deadline.kind == DeadlineKind.RECURRING
+        assert deadline.recurrence == Recurrence("yearly", fiscal=True, starts=date(2022, 4, 1))
+        assert deadline.next_due(date(2021, 6, 18)) == date(2023, 3, 31)
+        assert not deadline.is_overdue(date(2022, 6, 1))
+        assert deadline.is_overdue(date(2023, 4, 1))
+        assert deadline.text == "令和4年度から毎年度"
+
+    def test_due_dates_in_an_interval(self) -> None:
+        monthly = parse_deadline("毎月")
+        assert monthly.due_dates(Interval(date(2021, 4, 15), date(2021, 7, 31))) == [
+            date(2021, 4, 30),
+            date(2021, 5, 31),
+            date(2021, 6, 30),
+            date(2021, 7, 31),
+        ]
+        yearly = parse_deadline("毎年度末")
+        assert yearly.is_due_within(Interval(date(2022, 1, 1), date(2022, 3, 31)))
+        assert not yearly.is_due_within(Interval(date(2022, 4, 1), date(2022, 12, 31)))
+
+
+class TestOverdue:
+    def test_by_and_within(self) -> None:
+        deadline = parse_deadline("令和3年度末までに")
+        assert not deadline.is_overdue(date(2022, 3, 31))
+        assert deadline.is_overdue(date(2022, 4, 1))
+        assert not deadline.is_overdue(date(2022, 4, 1), done_on=date(2022, 3, 1))
+        assert not deadline.is_overdue(date(2022, 6, 1), done_on=date(2022, 5, 1))  # late, but done
+        assert deadline.is_overdue(date(2022, 4, 1), done_on=date(2022, 5, 1))  # not done yet on as_of
+        within = parse_deadline("令和4年度中に")
+        assert within.is_overdue(date(2023, 4, 1)) and not within.is_overdue(date(2023, 3, 31))
+
+    @pytest.mark.parametrize("phrase", ["令和3年度以降", "速やかに", "令和元年度より"])
+    def test_from_and_undated_never_overdue(self, phrase: str) -> None:
+        assert not parse_deadline(phrase).is_overdue(date(2099, 1, 1))
+
+    def test_next_due_and_due_within(self) -> None:
+        deadline = parse_deadline("令和4年夏を目途に")
+        assert deadline.next_due(date(2022, 8, 31)) == date(2022, 8, 31)
+        assert deadline.next_due(date(2022, 9, 1)) is None
+        assert deadline.is_due_within(Interval(date(2022, 7, 1), date(2022, 9, 30)))
+        assert not deadline.is_due_within(Interval(date(2022, 4, 1), date(2022, 6, 30)))
+        assert parse_deadline("令和4年度以降").next_due(date(2021, 1, 1)) is None
+
+    def test_named_constructors(self) -> None:
+        assert Deadline.by(date(2022, 3, 31)).due == date(2022, 3, 31)
+        within = Deadline.within(Interval(date(2022, 4, 1), date(2023, 3, 31)))
+        assert (within.kind, within.due) == (DeadlineKind.WITHIN, date(2023, 3, 31))
+        assert Deadline.parse("令和3年度末まで") == parse_deadline("令和3年度末まで")
+
+    def test_frozen(self) -> None:
+        deadline = parse_deadline("令和3年度末まで")
+        with pytest.raises(AttributeError):
+            deadline.due = date(2030, 1, 1)  # type: ignore[misc]
+
+
+def _found(text: str, **options: Any) -> list[tuple[str, str | None, date | None]]:
+    return [(d.kind.value, None if d.window is None else str(d.window), d.due) for d in find_deadlines(text, **options)]
+
+
+class TestFindDeadlines:
+    def test_several_in_a_passage(self) -> None:
+        text = "・ 令和３年度（2021年度）までに1,741市区町村の改修、令和６年度（2024年度）中にその他の改修を実施する。"
+        assert _found(text) == [
+            ("by", "2021-04-01..2022-03-31", date(2022, 3, 31)),
+            ("within", "2024-04-01..2025-03-31", date(2025, 3, 31)),
+        ]
+
+    def test_spans_point_at_the_source_text(self) -> None:
+        text = "・ 標準仕様を令和４年\n\n（2022年）夏を目途に作成する。"
+        [deadline] = find_deadlines(text)
+        assert deadline.span is not None
+        assert text[deadline.span[0] : deadline.span[1]] == deadline.text == "令和４年\n\n（2022年）夏を目途に"
+
+    def test_same_year_month_and_fiscal_year(self) -> None:
+        text = (
+            "令和3年3月からプレ運用を開始し、遅くとも同年10月までに本格運用を開始する。"
+            "同年度中に評価し、同月末までに公表"
+        )
+        found = find_deadlines(text)
+        assert [(d.kind.value, d.due) for d in found] == [
+            ("from", None),
+            ("by", date(2021, 10, 31)),
+            ("within", date(2022, 3, 31)),
+            ("by", date(2021, 10, 31)),
+        ]
+        assert found[0].window == Interval(date(2021, 3, 1), date.max)
+
+    def test_month_without_year_takes_the_fiscal_year_of_its_anchor(self) -> None:
+        text = "令和3年度については、4月16日から募集し、2月末までに選定する。"
+        assert _found(text) == [
+            ("from", "2021-04-16..9999-12-31", None),
+            ("by", "2022-02-01..2022-02-28", date(2022, 2, 28)),
+        ]
+
+    def test_without_an_anchor_nothing_is_invented(self) -> None:
+        assert find_deadlines("同年10月までに本格運用を開始し、4月16日から募集する。") == []
+
+    def test_relative_words_need_a_reference(self) -> None:
+        text = "本年度中に方針を決定し、来年度末までに整備する。"
+        assert find_deadlines(text) == []
+        assert _found(text, reference=PLAN_DATE) == [
+            ("within", "2021-04-01..2022-03-31", date(2022, 3, 31)),
+            ("by", "2023-03-01..2023-03-31", date(2023, 3, 31)),
+        ]
+
+    @pytest.mark.parametrize(
+        ("text", "note"),
+        [
+            ("改正法（令和3年法律第35号）による改正", "law number"),
+            ("（令和2年12月25日閣議決定）に基づき", "past decision"),
+            ("令和元年度（2019年度）策定のガイドライン", "past decision"),
+            ("（出典：令和２年度衛生行政報告例）", "names a thing"),
+            ("令和2年度の調査結果を踏まえ", "names a thing"),
+            ("運用コスト3割削減（令和2年度比）", "baseline"),
+            ("令和3年（2021年）3月に創設した。", "past event"),
+            ("令和３年（2021年）６月に策定された「戦略」", "past event"),
+        ],
+    )
+    def test_dates_that_are_not_deadlines(self, text: str, note: str) -> None:
+        assert find_deadlines(text) == []
+        [citation] = find_deadlines(text, citations=True)
+        assert citation.kind == DeadlineKind.CITATION
+        assert citation.note == note
+        assert citation.due is None
+        assert not citation.is_overdue(date(2099, 1, 1))
+
+    def test_before_the_document_date_is_history(self) -> None:
+        text = "令和２年度（2020年度）にモデル事業を実施。令和３年度（2021年度）末までに全国展開する。"
+        # Without a reference, both are deadlines; with the plan's date, the first records history.
+        assert [kind for kind, _, _ in _found(text)] == ["within", "by"]
+        assert _found(text, reference=PLAN_DATE) == [("by", "2022-03-01..2022-03-31", date(2022, 3, 31))]
+        found = find_deadlines(text, reference=PLAN_DATE, citations=True)
+        assert [(d.kind.value, d.note) for d in found] == [("citation", "before the document's date"), ("by", None)]
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # footnote numbers glued into the text never join a year or a phrase
+            ("（毎年度\n\n\n\n \n\n114 \n\n末 100％超）", [("recurring", None, None)]),
+            ("オンライ67 令和3年度中に実施", [("within", "2021-04-01..2022-03-31", date(2022, 3, 31))]),
+            ("オンライ67 2021年度中に実施", [("within", "2021-04-01..2022-03-31", date(2022, 3, 31))]),
+            # line breaks and stray spaces inside a phrase
+            ("令和 12年（2030 年）時点で", [("on", "2030-12-31..2030-12-31", date(2030, 12, 31))]),
+            ("（令\n\n和３年度（2021年度）末\n\nまでに）", [("by", "2022-03-01..2022-03-31", date(2022, 3, 31))]),
+            # ruby lines
+            ("事業に繋\n\nつな\n\nげるため令和4年度に実施", [("within", "2022-04-01..2023-03-31", date(2023, 3, 31))]),
+        ],
+    )
+    def test_pdf_noise(self, text: str, expected: list[tuple[str, str | None, date | None]]) -> None:
+        assert _found(text) == expected
+
+    def test_intent_later_in_the_sentence_is_approximate(self) -> None:
+        found = find_deadlines("令和4年度に全国で利用できる基盤を整備し提供することを目指す。令和5年度に評価する。")
+        assert [d.approximate for d in found] == [True, False]
+
+    def test_value_markers_do_not_touch_the_deadline(self) -> None:
+        [deadline] = find_deadlines("（令和３年度（2021年度）までに15％程度の効率化）")
+        assert not deadline.approximate
+
+    def test_undated_only_when_asked(self) -> None:
+        text = "引き続き検討し、速やかに結論を得る。"
+        assert find_deadlines(text) == []
+        assert [d.kind for d in find_deadlines(text, undated=True)] == [DeadlineKind.UNDATED] * 2
+
+    @given(st.text())
+    def test_fuzz_never_raises(self, text: str) -> None:
+        for deadline in find_deadlines(text, reference=PLAN_DATE, undated=True, citations=True):
+            assert deadline.span is not None
+            assert text[deadline.span[0] : deadline.span[1]] == deadline.text
+
+    @given(
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=["Nd", "No", "Nl"], blacklist_characters="元同本来今年〇一二三四五六七八九十百千"
+            )
+        )
+    )
+    def test_never_invents_a_date(self, text: str) -> None:
+        # Without numerals or relative words there is no date to find.
+        assert all(d.due is None and d.window is None for d in find_deadlines(text, undated=True))
+
+
+class TestPlanPart3:
+    """The plan's Part 3 (施策集) as a proving ground: every era year is resolved or classified."""
+
+    ERA_YEAR = re.compile(r"(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})年")
+
+    def test_every_era_year_is_resolved_or_classified(self, plan_source_text: str) -> None:
+        part3 = plan_source_text[plan_source_text.index("第３部 施策集") :]
+        passages = re.split(r"(?=\[No\.)", part3)
+        unaccounted: list[str] = []
+        total = 0
+        for passage in passages:
+            found = find_deadlines(passage, reference=PLAN_DATE, citations=True)
+            spans = [d.span for d in found if d.span is not None]
+            mapped = normalize_mapped(passage)
+            for match in self.ERA_YEAR.finditer(mapped.text):
+                total += 1
+                start, _ = mapped.source_span(match.start(), match.end())
+                if not any(low <= start < high for low, high in spans):
+                    unaccounted.append(mapped.text[max(0, match.start() - 10) : match.end() + 15])
+        assert total > 300
+        assert unaccounted == []
+
+    def test_kinds_found(self, plan_source_text: str) -> None:
+        part3 = plan_source_text[plan_source_text.index("第３部 施策集") :]
+        found = [
+            d
+            for passage in re.split(r"(?=\[No\.)", part3)
+            for d in find_deadlines(passage, reference=PLAN_DATE, citations=True)
+        ]
+        kinds = {d.kind for d in found}
+        assert {DeadlineKind.BY, DeadlineKind.WITHIN, DeadlineKind.FROM, DeadlineKind.RECURRING} <= kinds
+        # 令和3年度末 and similar: every by/within due date lies after the plan was issued
+        assert all(d.due is None or d.due >= PLAN_DATE for d in found)
+
+
+def test_errors_are_dgplan_errors() -> None:
+    assert issubclass(DeadlineError, DgplanError)
