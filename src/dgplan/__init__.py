@@ -17,6 +17,10 @@ from dgplan.errors import (
     PlanError,
 )
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
+from dgplan.kpi import KPI, Baseline, Measure, Milestone, Observation, Plan, PlanInfo, Section, Target
+from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
+from dgplan.queries import DueItem, KPIStatus, Summary
+from dgplan.targets import parse_target
 
 __version__ = "0.1.0"
 
@@ -50,4 +54,25 @@ __all__ = [
     "Recurrence",
     "find_deadlines",
     "parse_deadline",
+    # the plan model
+    "Baseline",
+    "KPI",
+    "Measure",
+    "Milestone",
+    "Observation",
+    "Plan",
+    "PlanInfo",
+    "Section",
+    "Target",
+    "parse_target",
+    # loading and saving
+    "load_plan",
+    "load_progress",
+    "parse_plan",
+    "plan_schema",
+    "save_plan",
+    # answers
+    "DueItem",
+    "KPIStatus",
+    "Summary",
 ]

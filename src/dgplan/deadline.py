@@ -532,9 +532,14 @@ def _scan(text: str, reference: date | None, *, strict: bool, undated: bool) -> 
             marker = _UNDATED.match(normal, position)
             if marker is not None:
                 deadline = _deadline_for(
-                    scan, DeadlineKind.UNDATED, None, None, position, marker.end(),
+                    scan,
+                    DeadlineKind.UNDATED,
+                    None,
+                    None,
+                    position,
+                    marker.end(),
                     approximate=marker.group().endswith("早期に"),
-                )  # fmt: skip
+                )
                 scan.found.append(deadline)
                 position = marker.end()
                 continue

@@ -6,7 +6,7 @@ catch one class for "this input is not what dgplan expected".
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 __all__ = [
     "DeadlineError",
@@ -52,7 +52,7 @@ class PlanError(DgplanError):
         self,
         message: str,
         *,
-        path: str | Path | None = None,
+        path: str | os.PathLike[str] | None = None,
         line: int | None = None,
         column: int | None = None,
         measure_id: str | None = None,
@@ -60,7 +60,7 @@ class PlanError(DgplanError):
         text: str | None = None,
     ) -> None:
         super().__init__(message, text=text)
-        self.path = None if path is None else str(path)
+        self.path = None if path is None else os.fspath(path)
         self.line = line
         self.column = column
         self.measure_id = measure_id

@@ -1,0 +1,443 @@
+"""The plan model: measures (施策), their milestones and KPIs, as frozen pydantic models.
+
+>>> from datetime import date
+>>> plan = Plan.model_validate({
+...     "plan": {"title": "例", "issued": "2021-06-18"},
+...     "measures": [{"id": "1-1", "section": "I", "title": "改修",
+...                   "milestones": [{"text": "システム改修", "due": "令和3年度末まで"}]}],
+... })
+>>> [item.item_id for item in plan.overdue(date(2022, 4, 1))]
+['1-1/m1']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dgplan.deadline import Deadline, DeadlineKind, Recurrence
+from dgplan.fields import DateField, DeadlineField, IntervalField, Number
+from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
+from dgplan.queries import DueItem, KPIStatus, Summary, due_items, kpi_statuses, summarize
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "KPI",
+    "Baseline",
+    "Grade",
+    "Measure",
+    "Milestone",
+    "Observation",
+    "Plan",
+    "PlanInfo",
+    "Section",
+    "Target",
+]
+
+Comparison = Literal[">=", ">", "<=", "<", "=", "change"]
+Grade = Literal["A", "B", "N", "F"]
+_MEASURE_ID = re.compile(r"\d{1,2}-\d{1,3}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Observation(_Model):
+    """One measured value of a KPI on a day."""
+
+    observed_on: DateField = Field(alias="date")
+    value: Number
+    note: str | None = None
+
+
+class Baseline(_Model):
+    """The reference a target is measured from: 令和2年度比 → period FY2020, with its value if known."""
+
+    period: IntervalField
+    value: Number | None = None
+
+
+class Target(_Model):
+    """What a KPI is to reach, and by when (spec §5).
+
+    ``comparison`` is ``>=``, ``>``, ``<=``, ``<``, ``=`` or ``change`` (a relative change in %,
+    ``value: -30`` for 3割削減, measured against ``baseline``). ``by`` may be recurring (毎年度末).
+    """
+
+    comparison: Comparison = ">="
+    value: Number
+    unit: str | None = None
+    by: DeadlineField | None = None
+    baseline: Baseline | None = None
+    approximate: bool = False
+
+    @model_validator(mode="after")
+    def _change_needs_baseline(self) -> Target:
+        if self.comparison == "change" and self.baseline is None:
+            raise ValueError("a 'change' target needs a baseline (e.g. baseline: {period: 令和2年度})")
+        return self
+
+    @property
+    def recurrence(self) -> Recurrence | None:
+        return None if self.by is None else self.by.recurrence
+
+    def goal(self) -> float | None:
+        """The absolute value to reach; for a ``change`` target it needs the baseline's value."""
+        if self.comparison != "change":
+            return self.value
+        if self.baseline is None or self.baseline.value is None:
+            return None
+        if self.unit in ("%", "％"):
+            return self.baseline.value * (1 + self.value / 100)
+        return self.baseline.value + self.value
+
+    @property
+    def decreasing(self) -> bool:
+        """Whether the target is a reduction (progress runs downwards)."""
+        return self.comparison in ("<=", "<") or (self.comparison == "change" and self.value < 0)
+
+    def is_met_by(self, value: float) -> bool:
+        """Whether ``value`` satisfies the target."""
+        goal = self.goal()
+        if goal is None:
+            return False
+        comparison = self.comparison
+        if comparison == "change":
+            comparison = "<=" if self.value < 0 else ">="
+        return {
+            ">=": value >= goal,
+            ">": value > goal,
+            "<=": value <= goal,
+            "<": value < goal,
+            "=": value == goal,
+        }[comparison]
+
+
+class KPI(_Model):
+    """A KPI line: 進捗 (progress) or 効果 (effect); ``unset`` for 未設定."""
+
+    id: str
+    kind: Literal["progress", "effect"]
+    text: str
+    target: Target | None = None
+    observations: tuple[Observation, ...] = ()
+    unset: bool = False
+    done_on: DateField | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _japanese_kind(cls, value: Any) -> Any:
+        return {"進捗": "progress", "効果": "effect"}.get(value, value)
+
+    @model_validator(mode="after")
+    def _unset_has_no_target(self) -> KPI:
+        if self.unset and self.target is not None:
+            raise ValueError("a KPI marked unset (未設定) cannot have a target")
+        return self
+
+    def latest(self, as_of: date) -> Observation | None:
+        """The last observation on or before ``as_of``."""
+        seen = [o for o in self.observations if o.observed_on <= as_of]
+        return max(seen, key=lambda o: o.observed_on) if seen else None
+
+    def _baseline(self, plan_start: date) -> tuple[date, float] | None:
+        target = self.target
+        if target is None:
+            return None
+        if target.baseline is not None and target.baseline.value is not None:
+            return target.baseline.period.end, target.baseline.value
+        if target.comparison == "change":
+            return None
+        return plan_start, 0.0
+
+    def attainment(self, as_of: date, *, plan_start: date | None = None) -> float | None:
+        """Progress from baseline to target, as a share (1.0 = reached), direction-aware.
+
+        Without a baseline the start is 0; None where there is no target or no observation.
+        """
+        target, latest = self.target, self.latest(as_of)
+        if target is None or latest is None:
+            return None
+        goal = target.goal()
+        baseline = self._baseline(plan_start or date.min)
+        if goal is None or baseline is None:
+            return None
+        start_value = baseline[1]
+        if goal == start_value:
+            return 1.0 if target.is_met_by(latest.value) else 0.0
+        return (latest.value - start_value) / (goal - start_value)
+
+    def grade(self, as_of: date, *, plan_start: date | None = None) -> Grade:
+        """The review grade (spec §6): A on track, B behind, N no observation, F no numeric target."""
+        if self.target is None:
+            return "F"
+        progress = self.attainment(as_of, plan_start=plan_start)
+        if progress is None:
+            return "N"
+        due = self._due(as_of)
+        baseline = self._baseline(plan_start or date.min)
+        if due is None or baseline is None or due <= baseline[0]:
+            return "A" if progress >= 1 else "B"
+        elapsed = (as_of - baseline[0]).days / (due - baseline[0]).days
+        return "A" if progress >= min(max(elapsed, 0.0), 1.0) else "B"
+
+    def on_track(self, as_of: date, *, plan_start: date | None = None) -> bool | None:
+        """Grade A; None where the KPI cannot be graded (N) or has no numeric target (F)."""
+        grade = self.grade(as_of, plan_start=plan_start)
+        return None if grade in ("N", "F") else grade == "A"
+
+    def _due(self, as_of: date) -> date | None:
+        if self.target is None or self.target.by is None:
+            return None
+        by = self.target.by
+        if by.recurrence is not None:
+            return by.next_due(as_of)
+        return by.due
+
+    def is_done(self, as_of: date) -> bool:
+        """A KPI is done when marked done, or when its latest value meets its target."""
+        if self.done_on is not None and self.done_on <= as_of:
+            return True
+        latest = self.latest(as_of)
+        return self.target is not None and latest is not None and self.target.is_met_by(latest.value)
+
+
+class Milestone(_Model):
+    """Something a measure is to do, with its deadline (YAML key ``due``)."""
+
+    id: str
+    text: str
+    deadline: DeadlineField = Field(alias="due")
+    done_on: DateField | None = None
+    note: str | None = None
+
+
+class Section(_Model):
+    """A section of the plan: ``I`` and its heading."""
+
+    id: str
+    title: str = ""
+
+
+class Measure(_Model):
+    """A measure (施策), ``1-1``, with its milestones and KPIs."""
+
+    id: str
+    section: str
+    title: str
+    description: tuple[str, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    kpis: tuple[KPI, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_children(cls, data: Any) -> Any:
+        """Give milestones and KPIs without an id the ids 1-1/m1 and 1-1/progress/1."""
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            return data
+        data = dict(data)
+        measure_id = data["id"]
+        milestones = data.get("milestones")
+        if isinstance(milestones, list):
+            data["milestones"] = [
+                {"id": f"{measure_id}/m{index}", **item} if isinstance(item, dict) and "id" not in item else item
+                for index, item in enumerate(milestones, start=1)
+            ]
+        kpis = data.get("kpis")
+        if isinstance(kpis, list):
+            counters: dict[str, int] = {}
+            numbered = []
+            for item in kpis:
+                if isinstance(item, dict) and "id" not in item:
+                    kind = {"進捗": "progress", "効果": "effect"}.get(str(item.get("kind")), item.get("kind"))
+                    counters[str(kind)] = counters.get(str(kind), 0) + 1
+                    item = {"id": f"{measure_id}/{kind}/{counters[str(kind)]}", **item}
+                numbered.append(item)
+            data["kpis"] = numbered
+        return data
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _MEASURE_ID.fullmatch(value):
+            raise ValueError(f"measure id {value!r} should look like '1-1' (section number, measure number)")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_children(self) -> Measure:
+        ids = [m.id for m in self.milestones] + [k.id for k in self.kpis]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate ids in measure {self.id!r}: {', '.join(duplicates)}")
+        return self
+
+
+class PlanInfo(_Model):
+    """The plan's own facts: its title, the date it was issued, where it comes from."""
+
+    title: str
+    issued: DateField
+    source: str | None = None
+
+
+PeriodLike = FiscalQuarter | FiscalYear | Interval | str
+
+
+class Plan(_Model):
+    """A plan: its facts, sections and measures, and the questions users ask of it.
+
+    Every question takes ``as_of``; nothing reads the clock.
+    """
+
+    info: PlanInfo = Field(alias="plan")
+    sections: tuple[Section, ...] = ()
+    measures: tuple[Measure, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        ids = [m.id for m in self.measures]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate measure ids: {', '.join(duplicates)}")
+        if self.sections:
+            known = {s.id for s in self.sections}
+            unknown = sorted({m.section for m in self.measures} - known)
+            if unknown:
+                raise ValueError(f"measures name sections that are not listed: {', '.join(unknown)}")
+        return self
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def issued(self) -> date:
+        return self.info.issued
+
+    def __getitem__(self, measure_id: str) -> Measure:
+        for measure in self.measures:
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
+
+    def __contains__(self, measure_id: object) -> bool:
+        return any(measure.id == measure_id for measure in self.measures)
+
+    def __len__(self) -> int:
+        return len(self.measures)
+
+    def __iter__(self) -> Iterator[Measure]:  # type: ignore[override]
+        return iter(self.measures)
+
+    def measures_in(self, section: str) -> list[Measure]:
+        """The measures of one section (``I``, or its number ``1``)."""
+        return [m for m in self.measures if m.section == section or m.id.split("-")[0] == section]
+
+    def kpi(self, kpi_id: str) -> KPI:
+        """Look a KPI up by its id (``1-1/progress/1``)."""
+        measure = self[kpi_id.split("/")[0]]
+        for kpi in measure.kpis:
+            if kpi.id == kpi_id:
+                return kpi
+        raise KeyError(kpi_id)
+
+    def milestone(self, milestone_id: str) -> Milestone:
+        """Look a milestone up by its id (``1-1/m2``)."""
+        measure = self[milestone_id.split("/")[0]]
+        for milestone in measure.milestones:
+            if milestone.id == milestone_id:
+                return milestone
+        raise KeyError(milestone_id)
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def due_between(self, start: date, end: date, *, as_of: date | None = None) -> list[DueItem]:
+        """Every milestone and KPI target due from ``start`` to ``end`` (inclusive)."""
+        return due_items(self, Interval(start, end), as_of=as_of or end)
+
+    def due_in(self, period: PeriodLike, *, as_of: date | None = None) -> list[DueItem]:
+        """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期)."""
+        interval = _as_interval(period, self.issued)
+        return due_items(self, interval, as_of=as_of or interval.end)
+
+    def due_this_quarter(self, as_of: date) -> list[DueItem]:
+        """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
+        return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
+
+    def upcoming(self, as_of: date, days: int = 30) -> list[DueItem]:
+        """Everything due from ``as_of`` to ``days`` days later, not yet done."""
+        from datetime import timedelta
+
+        items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
+        return [item for item in items if not item.done]
+
+    def overdue(self, as_of: date) -> list[DueItem]:
+        """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
+
+        A recurring deadline contributes its last missed occurrence only; ``from`` and
+        ``undated`` deadlines are never overdue.
+        """
+        return [item for item in due_items(self, None, as_of=as_of) if item.overdue]
+
+    def kpi_status(self, as_of: date) -> list[KPIStatus]:
+        """Every KPI with its latest value, target, attainment and grade on ``as_of``."""
+        return kpi_statuses(self, as_of)
+
+    def summary(self, as_of: date) -> Summary:
+        """Counts by status and by section on ``as_of``."""
+        return summarize(self, as_of)
+
+    # -- frames (pandas, imported on first use) -----------------------------------------------
+
+    def milestones_frame(self, as_of: date | None = None) -> pd.DataFrame:
+        """One row per milestone and KPI target deadline (see :mod:`dgplan.frames`)."""
+        from dgplan.frames import milestones_frame
+
+        return milestones_frame(self, as_of=as_of)
+
+    def kpis_frame(self, as_of: date | None = None) -> pd.DataFrame:
+        """One row per KPI with target and latest observation (see :mod:`dgplan.frames`)."""
+        from dgplan.frames import kpis_frame
+
+        return kpis_frame(self, as_of=as_of)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per measure (see :mod:`dgplan.frames`)."""
+        from dgplan.frames import measures_frame
+
+        return measures_frame(self)
+
+    # -- files -------------------------------------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """The plan as plain data in the YAML format (what :meth:`to_yaml` writes)."""
+        return self.model_dump(by_alias=True, exclude_defaults=True, mode="json", context={"reference": self.issued})
+
+    def to_yaml(self, path: Any) -> None:
+        """Write the plan as YAML, atomically (see :func:`dgplan.plan_io.save_plan`)."""
+        from dgplan.plan_io import save_plan
+
+        save_plan(self, path)
+
+
+def _as_interval(period: PeriodLike, reference: date) -> Interval:
+    if isinstance(period, Interval):
+        return period
+    if isinstance(period, FiscalYear | FiscalQuarter):
+        return period.interval
+    return parse_period(period, reference=reference)
+
+
+def deadline_is_dated(deadline: Deadline) -> bool:
+    """Whether a deadline has a due date or recurs (the ones queries consider)."""
+    return deadline.due is not None or deadline.kind == DeadlineKind.RECURRING

@@ -1,0 +1,227 @@
+"""The questions users ask of a plan: what is due, what is overdue, how the KPIs stand.
+
+The result types are frozen records; :class:`dgplan.kpi.Plan` exposes the questions as methods.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from dateutil.relativedelta import relativedelta
+
+from dgplan.deadline import Deadline, DeadlineKind
+from dgplan.fiscal import FiscalQuarter, Interval
+
+if TYPE_CHECKING:
+    from dgplan.kpi import KPI, Grade, Plan
+
+__all__ = ["DueItem", "KPIStatus", "Summary", "due_items", "kpi_statuses", "summarize"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DueItem:
+    """A milestone or KPI target falling due on ``due`` (one occurrence of a recurring one)."""
+
+    due: date
+    item_id: str
+    measure_id: str = field(compare=False)
+    section: str = field(compare=False)
+    item_type: Literal["milestone", "kpi"] = field(compare=False)
+    text: str = field(compare=False)
+    deadline: Deadline = field(compare=False)
+    done: bool = field(compare=False)
+    overdue: bool = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class KPIStatus:
+    """Where a KPI stands on ``as_of``."""
+
+    kpi_id: str
+    measure_id: str
+    section: str
+    kind: str
+    text: str
+    unset: bool
+    latest_value: float | None
+    latest_on: date | None
+    comparison: str | None
+    target_value: float | None
+    unit: str | None
+    due: date | None
+    attainment: float | None
+    grade: Grade
+    on_track: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts by status, overall and by section, on ``as_of``."""
+
+    as_of: date
+    measures: int
+    milestones: int
+    kpis: int
+    overdue: int
+    due_this_quarter: int
+    done_this_quarter: int
+    kpi_grades: dict[str, int]
+    by_section: dict[str, dict[str, int]]
+
+
+def _cycle_start(deadline: Deadline, window: Interval) -> date:
+    assert deadline.recurrence is not None
+    if deadline.recurrence.frequency == "monthly":
+        return window.start
+    return window.end - relativedelta(years=1) + timedelta(days=1)
+
+
+def _milestone_done(done_on: date | None, as_of: date, deadline: Deadline, window: Interval | None) -> bool:
+    if done_on is None or done_on > as_of:
+        return False
+    if deadline.recurrence is not None and window is not None:
+        return done_on >= window.start
+    return True
+
+
+def _kpi_done(kpi: KPI, as_of: date, deadline: Deadline, window: Interval | None) -> bool:
+    if deadline.recurrence is None or window is None:
+        return kpi.is_done(as_of)
+    target = kpi.target
+    assert target is not None
+    start = _cycle_start(deadline, window)
+    return any(start <= o.observed_on <= as_of and target.is_met_by(o.value) for o in kpi.observations)
+
+
+def _occurrences(deadline: Deadline, interval: Interval | None, as_of: date) -> list[tuple[date, Interval | None]]:
+    """(due, occurrence window) pairs: those in ``interval``, or with none, the one that can be overdue."""
+    recurrence = deadline.recurrence
+    if interval is not None:
+        if recurrence is None:
+            return [(due, deadline.window) for due in deadline.due_dates(interval)]
+        return [(due, _window_of(deadline, due)) for due in recurrence.due_dates(interval)]
+    if recurrence is not None:
+        missed = recurrence.last_window_before(as_of)
+        return [] if missed is None else [(missed.end, missed)]
+    if deadline.due is None or deadline.kind not in (
+        DeadlineKind.BY,
+        DeadlineKind.WITHIN,
+        DeadlineKind.ON,
+        DeadlineKind.RANGE,
+    ):
+        return []
+    return [(deadline.due, deadline.window)]
+
+
+def _window_of(deadline: Deadline, due: date) -> Interval:
+    assert deadline.recurrence is not None
+    return deadline.recurrence.next_window(due)
+
+
+def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> list[DueItem]:
+    """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline)."""
+    items: list[DueItem] = []
+    for measure in plan.measures:
+        for milestone in measure.milestones:
+            deadline = milestone.deadline
+            for due, window in _occurrences(deadline, interval, as_of):
+                done = _milestone_done(milestone.done_on, as_of, deadline, window)
+                items.append(
+                    DueItem(
+                        due=due,
+                        item_id=milestone.id,
+                        measure_id=measure.id,
+                        section=measure.section,
+                        item_type="milestone",
+                        text=milestone.text,
+                        deadline=deadline,
+                        done=done,
+                        overdue=due < as_of and not done,
+                    )
+                )
+        for kpi in measure.kpis:
+            if kpi.target is None or kpi.target.by is None:
+                continue
+            deadline = kpi.target.by
+            for due, window in _occurrences(deadline, interval, as_of):
+                done = _kpi_done(kpi, as_of, deadline, window)
+                items.append(
+                    DueItem(
+                        due=due,
+                        item_id=kpi.id,
+                        measure_id=measure.id,
+                        section=measure.section,
+                        item_type="kpi",
+                        text=kpi.text,
+                        deadline=deadline,
+                        done=done,
+                        overdue=due < as_of and not done,
+                    )
+                )
+    return sorted(items)
+
+
+def kpi_statuses(plan: Plan, as_of: date) -> list[KPIStatus]:
+    """The status of every KPI of the plan on ``as_of``."""
+    statuses = []
+    for measure in plan.measures:
+        for kpi in measure.kpis:
+            latest = kpi.latest(as_of)
+            target = kpi.target
+            due = None
+            if target is not None and target.by is not None:
+                due = target.by.next_due(as_of) if target.by.recurrence is not None else target.by.due
+            statuses.append(
+                KPIStatus(
+                    kpi_id=kpi.id,
+                    measure_id=measure.id,
+                    section=measure.section,
+                    kind=kpi.kind,
+                    text=kpi.text,
+                    unset=kpi.unset,
+                    latest_value=None if latest is None else latest.value,
+                    latest_on=None if latest is None else latest.observed_on,
+                    comparison=None if target is None else target.comparison,
+                    target_value=None if target is None else target.goal(),
+                    unit=None if target is None else target.unit,
+                    due=due,
+                    attainment=kpi.attainment(as_of, plan_start=plan.issued),
+                    grade=kpi.grade(as_of, plan_start=plan.issued),
+                    on_track=kpi.on_track(as_of, plan_start=plan.issued),
+                )
+            )
+    return statuses
+
+
+def summarize(plan: Plan, as_of: date) -> Summary:
+    """Counts of measures, overdue items, items due this quarter and KPI grades, by section."""
+    overdue = due_items(plan, None, as_of=as_of)
+    overdue = [item for item in overdue if item.overdue]
+    quarter = due_items(plan, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
+    grades = kpi_statuses(plan, as_of)
+    by_section: dict[str, Counter[str]] = {}
+    for measure in plan.measures:
+        counts = by_section.setdefault(measure.section, Counter())
+        counts["measures"] += 1
+        counts["milestones"] += len(measure.milestones)
+        counts["kpis"] += len(measure.kpis)
+    for item in overdue:
+        by_section[item.section]["overdue"] += 1
+    for item in quarter:
+        by_section[item.section]["due_this_quarter"] += 1
+    for status in grades:
+        by_section[status.section][f"kpi_{status.grade}"] += 1
+    return Summary(
+        as_of=as_of,
+        measures=len(plan.measures),
+        milestones=sum(len(m.milestones) for m in plan.measures),
+        kpis=sum(len(m.kpis) for m in plan.measures),
+        overdue=len(overdue),
+        due_this_quarter=len(quarter),
+        done_this_quarter=sum(1 for item in quarter if item.done),
+        kpi_grades=dict(sorted(Counter(status.grade for status in grades).items())),
+        by_section={section: dict(counts) for section, counts in by_section.items()},
+    )
