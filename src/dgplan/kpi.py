@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from dgplan.deadline import Deadline, DeadlineKind, Recurrence
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
@@ -47,6 +47,13 @@ _MEASURE_ID = re.compile(r"\d{1,2}-\d{1,3}")
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _id_may_be_omitted(schema: dict[str, Any]) -> None:
+    """In the file format ids of milestones and KPIs are optional: the measure numbers them."""
+    required = schema.get("required")
+    if isinstance(required, list) and "id" in required:
+        required.remove("id")
 
 
 class Observation(_Model):
@@ -123,8 +130,13 @@ class Target(_Model):
 class KPI(_Model):
     """A KPI line: 進捗 (progress) or 効果 (effect); ``unset`` for 未設定."""
 
+    model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
+
     id: str
-    kind: Literal["progress", "effect"]
+    kind: Annotated[
+        Literal["progress", "effect"],
+        WithJsonSchema({"enum": ["progress", "effect", "進捗", "効果"], "description": "進捗 or 効果"}),
+    ]
     text: str
     target: Target | None = None
     observations: tuple[Observation, ...] = ()
@@ -211,6 +223,8 @@ class KPI(_Model):
 
 class Milestone(_Model):
     """Something a measure is to do, with its deadline (YAML key ``due``)."""
+
+    model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
 
     id: str
     text: str

@@ -53,6 +53,9 @@ _PlanLoader.yaml_implicit_resolvers = {
 }
 
 
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("map", "seq", "str", "int", "float", "bool", "null"))
+
+
 def _compose(text: str, name: str) -> _Located:
     loader = _PlanLoader(text)
     try:
@@ -69,6 +72,9 @@ def _compose(text: str, name: str) -> _Located:
 
     def build(node: yaml.Node, path: _Path) -> Any:
         marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _PLAIN_TAGS:
+            where = f"{name}:{marks[path][0]}:{marks[path][1]}"
+            raise PlanError(f"{where}: unsupported YAML tag {node.tag!r}; plan files hold plain data", path=name)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -220,6 +226,14 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
+        # mkstemp makes the file private; give it the mode the old file had, or the usual one.
+        try:
+            mode = target.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()

@@ -1,0 +1,430 @@
+"""The ``dgplan`` command: a thin layer over the public API. The only place that reads the clock.
+
+Exit codes: 0 success; 1 only where asked (``--fail-if-overdue``); 2 bad input or usage, with a
+one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from dgplan.deadline import parse_deadline
+from dgplan.era import format_wareki, parse_date
+from dgplan.errors import DgplanError, PlanError
+from dgplan.fiscal import FiscalQuarter, Interval, parse_period_detail
+from dgplan.kpi import Plan
+from dgplan.plan_io import load_plan, load_progress, write_atomic
+
+# Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact.
+JST = timezone(timedelta(hours=9), "JST")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def today_in_tokyo() -> date:
+    """Today's date in Asia/Tokyo: the default ``--as-of``."""
+    return datetime.now(JST).date()
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"dgplan: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _handles_errors(command: F) -> F:
+    """Library errors become one line on stderr and exit status 2, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PlanError as error:
+            problems = error.problems
+            for problem in problems[1:]:
+                click.echo(f"dgplan: {problem}", err=True)
+            _fail(problems[0] if problems else str(error))
+        except DgplanError as error:
+            _fail(str(error).splitlines()[0])
+        except OSError as error:
+            _fail(f"{error.filename or ''}: {error.strerror}".lstrip(": "))
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except DgplanError as error:
+            self.fail(str(error), param, ctx)
+
+
+DATE = _DateType()
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _plan_options(command: F) -> F:
+    options = [
+        click.option("--plan", "plan_path", type=_FILE, help="Plan YAML file (default: the bundled 2021 plan)."),
+        click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV or YAML) to merge."),
+        click.option("--section", help="Only this section (I, II, ... or its number)."),
+        click.option("--as-of", "as_of", type=DATE, help="Reference date, ISO or era (default: today in Tokyo)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _load(plan_path: Path | None, progress_path: Path | None, section: str | None) -> Plan:
+    plan = load_plan(plan_path)
+    if progress_path is not None:
+        plan = load_progress(progress_path, plan)
+    if section is not None:
+        measures = tuple(plan.measures_in(section))
+        if not measures:
+            known = ", ".join(s.id for s in plan.sections) or "none"
+            _fail(f"no measures in section {section!r} (sections: {known})")
+        plan = plan.model_copy(update={"measures": measures})
+    return plan
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+_WITHIN = re.compile(r"(?P<count>\d+)\s*(?P<unit>d|w|days?|weeks?)")
+
+
+def _within_days(text: str) -> int:
+    match = _WITHIN.fullmatch(text.strip())
+    if match is None:
+        _fail(f"--within {text!r}: expected a number of days or weeks, such as 30d or 2w")
+    count = int(match["count"])
+    return count * 7 if match["unit"].startswith("w") else count
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dgplan")
+def main() -> None:
+    """dgplan: deadlines and KPIs of Japanese public-sector plans.
+
+    \b
+    Examples:
+      dgplan due --this-quarter
+      dgplan due --overdue --as-of 令和4年4月1日 --format csv
+      dgplan report --format html -o report.html
+      dgplan convert 令和3年度末まで
+    """
+
+
+@main.command()
+@_plan_options
+@click.option("--overdue", "selection", flag_value="overdue", help="What is overdue on the as-of date.")
+@click.option("--this-quarter", "selection", flag_value="quarter", help="Due in the fiscal quarter (default).")
+@click.option("--within", "within", metavar="SPAN", help="Due from the as-of date to SPAN later (30d, 2w).")
+@click.option(
+    "--in", "period", metavar="PERIOD", help="Due in a period: 令和4年度上期, FY2022-Q1, 2022-04-01..2022-06-30."
+)
+@click.option("--between", nargs=2, type=DATE, metavar="START END", help="Due from START to END (inclusive).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "csv", "json", "ics"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--fail-if-overdue", is_flag=True, help="Exit 1 when anything is overdue on the as-of date.")
+@_handles_errors
+def due(
+    plan_path: Path | None,
+    progress_path: Path | None,
+    section: str | None,
+    as_of: date | None,
+    selection: str | None,
+    within: str | None,
+    period: str | None,
+    between: tuple[date, date] | None,
+    fmt: str,
+    fail_if_overdue: bool,
+) -> None:
+    """Milestones and KPI targets falling due.
+
+    \b
+    Examples:
+      dgplan due --this-quarter
+      dgplan due --overdue --fail-if-overdue
+      dgplan due --in 令和4年度上期 --format json
+      dgplan due --between 2022-04-01 2022-09-30 --format ics > deadlines.ics
+    """
+    chosen = [s for s in (selection, within, period, between) if s]
+    if len(chosen) > 1:
+        _fail("choose one of --overdue, --this-quarter, --within, --in, --between")
+    as_of = as_of or today_in_tokyo()
+    plan = _load(plan_path, progress_path, section)
+    if selection == "overdue":
+        items = plan.overdue(as_of)
+    elif within is not None:
+        items = plan.upcoming(as_of, days=_within_days(within))
+    elif period is not None:
+        items = plan.due_in(_period(period, plan.issued), as_of=as_of)
+    elif between:
+        items = plan.due_between(between[0], between[1], as_of=as_of)
+    else:
+        items = plan.due_this_quarter(as_of)
+    from dgplan.report import render_due
+
+    _emit(render_due(items, fmt, as_of=as_of, plan=plan), None)
+    if fail_if_overdue and plan.overdue(as_of):
+        sys.exit(1)
+
+
+def _period(text: str, reference: date) -> Interval:
+    try:
+        return FiscalQuarter.parse(text).interval
+    except DgplanError:
+        pass
+    if ".." in text:
+        return Interval.parse(text)
+    return parse_period_detail(text, reference=reference).interval
+
+
+@main.command()
+@_plan_options
+@click.option("--off-track", is_flag=True, help="Only KPIs graded B (behind their trajectory).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json"]), default="table", show_default=True
+)
+@_handles_errors
+def kpi(
+    plan_path: Path | None,
+    progress_path: Path | None,
+    section: str | None,
+    as_of: date | None,
+    off_track: bool,
+    fmt: str,
+) -> None:
+    """KPI status: latest value, target, attainment, grade (A on track, B behind, N no data, F no target).
+
+    \b
+    Examples:
+      dgplan kpi --progress progress.csv
+      dgplan kpi --off-track --format csv
+    """
+    as_of = as_of or today_in_tokyo()
+    plan = _load(plan_path, progress_path, section)
+    statuses = plan.kpi_status(as_of)
+    if off_track:
+        statuses = [s for s in statuses if s.on_track is False]
+    from dgplan.report import render_kpis
+
+    _emit(render_kpis(statuses, fmt, as_of=as_of), None)
+
+
+@main.command()
+@_plan_options
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_handles_errors
+def report(
+    plan_path: Path | None,
+    progress_path: Path | None,
+    section: str | None,
+    as_of: date | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """A status report: summary, overdue, due this quarter, KPIs off track (HTML adds a timeline chart).
+
+    \b
+    Examples:
+      dgplan report
+      dgplan report --format html -o status.html
+    """
+    as_of = as_of or today_in_tokyo()
+    plan = _load(plan_path, progress_path, section)
+    from dgplan.report import render_report
+
+    _emit(render_report(plan, as_of, fmt=fmt), output)
+
+
+@main.command()
+@_plan_options
+@click.option("--format", "fmt", type=click.Choice(["ics", "csv", "json"]), default="ics", show_default=True)
+@click.option("--from", "start", type=DATE, help="First day to export (default: the plan's date).")
+@click.option("--until", "end", type=DATE, help="Last day to export (default: ten years after the first).")
+@click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_handles_errors
+def export(
+    plan_path: Path | None,
+    progress_path: Path | None,
+    section: str | None,
+    as_of: date | None,
+    fmt: str,
+    start: date | None,
+    end: date | None,
+    output: Path | None,
+) -> None:
+    """Every due date as a calendar (RFC 5545), CSV or JSON, one entry per due date.
+
+    \b
+    Examples:
+      dgplan export -o deadlines.ics
+      dgplan export --format csv --from 2022-04-01 --until 2023-03-31
+    """
+    plan = _load(plan_path, progress_path, section)
+    first = start or plan.issued
+    last = end or first.replace(year=first.year + 10)
+    items = plan.due_between(first, last, as_of=as_of or today_in_tokyo())
+    from dgplan.report import render_due
+
+    _emit(render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan), output)
+
+
+@main.command()
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--to-wareki", is_flag=True, help="Convert ISO dates to era dates instead.")
+@click.option("--reference", type=DATE, help="Document date for relative words (本年度, 来年度).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_handles_errors
+def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt: str) -> None:
+    """Era date, fiscal period or deadline phrase in; ISO date, interval or deadline out.
+
+    \b
+    Examples:
+      dgplan convert 令和3年4月1日 R3.4.1
+      dgplan convert 令和3年度末まで 令和4年夏
+      dgplan convert --to-wareki 2021-04-01
+    """
+    import json
+
+    rows: list[dict[str, Any]] = []
+    failures = 0
+    for text in texts:
+        try:
+            rows.append(_convert_one(text, to_wareki, reference))
+        except DgplanError as error:
+            failures += 1
+            click.echo(f"dgplan: error: {str(error).splitlines()[0]}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            details = "  ".join(f"{k}={v}" for k, v in row.items() if k != "input" and v not in (None, ""))
+            click.echo(f"{row['input']}\t{details}")
+    if failures:
+        sys.exit(2)
+
+
+def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str, Any]:
+    if to_wareki:
+        day = parse_date(text)
+        return {"input": text, "type": "date", "wareki": format_wareki(day), "iso": day.isoformat()}
+    try:
+        return {"input": text, "type": "date", "iso": parse_date(text).isoformat()}
+    except DgplanError:
+        pass
+    try:
+        period = parse_period_detail(text, reference=reference)
+        return {
+            "input": text,
+            "type": "period",
+            "start": period.interval.start.isoformat(),
+            "end": period.interval.end.isoformat(),
+            "unit": period.unit,
+            "approximate": period.approximate,
+        }
+    except DgplanError:
+        pass
+    deadline = parse_deadline(text, reference=reference)
+    window = deadline.window
+    return {
+        "input": text,
+        "type": "deadline",
+        "kind": deadline.kind.value,
+        "start": None if window is None else window.start.isoformat(),
+        "end": None if window is None or window.end == date.max else window.end.isoformat(),
+        "due": None if deadline.due is None else deadline.due.isoformat(),
+        "rule": deadline.rule,
+        "approximate": deadline.approximate,
+    }
+
+
+@main.command()
+@click.argument("file", type=_FILE)
+@click.option("--plan", "plan_path", type=_FILE, help="For a progress log: the plan it belongs to (default: bundled).")
+@_handles_errors
+def validate(file: Path, plan_path: Path | None) -> None:
+    """Check a plan file, or a progress log (.csv, or YAML rows), and list every problem with file:line.
+
+    \b
+    Examples:
+      dgplan validate my-plan.yaml
+      dgplan validate progress.csv --plan my-plan.yaml
+    """
+    if file.suffix.lower() == ".csv" or plan_path is not None:
+        plan = load_progress(file, load_plan(plan_path))
+        click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures)")
+        return
+    try:
+        plan = load_plan(file)
+    except PlanError as error:
+        if _looks_like_progress(file):
+            plan = load_progress(file, load_plan(None))
+            click.echo(f"{file}: ok (progress log for the bundled plan)")
+            return
+        raise error
+    click.echo(f"{file}: ok ({len(plan.measures)} measures)")
+
+
+def _looks_like_progress(file: Path) -> bool:
+    import yaml
+
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, list) or (isinstance(data, dict) and set(data) == {"progress"})
+
+
+@main.command()
+@click.argument("text_file", type=_FILE)
+@click.option("-o", "--output", type=_FILE, help="Write the plan YAML here (atomically) instead of stdout.")
+@click.option("--title", required=True, help="The plan's title.")
+@click.option("--issued", type=DATE, required=True, help="The plan's date, ISO or era (relative phrases use it).")
+@click.option("--source", help="Where the text comes from (kept in the YAML).")
+@click.option("--strict", is_flag=True, help="Fail (exit 2) if any phrase is left unresolved.")
+@_handles_errors
+def extract(text_file: Path, output: Path | None, title: str, issued: date, source: str | None, strict: bool) -> None:
+    """Extract the 施策集 (Part 3) of a plan's PDF text into plan YAML; a report goes to stderr.
+
+    \b
+    Examples:
+      dgplan extract plan-2021.txt --title デジタル社会の実現に向けた重点計画 --issued 令和3年6月18日 -o measures.yaml
+      dgplan extract plan-2022.txt --title … --issued 2022-06-07 --strict -o plan-2022.yaml
+    """
+    from dgplan.extract import extract_plan
+    from dgplan.plan_io import dump_plan
+
+    text = text_file.read_text(encoding="utf-8")
+    plan, extract_report = extract_plan(text, title=title, issued=issued, source=source)
+    for line in extract_report.lines():
+        click.echo(line, err=True)
+    if strict and extract_report.unresolved:
+        _fail(f"{len(extract_report.unresolved)} phrases left unresolved (--strict)")
+    _emit(dump_plan(plan), output)
