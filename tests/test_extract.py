@@ -19,61 +19,10 @@ TITLE = "デジタル社会の実現に向けた重点計画"
 SOURCE = "デジタル社会の実現に向けた重点計画（令和3年6月18日閣議決定）第3部 施策集"
 BUNDLED = Path(__file__).resolve().parents[1] / "src" / "dgplan" / "data" / "measures.yaml"
 
-# Written in the layout of the PDF text: blank lines between lines, a heading with a full-width
-# numeral, broken lines, a ruby line, a footnote marker alone on a line, a footnote body at the
-# bottom of a page, and KPI lines with and without bullets.
-EXCERPT = """ 第３部 施策集
-
-前文はここで終わる。
-
- Ｉ．共通機能の整備
-
- [No.１－１] 住民基本台帳システムの改修
-
-・ 令和３年度（2021年度）末までに全ての市区町村のシステムを改修し、令和６年度
-
-（2024年度）中にその他の改修を実施する。
-
-・ 利用者の利便性の向上に繋
-
-つな
-
-がる取組を進める。
-
-KPI（進捗）： ・ 改修済み市区町村数（令和３年度（2021年度）までに1,741市区
-
-町村）
-
-・ その他の改修（令和６年度（2024年度）中）
-
-KPI（効果）： 未設定
-
- [No.１－２] 研修プログラムの推進
-
-・ 研修を毎年度実施し、オンライ
-
- 
-
-12 研修の受講方法については別途定める。
-
- ン研修を令和４年（2022年）夏を目途に開始する。
-
-KPI（進捗）： 受講者数の比（毎年度
-
-114
-
-末 100％超）
-
-KPI（効果）： 就職率
-
- II．行政サービス
-
- [No.２－１] 手続のオンライン化
-
-・ 改正法（令和３年法律第35号）に基づき、令和４年度（2022年度）から運用する。
-
-KPI（進捗）： オンライン化率（令和７年度（2025年度）までに３万件超）
-"""
+# tests/data/excerpt.txt is written in the layout of the PDF text: blank lines between lines,
+# a heading with a full-width numeral, broken lines, a ruby line, a footnote marker alone on a
+# line, a footnote body at the bottom of a page, and KPI lines with and without bullets.
+EXCERPT = (Path(__file__).parent / "data" / "excerpt.txt").read_text(encoding="utf-8")
 
 
 def extract(text: str = EXCERPT):  # type: ignore[no-untyped-def]

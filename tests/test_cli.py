@@ -1,0 +1,236 @@
+"""The dgplan command, through click's runner and as a process: output content and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from dgplan.cli import main
+
+SMALL = str(Path(__file__).parent / "data" / "small_plan.yaml")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+class TestDue:
+    def test_this_quarter_table(self) -> None:
+        code, out, err = run("due", "--plan", SMALL, "--as-of", "2022-01-15")
+        assert code == 0 and err == ""
+        lines = out.splitlines()
+        assert lines[0].split() == ["due", "item_id", "kind", "status", "text"]
+        assert [line.split()[1] for line in lines[2:]] == ["1-1/m1", "1-1/progress/1", "2-1/effect/1", "2-1/m1"]
+
+    def test_overdue_csv(self) -> None:
+        code, out, _ = run("due", "--overdue", "--plan", SMALL, "--as-of", "令和4年4月1日", "--format", "csv")
+        assert code == 0
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert [(r["item_id"], r["due"], r["overdue"]) for r in rows] == [
+            ("3-1/m2", "2021-12-31", "True"),
+            ("1-1/m1", "2022-03-31", "True"),
+            ("2-1/m1", "2022-03-31", "True"),
+        ]
+        assert list(rows[0]) == [
+            "due", "measure_id", "section", "item_id", "item_type", "kind", "approximate", "done", "overdue",
+            "window_start", "window_end", "deadline", "text",
+        ]  # fmt: skip
+
+    def test_json_schema(self) -> None:
+        code, out, _ = run("due", "--in", "令和4年度上期", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "json")
+        assert code == 0
+        data = json.loads(out)
+        assert data["as_of"] == "2022-04-01"
+        [item] = data["items"]
+        assert item["item_id"] == "1-2/pilot"
+        assert (item["due"], item["kind"], item["approximate"], item["window_start"]) == (
+            "2022-08-31", "by", True, "2022-06-01",
+        )  # fmt: skip
+
+    @pytest.mark.parametrize(
+        ("args", "expected"),
+        [
+            (["--within", "30d", "--as-of", "2022-08-01"], ["1-2/pilot"]),
+            (["--within", "2w", "--as-of", "2022-08-01"], []),
+            (["--between", "2021-07-01", "2021-12-31", "--as-of", "2021-06-18"], ["2-1/m2", "3-1/m2"]),
+            (["--in", "FY2022-Q2", "--as-of", "2022-04-01"], ["1-2/pilot"]),
+            (
+                ["--in", "2022-04-01..2023-03-31", "--as-of", "2022-04-01"],
+                ["1-2/pilot", "2-1/effect/1", "2-1/m1", "3-1/m1"],
+            ),
+            (["--section", "II", "--as-of", "2022-01-15"], ["2-1/effect/1", "2-1/m1"]),
+        ],
+    )
+    def test_selections(self, args: list[str], expected: list[str]) -> None:
+        code, out, _ = run("due", "--plan", SMALL, "--format", "json", *args)
+        assert code == 0
+        assert [item["item_id"] for item in json.loads(out)["items"]] == expected
+
+    def test_ics_parses_back_with_the_right_dates(self) -> None:
+        code, out, _ = run("due", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "ics")
+        assert code == 0
+        calendar = Calendar.from_ical(out)
+        events = calendar.walk("VEVENT")
+        assert len(events) == 4
+        first = events[0]
+        assert first.decoded("dtstart") == date(2022, 3, 31)
+        assert first.decoded("dtend") == date(2022, 4, 1)
+        assert str(first.get("summary")).startswith("[1-1] 住民基本台帳システムの改修")
+
+    def test_fail_if_overdue(self) -> None:
+        assert run("due", "--plan", SMALL, "--as-of", "2021-07-01", "--fail-if-overdue")[0] == 0
+        assert run("due", "--plan", SMALL, "--as-of", "2022-04-01", "--fail-if-overdue")[0] == 1
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--as-of", "2021-02-30"], "'2021-02-30': 2021-02 has days 1 to 28, not 30"),
+            (["--within", "soon"], "--within 'soon'"),
+            (["--in", "いつか"], "'いつか' is not a period"),
+            (["--overdue", "--this-quarter", "--within", "3d"], "choose one of"),
+            (["--plan", "/nonexistent/plan.yaml"], "cannot read"),
+            (["--section", "XX"], "no measures in section 'XX'"),
+            (["--format", "pdf"], "Invalid value for '--format'"),
+            (["--colour"], "No such option"),
+        ],
+    )
+    def test_bad_input_exits_2_with_one_line(self, args: list[str], message: str) -> None:
+        code, out, err = run("due", "--plan", SMALL, *args) if "--plan" not in args else run("due", *args)
+        assert code == 2
+        assert out == ""
+        assert message in err
+        assert "Traceback" not in err
+
+    def test_plan_with_errors_lists_every_problem(self, tmp_path: Path) -> None:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(
+            "plan: {title: x, issued: 2021-06-18}\nmeasures:\n"
+            "  - {id: '1-1', section: I, title: a, milestones: [{text: b, due: soon}, {text: c, due: later}]}\n",
+            encoding="utf-8",
+        )
+        code, out, err = run("due", "--plan", str(bad))
+        assert code == 2 and out == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 2
+        assert all(f"{bad}:3:" in line for line in lines)
+
+
+class TestOtherCommands:
+    def test_kpi(self) -> None:
+        code, out, _ = run("kpi", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "json")
+        assert code == 0
+        items = {i["kpi_id"]: i for i in json.loads(out)["items"]}
+        assert items["3-1/effect/1"]["grade"] == "B" and items["3-1/effect/1"]["target"] == pytest.approx(70)
+        code, out, _ = run("kpi", "--plan", SMALL, "--as-of", "2022-04-01", "--off-track", "--format", "csv")
+        assert [row["kpi_id"] for row in csv.DictReader(io.StringIO(out))] == ["3-1/effect/1"]
+
+    def test_report_markdown(self) -> None:
+        code, out, _ = run("report", "--plan", SMALL, "--as-of", "2022-04-01")
+        assert code == 0
+        assert out.startswith("# テスト計画: status as of 2022-04-01")
+        assert "- overdue: 3" in out
+        assert "## KPIs off track (grade B)" in out and "3-1/effect/1" in out
+
+    def test_report_html_is_one_file_with_a_chart(self, tmp_path: Path) -> None:
+        target = tmp_path / "report.html"
+        code, _, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "html", "-o", str(target))
+        assert code == 0 and f"wrote {target}" in err
+        page = target.read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "</html>" in page
+        assert "<script" not in page and 'src="http' not in page  # self-contained
+
+    def test_output_file_is_not_half_written_on_error(self, tmp_path: Path) -> None:
+        target = tmp_path / "report.html"
+        target.write_text("old report", encoding="utf-8")
+        code, _, _ = run("report", "--plan", str(tmp_path / "missing.yaml"), "-o", str(target))
+        assert code == 2
+        assert target.read_text(encoding="utf-8") == "old report"
+
+    def test_export_ics_every_due_date(self) -> None:
+        code, out, _ = run(
+            "export", "--plan", SMALL, "--from", "2022-04-01", "--until", "2024-03-31", "--as-of", "2022-04-01"
+        )
+        assert code == 0
+        events = Calendar.from_ical(out).walk("VEVENT")
+        dates = sorted(event.decoded("dtstart") for event in events)
+        assert dates[0] == date(2022, 8, 31)
+        assert dates.count(date(2024, 3, 31)) == 2  # the yearly milestone and KPI, occurrence FY2023
+        assert all(event.decoded("dtend") - event.decoded("dtstart") == timedelta(days=1) for event in events)
+
+    def test_convert(self) -> None:
+        code, out, _ = run("convert", "令和3年4月1日", "令和4年夏", "令和3年度末まで", "--format", "json")
+        assert code == 0
+        date_row, period_row, deadline_row = json.loads(out)
+        assert date_row == {"input": "令和3年4月1日", "type": "date", "iso": "2021-04-01"}
+        assert (period_row["start"], period_row["end"]) == ("2022-06-01", "2022-08-31")
+        assert (deadline_row["kind"], deadline_row["due"]) == ("by", "2022-03-31")
+        code, out, _ = run("convert", "--to-wareki", "2019-05-01")
+        assert code == 0 and "令和元年5月1日" in out
+
+    def test_convert_reports_each_bad_input(self) -> None:
+        code, out, err = run("convert", "令和3年度末まで", "soon")
+        assert code == 2
+        assert "令和3年度末まで" in out
+        assert "'soon' is not a deadline phrase" in err
+
+    def test_validate(self, tmp_path: Path) -> None:
+        assert run("validate", SMALL) == (0, f"{SMALL}: ok (4 measures)\n", "")
+        progress = tmp_path / "progress.csv"
+        progress.write_text("id,date,value\n9-9/x,2022-01-01,1\n", encoding="utf-8")
+        code, _, err = run("validate", str(progress), "--plan", SMALL)
+        assert code == 2 and f"{progress}:2: unknown KPI or milestone id '9-9/x'" in err
+
+    def test_extract_writes_atomically_and_reports(self, tmp_path: Path) -> None:
+        source = tmp_path / "plan.txt"
+        source.write_text(
+            (Path(__file__).parent / "data" / "excerpt.txt").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        target = tmp_path / "plan.yaml"
+        code, _, err = run("extract", str(source), "-o", str(target), "--title", "試験", "--issued", "令和3年6月18日")
+        assert code == 0
+        assert "measures: 3 (I: 2, II: 1)" in err
+        assert run("validate", str(target))[0] == 0
+
+    def test_extract_bad_layout(self, tmp_path: Path) -> None:
+        source = tmp_path / "plan.txt"
+        source.write_text("no measures here\n", encoding="utf-8")
+        target = tmp_path / "plan.yaml"
+        code, _, err = run("extract", str(source), "-o", str(target), "--title", "x", "--issued", "2021-06-18")
+        assert code == 2 and "no measure found" in err
+        assert not target.exists()
+
+
+class TestProcess:
+    def test_module_and_script_on_the_bundled_plan(self) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "dgplan", "due", "--this-quarter", "--as-of", "2022-01-15", "--format", "json"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        items = json.loads(result.stdout)["items"]
+        assert items and all(item["due"] <= "2022-03-31" for item in items)
+
+    def test_piped_output_has_no_colour_codes(self) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "dgplan", "due", "--plan", SMALL, "--as-of", "2022-04-01", "--overdue"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0
+        assert "\x1b[" not in result.stdout
+        assert "1-1/m1" in result.stdout
+
+    def test_default_as_of_is_today_in_tokyo(self) -> None:
+        from dgplan.cli import JST, today_in_tokyo
+
+        assert JST.utcoffset(None) == timedelta(hours=9)
+        assert abs((today_in_tokyo() - date.today()).days) <= 1
