@@ -40,6 +40,7 @@ class _Located:
     data: Any
     marks: dict[_Path, tuple[int, int]]
     duplicates: list[tuple[_Path, int, int]]
+    key_marks: dict[_Path, tuple[int, int]]
 
 
 class _PlanLoader(yaml.SafeLoader):
@@ -68,6 +69,7 @@ def _compose(text: str, name: str) -> _Located:
     finally:
         loader.dispose()
     marks: dict[_Path, tuple[int, int]] = {}
+    key_marks: dict[_Path, tuple[int, int]] = {}
     duplicates: list[tuple[_Path, int, int]] = []
 
     def build(node: yaml.Node, path: _Path) -> Any:
@@ -79,6 +81,7 @@ def _compose(text: str, name: str) -> _Located:
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 key = loader.construct_object(key_node, deep=True)
+                key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in result:
                     duplicates.append(((*path, key), key_node.start_mark.line + 1, key_node.start_mark.column + 1))
                 result[key] = build(value_node, (*path, key))
@@ -87,7 +90,8 @@ def _compose(text: str, name: str) -> _Located:
             return [build(item, (*path, index)) for index, item in enumerate(node.value)]
         return loader.construct_object(node, deep=True)
 
-    return _Located(data=None if node is None else build(node, ()), marks=marks, duplicates=duplicates)
+    data = None if node is None else build(node, ())
+    return _Located(data=data, marks=marks, duplicates=duplicates, key_marks=key_marks)
 
 
 def _where(located: _Located, path: _Path, name: str) -> str:
@@ -135,6 +139,11 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[str]
             path = path[:-1]
         elif detail["type"] == "extra_forbidden":
             message = f"unknown key {str(path[-1])!r}"
+            key_mark = located.key_marks.get(path)
+            if key_mark is not None:
+                where = f"{name}:{key_mark[0]}:{key_mark[1]}"
+                problems.append(f"{where}: {_measure_label(located.data, path)}{_field_name(path)}: {message}")
+                continue
         elif "input" in detail and detail["type"] not in ("value_error", "assertion_error"):
             message = f"{message} (got {detail['input']!r})"
         field = _field_name(path)
