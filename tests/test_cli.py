@@ -42,9 +42,20 @@ class TestDue:
             ("2-1/m1", "2022-03-31", "True"),
         ]
         assert list(rows[0]) == [
-            "due", "measure_id", "section", "item_id", "item_type", "kind", "approximate", "done", "overdue",
-            "window_start", "window_end", "deadline", "text",
-        ]  # fmt: skip
+            "due",
+            "measure_id",
+            "section",
+            "item_id",
+            "item_type",
+            "kind",
+            "approximate",
+            "done",
+            "overdue",
+            "window_start",
+            "window_end",
+            "deadline",
+            "text",
+        ]
 
     def test_json_schema(self) -> None:
         code, out, _ = run("due", "--in", "令和4年度上期", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "json")
@@ -54,8 +65,11 @@ class TestDue:
         [item] = data["items"]
         assert item["item_id"] == "1-2/pilot"
         assert (item["due"], item["kind"], item["approximate"], item["window_start"]) == (
-            "2022-08-31", "by", True, "2022-06-01",
-        )  # fmt: skip
+            "2022-08-31",
+            "by",
+            True,
+            "2022-06-01",
+        )
 
     @pytest.mark.parametrize(
         ("args", "expected"),
@@ -214,8 +228,10 @@ class TestProcess:
     def test_module_and_script_on_the_bundled_plan(self) -> None:
         result = subprocess.run(
             [sys.executable, "-m", "dgplan", "due", "--this-quarter", "--as-of", "2022-01-15", "--format", "json"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         items = json.loads(result.stdout)["items"]
         assert items and all(item["due"] <= "2022-03-31" for item in items)
@@ -223,8 +239,10 @@ class TestProcess:
     def test_piped_output_has_no_colour_codes(self) -> None:
         result = subprocess.run(
             [sys.executable, "-m", "dgplan", "due", "--plan", SMALL, "--as-of", "2022-04-01", "--overdue"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0
         assert "\x1b[" not in result.stdout
         assert "1-1/m1" in result.stdout

@@ -5,6 +5,9 @@
 datetime.date(2021, 4, 1)
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
 from dgplan.era import ERAS, Era, era_by_name, era_of, format_wareki, parse_date, parse_era_year
 from dgplan.errors import (
@@ -17,10 +20,38 @@ from dgplan.errors import (
     PlanError,
 )
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
-from dgplan.kpi import KPI, Baseline, Measure, Milestone, Observation, Plan, PlanInfo, Section, Target
-from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
-from dgplan.queries import DueItem, KPIStatus, Summary
-from dgplan.targets import parse_target
+
+if TYPE_CHECKING:
+    from dgplan.kpi import KPI, Baseline, Measure, Milestone, Observation, Plan, PlanInfo, Section, Target
+    from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
+    from dgplan.queries import DueItem, KPIStatus, Summary
+    from dgplan.targets import parse_target
+
+# The plan model needs pydantic and PyYAML; date parsing alone should not pay for them, so these
+# names are imported on first use.
+_LAZY = {
+    **dict.fromkeys(
+        ("KPI", "Baseline", "Measure", "Milestone", "Observation", "Plan", "PlanInfo", "Section", "Target"),
+        "dgplan.kpi",
+    ),
+    **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
+    **dict.fromkeys(("DueItem", "KPIStatus", "Summary"), "dgplan.queries"),
+    "parse_target": "dgplan.targets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dgplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,292 @@
+"""Vectorised era-date and fiscal-period conversion for pandas Series (and dask partitions).
+
+Importing this module imports pandas and registers two Series accessors: ``s.wareki`` and
+``s.fiscal``. ``import dgplan`` alone never imports pandas.
+
+The converters work on the unique values of a column (``pd.factorize``) and parse the common
+forms with one regular expression and integer arithmetic; anything unusual (kanji numerals,
+weekdays, out-of-era dates) falls back to :func:`dgplan.parse_date`, so results always equal
+the scalar parser's.
+
+>>> import pandas as pd
+>>> import dgplan.pandas as dp
+>>> dp.to_datetime(pd.Series(["令和3年4月1日", "R3.4.1", "令和元年5月1日"])).dt.strftime("%Y-%m-%d").tolist()
+['2021-04-01', '2021-04-01', '2019-05-01']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Hashable
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from dgplan.era import ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
+from dgplan.errors import DgplanError, EraError
+from dgplan.fiscal import parse_period
+
+__all__ = [
+    "date_failures",
+    "fiscal_quarter",
+    "fiscal_year",
+    "parse_periods",
+    "to_datetime",
+    "to_wareki",
+]
+
+Errors = Literal["raise", "coerce"]
+
+_ERA_INDEX = {era.name: i for i, era in enumerate(ERAS)}
+_ERA_INDEX.update({era.name[0]: i for i, era in enumerate(ERAS)})
+_ERA_INDEX.update({era.letter: i for i, era in enumerate(ERAS)})
+_ERA_INDEX.update({era.letter.lower(): i for i, era in enumerate(ERAS)})
+_ERA_START_YEAR = np.array([era.start.year for era in ERAS], dtype=np.int64)
+_ERA_FIRST_DAY = np.array([np.datetime64(era.start, "D") for era in ERAS])
+_ERA_LAST_DAY = np.array([np.datetime64(era.end or date(9999, 12, 31), "D") for era in ERAS])
+_GREGORIAN = np.datetime64(GREGORIAN_ADOPTION, "D")
+
+# The common forms, without white space: 令和3年4月1日, 令和3年(2021年)4月1日, R3.4.1, H31/4/30,
+# 2021-04-01, 2021/4/1, 2021年4月1日. Anything else goes to parse_date.
+_FAST = re.compile(
+    r"(?:(明治|大正|昭和|平成|令和|[明大昭平令MTSHRmtshr])(元|\d{1,2})"
+    r"(?:年(?:\((\d{4})年?\))?(\d{1,2})月(\d{1,2})日|([./-])(\d{1,2})\6(\d{1,2}))"
+    r"|(\d{4})(?:([-/.])(\d{1,2})\10(\d{1,2})|年(\d{1,2})月(\d{1,2})日))"
+)
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _fields(text: str) -> tuple[int, int, int, int, int, int] | None:
+    """(era index or -1, year (era year or Western), month, day, Western year in brackets or 0, 1)."""
+    match = _FAST.fullmatch(text)
+    if match is None:
+        return None
+    era, era_year, western, month, day, _, short_month, short_day, year, _, iso_month, iso_day, j_month, j_day = (
+        match.groups()
+    )
+    if era is not None:
+        return (
+            _ERA_INDEX[era],
+            1 if era_year == "元" else int(era_year),
+            int(month or short_month),
+            int(day or short_day),
+            int(western) if western else 0,
+            1,
+        )
+    return -1, int(year), int(iso_month or j_month), int(iso_day or j_day), 0, 1
+
+
+def _parse_unique(uniques: pd.Series, strict: bool) -> tuple[np.ndarray, dict[int, str]]:
+    """Parse distinct values: datetime64[D] (NaT where failed) and the message of each failure."""
+    values = uniques.to_numpy(dtype=object)
+    unmatched = (0, 0, 0, 0, 0, 0)
+    rows: list[tuple[int, int, int, int, int, int]] = []
+    for value in values:
+        found = _fields(value) if isinstance(value, str) else unmatched
+        if found is None:
+            found = _fields("".join(unicodedata.normalize("NFKC", value).split())) or unmatched
+        rows.append(found)
+    fields = np.array(rows, dtype=np.int64).reshape(len(values), 6)
+    era_index, year, month, day, western, matched = fields.T
+    era_rows = era_index >= 0
+    safe_era = np.where(era_rows, era_index, 0)
+    year = np.where(era_rows, _ERA_START_YEAR[safe_era] + year - 1, year)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    last_day = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    good = (matched == 1) & month_ok & (day >= 1) & (day <= last_day) & (year >= 1)
+    good &= ~era_rows | (fields[:, 1] > 0)
+    good &= (western == 0) | (western == year)
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    stamps = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    in_era = (stamps >= _ERA_FIRST_DAY[safe_era]) & (stamps <= _ERA_LAST_DAY[safe_era]) & (stamps >= _GREGORIAN)
+    good &= ~era_rows | in_era
+    result = np.where(good, stamps, np.datetime64("NaT"))
+    # Everything the fast path did not settle goes through the scalar parser, for its exact
+    # answer: kanji numerals, weekdays, and every kind of error with its message.
+    errors: dict[int, str] = {}
+    for position in np.flatnonzero(~good):
+        value = values[position]
+        if not isinstance(value, str):
+            errors[int(position)] = f"{value!r} is not a string"
+            continue
+        try:
+            result[position] = np.datetime64(parse_date(value, strict=strict), "D")
+        except DgplanError as error:
+            errors[int(position)] = str(error)
+    return result.astype("datetime64[D]"), errors
+
+
+def _take(per_unique: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Spread values computed once per distinct value back over the rows; missing rows get NaT/None."""
+    result = np.full(len(codes), None if per_unique.dtype == object else np.datetime64("NaT"), dtype=per_unique.dtype)
+    present = codes >= 0
+    result[present] = per_unique[codes[present]]
+    return result
+
+
+def _series(values: pd.Series | pd.Index | list[object] | np.ndarray) -> pd.Series:
+    return values if isinstance(values, pd.Series) else pd.Series(values)
+
+
+def to_datetime(
+    values: pd.Series | pd.Index | list[object] | np.ndarray, *, errors: Errors = "raise", strict: bool = True
+) -> pd.Series:
+    """Parse a column of dates in any form :func:`dgplan.parse_date` reads, to ``datetime64[ns]``.
+
+    Missing values (None, NaN) become NaT. With ``errors="raise"`` the first bad row is named by
+    its index label and value in an :class:`EraError`; with ``errors="coerce"`` bad rows become
+    NaT (see :func:`date_failures` for which and why). ``strict`` is passed to ``parse_date``.
+    """
+    series = _series(values)
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed, failures = _parse_unique(pd.Series(uniques, dtype=object), strict)
+    if failures and errors == "raise":
+        failed = np.isin(codes, np.fromiter(failures, dtype=np.int64))
+        first = int(np.flatnonzero(failed)[0])
+        label: Hashable = series.index[first]
+        code = int(codes[first])
+        raise EraError(f"row {label!r}: {failures[code]}", text=str(uniques[code]))
+    return pd.Series(_take(parsed, codes).astype("datetime64[ns]"), index=series.index, name=series.name)
+
+
+def date_failures(values: pd.Series | pd.Index | list[object] | np.ndarray, *, strict: bool = True) -> pd.DataFrame:
+    """The rows :func:`to_datetime` cannot parse: their value and the parser's message, by index label."""
+    series = _series(values)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    _, failures = _parse_unique(pd.Series(uniques, dtype=object), strict)
+    failed = np.isin(codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(codes), bool)
+    rows = np.flatnonzero(failed)
+    return pd.DataFrame(
+        {"value": series.iloc[rows].to_numpy(dtype=object), "error": [failures[int(codes[r])] for r in rows]},
+        index=series.index[rows],
+    )
+
+
+def _days(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    series = values if pd.api.types.is_datetime64_any_dtype(values) else pd.to_datetime(values)
+    return series, series.to_numpy(dtype="datetime64[D]")
+
+
+def to_wareki(
+    values: pd.Series | pd.Index | list[object] | np.ndarray, *, style: WarekiStyle = "standard", western: bool = False
+) -> pd.Series:
+    """Write a column of dates with their era (:func:`dgplan.format_wareki` styles); NaT stays missing.
+
+    Dates before 1873 raise :class:`EraError` naming the row, as ``format_wareki`` does.
+    """
+    series, days = _days(_series(values))
+    codes, uniques = pd.factorize(days, use_na_sentinel=True)
+    formatted = np.empty(len(uniques), dtype=object)
+    for position, day in enumerate(pd.DatetimeIndex(uniques).date):
+        try:
+            formatted[position] = format_wareki(day, style=style, western=western)
+        except EraError as error:
+            row = int(np.flatnonzero(codes == position)[0])
+            raise EraError(f"row {series.index[row]!r}: {error}") from None
+    return pd.Series(_take(formatted, codes), index=series.index, name=series.name, dtype=object)
+
+
+def _year_month(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    series = values if pd.api.types.is_datetime64_any_dtype(values) else pd.to_datetime(values)
+    missing = series.isna().to_numpy()
+    year, month = series.dt.year, series.dt.month
+    if missing.any():
+        year, month = year.fillna(0), month.fillna(0)
+    return series, year.to_numpy(dtype=np.int64), month.to_numpy(dtype=np.int64), missing
+
+
+def _nullable_int(values: np.ndarray, missing: np.ndarray, like: pd.Series) -> pd.Series:
+    array = pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    return pd.Series(array, index=like.index, name=like.name)
+
+
+def fiscal_year(values: pd.Series | pd.Index | list[object] | np.ndarray, *, start_month: int = 4) -> pd.Series:
+    """The fiscal year of each date, named by the year it starts in (FY2021 = 2021-04-01..2022-03-31).
+
+    Integer arithmetic on datetime64; missing dates give <NA> (a nullable ``Int64`` column).
+    """
+    series, year, month, missing = _year_month(_series(values))
+    result = year - (month < start_month)
+    return _nullable_int(result, missing, series)
+
+
+def fiscal_quarter(
+    values: pd.Series | pd.Index | list[object] | np.ndarray, *, start_month: int = 4, labels: bool = False
+) -> pd.Series:
+    """The fiscal quarter of each date: 1-4 (Q1 = April-June), or labels ``FY2021-Q2`` with ``labels=True``."""
+    series, year, month, missing = _year_month(_series(values))
+    quarter = ((month - start_month) % 12) // 3 + 1
+    if not labels:
+        return _nullable_int(quarter, missing, series)
+    fiscal = year - (month < start_month)
+    keys = np.where(missing, -1, fiscal * 10 + quarter)
+    codes, uniques = pd.factorize(keys)
+    names = np.array([None if key < 0 else f"FY{key // 10}-Q{key % 10}" for key in uniques], dtype=object)
+    return pd.Series(names[codes], index=series.index, name=series.name, dtype=object)
+
+
+def parse_periods(
+    values: pd.Series | pd.Index | list[object] | np.ndarray, *, reference: date | None = None, errors: Errors = "raise"
+) -> pd.DataFrame:
+    """Resolve a column of period phrases (令和3年度, 令和4年夏, 令和3年度第2四半期) to ``start`` and ``end``."""
+    series = _series(values)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    starts = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[D]")
+    ends = starts.copy()
+    for position, value in enumerate(uniques):
+        try:
+            interval = parse_period(str(value), reference=reference)
+        except DgplanError as error:
+            if errors == "raise":
+                row = int(np.flatnonzero(codes == position)[0])
+                raise type(error)(f"row {series.index[row]!r}: {error}", text=str(value)) from None
+            continue
+        starts[position], ends[position] = interval.start, interval.end
+
+    return pd.DataFrame(
+        {"start": _take(starts, codes).astype("datetime64[ns]"), "end": _take(ends, codes).astype("datetime64[ns]")},
+        index=series.index,
+    )
+
+
+@pd.api.extensions.register_series_accessor("wareki")
+class WarekiAccessor:
+    """``s.wareki.to_datetime()``, ``s.wareki.format(style=...)``, ``s.wareki.failures()``."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+
+    def to_datetime(self, *, errors: Errors = "raise", strict: bool = True) -> pd.Series:
+        return to_datetime(self._series, errors=errors, strict=strict)
+
+    def format(self, *, style: WarekiStyle = "standard", western: bool = False) -> pd.Series:
+        return to_wareki(self._series, style=style, western=western)
+
+    def failures(self) -> pd.DataFrame:
+        return date_failures(self._series)
+
+
+@pd.api.extensions.register_series_accessor("fiscal")
+class FiscalAccessor:
+    """``s.fiscal.year``, ``s.fiscal.quarter``, ``s.fiscal.quarter_label`` for a datetime column."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+
+    @property
+    def year(self) -> pd.Series:
+        return fiscal_year(self._series)
+
+    @property
+    def quarter(self) -> pd.Series:
+        return fiscal_quarter(self._series)
+
+    @property
+    def quarter_label(self) -> pd.Series:
+        return fiscal_quarter(self._series, labels=True)

@@ -1,0 +1,197 @@
+"""dgplan.pandas: vectorised conversion equals the scalar functions, element by element."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dgplan.pandas as dp
+from dgplan import EraError, FiscalQuarter, FiscalYear, format_wareki, parse_date, parse_period
+from dgplan.errors import DgplanError
+
+DAYS = st.dates(min_value=date(1873, 1, 1), max_value=date(2100, 12, 31))
+STYLES = ("standard", "kanji", "fullwidth", "short", "short-padded", "short-kanji")
+GARBAGE = st.sampled_from(
+    [
+        "",
+        "soon",
+        "令和3年2月29日",
+        "平成31年5月1日",
+        "R0.1.1",
+        "令和3年(2020年)4月1日",
+        "2021-13-01",
+        "令和3年4月1日(金)",
+        "明治5年1月1日",
+    ]
+)
+
+
+def written(day: date, style: str, western: bool) -> str:
+    if style.startswith("short"):
+        return format_wareki(day, style=style)  # type: ignore[arg-type]
+    return format_wareki(day, style=style, western=western)  # type: ignore[arg-type]
+
+
+def scalar(value: object) -> pd.Timestamp:
+    if not isinstance(value, str):
+        return pd.NaT
+    try:
+        return pd.Timestamp(parse_date(value))
+    except DgplanError:
+        return pd.NaT
+
+
+class TestToDatetime:
+    @given(
+        st.lists(
+            st.one_of(
+                st.builds(written, DAYS, st.sampled_from(STYLES), st.booleans()),
+                DAYS.map(date.isoformat),
+                DAYS.map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
+                GARBAGE,
+                st.none(),
+            ),
+            max_size=40,
+        )
+    )
+    def test_equals_parse_date_element_by_element(self, values: list[object]) -> None:
+        result = dp.to_datetime(pd.Series(values, dtype=object), errors="coerce")
+        expected = pd.Series([scalar(value) for value in values], dtype="datetime64[ns]")
+        pd.testing.assert_series_equal(result, expected)
+
+    def test_forms(self) -> None:
+        values = [
+            "令和3年4月1日",
+            "R3.4.1",
+            "令和元年5月1日",
+            "令和三年九月一日",
+            "令和３年（2021年）９月１日",
+            "H31/4/30",
+            "2021-04-01",
+            "2021年4月1日",
+            "令和 3年 4月 1日",
+            None,
+        ]
+        result = dp.to_datetime(values)
+        assert result.dt.strftime("%Y-%m-%d").tolist()[:-1] == [
+            "2021-04-01",
+            "2021-04-01",
+            "2019-05-01",
+            "2021-09-01",
+            "2021-09-01",
+            "2019-04-30",
+            "2021-04-01",
+            "2021-04-01",
+            "2021-04-01",
+        ]
+        assert result.isna().tolist()[-1]
+
+    def test_raise_names_the_first_bad_row(self) -> None:
+        series = pd.Series(["令和3年4月1日", "平成31年5月1日", "soon"], index=["a", "b", "c"])
+        with pytest.raises(EraError, match=re.escape("row 'b': '平成31年5月1日' is after the end of 平成")):
+            dp.to_datetime(series)
+
+    def test_coerce_gives_nat_for_exactly_the_bad_rows(self) -> None:
+        series = pd.Series(["令和3年4月1日", "soon", "R3.4.1", "令和3年2月29日", None], index=[10, 11, 12, 13, 14])
+        result = dp.to_datetime(series, errors="coerce")
+        assert result.isna().tolist() == [False, True, False, True, True]
+        assert list(result.index) == [10, 11, 12, 13, 14]
+        failures = dp.date_failures(series)
+        assert list(failures.index) == [11, 13]
+        assert failures.loc[13, "error"] == "'令和3年2月29日': 2021-02 has days 1 to 28, not 29"
+
+    def test_lenient(self) -> None:
+        with pytest.warns(UserWarning, match="平成32年"):
+            result = dp.to_datetime(["平成32年4月1日"], strict=False)
+        assert result.iloc[0] == pd.Timestamp("2020-04-01")
+
+    def test_bad_errors_argument(self) -> None:
+        with pytest.raises(ValueError, match="'ignore'"):
+            dp.to_datetime(["R3.4.1"], errors="ignore")  # type: ignore[arg-type]
+
+
+class TestToWareki:
+    @given(st.lists(DAYS, max_size=30), st.sampled_from(STYLES))
+    def test_equals_format_wareki(self, days: list[date], style: str) -> None:
+        series = pd.Series(pd.to_datetime(days), dtype="datetime64[ns]")
+        assert dp.to_wareki(series, style=style).tolist() == [format_wareki(d, style=style) for d in days]  # type: ignore[arg-type]
+
+    def test_missing_and_lunisolar(self) -> None:
+        series = pd.Series(pd.to_datetime(["2019-05-01", None]))
+        assert dp.to_wareki(series, western=True).tolist() == ["令和元年（2019年）5月1日", None]
+        with pytest.raises(EraError, match="row 1: '1872-12-31'"):
+            dp.to_wareki(pd.Series(pd.to_datetime(["2019-05-01", "1872-12-31"])))
+
+
+class TestFiscal:
+    @given(st.lists(DAYS, max_size=30), st.integers(min_value=1, max_value=12))
+    def test_equals_the_scalar_types(self, days: list[date], start_month: int) -> None:
+        series = pd.Series(pd.to_datetime(days), dtype="datetime64[ns]")
+        assert dp.fiscal_year(series, start_month=start_month).tolist() == [
+            FiscalYear.from_date(d, start_month=start_month).year for d in days
+        ]
+        assert dp.fiscal_quarter(series, start_month=start_month).tolist() == [
+            FiscalQuarter.from_date(d, start_month=start_month).quarter for d in days
+        ]
+
+    def test_pandas_names_the_year_by_its_end(self) -> None:
+        series = pd.Series(pd.to_datetime(["2021-04-01", "2022-03-31", "2022-04-01"]))
+        assert dp.fiscal_year(series).tolist() == [2021, 2021, 2022]
+        assert (series.dt.to_period("Y-MAR").dt.year - 1).tolist() == [2021, 2021, 2022]
+
+    def test_labels_and_missing(self) -> None:
+        series = pd.Series(pd.to_datetime(["2021-07-01", None, "2022-01-31"]))
+        assert dp.fiscal_quarter(series, labels=True).tolist() == ["FY2021-Q2", None, "FY2021-Q4"]
+        years = dp.fiscal_year(series)
+        assert str(years.dtype) == "Int64" and years.isna().tolist() == [False, True, False]
+
+
+class TestPeriods:
+    def test_parse_periods(self) -> None:
+        frame = dp.parse_periods(["令和3年度", "令和4年夏", "令和3年度第2四半期", None], errors="coerce")
+        expected = [parse_period(text) for text in ("令和3年度", "令和4年夏", "令和3年度第2四半期")]
+        assert [d.date() for d in frame["start"][:3]] == [i.start for i in expected]
+        assert [d.date() for d in frame["end"][:3]] == [i.end for i in expected]
+        assert frame.iloc[3].isna().all()
+
+    def test_parse_periods_raise(self) -> None:
+        with pytest.raises(DgplanError, match=re.escape("row 1: 'いつか'")):
+            dp.parse_periods(["令和3年度", "いつか"])
+
+
+class TestAccessors:
+    def test_wareki_and_fiscal(self) -> None:
+        series = pd.Series(["令和3年4月1日", "R4.1.15"])
+        dates = series.wareki.to_datetime()
+        assert dates.dt.day.tolist() == [1, 15]
+        assert dates.fiscal.year.tolist() == [2021, 2021]
+        assert dates.fiscal.quarter.tolist() == [1, 4]
+        assert dates.fiscal.quarter_label.tolist() == ["FY2021-Q1", "FY2021-Q4"]
+        assert dates.wareki.format(style="short").tolist() == ["R3.4.1", "R4.1.15"]
+        assert pd.Series(["x", "R3.4.1"]).wareki.failures().index.tolist() == [0]
+
+
+class TestDask:
+    def test_partition_by_partition(self) -> None:
+        dd = pytest.importorskip("dask.dataframe")
+        import dask
+
+        values = [format_wareki(date(2020, 1, 1) + pd.Timedelta(days=i).to_pytimedelta()) for i in range(1000)]
+        frame = pd.DataFrame({"date": values})
+        ddf = dd.from_pandas(frame, npartitions=4)
+        converted = ddf["date"].map_partitions(dp.to_datetime, meta=("date", "datetime64[ns]"))
+        with dask.config.set(scheduler="synchronous"):
+            result = converted.compute()
+        assert ddf.npartitions == 4
+        assert result.tolist() == dp.to_datetime(frame["date"]).tolist()
+        assert result.iloc[-1] == pd.Timestamp(date(2020, 1, 1)) + pd.Timedelta(days=999)
+
+
+def test_numpy_input() -> None:
+    assert dp.to_datetime(np.array(["R3.4.1"], dtype=object)).iloc[0] == pd.Timestamp("2021-04-01")
