@@ -228,9 +228,7 @@ def kpi(
     """
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
-    statuses = plan.kpi_status(as_of)
-    if off_track:
-        statuses = [s for s in statuses if s.on_track is False]
+    statuses = [s for s in plan.kpi_status(as_of) if s.on_track is False or not off_track]
     from dgplan.report import render_kpis
 
     _emit(render_kpis(statuses, fmt, as_of=as_of), None)

@@ -202,6 +202,21 @@ class Deadline:
         """Whether a due date falls inside ``interval``."""
         return bool(self.due_dates(interval))
 
+    def _repr_html_(self) -> str:
+        from dgplan.display import html_table
+
+        window = self.window
+        row = (
+            self.kind.value,
+            window.start if window else None,
+            window.end if window else None,
+            self.due,
+            self.rule or "",
+            "yes" if self.approximate else "",
+            self.text,
+        )
+        return html_table(("kind", "from", "to", "due", "rule", "approximate", "text"), [row])
+
     def __str__(self) -> str:
         parts = [self.kind.value]
         if self.window is not None:
@@ -580,8 +595,9 @@ def find_deadlines(
     (速やかに, 順次, 引き続き) only if ``undated=True``. Never raises on any text, and never
     returns a date it could not resolve exactly.
 
-    >>> [(d.kind.value, d.due) for d in find_deadlines("令和3年度末までに改修し、遅くとも同年10月までに運用")]
-    [('by', datetime.date(2022, 3, 31)), ('by', datetime.date(2021, 10, 31))]
+    >>> first, second = find_deadlines("令和3年度末までに改修し、遅くとも同年10月までに運用")
+    >>> first.due, second.due, second.text
+    (datetime.date(2022, 3, 31), datetime.date(2021, 10, 31), '遅くとも同年10月までに')
     """
     if not isinstance(text, str):
         raise DeadlineError(f"{text!r} is not text")

@@ -6,12 +6,14 @@
 ...     "measures": [{"id": "1-1", "section": "I", "title": "改修",
 ...                   "milestones": [{"text": "システム改修", "due": "令和3年度末まで"}]}],
 ... })
->>> [item.item_id for item in plan.overdue(date(2022, 4, 1))]
-['1-1/m1']
+>>> overdue = plan.overdue(date(2022, 4, 1))
+>>> len(overdue), overdue[0].item_id
+(1, '1-1/m1')
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -22,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 from dgplan.deadline import Deadline, DeadlineKind, Recurrence
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
-from dgplan.queries import DueItem, KPIStatus, Summary, due_items, kpi_statuses, summarize
+from dgplan.queries import DueItems, KPIStatuses, Summary, due_items, kpi_statuses, summarize
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -278,6 +280,31 @@ class Measure(_Model):
             data["kpis"] = numbered
         return data
 
+    def _repr_html_(self) -> str:
+        from dgplan.display import html_table
+
+        milestones = html_table(
+            ("id", "kind", "due", "done", "text"),
+            [(m.id, m.deadline.kind.value, m.deadline.due, m.done_on, m.text) for m in self.milestones],
+            caption="milestones",
+        )
+        kpis = html_table(
+            ("id", "kind", "target", "unit", "by", "text"),
+            [
+                (
+                    k.id,
+                    k.kind,
+                    k.target.value if k.target else ("未設定" if k.unset else None),
+                    k.target.unit if k.target else None,
+                    k.target.by.due if k.target and k.target.by else None,
+                    k.text,
+                )
+                for k in self.kpis
+            ],
+            caption="KPIs",
+        )
+        return f"<h4>[{self.id}] {html.escape(self.title)} (section {html.escape(self.section)})</h4>{milestones}{kpis}"
+
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
@@ -328,6 +355,20 @@ class Plan(_Model):
                 raise ValueError(f"measures name sections that are not listed: {', '.join(unknown)}")
         return self
 
+    def _repr_html_(self) -> str:
+        from dgplan.display import html_table
+
+        titles = {section.id: section.title for section in self.sections}
+        counts: dict[str, list[int]] = {}
+        for measure in self.measures:
+            row = counts.setdefault(measure.section, [0, 0, 0])
+            row[0] += 1
+            row[1] += len(measure.milestones)
+            row[2] += len(measure.kpis)
+        rows = [(section, titles.get(section, ""), *numbers) for section, numbers in counts.items()]
+        table = html_table(("section", "title", "measures", "milestones", "KPIs"), rows)
+        return f"<h3>{html.escape(self.title)} ({self.issued.isoformat()})</h3>{table}"
+
     # -- lookups -----------------------------------------------------------------------------
 
     @property
@@ -375,35 +416,35 @@ class Plan(_Model):
 
     # -- questions ---------------------------------------------------------------------------
 
-    def due_between(self, start: date, end: date, *, as_of: date | None = None) -> list[DueItem]:
+    def due_between(self, start: date, end: date, *, as_of: date | None = None) -> DueItems:
         """Every milestone and KPI target due from ``start`` to ``end`` (inclusive)."""
         return due_items(self, Interval(start, end), as_of=as_of or end)
 
-    def due_in(self, period: PeriodLike, *, as_of: date | None = None) -> list[DueItem]:
+    def due_in(self, period: PeriodLike, *, as_of: date | None = None) -> DueItems:
         """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期)."""
         interval = _as_interval(period, self.issued)
         return due_items(self, interval, as_of=as_of or interval.end)
 
-    def due_this_quarter(self, as_of: date) -> list[DueItem]:
+    def due_this_quarter(self, as_of: date) -> DueItems:
         """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
         return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
 
-    def upcoming(self, as_of: date, days: int = 30) -> list[DueItem]:
+    def upcoming(self, as_of: date, days: int = 30) -> DueItems:
         """Everything due from ``as_of`` to ``days`` days later, not yet done."""
         from datetime import timedelta
 
         items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
-        return [item for item in items if not item.done]
+        return DueItems(item for item in items if not item.done)
 
-    def overdue(self, as_of: date) -> list[DueItem]:
+    def overdue(self, as_of: date) -> DueItems:
         """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
 
         A recurring deadline contributes its last missed occurrence only; ``from`` and
         ``undated`` deadlines are never overdue.
         """
-        return [item for item in due_items(self, None, as_of=as_of) if item.overdue]
+        return DueItems(item for item in due_items(self, None, as_of=as_of) if item.overdue)
 
-    def kpi_status(self, as_of: date) -> list[KPIStatus]:
+    def kpi_status(self, as_of: date) -> KPIStatuses:
         """Every KPI with its latest value, target, attainment and grade on ``as_of``."""
         return kpi_statuses(self, as_of)
 

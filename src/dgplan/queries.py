@@ -18,7 +18,7 @@ from dgplan.fiscal import FiscalQuarter, Interval
 if TYPE_CHECKING:
     from dgplan.kpi import KPI, Grade, Plan
 
-__all__ = ["DueItem", "KPIStatus", "Summary", "due_items", "kpi_statuses", "summarize"]
+__all__ = ["DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary", "due_items", "kpi_statuses", "summarize"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -34,6 +34,19 @@ class DueItem:
     deadline: Deadline = field(compare=False)
     done: bool = field(compare=False)
     overdue: bool = field(compare=False)
+
+
+class DueItems(list[DueItem]):
+    """A list of :class:`DueItem` that shows itself as a table in Jupyter."""
+
+    def _repr_html_(self) -> str:
+        from dgplan.display import html_table
+
+        rows = [
+            (i.due, i.item_id, i.deadline.kind.value, "done" if i.done else "OVERDUE" if i.overdue else "due", i.text)
+            for i in self
+        ]
+        return html_table(("due", "item", "kind", "status", "text"), rows, caption=f"{len(self)} items")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +70,16 @@ class KPIStatus:
     on_track: bool | None
 
 
+class KPIStatuses(list[KPIStatus]):
+    """A list of :class:`KPIStatus` that shows itself as a table in Jupyter."""
+
+    def _repr_html_(self) -> str:
+        from dgplan.display import html_table
+
+        rows = [(s.kpi_id, s.grade, s.latest_value, s.comparison, s.target_value, s.unit, s.due, s.text) for s in self]
+        return html_table(("KPI", "grade", "latest", "", "target", "unit", "due", "text"), rows)
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     """Counts by status, overall and by section, on ``as_of``."""
@@ -70,6 +93,13 @@ class Summary:
     done_this_quarter: int
     kpi_grades: dict[str, int]
     by_section: dict[str, dict[str, int]]
+
+    def _repr_html_(self) -> str:
+        from dgplan.display import html_table
+
+        keys = ("measures", "milestones", "kpis", "overdue", "due_this_quarter", "kpi_A", "kpi_B", "kpi_N", "kpi_F")
+        rows = [(section, *(counts.get(key, 0) for key in keys)) for section, counts in self.by_section.items()]
+        return html_table(("section", *keys), rows, caption=f"as of {self.as_of.isoformat()}")
 
 
 def _cycle_start(deadline: Deadline, window: Interval) -> date:
@@ -121,7 +151,7 @@ def _window_of(deadline: Deadline, due: date) -> Interval:
     return deadline.recurrence.next_window(due)
 
 
-def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> list[DueItem]:
+def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
     """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline)."""
     items: list[DueItem] = []
     for measure in plan.measures:
@@ -161,12 +191,12 @@ def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> list[Due
                         overdue=due < as_of and not done,
                     )
                 )
-    return sorted(items)
+    return DueItems(sorted(items))
 
 
-def kpi_statuses(plan: Plan, as_of: date) -> list[KPIStatus]:
+def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
     """The status of every KPI of the plan on ``as_of``."""
-    statuses = []
+    statuses = KPIStatuses()
     for measure in plan.measures:
         for kpi in measure.kpis:
             latest = kpi.latest(as_of)
@@ -198,8 +228,7 @@ def kpi_statuses(plan: Plan, as_of: date) -> list[KPIStatus]:
 
 def summarize(plan: Plan, as_of: date) -> Summary:
     """Counts of measures, overdue items, items due this quarter and KPI grades, by section."""
-    overdue = due_items(plan, None, as_of=as_of)
-    overdue = [item for item in overdue if item.overdue]
+    overdue = [item for item in due_items(plan, None, as_of=as_of) if item.overdue]
     quarter = due_items(plan, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
     grades = kpi_statuses(plan, as_of)
     by_section: dict[str, Counter[str]] = {}
