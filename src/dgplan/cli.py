@@ -189,7 +189,11 @@ def due(
         items = plan.due_this_quarter(as_of)
     from dgplan.report import render_due
 
-    _emit(render_due(items, fmt, as_of=as_of, plan=plan), None)
+    text = render_due(items, fmt, as_of=as_of, plan=plan)
+    if fmt == "table":
+        # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
+        text = "".join(click.style(line, fg="red") if " OVERDUE " in line else line for line in text.splitlines(True))
+    _emit(text, None)
     if fail_if_overdue and plan.overdue(as_of):
         sys.exit(1)
 
