@@ -140,6 +140,8 @@ class Deadline:
     span: tuple[int, int] | None = None
     recurrence: Recurrence | None = None
     note: str | None = None
+    # Where the phrase lies in the normalised text of its passage (for the scanner's own use).
+    _phrase_start: int = field(default=0, repr=False, compare=False)
     _phrase_end: int = field(default=0, repr=False, compare=False)
 
     # -- named constructors ------------------------------------------------------------------
@@ -342,6 +344,7 @@ def _deadline_for(
         due=due,
         text=scan.source[source_start:source_end],
         span=(source_start, source_end),
+        _phrase_start=start,
         _phrase_end=end,
         **extra,  # type: ignore[arg-type]
     )
@@ -494,18 +497,10 @@ def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
         if previous._phrase_end in (position, position - 1):
             starts = previous.window.start  # type: ignore[union-attr]
             scan.found.pop()
-            position = _normalised_start(scan, previous)
+            position = previous._phrase_start
     # Without a start in the text, a plan's recurring deadline starts with the plan itself.
     recurrence = replace(recurrence, starts=starts or scan.reference)
     return _deadline_for(scan, DeadlineKind.RECURRING, None, None, position, end, recurrence=recurrence)
-
-
-def _normalised_start(scan: _Scan, deadline: Deadline) -> int:
-    assert deadline.span is not None
-    for index, origin in enumerate(scan.mapped.origin):
-        if origin >= deadline.span[0]:
-            return index
-    return len(scan.mapped.origin)
 
 
 def _mark_intent(scan: _Scan) -> None:
@@ -518,12 +513,21 @@ def _mark_intent(scan: _Scan) -> None:
         stop = stop_match.start() if stop_match is not None else len(text)
         if index + 1 < len(scan.found):
             following = scan.found[index + 1]
-            stop = min(stop, _normalised_start(scan, following))
+            stop = min(stop, following._phrase_start)
         if _APPROX_IN_SENTENCE.search(text, deadline._phrase_end, stop):
             scan.found[index] = replace(deadline, approximate=True)
 
 
 def _scan(text: str, reference: date | None, *, strict: bool, undated: bool) -> list[Deadline]:
+    return scan_passage(text, reference, strict=strict, undated=undated)[1]
+
+
+def scan_passage(
+    text: str, reference: date | None, *, strict: bool = False, undated: bool = False
+) -> tuple[MappedText, list[Deadline]]:
+    """The normalised passage and every deadline and citation in it, for callers (KPI targets)
+    that read more out of the same text; each deadline's ``_phrase_start`` and ``_phrase_end``
+    index the normalised text."""
     mapped = normalize_mapped(text)
     scan = _Scan(mapped=mapped, source=text, reference=reference)
     normal = mapped.text
@@ -563,7 +567,7 @@ def _scan(text: str, reference: date | None, *, strict: bool, undated: bool) -> 
     _past_events_as_citations(scan)
     if reference is not None:
         scan.found = [_past_as_citation(deadline, reference) for deadline in scan.found]
-    return scan.found
+    return mapped, scan.found
 
 
 def _past_events_as_citations(scan: _Scan) -> None:

@@ -7,6 +7,7 @@ era date (``done_on: 令和4年3月31日``), and wherever a deadline is expected
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -95,8 +96,8 @@ def deadline_from_data(value: Any, reference: date | None = None) -> Deadline:
             return Deadline.by(date.fromisoformat(value.strip()))
         except ValueError:
             pass
-        deadline = parse_deadline(value, reference=reference)
-        return _without_span(deadline)
+        # A plan file's deadline stands alone: its offsets in the phrase mean nothing there.
+        return replace(parse_deadline(value, reference=reference), span=None)
     if isinstance(value, dict):
         unknown = set(value) - _DEADLINE_KEYS
         if unknown:
@@ -138,18 +139,6 @@ def deadline_from_data(value: Any, reference: date | None = None) -> Deadline:
             note=value.get("note"),
         )
     raise ValueError(f"{value!r} is not a deadline; expected a phrase such as 令和3年度末まで, a date, or a mapping")
-
-
-def _without_span(deadline: Deadline) -> Deadline:
-    return Deadline(
-        kind=deadline.kind,
-        window=deadline.window,
-        due=deadline.due,
-        approximate=deadline.approximate,
-        text=deadline.text,
-        recurrence=deadline.recurrence,
-        note=deadline.note,
-    )
 
 
 def _same_meaning(a: Deadline, b: Deadline) -> bool:

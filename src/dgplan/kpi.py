@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
-from dgplan.deadline import Deadline, DeadlineKind, Recurrence
+from dgplan.deadline import Recurrence
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
 from dgplan.queries import DueItems, KPIStatuses, Summary, due_items, kpi_statuses, summarize
@@ -380,10 +380,7 @@ class Plan(_Model):
         return self.info.issued
 
     def __getitem__(self, measure_id: str) -> Measure:
-        for measure in self.measures:
-            if measure.id == measure_id:
-                return measure
-        raise KeyError(measure_id)
+        return _by_id(self.measures, measure_id)
 
     def __contains__(self, measure_id: object) -> bool:
         return any(measure.id == measure_id for measure in self.measures)
@@ -400,19 +397,11 @@ class Plan(_Model):
 
     def kpi(self, kpi_id: str) -> KPI:
         """Look a KPI up by its id (``1-1/progress/1``)."""
-        measure = self[kpi_id.split("/")[0]]
-        for kpi in measure.kpis:
-            if kpi.id == kpi_id:
-                return kpi
-        raise KeyError(kpi_id)
+        return _by_id(self[kpi_id.split("/")[0]].kpis, kpi_id)
 
     def milestone(self, milestone_id: str) -> Milestone:
         """Look a milestone up by its id (``1-1/m2``)."""
-        measure = self[milestone_id.split("/")[0]]
-        for milestone in measure.milestones:
-            if milestone.id == milestone_id:
-                return milestone
-        raise KeyError(milestone_id)
+        return _by_id(self[milestone_id.split("/")[0]].milestones, milestone_id)
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -431,8 +420,6 @@ class Plan(_Model):
 
     def upcoming(self, as_of: date, days: int = 30) -> DueItems:
         """Everything due from ``as_of`` to ``days`` days later, not yet done."""
-        from datetime import timedelta
-
         items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
         return DueItems(item for item in items if not item.done)
 
@@ -485,14 +472,19 @@ class Plan(_Model):
         save_plan(self, path)
 
 
+_Identified = TypeVar("_Identified", Measure, Milestone, KPI)
+
+
+def _by_id(items: Iterable[_Identified], wanted: str) -> _Identified:
+    for item in items:
+        if item.id == wanted:
+            return item
+    raise KeyError(wanted)
+
+
 def _as_interval(period: PeriodLike, reference: date) -> Interval:
     if isinstance(period, Interval):
         return period
     if isinstance(period, FiscalYear | FiscalQuarter):
         return period.interval
     return parse_period(period, reference=reference)
-
-
-def deadline_is_dated(deadline: Deadline) -> bool:
-    """Whether a deadline has a due date or recurs (the ones queries consider)."""
-    return deadline.due is not None or deadline.kind == DeadlineKind.RECURRING

@@ -6,8 +6,10 @@ The result types are frozen records; :class:`dgplan.kpi.Plan` exposes the questi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from dateutil.relativedelta import relativedelta
@@ -16,7 +18,7 @@ from dgplan.deadline import Deadline, DeadlineKind
 from dgplan.fiscal import FiscalQuarter, Interval
 
 if TYPE_CHECKING:
-    from dgplan.kpi import KPI, Grade, Plan
+    from dgplan.kpi import KPI, Grade, Measure, Plan
 
 __all__ = ["DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary", "due_items", "kpi_statuses", "summarize"]
 
@@ -151,46 +153,37 @@ def _window_of(deadline: Deadline, due: date) -> Interval:
     return deadline.recurrence.next_window(due)
 
 
+def _tracked(
+    measure: Measure, as_of: date
+) -> Iterator[tuple[str, Literal["milestone", "kpi"], str, Deadline, Callable[[Interval | None], bool]]]:
+    """Each milestone and KPI target of a measure: id, type, text, deadline, and whether an
+    occurrence (given its window) is done on ``as_of``."""
+    for milestone in measure.milestones:
+        done_on, deadline = milestone.done_on, milestone.deadline
+        yield milestone.id, "milestone", milestone.text, deadline, partial(_milestone_done, done_on, as_of, deadline)
+    for kpi in measure.kpis:
+        if kpi.target is not None and kpi.target.by is not None:
+            yield kpi.id, "kpi", kpi.text, kpi.target.by, partial(_kpi_done, kpi, as_of, kpi.target.by)
+
+
 def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
     """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline)."""
-    items: list[DueItem] = []
-    for measure in plan.measures:
-        for milestone in measure.milestones:
-            deadline = milestone.deadline
-            for due, window in _occurrences(deadline, interval, as_of):
-                done = _milestone_done(milestone.done_on, as_of, deadline, window)
-                items.append(
-                    DueItem(
-                        due=due,
-                        item_id=milestone.id,
-                        measure_id=measure.id,
-                        section=measure.section,
-                        item_type="milestone",
-                        text=milestone.text,
-                        deadline=deadline,
-                        done=done,
-                        overdue=due < as_of and not done,
-                    )
-                )
-        for kpi in measure.kpis:
-            if kpi.target is None or kpi.target.by is None:
-                continue
-            deadline = kpi.target.by
-            for due, window in _occurrences(deadline, interval, as_of):
-                done = _kpi_done(kpi, as_of, deadline, window)
-                items.append(
-                    DueItem(
-                        due=due,
-                        item_id=kpi.id,
-                        measure_id=measure.id,
-                        section=measure.section,
-                        item_type="kpi",
-                        text=kpi.text,
-                        deadline=deadline,
-                        done=done,
-                        overdue=due < as_of and not done,
-                    )
-                )
+    items = [
+        DueItem(
+            due=due,
+            item_id=item_id,
+            measure_id=measure.id,
+            section=measure.section,
+            item_type=item_type,
+            text=text,
+            deadline=deadline,
+            done=(done := is_done(window)),
+            overdue=due < as_of and not done,
+        )
+        for measure in plan.measures
+        for item_id, item_type, text, deadline, is_done in _tracked(measure, as_of)
+        for due, window in _occurrences(deadline, interval, as_of)
+    ]
     return DueItems(sorted(items))
 
 

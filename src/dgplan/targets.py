@@ -8,10 +8,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
-from dgplan._text import normalize_mapped
-from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
+from dgplan.deadline import Deadline, DeadlineKind, scan_passage
 from dgplan.kpi import Baseline, Target
 
 __all__ = ["parse_target"]
@@ -42,23 +42,8 @@ def _value_tokens(text: str, excluded: list[tuple[int, int]]) -> list[re.Match[s
 
 def _as_target_deadline(deadline: Deadline) -> Deadline:
     """A value "in 令和3年度" is to be reached by the end of it: a target's deadline is ``by``."""
-    if deadline.kind in (DeadlineKind.WITHIN, DeadlineKind.ON):
-        return Deadline(
-            DeadlineKind.BY,
-            deadline.window,
-            deadline.due,
-            deadline.approximate,
-            deadline.text,
-            recurrence=deadline.recurrence,
-        )
-    return Deadline(
-        deadline.kind,
-        deadline.window,
-        deadline.due,
-        deadline.approximate,
-        deadline.text,
-        recurrence=deadline.recurrence,
-    )
+    kind = DeadlineKind.BY if deadline.kind in (DeadlineKind.WITHIN, DeadlineKind.ON) else deadline.kind
+    return replace(deadline, kind=kind, span=None)
 
 
 def parse_target(text: str, *, reference: date | None = None) -> Target | None:
@@ -68,25 +53,15 @@ def parse_target(text: str, *, reference: date | None = None) -> Target | None:
     (4,000人, 3万人超, 100%超, 3割削減); ``万 億 兆`` multiply, ``割`` is 10 %, ``約`` and ``程度``
     make the target approximate. A baseline (令和2年度比) turns a 削減/増 into a relative change.
     """
-    mapped = normalize_mapped(text)
-    normal = mapped.text
-    found = find_deadlines(text, reference=reference, citations=True)
+    mapped, found = scan_passage(text, reference)
     deadlines = [d for d in found if d.kind in _TARGETED]
     if not deadlines:
         return None
-
-    def to_normal(span: tuple[int, int] | None) -> tuple[int, int]:
-        assert span is not None
-        starts = [i for i, origin in enumerate(mapped.origin) if span[0] <= origin < span[1]]
-        return (starts[0], starts[-1] + 1) if starts else (0, 0)
-
-    excluded = [to_normal(d.span) for d in found]
-    tokens = _value_tokens(normal, excluded)
+    tokens = _value_tokens(mapped.text, [(d._phrase_start, d._phrase_end) for d in found])
     if not tokens:
         return None
     deadline = deadlines[0]
-    deadline_end = to_normal(deadline.span)[1]
-    after = [token for token in tokens if token.start() >= deadline_end]
+    after = [token for token in tokens if token.start() >= deadline._phrase_end]
     token = after[0] if after else tokens[-1]
 
     number = float(token["number"].replace(",", ""))
