@@ -330,6 +330,10 @@ PERIODS = [
     ("次期通常国会", PLAN_DATE, "2022-01-01", "2022-06-30"),
     ("本年度", date(2022, 3, 31), "2021-04-01", "2022-03-31"),
     ("本年度", date(2022, 4, 1), "2022-04-01", "2023-03-31"),
+    # the labels dgplan writes
+    ("FY2021", None, "2021-04-01", "2022-03-31"),
+    ("FY2021-Q2", None, "2021-07-01", "2021-09-30"),
+    ("2021-04-01..2021-06-30", None, "2021-04-01", "2021-06-30"),
 ]
 
 
@@ -372,6 +376,8 @@ class TestParsePeriod:
             ("soon", "not a period"),
             ("", "not a period"),
             ("令和3年度までに", "not a period"),
+            ("2021-04-01..soon", "not an interval"),
+            ("2021-06-30..2021-04-01", "before it starts"),
         ],
     )
     def test_invalid(self, text: str, message: str | None) -> None:

@@ -19,7 +19,7 @@ import click
 from dgplan.deadline import parse_deadline
 from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
-from dgplan.fiscal import FiscalQuarter, Interval, parse_period_detail
+from dgplan.fiscal import parse_period_detail
 from dgplan.kpi import Plan
 from dgplan.plan_io import load_plan, load_progress, write_atomic
 
@@ -182,7 +182,7 @@ def due(
     elif within is not None:
         items = plan.upcoming(as_of, days=_within_days(within))
     elif period is not None:
-        items = plan.due_in(_period(period, plan.issued), as_of=as_of)
+        items = plan.due_in(period, as_of=as_of)
     elif between:
         items = plan.due_between(between[0], between[1], as_of=as_of)
     else:
@@ -196,16 +196,6 @@ def due(
     _emit(text, None)
     if fail_if_overdue and plan.overdue(as_of):
         sys.exit(1)
-
-
-def _period(text: str, reference: date) -> Interval:
-    try:
-        return FiscalQuarter.parse(text).interval
-    except DgplanError:
-        pass
-    if ".." in text:
-        return Interval.parse(text)
-    return parse_period_detail(text, reference=reference).interval
 
 
 @main.command()

@@ -98,6 +98,8 @@ class Interval:
                 f"{text!r} is not an interval; expected START..END in ISO dates, e.g. 2021-04-01..2022-03-31",
                 text=text,
             ) from None
+        if start > end:
+            raise PeriodError(f"{text!r}: an interval cannot end before it starts", text=text)
         return cls(start, end)
 
     @property
@@ -677,6 +679,12 @@ def _parse_period_exact(
     if not isinstance(text, str):
         raise PeriodError(f"{text!r} is not a string; expected {expected}")
     normal = normalize_phrase(text)
+    label = _QUARTER_LABEL.fullmatch(normal)
+    if label is not None:
+        quarter = FiscalQuarter(int(label["year"]), int(label["quarter"]))
+        return Period(quarter.interval, "quarter", "fiscal_year")
+    if ".." in normal:
+        return Period(Interval.parse(text), "day", "day")
     match = PERIOD_PATTERN.fullmatch(normal)
     if match is None or not normal:
         # A lone date in any form parse_date reads (R3.4.1, 2021-04-01) is a period of one day.
@@ -698,7 +706,8 @@ def parse_period(text: str, *, reference: date | None = None) -> Interval:
 
     年度, 年, 月, 日, 四半期, 上期/下期/上半期/下半期/前半/後半, 春/夏/秋/冬, 末, 当初/初め/初頭/冒頭,
     早期, 通常国会, 上旬/中旬/下旬, 2020年代, and the relative words 本年度, 今年度, 来年度, 本年,
-    年内 and 次期通常国会, which need ``reference`` (the document's own date).
+    年内 and 次期通常国会, which need ``reference`` (the document's own date). The labels dgplan
+    writes are read too: ``FY2021``, ``FY2021-Q2`` and ``2021-04-01..2021-06-30``.
 
     >>> parse_period("令和3年度末")
     Interval(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))

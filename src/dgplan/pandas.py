@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dgplan.era import ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
+from dgplan.era import _ERA_LOOKUP, ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
 from dgplan.errors import DgplanError, EraError
 from dgplan.fiscal import parse_period
 
@@ -40,10 +40,9 @@ __all__ = [
 
 Errors = Literal["raise", "coerce"]
 
-_ERA_INDEX = {era.name: i for i, era in enumerate(ERAS)}
-_ERA_INDEX.update({era.name[0]: i for i, era in enumerate(ERAS)})
-_ERA_INDEX.update({era.letter: i for i, era in enumerate(ERAS)})
-_ERA_INDEX.update({era.letter.lower(): i for i, era in enumerate(ERAS)})
+# Every way an era is written (令和, 令, R, r) to its position in ERAS, from the era module's table.
+_ERA_INDEX = {token: ERAS.index(era) for token, era in _ERA_LOOKUP.items()}
+_ERA_INDEX.update({era.letter.lower(): index for index, era in enumerate(ERAS)})
 _ERA_START_YEAR = np.array([era.start.year for era in ERAS], dtype=np.int64)
 _ERA_FIRST_DAY = np.array([np.datetime64(era.start, "D") for era in ERAS])
 _ERA_LAST_DAY = np.array([np.datetime64(era.end or date(9999, 12, 31), "D") for era in ERAS])
