@@ -45,8 +45,6 @@ def _to_interval(value: Any, info: ValidationInfo | None) -> Interval:
     if isinstance(value, date) and not isinstance(value, datetime):
         return Interval.day(value)
     if isinstance(value, str):
-        if ".." in value or (value[:4].isdigit() and "-" in value):
-            return Interval.parse(value)
         return parse_period(value, reference=_reference(info))
     raise ValueError(f"{value!r} is not a period; expected 令和2年度 or START..END such as 2020-04-01..2021-03-31")
 

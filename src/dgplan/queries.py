@@ -6,7 +6,7 @@ The result types are frozen records; :class:`dgplan.kpi.Plan` exposes the questi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -20,7 +20,17 @@ from dgplan.fiscal import FiscalQuarter, Interval
 if TYPE_CHECKING:
     from dgplan.kpi import KPI, Grade, Measure, Plan
 
-__all__ = ["DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary", "due_items", "kpi_statuses", "summarize"]
+__all__ = [
+    "DueItem",
+    "DueItems",
+    "KPIStatus",
+    "KPIStatuses",
+    "Summary",
+    "due_items",
+    "kpi_statuses",
+    "summarize",
+    "summary_of",
+]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -221,9 +231,20 @@ def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
 
 def summarize(plan: Plan, as_of: date) -> Summary:
     """Counts of measures, overdue items, items due this quarter and KPI grades, by section."""
-    overdue = [item for item in due_items(plan, None, as_of=as_of) if item.overdue]
+    overdue = DueItems(item for item in due_items(plan, None, as_of=as_of) if item.overdue)
     quarter = due_items(plan, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
-    grades = kpi_statuses(plan, as_of)
+    return summary_of(plan, as_of, overdue=overdue, due_this_quarter=quarter, statuses=kpi_statuses(plan, as_of))
+
+
+def summary_of(
+    plan: Plan,
+    as_of: date,
+    *,
+    overdue: Sequence[DueItem],
+    due_this_quarter: Sequence[DueItem],
+    statuses: Sequence[KPIStatus],
+) -> Summary:
+    """The :class:`Summary` of answers already computed (a report shows both, and asks once)."""
     by_section: dict[str, Counter[str]] = {}
     for measure in plan.measures:
         counts = by_section.setdefault(measure.section, Counter())
@@ -232,9 +253,9 @@ def summarize(plan: Plan, as_of: date) -> Summary:
         counts["kpis"] += len(measure.kpis)
     for item in overdue:
         by_section[item.section]["overdue"] += 1
-    for item in quarter:
+    for item in due_this_quarter:
         by_section[item.section]["due_this_quarter"] += 1
-    for status in grades:
+    for status in statuses:
         by_section[status.section][f"kpi_{status.grade}"] += 1
     return Summary(
         as_of=as_of,
@@ -242,8 +263,8 @@ def summarize(plan: Plan, as_of: date) -> Summary:
         milestones=sum(len(m.milestones) for m in plan.measures),
         kpis=sum(len(m.kpis) for m in plan.measures),
         overdue=len(overdue),
-        due_this_quarter=len(quarter),
-        done_this_quarter=sum(1 for item in quarter if item.done),
-        kpi_grades=dict(sorted(Counter(status.grade for status in grades).items())),
+        due_this_quarter=len(due_this_quarter),
+        done_this_quarter=sum(1 for item in due_this_quarter if item.done),
+        kpi_grades=dict(sorted(Counter(status.grade for status in statuses).items())),
         by_section={section: dict(counts) for section, counts in by_section.items()},
     )

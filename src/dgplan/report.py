@@ -17,7 +17,7 @@ from typing import Any
 from dgplan.deadline import DeadlineKind
 from dgplan.fiscal import FiscalQuarter
 from dgplan.kpi import Plan
-from dgplan.queries import DueItem, KPIStatus
+from dgplan.queries import DueItem, KPIStatus, summary_of
 
 __all__ = [
     "DUE_COLUMNS",
@@ -294,11 +294,12 @@ def timeline_svg(plan: Plan, as_of: date, *, years: tuple[int, int] | None = Non
 
 def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown") -> str:
     """A status report: summary counts, overdue list, due this quarter, KPIs off track."""
-    summary = plan.summary(as_of)
     overdue = plan.overdue(as_of)
     quarter = FiscalQuarter.from_date(as_of)
     due_now = plan.due_this_quarter(as_of)
-    off_track = [s for s in plan.kpi_status(as_of) if s.on_track is False]
+    statuses = plan.kpi_status(as_of)
+    summary = summary_of(plan, as_of, overdue=overdue, due_this_quarter=due_now, statuses=statuses)
+    off_track = [s for s in statuses if s.on_track is False]
     counts = [
         ("measures", summary.measures),
         ("milestones", summary.milestones),
