@@ -393,11 +393,16 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         joined = join.match(text, position)
         if joined is None:
             continue
+        # The second end may lean on the first: 令和3年4月〜6月, 令和3年度から同年度末まで.
+        saved = (scan.latest, scan.anchor, scan.month_anchor)
+        scan.remember(period, match)
         second = _period_at(scan, joined.end(), strict=False)
         if second is None:
+            scan.latest, scan.anchor, scan.month_anchor = saved
             continue
         later, end, later_match = second
         if later.interval.end < window.start:
+            scan.latest, scan.anchor, scan.month_anchor = saved
             continue
         end = _skip_bracket_year(text, end)
         closed = closing.match(text, end)
