@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dgplan import FiscalQuarter, FiscalYear, Interval, PeriodError, parse_period, parse_period_detail
-from dgplan.errors import DgplanError
+from dgplan.errors import DgplanError, LenientParseWarning
 
 DAYS = st.dates(min_value=date(1873, 1, 1), max_value=date(2100, 12, 31))
 PLAN_DATE = date(2021, 6, 18)
@@ -387,6 +387,11 @@ class TestParsePeriod:
         with pytest.raises(PeriodError, match=re.escape(repr(text))) as info:
             parse_period(text)
         assert message in str(info.value)
+
+    def test_lenient_reads_by_the_era_year_and_warns(self) -> None:
+        with pytest.warns(LenientParseWarning, match="says 2020"):
+            period = parse_period_detail("令和3年度(2020年度)", strict=False)
+        assert period.interval == FiscalYear(2021).interval
 
     def test_next_diet_session_is_ambiguous_in_january(self) -> None:
         with pytest.raises(PeriodError, match="ambiguous"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,7 +31,7 @@ from dgplan.era import (
     format_wareki,
     parse_date,
 )
-from dgplan.errors import DgplanError, EraError, PeriodError
+from dgplan.errors import DgplanError, EraError, LenientParseWarning, PeriodError
 
 __all__ = [
     "FiscalQuarter",
@@ -461,10 +462,12 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
     year = era.to_gregorian_year(era_year)
     western = groups["west_a"] or groups["west_b"]
     if western is not None and int(western) != year:
-        raise _period_error(
-            text,
-            f"{era.name}{era_year}年{groups['efy'] or ''} is {year}, but the Western year in brackets says {western}",
+        message = (
+            f"{era.name}{era_year}年{groups['efy'] or ''} is {year}, but the Western year in brackets says {western}"
         )
+        if strict:
+            raise _period_error(text, message)
+        warnings.warn(f"{text!r}: {message}; using {year} (the era year)", LenientParseWarning, stacklevel=4)
     era_span = _era_span(era)
     if groups["efy"]:
         fiscal = FiscalYear(year).interval
