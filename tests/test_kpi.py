@@ -60,6 +60,11 @@ class TestModel:
         kpi = plan.kpi("1-2/progress/1")
         assert kpi.unset and kpi.text == "未設定" and kpi.target is None
 
+    def test_duplicate_ids_in_code(self) -> None:
+        measure = {"id": "1-1", "section": "I", "title": "x"}
+        with pytest.raises(ValueError, match="duplicate measure ids: 1-1"):
+            Plan.model_validate({"plan": {"title": "x", "issued": "2021-06-18"}, "measures": [measure, measure]})
+
     def test_frozen(self, plan: Plan) -> None:
         with pytest.raises(ValueError, match="frozen"):
             plan["1-1"].title = "x"  # type: ignore[misc]

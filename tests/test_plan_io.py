@@ -134,6 +134,10 @@ class TestErrors:
         assert [re.match(rf"{re.escape(path)}:(\d+):", p).group(1) for p in error.problems] == ["7", "11", "12"]  # type: ignore[union-attr]
         assert "duplicate measure id (first at line 3)" in error.problems[2]
 
+    def test_duplicate_measure_id_is_reported_once(self, tmp_path: Path) -> None:
+        error, path = self.problems(HEADER + measure("") + measure(""), tmp_path)
+        assert error.problems == (f"{path}:6:9: measure '1-1': duplicate measure id (first at line 3)",)
+
     def test_duplicate_keys(self, tmp_path: Path) -> None:
         error, path = self.problems(HEADER + measure("    title: 二つ目\n"), tmp_path)
         assert f"{path}:6:5: duplicate key 'title'" in str(error)

@@ -278,7 +278,6 @@ _RECURRING = re.compile(r"(?P<word>毎年度|各年度|年度ごと|毎年|毎�
 _RECURRING_MONTH = re.compile(r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?P<end>末)?(?:までに|まで|中|に)")
 _UNDATED = re.compile(r"可能な限り早期に|できる(?:だけ|限り)早期に|早期に|速やかに|早急に|順次|引き続き|継続的に|随時")
 _EARLIEST = re.compile(r"遅くとも$")
-_START_VERB = re.compile(r"\)?[^。、]{0,20}?(?:開始|着手|運用|実施)")
 
 
 _REFERS_TO_LATEST = frozenset({"同年", "同年度", "翌年", "翌年度"})

@@ -19,7 +19,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from dgplan.deadline import Recurrence
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
@@ -343,10 +351,12 @@ class Plan(_Model):
     measures: tuple[Measure, ...] = ()
 
     @model_validator(mode="after")
-    def _consistent(self) -> Plan:
+    def _consistent(self, info: ValidationInfo) -> Plan:
+        # The file loader reports duplicate ids itself, with their lines; say it once.
+        checked = isinstance(info.context, dict) and info.context.get("duplicate_ids_checked", False)
         ids = [m.id for m in self.measures]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
+        if duplicates and not checked:
             raise ValueError(f"duplicate measure ids: {', '.join(duplicates)}")
         if self.sections:
             known = {s.id for s in self.sections}

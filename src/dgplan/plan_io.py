@@ -171,7 +171,7 @@ def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
         except (DgplanError, ValueError):
             reference = None
     try:
-        plan = Plan.model_validate(data, context={"reference": reference})
+        plan = Plan.model_validate(data, context={"reference": reference, "duplicate_ids_checked": True})
     except ValidationError as error:
         problems.extend(_problems(located, error, name))
         plan = None
