@@ -46,7 +46,8 @@ class DeadlineKind(enum.StrEnum):
     CITATION = "citation"
 
 
-_DATED_KINDS = frozenset({DeadlineKind.BY, DeadlineKind.WITHIN, DeadlineKind.ON, DeadlineKind.RANGE})
+#: The kinds with a single due date, which can fall due and be overdue.
+DATED_KINDS = frozenset({DeadlineKind.BY, DeadlineKind.WITHIN, DeadlineKind.ON, DeadlineKind.RANGE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +183,7 @@ class Deadline:
             if missed is None:
                 return False
             return not (done and done_on is not None and done_on >= missed.start)
-        if self.kind not in _DATED_KINDS or self.due is None:
+        if self.kind not in DATED_KINDS or self.due is None:
             return False
         return self.due < as_of and not done
 
@@ -578,13 +579,13 @@ def _past_events_as_citations(scan: _Scan) -> None:
     """令和3年3月に創設した / 6月に策定された: a date followed by a verb in the past tense is history."""
     text = scan.mapped.text
     for index, deadline in enumerate(scan.found):
-        if deadline.kind in _DATED_KINDS and _PAST_TENSE.match(text, deadline._phrase_end):
+        if deadline.kind in DATED_KINDS and _PAST_TENSE.match(text, deadline._phrase_end):
             scan.found[index] = replace(deadline, kind=DeadlineKind.CITATION, due=None, note="past event")
 
 
 def _past_as_citation(deadline: Deadline, reference: date) -> Deadline:
     """A dated deadline that fell due before the document was written records the past."""
-    if deadline.kind in _DATED_KINDS and deadline.due is not None and deadline.due < reference:
+    if deadline.kind in DATED_KINDS and deadline.due is not None and deadline.due < reference:
         return replace(deadline, kind=DeadlineKind.CITATION, due=None, note="before the document's date")
     return deadline
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, SerializationInfo, ValidationInfo, WithJsonSchema
 
-from dgplan.deadline import Deadline, DeadlineKind, Recurrence, parse_deadline
+from dgplan.deadline import DATED_KINDS, Deadline, DeadlineKind, Recurrence, parse_deadline
 from dgplan.era import parse_date
 from dgplan.fiscal import Interval, parse_period
 
@@ -109,17 +109,7 @@ def deadline_from_data(value: Any, reference: date | None = None) -> Deadline:
         window_interval = None if window is None else _to_interval(window, None)
         due = value.get("due")
         due_date = None if due is None else _to_date(due)
-        if (
-            due_date is None
-            and window_interval is not None
-            and kind
-            in (
-                DeadlineKind.BY,
-                DeadlineKind.WITHIN,
-                DeadlineKind.ON,
-                DeadlineKind.RANGE,
-            )
-        ):
+        if due_date is None and window_interval is not None and kind in DATED_KINDS:
             due_date = window_interval.end
         recurrence = value.get("recurrence")
         if kind == DeadlineKind.RECURRING and recurrence is None:

@@ -203,7 +203,7 @@ class KPI(_Model):
         progress = self.attainment(as_of, plan_start=plan_start)
         if progress is None:
             return "N"
-        due = self._due(as_of)
+        due = self.due_on(as_of)
         baseline = self._baseline(plan_start or date.min)
         if due is None or baseline is None or due <= baseline[0]:
             return "A" if progress >= 1 else "B"
@@ -215,7 +215,8 @@ class KPI(_Model):
         grade = self.grade(as_of, plan_start=plan_start)
         return None if grade in ("N", "F") else grade == "A"
 
-    def _due(self, as_of: date) -> date | None:
+    def due_on(self, as_of: date) -> date | None:
+        """The target's due date as seen on ``as_of`` (for a recurring target, its next occurrence)."""
         if self.target is None or self.target.by is None:
             return None
         by = self.target.by

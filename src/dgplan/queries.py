@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from dateutil.relativedelta import relativedelta
 
-from dgplan.deadline import Deadline, DeadlineKind
+from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.fiscal import FiscalQuarter, Interval
 
 if TYPE_CHECKING:
@@ -148,12 +148,7 @@ def _occurrences(deadline: Deadline, interval: Interval | None, as_of: date) -> 
     if recurrence is not None:
         missed = recurrence.last_window_before(as_of)
         return [] if missed is None else [(missed.end, missed)]
-    if deadline.due is None or deadline.kind not in (
-        DeadlineKind.BY,
-        DeadlineKind.WITHIN,
-        DeadlineKind.ON,
-        DeadlineKind.RANGE,
-    ):
+    if deadline.due is None or deadline.kind not in DATED_KINDS:
         return []
     return [(deadline.due, deadline.window)]
 
@@ -204,9 +199,6 @@ def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
         for kpi in measure.kpis:
             latest = kpi.latest(as_of)
             target = kpi.target
-            due = None
-            if target is not None and target.by is not None:
-                due = target.by.next_due(as_of) if target.by.recurrence is not None else target.by.due
             statuses.append(
                 KPIStatus(
                     kpi_id=kpi.id,
@@ -220,7 +212,7 @@ def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
                     comparison=None if target is None else target.comparison,
                     target_value=None if target is None else target.goal(),
                     unit=None if target is None else target.unit,
-                    due=due,
+                    due=kpi.due_on(as_of),
                     attainment=kpi.attainment(as_of, plan_start=plan.issued),
                     grade=kpi.grade(as_of, plan_start=plan.issued),
                     on_track=kpi.on_track(as_of, plan_start=plan.issued),
