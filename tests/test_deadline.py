@@ -128,6 +128,14 @@ class TestRecurring:
         assert deadline.is_overdue(date(2023, 4, 1))
         assert deadline.text == "令和4年度から毎年度"
 
+    def test_next_due_before_the_first_occurrence(self) -> None:
+        # The first occurrence lies after the as-of date: it is the next one (this used to crash).
+        later = parse_deadline("令和10年度から毎年度")
+        assert later.next_due(date(2022, 4, 1)) == date(2029, 3, 31)
+        assert later.next_due(date(1800, 1, 1)) == date(2029, 3, 31)
+        assert later.next_due(date(2029, 4, 1)) == date(2030, 3, 31)
+        assert not later.is_overdue(date(1800, 1, 1))
+
     def test_due_dates_in_an_interval(self) -> None:
         monthly = parse_deadline("毎月")
         assert monthly.due_dates(Interval(date(2021, 4, 15), date(2021, 7, 31))) == [

@@ -97,11 +97,13 @@ class Recurrence:
         return self.starts is None or window.end >= self.starts
 
     def next_window(self, day: date) -> Interval:
-        """The first occurrence whose due date is on or after ``day``."""
-        for window in self.windows_around(day):
+        """The first occurrence whose due date is on or after ``day`` (and after the first one starts)."""
+        # Before the recurrence starts, look from its start: the next occurrence is its first.
+        around = day if self.starts is None or self.starts <= day else self.starts
+        for window in self.windows_around(around):
             if window.end >= day and self._started(window):
                 return window
-        raise AssertionError("a recurrence always has a next occurrence")  # pragma: no cover
+        raise DeadlineError(f"no occurrence of {self.rule!r} falls on or after {day.isoformat()}")
 
     def last_window_before(self, day: date) -> Interval | None:
         """The last occurrence whose due date is before ``day`` (None if it had not started)."""
