@@ -38,11 +38,11 @@ KANJI_NUMERAL_CHARS = "".join(_KANJI_DIGITS) + "".join(_KANJI_UNITS)
 
 # Units after which a run of kanji numerals is a number; elsewhere (一部, 一体, 十分) it is a word.
 _NUMERAL_UNIT = r"(?:年|月|日|か月|ヶ月|カ月|箇月|ケ月|四半期)"
-_ERA_NAMES = r"(?:明治|大正|昭和|平成|令和)"
-_KANJI_NUMERAL_RUN = re.compile(
-    rf"(?<={_ERA_NAMES})[{KANJI_NUMERAL_CHARS}]+|"
-    rf"(?<=第)[一二三四](?=四半期)|"
-    rf"[{KANJI_NUMERAL_CHARS}]+(?={_NUMERAL_UNIT})"
+_KANJI_RUN = re.compile(f"[{KANJI_NUMERAL_CHARS}]+")
+# What may follow a run for it to be a number: a unit; a Western year in brackets before 年
+# (令和三(2021)年); or a joiner and a second number with a unit (令和二〜六年度, 三・四月).
+_NUMBER_FOLLOWS = re.compile(
+    rf"{_NUMERAL_UNIT}|\(\d{{4}}\)年|[~〜∼\-‐–—―ー−・、][{KANJI_NUMERAL_CHARS}]+{_NUMERAL_UNIT}"
 )
 
 # A ruby (furigana) line: a few hiragana alone on a line after a line that ends in a kanji.
@@ -218,13 +218,28 @@ def _squeeze_spaces(mapped: MappedText) -> MappedText:
 
 
 def _kanji_numerals(mapped: MappedText) -> MappedText:
-    def replace(match: re.Match[str]) -> str:
-        try:
-            return str(kanji_to_int(match.group()))
-        except ValueError:
-            return match.group()
+    """Kanji numerals that count years, months or days become digits (令和三年 → 令和3年).
 
-    return mapped.rewrite(_KANJI_NUMERAL_RUN, replace)
+    Each run is looked at once, and what follows it is matched from the run's end, so the work
+    is linear in the text however long the runs (a regex lookahead per start would be quadratic).
+    """
+    text = mapped.text
+
+    def replace(match: re.Match[str]) -> str:
+        run = match.group()
+        end = match.end()
+        if run.endswith("四") and len(run) > 1 and text.startswith("半期", end):
+            run, tail = run[:-1], "四"  # 第一四半期: the 四 belongs to 四半期
+        else:
+            tail = ""
+            if _NUMBER_FOLLOWS.match(text, end) is None:
+                return run
+        try:
+            return str(kanji_to_int(run)) + tail
+        except ValueError:
+            return run + tail
+
+    return mapped.rewrite(_KANJI_RUN, replace)
 
 
 def normalize_mapped(text: str) -> MappedText:

@@ -17,6 +17,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from dgplan._text import MappedText, normalize_mapped
+from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
 from dgplan.errors import DeadlineError, DgplanError
 from dgplan.fiscal import PERIOD_PATTERN, FiscalYear, Interval, Period, resolve_period
 
@@ -230,6 +231,8 @@ class Deadline:
             parts.append(f"due {self.due.isoformat()}")
         if self.rule:
             parts.append(self.rule)
+            if self.due is None:
+                parts.append("(next due depends on the as-of date)")
         if self.approximate:
             parts.append("approximate")
         return " ".join(parts)
@@ -238,6 +241,41 @@ class Deadline:
 # ---------------------------------------------------------------------------------------------
 # The grammar. Vocabulary is data; each table is tried in order at the point after a period.
 
+#: Every dash and tilde plans use between two periods (after NFKC: ～ is ~, － is -).
+RANGE_JOINER_CHARS = "~〜∼\\-‐‑–—―ー−"
+_JOINER_CLASS = f"[{RANGE_JOINER_CHARS}]"
+#: Words that make a deadline approximate when they follow its period (令和4年夏頃, 令和4年度を目途に).
+APPROXIMATE_WORDS = ("頃", "ごろ", "程度", "見込み", "予定", "目途", "目処", "めど", "メド")
+#: Words later in a clause that make its deadline approximate (…の運用開始を目指す, 実施予定).
+INTENT_WORDS = ("を目指", "目指す", "目指して", "予定", "見込み", "目途", "目処")
+#: Nouns of action that a period may be glued to, making the period its window (令和8年度サービス開始).
+ACTION_NOUNS = (
+    "開始",
+    "導入",
+    "実施",
+    "稼働",
+    "完了",
+    "実装",
+    "移行",
+    "着手",
+    "公開",
+    "提供",
+    "運用",
+    "展開",
+    "試行",
+    "リリース",
+    "本格化",
+    "開設",
+    "設置",
+    "供用",
+)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_APPROX_ALTERNATION = _alternation(APPROXIMATE_WORDS)
 _LAW = re.compile(r"\)?(?:法律|政令|内閣府令|府令|省令|告示|条例|規則|訓令|通達)第\d*号?")
 _DECISION = re.compile(
     r"[^、。()「」]{0,40}?(?:閣議決定|閣議了解|決定|了解|策定|改定|改訂|取りまとめ|とりまとめ|公表|成立|公布|施行|発出|答申|提言)"
@@ -245,42 +283,75 @@ _DECISION = re.compile(
 )
 _STATISTIC = re.compile(r"の(?:調査|実績|結果|予算|決算|報告|統計|データ|数値|値|補正|税制|白書|年報)")
 _NOUN_START = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
+_ACTION_GLUED = re.compile(
+    rf"[\u4e00-\u9fff\u30a1-\u30faー]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
+    r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"
+)
 _OFFSET = re.compile(r"\)?(?:後|から(?:起算して)?)(?P<count>\d{1,2})(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月)以内")
 _SOON_AFTER = re.compile(r"\)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = re.compile(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
-_RANGE_JOIN = re.compile(r"\)?(?:から|より|~|〜|～|－|ー|-)")
+_RANGE_JOIN = re.compile(rf"\)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
 _LIST_JOIN = re.compile(r"\)?(?:及び|および|並びに|・|と)")
-_RANGE_END = re.compile(r"\)?(?:まで(?:に|の間)?|にかけて|において|の間|に)")
+_RANGE_END = re.compile(r"\)?(?:まで(?:に|の間(?:に)?)?|にかけて|において|の間|に)")
 _LIST_END = re.compile(r"\)?(?:にかけて|において|の間|に|で)")
-_APPROX_ATTACHED = re.compile(r"頃|ごろ|程度|見込み|予定|を?目途|めど|目処|を目指(?:す|して|し)?")
-# Markers of intent later in the sentence make the nearest preceding deadline approximate.
-_APPROX_IN_SENTENCE = re.compile(r"を目指|目指す|目指して|予定")
-_SENTENCE_END = re.compile(r"。|\n|$")
+_APPROX_ATTACHED = re.compile(rf"(?:を|の)?(?:{_APPROX_ALTERNATION})|を目指(?:す|して|し)?")
+_APPROX_TAILS = ("に", "として", "とする", "で")
+_INTENT = re.compile(_alternation(INTENT_WORDS))
 # A verb in the past tense closing the clause (創設した。, 策定された「…」): the date records history.
 _PAST_TENSE = re.compile(r"[^、。「」()]{0,24}?(?:された|した|してきた|してきている|開始した)(?=[。、「」()]|$)")
+# The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
+_ERA_RANGE = re.compile(
+    rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?{_JOINER_CLASS}"
+    rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
+)
+_WESTERN_RANGE = re.compile(rf"(?<![\d.,])(?P<first>\d{{4}}){_JOINER_CLASS}(?P<last>\d{{4}})年(?P<fy>度)?")
+# A Western range in brackets after an era range, which must name the same years.
+_BRACKETED_WESTERN_RANGE = re.compile(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})年度?\)")
 
-# (pattern, kind, note) tried in order right after a period and its approximate markers.
-_SUFFIXES: tuple[tuple[re.Pattern[str], DeadlineKind, str | None], ...] = (
-    (re.compile(r"\)?時点(?:で|において|の|では)?"), DeadlineKind.ON, "point"),
-    (re.compile(r"\)?以前から"), DeadlineKind.UNDATED, None),
-    (re.compile(r"\)?以前"), DeadlineKind.BY, None),
-    (re.compile(r"\)?(?:以降|以後|を始期として|を始期に)"), DeadlineKind.FROM, None),
-    (re.compile(r"\)?(?:から|より)開始"), DeadlineKind.FROM, "start"),
-    (re.compile(r"\)?(?:から|より)"), DeadlineKind.FROM, None),
-    (re.compile(r"\)?まで"), DeadlineKind.BY, None),
-    (re.compile(r"\)?(?:中|内|期間中)"), DeadlineKind.WITHIN, None),
-    (re.compile(r"\)?(?:を通じ|を通して|において|にわたり|の間)"), DeadlineKind.WITHIN, None),
-    (re.compile(r"\)?(?:を目途|目途|めど|目処|を目指(?:す|して|し)?)"), DeadlineKind.BY, "approximate"),
-    (re.compile(r"\)?について"), DeadlineKind.CITATION, "topic of the sentence"),
-    (re.compile(r"\)?比"), DeadlineKind.CITATION, "baseline"),
-    (re.compile(r"\)?に"), DeadlineKind.ON, "particle"),
-    (re.compile(r"\)?[はも]"), DeadlineKind.WITHIN, None),
+
+class _Suffix(enum.Enum):
+    """What the words right after a period say about it."""
+
+    POINT = enum.auto()  # 時点で: at the period's last day
+    PAST_STATE = enum.auto()  # 以前から: a state that already holds, not a deadline
+    BY = enum.auto()  # まで, 以前
+    BEFORE = enum.auto()  # より前に: by the day before the period starts
+    FROM = enum.auto()  # から, 以降
+    START = enum.auto()  # から開始: from, or with 遅くとも, by
+    WITHIN = enum.auto()  # 中, 内, を通じ
+    TARGET = enum.auto()  # を目途に: by, approximate
+    TOPIC = enum.auto()  # について: the subject of a sentence, cited
+    BASELINE = enum.auto()  # 比: a baseline, cited
+    PARTICLE = enum.auto()  # に: on a day or month, within a longer period
+    TOPIC_PARTICLE = enum.auto()  # は, も: within
+
+
+# Tried in order right after a period and its approximate markers.
+_SUFFIXES: tuple[tuple[re.Pattern[str], _Suffix], ...] = (
+    (re.compile(r"\)?時点(?:で|において|の|では)?"), _Suffix.POINT),
+    (re.compile(r"\)?以前から"), _Suffix.PAST_STATE),
+    (re.compile(r"\)?以前"), _Suffix.BY),
+    (re.compile(r"\)?(?:より(?:も)?)?前(?![倒半期])(?:まで(?:に)?|に|の)?"), _Suffix.BEFORE),
+    (re.compile(r"\)?(?:以降|以後|を始期として|を始期に)"), _Suffix.FROM),
+    (re.compile(r"\)?(?:から|より)開始"), _Suffix.START),
+    (re.compile(r"\)?(?:から|より)"), _Suffix.FROM),
+    (re.compile(r"\)?まで(?:の間)?"), _Suffix.BY),
+    (re.compile(r"\)?(?:中|内|期間中)"), _Suffix.WITHIN),
+    (re.compile(r"\)?(?:を通じ|を通して|において|にわたり|の間)"), _Suffix.WITHIN),
+    (re.compile(r"\)?(?:を|の)?(?:目途|目処|めど|メド)|\)?を目指(?:す|して|し)?"), _Suffix.TARGET),
+    (re.compile(r"\)?について"), _Suffix.TOPIC),
+    (re.compile(r"\)?比"), _Suffix.BASELINE),
+    (re.compile(r"\)?に"), _Suffix.PARTICLE),
+    (re.compile(r"\)?[はも]"), _Suffix.TOPIC_PARTICLE),
 )
 
-_RECURRING = re.compile(r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)(?P<end>末)?(?P<within>中)?")
+_RECURRING = re.compile(
+    r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)(?:(?P<end>末)|(?P<beginning>当初|初め|始め|初頭))?(?P<within>中)?"
+    r"(?:まで(?:に)?|に)?"
+)
 _RECURRING_MONTH = re.compile(r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?P<end>末)?(?:までに|まで|中|に)")
 _UNDATED = re.compile(r"可能な限り早期に|できる(?:だけ|限り)早期に|早期に|速やかに|早急に|順次|引き続き|継続的に|随時")
-_EARLIEST = re.compile(r"遅くとも$")
+_EARLIEST = "遅くとも"
 
 
 _REFERS_TO_LATEST = frozenset({"同年", "同年度", "翌年", "翌年度"})
@@ -315,7 +386,16 @@ def _skip_bracket_year(text: str, position: int) -> int:
     return position + 1 if text.startswith(")", position) else position
 
 
-def _period_at(scan: _Scan, position: int, *, strict: bool) -> tuple[Period, int, re.Match[str]] | None:
+class _Unresolved(DgplanError):
+    """A period was written but cannot be resolved exactly; ``end`` is where its words end."""
+
+    def __init__(self, error: DgplanError, end: int) -> None:
+        super().__init__(error.message, text=error.text, pos=error.pos)
+        self.end = end
+
+
+def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] | None:
+    """The period written at ``position``; raises :class:`_Unresolved` for one that cannot be resolved."""
     text = scan.mapped.text
     match = PERIOD_PATTERN.match(text, position)
     if match is None or match.end() == position:
@@ -329,10 +409,8 @@ def _period_at(scan: _Scan, position: int, *, strict: bool) -> tuple[Period, int
         anchor = scan.anchor
     try:
         period = resolve_period(match, text=phrase, reference=scan.reference, anchor=anchor, strict=True)
-    except DgplanError:
-        if strict:
-            raise
-        return None
+    except DgplanError as error:
+        raise _Unresolved(error, match.end()) from error
     return period, match.end(), match
 
 
@@ -357,23 +435,105 @@ def _open_from(start: date) -> Interval:
     return Interval(start, date.max)
 
 
+def _before(period: Period) -> Interval:
+    """The period just before ``period`` starts, for より前に: the previous 年度, year, month or day."""
+    due = period.interval.start - timedelta(days=1)
+    start = period.interval.start
+    if period.unit == "fiscal_year" and start.month == 4 and start.day == 1:
+        return FiscalYear.from_date(due).interval
+    if period.unit == "year" and (start.month, start.day) == (1, 1):
+        return Interval.year(due.year)
+    if period.unit == "month" and start.day == 1:
+        return Interval(due.replace(day=1), due)
+    return Interval.day(due)
+
+
 _MODIFIER_GROUPS = ("quarter", "half", "season", "end", "beginning", "early", "diet", "dekad")
 
 
 def _is_bare_name(match: re.Match[str]) -> bool:
     """A period written plainly, with no Western year in brackets and no modifier (令和２年度)."""
-    return match["west_a"] is None and match["west_b"] is None and all(match[g] is None for g in _MODIFIER_GROUPS)
+    western = ("west_a", "west_b", "west_c", "wera")
+    return all(match[g] is None for g in western) and all(match[g] is None for g in _MODIFIER_GROUPS)
 
 
-def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], position: int, strict: bool) -> Deadline:
+def _approximate_after(text: str, end: int, approximate: bool) -> tuple[bool, int]:
+    """An approximate marker right after ``end`` (頃, を目途に, 予定) and the particle closing it."""
+    attached = _APPROX_ATTACHED.match(text, end)
+    if attached is None:
+        return approximate, end
+    end = attached.end()
+    for tail in _APPROX_TAILS:
+        if text.startswith(tail, end):
+            return True, end + len(tail)
+    return True, end
+
+
+def _finish_range(
+    scan: _Scan, start: int, span: Interval, end: int, approximate: bool, closing: re.Pattern[str]
+) -> Deadline:
+    """A range from its first period's start to its last's end, with the words that close it."""
+    text = scan.mapped.text
+    end = _skip_bracket_year(text, end)
+    closed = closing.match(text, end)
+    end = closed.end() if closed is not None else end
+    approximate, end = _approximate_after(text, end, approximate)
+    return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, end, approximate=approximate)
+
+
+def _year_period(scan: _Scan, written: str, at: int) -> Period:
+    """Resolve one end of a range written with its era once (令和2~6年度: 令和6年度)."""
+    match = PERIOD_PATTERN.fullmatch(written)
+    if match is None:
+        raise _Unresolved(DgplanError(f"{written!r} is not a period", text=written), at)
+    try:
+        return resolve_period(match, text=written, reference=None, anchor=None, strict=True)
+    except DgplanError as error:
+        raise _Unresolved(error, at) from error
+
+
+def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
+    """令和2~6年度, R7〜R9年度, 平成30~令和2年度, 2019~2021年度: the era or 年度 is written once."""
+    text = scan.mapped.text
+    era_range = _ERA_RANGE.match(text, position)
+    western = None if era_range is not None else _WESTERN_RANGE.match(text, position)
+    match = era_range or western
+    if match is None:
+        return None
+    suffix = "年度" if match["fy"] else "年"
+    if era_range is not None:
+        first_era = era_range["era"]
+        last_era = era_range["era2"] or first_era
+        first = _year_period(scan, f"{first_era}{era_range['first']}{suffix}", match.end())
+        last = _year_period(scan, f"{last_era}{era_range['last']}{suffix}", match.end())
+    else:
+        first = _year_period(scan, f"{match['first']}{suffix}", match.end())
+        last = _year_period(scan, f"{match['last']}{suffix}", match.end())
+    end = match.end()
+    phrase = text[position:end]
+    if last.interval.end < first.interval.start:
+        raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), end)
+    bracket = _BRACKETED_WESTERN_RANGE.match(text, end)
+    if bracket is not None:
+        said = (int(bracket["first"]), int(bracket["last"]))
+        meant = (first.interval.start.year, last.interval.start.year)
+        if said != meant:
+            message = f"{phrase!r} is {meant[0]}~{meant[1]}, but the Western years in brackets say {said[0]}~{said[1]}"
+            raise _Unresolved(DgplanError(message, text=phrase), bracket.end())
+        end = bracket.end()
+    span = Interval(first.interval.start, last.interval.end)
+    return _finish_range(scan, position, span, end, False, _RANGE_END)
+
+
+def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], position: int) -> Deadline:
     """Read what follows a period and build the deadline (or citation) it forms."""
     text = scan.mapped.text
     start = match.start()
     window = period.interval
     approximate = period.approximate
-    earliest = _EARLIEST.search(text, 0, start)
-    if earliest is not None:
-        start = earliest.start()  # 遅くとも belongs to the phrase it qualifies
+    earliest = text.endswith(_EARLIEST, 0, start)
+    if earliest:
+        start -= len(_EARLIEST)  # 遅くとも belongs to the phrase it qualifies
 
     if (law := _LAW.match(text, position)) is not None:
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, law.end(), note="law number")
@@ -390,7 +550,7 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
     if (asap := _ASAP_BY.match(text, position)) is not None:
         return _deadline_for(scan, DeadlineKind.BY, window, window.end, start, asap.end(), approximate=True)
 
-    # Ranges: A から B まで, A から B にかけて, A〜B, A 及び B に.
+    # Ranges: A から B まで, A から B にかけて, A〜B, A 及び B に; a trailing 〜 is "from then on".
     for join, closing in ((_RANGE_JOIN, _RANGE_END), (_LIST_JOIN, _LIST_END)):
         joined = join.match(text, position)
         if joined is None:
@@ -398,83 +558,108 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         # The second end may lean on the first: 令和3年4月〜6月, 令和3年度から同年度末まで.
         saved = (scan.latest, scan.anchor, scan.month_anchor)
         scan.remember(period, match)
-        second = _period_at(scan, joined.end(), strict=False)
-        if second is None:
-            scan.latest, scan.anchor, scan.month_anchor = saved
-            continue
-        later, end, later_match = second
-        if later.interval.end < window.start:
-            scan.latest, scan.anchor, scan.month_anchor = saved
-            continue
-        end = _skip_bracket_year(text, end)
-        closed = closing.match(text, end)
-        end = closed.end() if closed is not None else end
-        approximate = approximate or later.approximate
-        attached = _APPROX_ATTACHED.match(text, end)
-        if attached is not None:
-            approximate, end = True, attached.end()
-        scan.remember(later, later_match)
-        span = Interval(window.start, later.interval.end)
-        return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, end, approximate=approximate)
+        try:
+            second = _period_at(scan, joined.end())
+        except _Unresolved:
+            if joined["tilde"] if join is _RANGE_JOIN else False:
+                raise  # 令和3年度~令和2年度(2021年度): a range with a bad end is no deadline at all
+            second = None
+        if second is not None and second[0].interval.end >= window.start:
+            later, end, later_match = second
+            scan.remember(later, later_match)
+            span = Interval(window.start, later.interval.end)
+            return _finish_range(scan, start, span, end, approximate or later.approximate, closing)
+        scan.latest, scan.anchor, scan.month_anchor = saved
+        if (
+            join is _RANGE_JOIN
+            and joined["tilde"]
+            and second is None
+            and not text[joined.end() : joined.end() + 1].isdigit()
+        ):
+            end_approximate, end = _approximate_after(text, joined.end(), approximate)
+            return _deadline_for(
+                scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=end_approximate
+            )
 
     attached = _APPROX_ATTACHED.match(text, position)
     if attached is not None and attached.group() in ("頃", "ごろ", "程度", "見込み", "予定"):
         approximate, position = True, attached.end()
 
-    for pattern, kind, note in _SUFFIXES:
+    for pattern, suffix in _SUFFIXES:
         matched = pattern.match(text, position)
-        if matched is None:
-            continue
-        end = matched.end()
-        if kind == DeadlineKind.CITATION:
-            return _deadline_for(scan, kind, window, None, start, end, note=note)
-        if kind == DeadlineKind.UNDATED:
-            return _deadline_for(scan, kind, None, None, start, end, approximate=approximate, note="a past state")
-        if note == "approximate":
-            approximate = True
-        if kind == DeadlineKind.FROM:
-            if note == "start" and earliest is not None:
-                kind = DeadlineKind.BY  # 遅くとも X から開始: it must have started by the end of X
-            else:
-                trailing = _APPROX_ATTACHED.match(text, end)
-                if trailing is not None and trailing.group() in ("頃", "ごろ", "予定", "見込み"):
-                    approximate, end = True, trailing.end()
-                return _deadline_for(scan, kind, _open_from(window.start), None, start, end, approximate=approximate)
-        if kind == DeadlineKind.ON and note == "particle" and period.unit not in ("day", "month", "dekad"):
-            kind = DeadlineKind.WITHIN
-        if kind == DeadlineKind.ON and note == "point":
-            window = Interval.day(window.end)
-        if period.unit == "end" and kind in (DeadlineKind.WITHIN, DeadlineKind.ON) and note != "point":
-            kind = DeadlineKind.BY  # every 末 phrase is "by", whatever particle follows
-        # Particles that complete the phrase: までに, 中に, 内を目途に, までを目途に.
-        for tail in ("に", "は", "には", "の間"):
-            if text.startswith(tail, end) and kind != DeadlineKind.ON:
-                end += len(tail)
-                break
-        trailing = _APPROX_ATTACHED.match(text, end)
-        if trailing is not None:
-            approximate, end = True, trailing.end()
-            for tail in ("に", "として", "とする"):
-                if text.startswith(tail, end):
-                    end += len(tail)
-                    break
-        return _deadline_for(scan, kind, window, window.end, start, end, approximate=approximate)
+        if matched is not None:
+            return _by_suffix(scan, suffix, period, window, start, matched.end(), approximate, earliest)
 
     # No marker: a bare period. It names a thing (令和3年度予算, 令和2年度衛生行政報告例), cites a
     # past decision (令和2年12月25日閣議決定), or is the window itself (（令和6年度中）, KPI brackets).
-    end = _skip_bracket_year(text, position)
     if (decision := _DECISION.match(text, position)) is not None:
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, decision.end(), note="past decision")
     glued = _is_bare_name(match) and _NOUN_START.match(text, position) is not None
+    if glued and (action := _ACTION_GLUED.match(text, position)) is not None:
+        # 令和8年度サービス開始, 年度内導入: the period is when the action happens.
+        approximate, _ = _approximate_after(text, action.end(), approximate)
+        return _deadline_for(scan, DeadlineKind.WITHIN, window, window.end, start, position, approximate=approximate)
     if glued or _STATISTIC.match(text, position) is not None:
         # 令和２年度衛生行政報告例, 令和3年度予算: a plain period glued to a noun is part of a name.
         # (Schedules in prose write the Western year in brackets: 令和３年度（2021年度）調査事業を実施.)
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, position, note="names a thing")
-    if period.unit == "day":
-        return _deadline_for(scan, DeadlineKind.ON, window, window.end, start, position, approximate=approximate)
-    if period.unit == "end":
-        return _deadline_for(scan, DeadlineKind.BY, window, window.end, start, position, approximate=approximate)
-    return _deadline_for(scan, DeadlineKind.WITHIN, window, window.end, start, position, approximate=approximate)
+    kind = {"day": DeadlineKind.ON, "end": DeadlineKind.BY}.get(period.unit, DeadlineKind.WITHIN)
+    return _deadline_for(scan, kind, window, window.end, start, position, approximate=approximate)
+
+
+def _by_suffix(
+    scan: _Scan,
+    suffix: _Suffix,
+    period: Period,
+    window: Interval,
+    start: int,
+    end: int,
+    approximate: bool,
+    earliest: bool,
+) -> Deadline:
+    """The deadline a period and the suffix right after it form."""
+    text = scan.mapped.text
+    if suffix is _Suffix.TOPIC:
+        return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, end, note="topic of the sentence")
+    if suffix is _Suffix.BASELINE:
+        return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, end, note="baseline")
+    if suffix is _Suffix.PAST_STATE:
+        return _deadline_for(
+            scan, DeadlineKind.UNDATED, None, None, start, end, approximate=approximate, note="a past state"
+        )
+    if suffix is _Suffix.FROM or (suffix is _Suffix.START and not earliest):
+        approximate, end = _approximate_after(text, end, approximate)
+        return _deadline_for(
+            scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=approximate
+        )
+    if suffix is _Suffix.BEFORE:
+        before = _before(period)
+        approximate, end = _approximate_after(text, end, approximate)
+        return _deadline_for(scan, DeadlineKind.BY, before, before.end, start, end, approximate=approximate)
+    kind = {
+        _Suffix.POINT: DeadlineKind.ON,
+        _Suffix.BY: DeadlineKind.BY,
+        _Suffix.START: DeadlineKind.BY,  # 遅くとも X から開始: it must have started by the end of X
+        _Suffix.WITHIN: DeadlineKind.WITHIN,
+        _Suffix.TARGET: DeadlineKind.BY,
+        _Suffix.TOPIC_PARTICLE: DeadlineKind.WITHIN,
+    }.get(suffix, DeadlineKind.ON)
+    if suffix is _Suffix.TARGET:
+        approximate = True
+    if suffix is _Suffix.PARTICLE and period.unit not in ("day", "month", "dekad"):
+        kind = DeadlineKind.WITHIN
+    if suffix is _Suffix.POINT:
+        window = Interval.day(window.end)
+    elif period.unit == "end" and kind in (DeadlineKind.WITHIN, DeadlineKind.ON):
+        kind = DeadlineKind.BY  # every 末 phrase is "by", whatever particle follows
+    # Particles that complete the phrase: までに, 中に, 内を目途に, までを目途に.
+    if kind != DeadlineKind.ON:
+        for tail in ("には", "に", "は", "の間"):
+            if text.startswith(tail, end):
+                end += len(tail)
+                break
+    approximate, end = _approximate_after(text, end, approximate)
+    return _deadline_for(scan, kind, window, window.end, start, end, approximate=approximate)
 
 
 def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
@@ -491,6 +676,8 @@ def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
         month: int | None = None
         if match["end"]:
             month = 3 if fiscal else 12
+        elif match["beginning"]:
+            month = 4 if fiscal else 1
         else:
             # 各年度の実績報告を6月末までに: the month belongs to the recurrence, not to a new date.
             later = _RECURRING_MONTH.match(text, end)
@@ -507,34 +694,83 @@ def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
             position = previous._phrase_start
     # Without a start in the text, a plan's recurring deadline starts with the plan itself.
     recurrence = replace(recurrence, starts=starts or scan.reference)
-    return _deadline_for(scan, DeadlineKind.RECURRING, None, None, position, end, recurrence=recurrence)
+    window = due = None
+    if scan.reference is not None:
+        # With the document's date known, the deadline is its next occurrence (spec §4).
+        window = recurrence.next_window(scan.reference)
+        due = window.end
+    return _deadline_for(scan, DeadlineKind.RECURRING, window, due, position, end, recurrence=recurrence)
+
+
+# A 、 after these joins the items of a list (AやBの対応や、Cの整備を目指す), not two clauses.
+_LIST_BEFORE_COMMA = ("や", "及び", "並びに", "又は", "または", "及")
+
+
+def _clause_ids(text: str) -> list[int]:
+    """For each character, the number of the clause it is in; clauses end at 、 and 。."""
+    ids: list[int] = []
+    clause = 0
+    for index, char in enumerate(text):
+        ids.append(clause)
+        if char == "。" or (char == "、" and not text.endswith(_LIST_BEFORE_COMMA, 0, index)):
+            clause += 1
+    return ids
 
 
 def _mark_intent(scan: _Scan) -> None:
-    """を目指す / 予定 later in a sentence makes the nearest preceding deadline in it approximate."""
+    """を目指す / 予定 make the deadline of their own clause approximate (spec §4b).
+
+    In 開発（R8年度）、業務検証を実施予定（R9年度～） the 予定 is R9's, not R8's. A clause with no
+    deadline of its own hands its marker to a deadline that stands alone in the clause before it
+    (令和7年度までに、全国で導入を目指す).
+    """
     text = scan.mapped.text
+    markers = list(_INTENT.finditer(text))
+    if not markers:
+        return
+    ids = _clause_ids(text)
+    by_clause: dict[int, list[int]] = {}
     for index, deadline in enumerate(scan.found):
-        if deadline.approximate or deadline.kind == DeadlineKind.CITATION:
-            continue
-        stop_match = _SENTENCE_END.search(text, deadline._phrase_end)
-        stop = stop_match.start() if stop_match is not None else len(text)
-        if index + 1 < len(scan.found):
-            following = scan.found[index + 1]
-            stop = min(stop, following._phrase_start)
-        if _APPROX_IN_SENTENCE.search(text, deadline._phrase_end, stop):
-            scan.found[index] = replace(deadline, approximate=True)
+        if deadline.kind != DeadlineKind.CITATION and deadline._phrase_start < len(ids):
+            by_clause.setdefault(ids[deadline._phrase_start], []).append(index)
+    for marker in markers:
+        clause = ids[marker.start()]
+        chosen: int | None = None
+        in_clause = by_clause.get(clause, [])
+        preceding = [i for i in in_clause if scan.found[i]._phrase_end <= marker.start()]
+        following = [i for i in in_clause if scan.found[i]._phrase_start in (marker.end(), marker.end() + 1)]
+        if preceding:
+            chosen = preceding[-1]
+        elif following and text.startswith("(", marker.end()):
+            chosen = following[0]  # 実施予定（R9年度～）: the bracket dates the clause it closes
+        elif clause > 0 and by_clause.get(clause - 1):
+            last = by_clause[clause - 1][-1]
+            phrase_end = scan.found[last]._phrase_end
+            # Only a deadline that ends its clause (…までに、) is an adverb of the next clause's verb.
+            if text.startswith("、", phrase_end) and "。" not in text[phrase_end : marker.start()]:
+                chosen = last
+        if chosen is not None and not scan.found[chosen].approximate:
+            scan.found[chosen] = replace(scan.found[chosen], approximate=True)
 
 
 def _scan(text: str, reference: date | None, *, strict: bool, undated: bool) -> list[Deadline]:
     return scan_passage(text, reference, strict=strict, undated=undated)[1]
 
 
+def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadline:
+    """A period that is written but cannot be resolved (a contradiction, a missing year): kept as a
+    citation that says why, so that no part of it is read as a deadline of its own."""
+    return _deadline_for(scan, DeadlineKind.CITATION, None, None, start, error.end, note=f"unresolved: {error.message}")
+
+
 def scan_passage(
-    text: str, reference: date | None, *, strict: bool = False, undated: bool = False
+    text: str, reference: date | None, *, strict: bool = False, undated: bool = False, past_as_citations: bool = True
 ) -> tuple[MappedText, list[Deadline]]:
     """The normalised passage and every deadline and citation in it, for callers (KPI targets)
     that read more out of the same text; each deadline's ``_phrase_start`` and ``_phrase_end``
-    index the normalised text."""
+    index the normalised text. With ``strict``, a period that cannot be resolved raises; without,
+    it becomes a citation noted ``unresolved``. With ``past_as_citations`` and a ``reference``,
+    dated deadlines due before it are citations (history, in running prose)."""
     mapped = normalize_mapped(text)
     scan = _Scan(mapped=mapped, source=text, reference=reference)
     normal = mapped.text
@@ -545,14 +781,15 @@ def scan_passage(
             scan.found.append(recurring)
             position = recurring._phrase_end
             continue
-        found = _period_at(scan, position, strict=strict)
-        if found is not None:
-            period, end, match = found
-            deadline = _classify_after_period(scan, period, match, end, strict)
-            if deadline.note != "law number" and deadline.kind != DeadlineKind.RANGE:
-                scan.remember(period, match)
+        try:
+            deadline = _deadline_at(scan, position)
+        except _Unresolved as error:
+            if strict:
+                raise error.__cause__ if isinstance(error.__cause__, DgplanError) else error from None
+            deadline = _unresolved_citation(scan, position, error)
+        if deadline is not None:
             scan.found.append(deadline)
-            position = max(deadline._phrase_end, end)
+            position = max(deadline._phrase_end, position + 1)
             continue
         if undated:
             marker = _UNDATED.match(normal, position)
@@ -572,9 +809,26 @@ def scan_passage(
         position += 1
     _mark_intent(scan)
     _past_events_as_citations(scan)
-    if reference is not None:
+    if reference is not None and past_as_citations:
         scan.found = [_past_as_citation(deadline, reference) for deadline in scan.found]
     return mapped, scan.found
+
+
+def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
+    """The deadline (or citation) whose period starts at ``position``, if one does."""
+    written_once = _range_written_once(scan, position)
+    if written_once is not None:
+        return written_once
+    found = _period_at(scan, position)
+    if found is None:
+        return None
+    period, end, match = found
+    deadline = _classify_after_period(scan, period, match, end)
+    if deadline.note != "law number" and deadline.kind != DeadlineKind.RANGE:
+        scan.remember(period, match)
+    if deadline._phrase_end < end:
+        deadline = replace(deadline, _phrase_end=end)
+    return deadline
 
 
 def _past_events_as_citations(scan: _Scan) -> None:
@@ -599,12 +853,13 @@ def find_deadlines(
 
     Line breaks, stray spaces, ruby lines and footnote numbers glued into the text are
     tolerated. ``同年``, ``同年度``, ``同月`` and months without a year take their year from the
-    nearest preceding period in the passage; relative words (本年度, 来年度) need ``reference``,
-    the document's date, and are skipped without it. Dates that are not deadlines (law numbers,
-    past decisions, statistics sources, baselines, and, given ``reference``, deadlines that fell
-    due before it) come back as ``citation`` only if ``citations=True``; undated markers
-    (速やかに, 順次, 引き続き) only if ``undated=True``. Never raises on any text, and never
-    returns a date it could not resolve exactly.
+    nearest preceding period in the passage (or, with none, from ``reference``, the document's
+    date); relative words (本年度, 来年度) need ``reference`` and are skipped without it. Dates
+    that are not deadlines (law numbers, past decisions, statistics sources, baselines, periods
+    that cannot be resolved exactly such as 令和3年度（2022年度）, and, given ``reference``,
+    deadlines that fell due before it) come back as ``citation`` only if ``citations=True``;
+    undated markers (速やかに, 順次, 引き続き) only if ``undated=True``. Never raises on any text,
+    and never returns a date it could not resolve exactly.
 
     >>> first, second = find_deadlines("令和3年度末までに改修し、遅くとも同年10月までに運用")
     >>> first.due, second.due, second.text
@@ -618,15 +873,15 @@ def find_deadlines(
     return found
 
 
-_TRAILING_PUNCTUATION = "、。,.)） "
-
-
 def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
-    """Resolve one deadline phrase (spec §3-4); raise :class:`DeadlineError` quoting it otherwise.
+    """Resolve the one deadline in a phrase (spec §3-4); raise :class:`DeadlineError` quoting it otherwise.
 
-    The whole phrase must be one deadline (trailing punctuation aside): ``令和3年度末まで``,
-    ``令和4年夏を目途に``, ``令和7年度以降``, ``毎年度末``, ``速やかに``. Citations (a law number,
-    a past decision) and phrases with text beyond the deadline are errors.
+    The phrase may carry its own predicate: ``令和4年度中の運用開始を目指す`` is one deadline
+    (``within``, approximate). It must hold exactly one dated deadline (``令和3年度末まで``,
+    ``令和4年夏を目途に``, ``令和7年度以降``, ``毎年度末``) or, with none, an undated one (``速やかに``).
+    A phrase that only cites a date (a law number, a past decision), or holds several dated
+    deadlines, is an error that names them. A deadline due before ``reference`` is still a
+    deadline (an item overdue when the plan was issued).
 
     >>> deadline = parse_deadline("令和4年（2022年）夏を目途に")
     >>> deadline.kind.value, str(deadline.window), deadline.due, deadline.approximate
@@ -635,24 +890,24 @@ def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
     if not isinstance(text, str):
         raise DeadlineError(f"{text!r} is not a deadline phrase; expected text such as 令和3年度末まで")
     try:
-        found = _scan(text, reference, strict=True, undated=True)
+        found = scan_passage(text, reference, strict=True, undated=True, past_as_citations=False)[1]
     except DeadlineError:
         raise
     except DgplanError as error:
         message = error.message if error.text == text else f"{text!r}: {error.message}"
         raise DeadlineError(message, text=text, pos=error.pos) from error
     expected = "expected a deadline phrase such as 令和3年度末まで, 令和4年夏を目途に or 令和7年度以降"
-    if not found:
-        raise DeadlineError(f"{text!r} is not a deadline phrase; {expected}", text=text)
-    if len(found) > 1 and found[1].kind != DeadlineKind.UNDATED:
-        raise DeadlineError(f"{text!r} holds {len(found)} deadlines; parse one phrase at a time", text=text)
-    deadline = found[0]
-    assert deadline.span is not None
-    rest = text[deadline.span[1] :].strip(_TRAILING_PUNCTUATION + "\n\t\u3000")
-    lead = text[: deadline.span[0]].strip(" \n\t\u3000(（")
-    if deadline.kind == DeadlineKind.CITATION:
-        raise DeadlineError(f"{text!r} cites a date ({deadline.note}); it is not a deadline", text=text)
-    if rest or lead not in ("", "遅くとも"):
-        extra = rest or lead
-        raise DeadlineError(f"{text!r}: unexpected {extra!r} around the deadline; {expected}", text=text)
-    return deadline
+    dated = [d for d in found if d.kind not in (DeadlineKind.CITATION, DeadlineKind.UNDATED)]
+    if len(dated) > 1:
+        listing = ", ".join(f"{d.text!r} at {d.span[0]}-{d.span[1]}" for d in dated if d.span is not None)
+        raise DeadlineError(
+            f"{text!r} holds {len(dated)} deadlines ({listing}); read them with find_deadlines", text=text
+        )
+    if dated:
+        return dated[0]
+    undated = [d for d in found if d.kind == DeadlineKind.UNDATED]
+    if undated:
+        return undated[0]
+    if found:
+        raise DeadlineError(f"{text!r} cites a date ({found[0].note}); it is not a deadline", text=text)
+    raise DeadlineError(f"{text!r} is not a deadline phrase; {expected}", text=text)

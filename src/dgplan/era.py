@@ -82,25 +82,65 @@ for _era in ERAS:
     _ERA_LOOKUP[_era.romaji.upper()] = _era
 del _era
 
-#: Regex alternation of every way an era is written in a date (令和, 令, R).
-ERA_TOKEN = r"(?:明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHRmtshr](?![A-Za-z]))"
+#: Regex alternation of every way an era is written in a date (令和, 令, R, r), generated from
+#: :data:`ERAS` so that every parser reads the same spellings.
+ERA_TOKEN = (
+    "(?:"
+    + "|".join(era.name for era in ERAS)
+    + "|["
+    + "".join(era.name[0] for era in ERAS)
+    + "]|["
+    + "".join(era.letter + era.letter.lower() for era in ERAS)
+    + "](?![A-Za-z]))"
+)
 #: Regex of an era year: 元 or one to two digits (after normalisation).
 ERA_YEAR_TOKEN = r"(?:元|\d{1,2})"
 
 _WEEKDAYS = "月火水木金土日"
+#: A weekday in brackets after a day, (水) or (水曜日); checked against the date, then ignored.
+WEEKDAY_TOKEN = rf"(?:\((?P<weekday>[{_WEEKDAYS}])(?:曜日?)?\))"
+#: Words that name a day of a month without a number: 朔日 (the 1st), 晦日 and 末日 (the last day).
+DAY_WORDS = {"朔日": 1, "晦日": -1, "末日": -1}
+#: The day part after a year: 4月1日, 4月朔日, 12月晦日, 元日 (1 January), or 1/1.
+DAY_OF_YEAR_TOKEN = (
+    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<dayword>朔日|晦日|末日))"
+    r"|(?P<newyear>元日|元旦)|(?P<smonth>\d{1,2})/(?P<sday>\d{1,2})(?![\d/]))"
+)
 _ERA_DATE = re.compile(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})"
     r"(?:\((?P<west_a>\d{4})\))?年(?:\((?P<west_b>\d{4})年?\))?"
-    r"(?P<month>\d{1,2})月(?P<day>\d{1,2})日"
-    rf"(?:\((?P<weekday>[{_WEEKDAYS}])(?:曜日?)?\))?"
+    rf"{DAY_OF_YEAR_TOKEN}{WEEKDAY_TOKEN}?"
 )
 _ERA_ABBREVIATED = re.compile(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?P<sep>[./-])(?P<month>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})"
+    rf"{WEEKDAY_TOKEN}?"
 )
 _WESTERN_DATE = re.compile(
     r"(?P<year>\d{4})(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
-    rf"|年(?P<jmonth>\d{{1,2}})月(?P<jday>\d{{1,2}})日(?:\((?P<weekday>[{_WEEKDAYS}])(?:曜日?)?\))?)"
+    rf"|年(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦))"
+    rf"{WEEKDAY_TOKEN}?"
 )
+
+
+def month_day_of(groups: dict[str, str | None]) -> tuple[int, int | None] | None:
+    """The (month, day) a :data:`DAY_OF_YEAR_TOKEN` match names; day -1 is the month's last day.
+
+    None when no month was written; day None when only the month was.
+    """
+    if groups.get("newyear"):
+        return 1, 1
+    if groups.get("smonth"):
+        return int(groups["smonth"] or 0), int(groups["sday"] or 0)
+    month = groups.get("month") or groups.get("jmonth")
+    if month is None:
+        return None
+    word = groups.get("dayword")
+    if word:
+        return int(month), DAY_WORDS[word]
+    day = groups.get("day") or groups.get("jday")
+    return int(month), None if day is None else int(day)
+
+
 _ERA_YEAR = re.compile(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年?(?:\((?P<west_b>\d{{4}})年?\))?"
 )
@@ -171,9 +211,13 @@ def _check_era_year(text: str, era: Era, era_year: int, *, strict: bool) -> int:
 
 
 def _make_date(text: str, year: int, month: int, day: int) -> date:
+    if not 1 <= year <= 9999:
+        raise EraError(f"{text!r}: year {year} is outside the years 1 to 9999 that dates can hold", text=text)
     if not 1 <= month <= 12:
         raise EraError(f"{text!r}: month {month} does not exist; " + _EXPECTED_DATE, text=text)
     last = calendar.monthrange(year, month)[1]
+    if day == -1:  # 晦日, 末日: the month's last day
+        day = last
     if not 1 <= day <= last:
         raise EraError(f"{text!r}: {year}-{month:02d} has days 1 to {last}, not {day}", text=text)
     return date(year, month, day)
@@ -238,16 +282,16 @@ def parse_date(text: str, *, strict: bool = True) -> date:
         era_year = _era_year_number(groups["year"])
         year = _check_era_year(text, era, era_year, strict=strict)
         _check_western(text, era, era_year, groups.get("west_a") or groups.get("west_b"), strict=strict)
-        day = _make_date(text, year, int(groups["month"]), int(groups["day"]))
+        month, day_number = month_day_of(groups) or (0, 0)
+        day = _make_date(text, year, month, day_number or 0)
         _check_weekday(text, day, groups.get("weekday"))
         if era.last_year is None or era_year <= era.last_year:  # else already warned about the year
             _check_in_era(text, era, day, strict=strict)
         return day
     match = _WESTERN_DATE.fullmatch(normal)
     if match is not None:
-        month = match["month"] or match["jmonth"]
-        day_number = match["day"] or match["jday"]
-        day = _make_date(text, int(match["year"]), int(month), int(day_number))
+        month, day_number = month_day_of(match.groupdict()) or (0, 0)
+        day = _make_date(text, int(match["year"]), month, day_number or 0)
         _check_weekday(text, day, match["weekday"])
         return day
     raise EraError(f"{text!r} is not a date; " + _EXPECTED_DATE, text=text)

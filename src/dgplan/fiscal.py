@@ -25,10 +25,13 @@ from dgplan._text import normalize_phrase
 from dgplan.era import (
     ERA_TOKEN,
     ERA_YEAR_TOKEN,
+    GREGORIAN_ADOPTION,
+    WEEKDAY_TOKEN,
     Era,
     era_by_name,
     era_of,
     format_wareki,
+    month_day_of,
     parse_date,
 )
 from dgplan.errors import DgplanError, EraError, LenientParseWarning, PeriodError
@@ -401,34 +404,57 @@ _RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor"], int
 }
 _RELATIVE_ALTERNATION = "|".join(sorted(_RELATIVE_WORDS, key=len, reverse=True))
 
-_HALVES = {"上期": 0, "上半期": 0, "前半": 0, "前半期": 0, "下期": 1, "下半期": 1, "後半": 1, "後半期": 1}
+_HALVES = {
+    "上期": 0,
+    "上半期": 0,
+    "前半": 0,
+    "前半期": 0,
+    "前期": 0,
+    "下期": 1,
+    "下半期": 1,
+    "後半": 1,
+    "後半期": 1,
+    "後期": 1,
+}
 _SEASON_START_MONTH = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 _DEKADS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
+
+_ERA_YEAR = rf"{ERA_TOKEN}{ERA_YEAR_TOKEN}"
 
 #: The grammar of a period phrase, on normalised text. Named groups are read by :func:`resolve_period`.
 PERIOD_PATTERN = re.compile(
     rf"""
     (?:
-        (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年(?P<efy>度)?
+        (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
+            (?:\((?P<west_c>\d{{4}})年\)(?=度))?(?P<efy>度)?
             (?:\((?P<west_b>\d{{4}})年?(?:度)?\))?
       | (?<![\d.,])(?P<wyear>\d{{4}})年(?P<wfy>度)?(?!代)
+            (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![A-Za-z])FY(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
       | (?<![\d.,])(?P<decade>\d{{3}}0)年代
-      | (?P<abbreviated>(?<![A-Za-z])(?:[MTSHR]|[明大昭平令])(?:元|\d{{1,2}})
-            (?:\.\d{{1,2}}\.|/\d{{1,2}}/)\d{{1,2}}(?![\d.]))
+      | (?P<abbreviated>(?<![A-Za-z\d]){_ERA_YEAR}(?:\.\d{{1,2}}\.|/\d{{1,2}}/)\d{{1,2}}(?![\d.])
+            (?:\([月火水木金土日](?:曜日?)?\))?)
+      | (?<![A-Za-z\d])(?P<abbr_era>{ERA_TOKEN})(?P<abbr_year>{ERA_YEAR_TOKEN})\.(?P<abbr_month>\d{{1,2}})(?![\d.])
       | (?P<iso>(?<![\d.,])\d{{4}}-\d{{2}}-\d{{2}}(?!\d))
       | (?P<next_diet>次期通常国会)
       | (?P<relative>{_RELATIVE_ALTERNATION})
       | (?<![\d.,年])(?=\d{{1,2}}月)
     )
-    (?:(?<![月])(?P<month>\d{{1,2}})月(?:(?P<day>\d{{1,2}})日)?)?
+    (?:
+        (?:
+            (?<![月])(?P<month>\d{{1,2}})月(?:(?P<day>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))?
+          | (?<=年)(?P<newyear>元日|元旦)
+          | (?<=年)(?P<smonth>\d{{1,2}})/(?P<sday>\d{{1,2}})(?![\d/])
+        )
+        {WEEKDAY_TOKEN}?
+    )?
     (?:の?
         (?:
             第(?P<quarter>[1-4])四半期
-          | (?P<half>上半期|下半期|前半期|後半期|上期|下期|前半|後半)
+          | (?P<half>上半期|下半期|前半期|後半期|上期|下期|前半|後半|前期|後期)
           | (?P<season>[春夏秋冬])(?!期)
-          | (?P<end>末)
-          | (?P<beginning>当初|初め|初頭|冒頭)
+          | (?P<end>末)(?!日)
+          | (?P<beginning>当初|初め|始め(?![るまたてら])|初頭|冒頭)
           | (?P<early>早期|早々)
           | (?P<diet>通常国会)
           | (?P<dekad>上旬|中旬|下旬)
@@ -451,16 +477,30 @@ def _era_text(era: Era) -> str:
     return f"{era.start}..{era.end or ''}"
 
 
+def _check_lunisolar(text: str, era: Era, era_year: int, start: date, strict: bool) -> None:
+    """Era dates before 明治6年 (1873) count lunisolar months: their days are not Gregorian days."""
+    if start >= GREGORIAN_ADOPTION:
+        return
+    message = (
+        f"{era.name}{era_year}年 is before 明治6年 (1873), when Japan adopted the Gregorian calendar; "
+        "dgplan does not convert lunisolar dates"
+    )
+    if strict:
+        raise _period_error(text, message)
+    warnings.warn(f"{text!r}: {message}; reading it as a Gregorian date", LenientParseWarning, stacklevel=5)
+
+
 def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[Interval, PeriodUnit, Era, int]:
     """Resolve an era year, checking it against its era and the Western year in brackets."""
-    era_token, year_token = groups["era"], groups["eyear"]
-    assert era_token is not None and year_token is not None
+    era_token, year_token = groups["era"] or groups["abbr_era"], groups["eyear"] or groups["abbr_year"]
+    if era_token is None or year_token is None:
+        raise _period_error(text, "expected an era year such as 令和3年")
     era = era_by_name(era_token)
     era_year = 1 if year_token == "元" else int(year_token)
     if era_year < 1:
         raise _period_error(text, f"era years start at 1 (元年); there is no year {era_year} of {era.name}")
     year = era.to_gregorian_year(era_year)
-    western = groups["west_a"] or groups["west_b"]
+    western = groups["west_a"] or groups["west_b"] or groups["west_c"]
     if western is not None and int(western) != year:
         message = (
             f"{era.name}{era_year}年{groups['efy'] or ''} is {year}, but the Western year in brackets says {western}"
@@ -473,6 +513,7 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
         fiscal = FiscalYear(year).interval
         if not fiscal.overlaps(era_span) and strict:
             raise _period_error(text, f"{era.name}{era_year}年度 ({fiscal}) lies outside {era.name} ({_era_text(era)})")
+        _check_lunisolar(text, era, era_year, fiscal.start, strict)
         return fiscal, "fiscal_year", era, year
     calendar_year = Interval.year(year)
     clipped = calendar_year.intersection(era_span)
@@ -480,7 +521,21 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
         if strict:
             raise _period_error(text, f"{era.name} ended in {era.end}; {era.name}{era_year}年 does not exist")
         clipped = calendar_year
+    _check_lunisolar(text, era, era_year, clipped.start, strict)
     return clipped, "year", era, year
+
+
+def _western_first(text: str, groups: dict[str, str | None], year: int, strict: bool) -> None:
+    """2017年度（平成29年度）: the era year in brackets must name the same year."""
+    if groups["wera"] is None or groups["wera_year"] is None:
+        return
+    era = era_by_name(groups["wera"])
+    era_year = 1 if groups["wera_year"] == "元" else int(groups["wera_year"])
+    if era_year < 1 or era.to_gregorian_year(era_year) != year:
+        message = f"{year} is not {era.name}{groups['wera_year']}年 ({era.to_gregorian_year(max(era_year, 1))})"
+        if strict:
+            raise _period_error(text, message)
+        warnings.warn(f"{text!r}: {message}; using {year}", LenientParseWarning, stacklevel=4)
 
 
 def _anchor_year(anchor: Period, fiscal: bool) -> int:
@@ -502,17 +557,46 @@ def resolve_period(
     """Turn a match of :data:`PERIOD_PATTERN` into a :class:`Period`.
 
     ``text`` is the phrase as the user wrote it (quoted in errors); ``reference`` the document's
-    date, for relative words (本年度, 来年度); ``anchor`` the nearest preceding explicit period,
-    for 同年, 同年度, 同月 and months written without a year.
+    date, for relative words (本年度, 来年度) and for months written with no year and no earlier
+    date (``anchor``) to take theirs from; ``anchor`` the nearest preceding explicit period, for
+    同年, 同年度, 同月 and months written without a year.
     """
-    groups = match.groupdict()
-    month_text, day_text = groups["month"], groups["day"]
+    try:
+        return _resolve(match.groupdict(), text=text, reference=reference, anchor=anchor, strict=strict)
+    except DgplanError:
+        raise
+    except (ValueError, OverflowError):
+        # A period that reaches past the calendar (9999年度's March, 0000年): no date can hold it.
+        raise _period_error(text, "reaches outside the years 1 to 9999 that dates can hold") from None
+
+
+def _yearless_month_year(text: str, month: int, reference: date | None, anchor: Period | None) -> int:
+    """The year of a month written with none: the earlier period's, or the first such month on or
+    after the document's date (6月 in a plan of 2024-04-22 is June 2024)."""
+    if anchor is not None:
+        year = _anchor_year(anchor, anchor.is_fiscal)
+        return year + 1 if anchor.is_fiscal and 1 <= month <= 3 else year
+    if reference is None:
+        raise _period_error(
+            text,
+            "a month without a year needs an earlier date, or the document's date (reference=), to take its year from",
+        )
+    return reference.year if month >= reference.month else reference.year + 1
+
+
+def _resolve(
+    groups: dict[str, str | None], *, text: str, reference: date | None, anchor: Period | None, strict: bool
+) -> Period:
+    month_day = month_day_of(groups)
+    if groups["abbr_month"] is not None:
+        month_day = (int(groups["abbr_month"]), None)
     era: Era | None = None
     unit: PeriodUnit
-    if groups["era"] is not None:
+    if groups["era"] is not None or groups["abbr_era"] is not None:
         interval, unit, era, year = _era_base(text, groups, strict)
     elif groups["wyear"] is not None:
         year = int(groups["wyear"])
+        _western_first(text, groups, year, strict)
         unit = "fiscal_year" if groups["wfy"] else "year"
         interval = FiscalYear(year).interval if groups["wfy"] else Interval.year(year)
     elif groups["fy"] is not None:
@@ -554,57 +638,69 @@ def resolve_period(
                 if anchor.unit not in ("month", "day", "dekad"):
                     raise _period_error(text, "同月 refers to an earlier month, but the earlier date has none")
                 start = anchor.interval.start
-                year, month_of_anchor = start.year, start.month
-                interval = Interval.month(year, month_of_anchor)
-                if day_text is None and month_text is None:
+                interval = Interval.month(start.year, start.month)
+                if month_day is None:
                     return _apply_modifiers(text, groups, Period(interval, "month", "month"), era=None)
                 raise _period_error(text, "同月 cannot be followed by another month")
             fiscal = unit == "fiscal_year"
             year = _anchor_year(anchor, fiscal) + offset
         interval = FiscalYear(year).interval if unit == "fiscal_year" else Interval.year(year)
     else:
-        # A month without a year: its year comes from the nearest preceding period.
-        if anchor is None:
-            raise _period_error(text, "a month without a year needs an earlier date to take its year from")
-        if month_text is None:
+        # A month without a year: its year comes from the nearest preceding period, or the document.
+        if month_day is None:
             raise _period_error(text, "expected a period such as 令和3年度, 令和4年夏 or 2021年10月")
-        month_number = int(month_text)
-        year = _anchor_year(anchor, anchor.is_fiscal)
-        if anchor.is_fiscal and 1 <= month_number <= 3:
-            year += 1
+        year = _yearless_month_year(text, month_day[0], reference, anchor)
         unit, interval = "year", Interval.year(year)
 
     base = Period(interval, unit, unit)
-    if month_text is not None:
-        if unit not in ("year", "fiscal_year"):
-            raise _period_error(text, "a month can follow a year, not a decade")
-        month_number = int(month_text)
-        if not 1 <= month_number <= 12:
-            raise _period_error(text, f"month {month_number} does not exist")
-        month_year = year
-        if unit == "fiscal_year":
-            # A month after a 年度 (令和3年度2月) falls in the fiscal year: January-March are next year's.
-            month_year = year + 1 if month_number < 4 else year
-        month_interval = Interval.month(month_year, month_number)
-        if day_text is not None:
-            day_number = int(day_text)
-            last = calendar.monthrange(month_year, month_number)[1]
-            if not 1 <= day_number <= last:
-                raise _period_error(text, f"{month_year}-{month_number:02d} has days 1 to {last}, not {day_number}")
-            day = date(month_year, month_number, day_number)
-            if era is not None and day not in era:
-                raise _period_error(
-                    text, f"{day} is outside {era.name} ({_era_text(era)}); did you mean {format_wareki(day)}?"
-                )
-            base = Period(Interval.day(day), "day", "day")
-        else:
-            if era is not None:
-                clipped = month_interval.intersection(_era_span(era))
-                if clipped is None:
-                    raise _period_error(text, f"{month_interval} is outside {era.name} ({_era_text(era)})")
-                month_interval = clipped
-            base = Period(month_interval, "month", "month")
+    if month_day is not None:
+        base = _month_or_day(text, groups, month_day, unit, year, era)
+    elif groups["weekday"] is not None:
+        raise _period_error(text, "a weekday in brackets needs a day before it")
     return _apply_modifiers(text, groups, base, era=era)
+
+
+def _month_or_day(
+    text: str,
+    groups: dict[str, str | None],
+    month_day: tuple[int, int | None],
+    unit: PeriodUnit,
+    year: int,
+    era: Era | None,
+) -> Period:
+    """The month (or day) written after a year or a 年度."""
+    month_number, day_number = month_day
+    if unit not in ("year", "fiscal_year"):
+        raise _period_error(text, "a month can follow a year, not a decade")
+    if not 1 <= month_number <= 12:
+        raise _period_error(text, f"month {month_number} does not exist")
+    month_year = year
+    if unit == "fiscal_year":
+        # A month after a 年度 (令和3年度2月) falls in the fiscal year: January-March are next year's.
+        month_year = year + 1 if month_number < 4 else year
+    month_interval = Interval.month(month_year, month_number)
+    if day_number is None:
+        if groups["weekday"] is not None:
+            raise _period_error(text, "a weekday in brackets needs a day before it")
+        if era is not None:
+            clipped = month_interval.intersection(_era_span(era))
+            if clipped is None:
+                raise _period_error(text, f"{month_interval} is outside {era.name} ({_era_text(era)})")
+            month_interval = clipped
+        return Period(month_interval, "month", "month")
+    last = month_interval.end.day
+    if day_number == -1:
+        day_number = last
+    if not 1 <= day_number <= last:
+        raise _period_error(text, f"{month_year}-{month_number:02d} has days 1 to {last}, not {day_number}")
+    day = date(month_year, month_number, day_number)
+    if era is not None and day not in era:
+        raise _period_error(text, f"{day} is outside {era.name} ({_era_text(era)}); did you mean {format_wareki(day)}?")
+    weekday = groups["weekday"]
+    if weekday is not None and "月火水木金土日"[day.weekday()] != weekday:
+        actual = "月火水木金土日"[day.weekday()]
+        raise _period_error(text, f"{day.isoformat()} is a {actual}曜日, not a {weekday}曜日")
+    return Period(Interval.day(day), "day", "day")
 
 
 def _apply_modifiers(text: str, groups: dict[str, str | None], base: Period, *, era: Era | None) -> Period:
