@@ -32,8 +32,10 @@ class TestParseDeadlineTable:
         assert deadline.window == _window(row.get("window"))
         assert deadline.due == row.get("due")
         assert deadline.approximate is row.get("approximate", False)
-        assert deadline.text == row["phrase"]
-        assert deadline.span == (0, len(row["phrase"]))
+        own_words = row.get("text", row["phrase"])
+        assert deadline.text == own_words
+        start = row["phrase"].index(own_words)
+        assert deadline.span == (start, start + len(own_words))
 
     def test_table_covers_every_kind_but_recurring(self) -> None:
         kinds = {row["kind"] for row in ROWS}
@@ -351,3 +353,79 @@ class TestPlanPart3:
 
 def test_errors_are_dgplan_errors() -> None:
     assert issubclass(DeadlineError, DgplanError)
+
+
+class TestFormsFromOtherPlans:
+    """Spec §4b beyond the phrase table: what depends on the document, the clause, or several phrases."""
+
+    def test_recurring_with_a_reference_carries_its_next_occurrence(self) -> None:
+        yearly = parse_deadline("毎年度末", reference=date(2024, 4, 22))
+        assert (yearly.window, yearly.due) == (Interval(date(2025, 3, 1), date(2025, 3, 31)), date(2025, 3, 31))
+        on_the_day = parse_deadline("毎年度末", reference=date(2025, 3, 31))
+        assert on_the_day.due == date(2025, 3, 31)
+        bare = parse_deadline("毎年度末")
+        assert bare.due is None and "depends on the as-of date" in str(bare)
+
+    @pytest.mark.parametrize(
+        ("phrase", "month", "next_due"),
+        [
+            ("毎年度当初に", 4, date(2025, 4, 30)),
+            ("毎年当初", 1, date(2025, 1, 31)),
+            ("毎年度初めまでに", 4, date(2025, 4, 30)),
+        ],
+    )
+    def test_recurring_at_the_start(self, phrase: str, month: int, next_due: date) -> None:
+        deadline = parse_deadline(phrase)
+        assert deadline.recurrence is not None and deadline.recurrence.month == month
+        assert deadline.next_due(date(2024, 5, 1)) == next_due
+
+    def test_a_month_without_a_year_needs_the_document_date(self) -> None:
+        with pytest.raises(DeadlineError, match="reference="):
+            parse_deadline("6月までに")
+        assert find_deadlines("6月までに") == []
+        # An earlier period in the passage wins over the document's date.
+        [_, second] = find_deadlines("令和7年度に設計し、6月までに公表", reference=date(2024, 4, 22))
+        assert second.due == date(2025, 6, 30)
+
+    def test_several_deadlines_are_named_with_their_spans(self) -> None:
+        with pytest.raises(DeadlineError) as info:
+            parse_deadline("開発（R8年度）、検証（R9年度～）")
+        message = str(info.value)
+        assert "holds 2 deadlines" in message and "'R8年度' at 3-7" in message and "'R9年度～' at 12-17" in message
+
+    @pytest.mark.parametrize(
+        ("text", "approximate"),
+        [
+            ("開発（R8年度）、業務検証を実施予定（R9年度～）", [False, True]),
+            ("令和5年度に設計し、令和6年度に構築、令和7年度から運用予定", [False, False, True]),
+            ("令和7年度までに、全ての団体で導入を目指す", [True]),
+            ("令和5年度に調査を行い、その結果を踏まえて検討予定", [False]),
+            ("令和6年度末には対応や、整備を目指す", [True]),
+            ("令和6年度中に公表する。令和7年度に改定予定", [False, True]),
+        ],
+    )
+    def test_an_approximate_marker_belongs_to_its_own_clause(self, text: str, approximate: list[bool]) -> None:
+        assert [d.approximate for d in find_deadlines(text)] == approximate
+
+    @pytest.mark.parametrize("phrase", ["令和8年度中頃までに", "令和8年度半ば", "2026年中ごろ"])
+    def test_the_middle_of_a_period_is_not_guessed(self, phrase: str) -> None:
+        with pytest.raises(DeadlineError, match="middle of a period"):
+            parse_deadline(phrase)
+        assert find_deadlines(phrase) == []
+
+    def test_names_that_look_like_parts_of_a_period(self) -> None:
+        # 当初予算 is the initial budget, not April; a period glued to a name is a citation.
+        [found] = find_deadlines("令和9年度当初予算で措置", citations=True)
+        assert found.kind == DeadlineKind.CITATION
+        assert parse_deadline("令和9年度当初に").window == Interval(date(2027, 4, 1), date(2027, 4, 30))
+
+    def test_a_past_deadline_is_history_in_prose_but_a_deadline_in_a_phrase(self) -> None:
+        plan_date = date(2021, 6, 18)
+        assert find_deadlines("令和2年度末までに整備", reference=plan_date) == []
+        assert parse_deadline("令和2年度末までに", reference=plan_date).due == date(2021, 3, 31)
+
+    def test_long_hostile_text_is_read_in_linear_passes(self) -> None:
+        # Not a timing test: these used to take seconds; now they must simply finish and be right.
+        assert len(find_deadlines("毎年度" * 2000)) == 2000
+        with pytest.raises(DgplanError):
+            parse_deadline("一" * 20000)

@@ -435,6 +435,13 @@ def _open_from(start: date) -> Interval:
     return Interval(start, date.max)
 
 
+def _leading_tilde(text: str, start: int) -> bool:
+    """A tilde right before the period, with no period before it (a list item or a table cell)."""
+    if start == 0 or text[start - 1] not in RANGE_JOINER_CHARS or text[start - 1] in "ー-":
+        return False
+    return start == 1 or text[start - 2] in "(、。:・「【[ "
+
+
 def _before(period: Period) -> Interval:
     """The period just before ``period`` starts, for より前に: the previous 年度, year, month or day."""
     due = period.interval.start - timedelta(days=1)
@@ -537,6 +544,12 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
 
     if (law := _LAW.match(text, position)) is not None:
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, law.end(), note="law number")
+    if _leading_tilde(text, start):
+        # ～令和8年度, (~2026年度): a range with no first end runs up to the period: by its end.
+        end = _skip_bracket_year(text, position)
+        closed = _RANGE_END.match(text, end)
+        approximate, end = _approximate_after(text, closed.end() if closed else end, approximate)
+        return _deadline_for(scan, DeadlineKind.BY, window, window.end, start - 1, end, approximate=approximate)
 
     # Offsets: X 後N年以内, X からN年以内, X（…）から起算してN年以内.
     if (offset := _OFFSET.match(text, position)) is not None:

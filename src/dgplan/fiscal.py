@@ -454,7 +454,8 @@ PERIOD_PATTERN = re.compile(
           | (?P<half>上半期|下半期|前半期|後半期|上期|下期|前半|後半|前期|後期)
           | (?P<season>[春夏秋冬])(?!期)
           | (?P<end>末)(?!日)
-          | (?P<beginning>当初|初め|始め(?![るまたてら])|初頭|冒頭)
+          | (?P<beginning>当初(?!予算)|初め|始め(?![るまたてら])|初頭|冒頭)
+          | (?P<middle>中頃|中ごろ|半ば)
           | (?P<early>早期|早々)
           | (?P<diet>通常国会)
           | (?P<dekad>上旬|中旬|下旬)
@@ -563,8 +564,10 @@ def resolve_period(
     """
     try:
         return _resolve(match.groupdict(), text=text, reference=reference, anchor=anchor, strict=strict)
-    except DgplanError:
-        raise
+    except DgplanError as error:
+        if error.text == text:
+            raise
+        raise _period_error(text, error.message) from None  # FiscalYear(9999) does not know the text
     except (ValueError, OverflowError):
         # A period that reaches past the calendar (9999年度's March, 0000年): no date can hold it.
         raise _period_error(text, "reaches outside the years 1 to 9999 that dates can hold") from None
@@ -734,6 +737,9 @@ def _cut_part(text: str, groups: dict[str, str | None], interval: Interval, unit
         return Interval(start, start + relativedelta(months=count) - timedelta(days=1))
 
     start = interval.start
+    if groups["middle"] is not None:
+        # 年度半ば, 中頃: plans use it for anything from the second to the third quarter.
+        raise _period_error(text, f"{groups['middle']} (the middle of a period) has no agreed first and last day")
     if groups["quarter"] is not None:
         need("fiscal_year", "year")
         return Period(months(_month_start(start, 3 * (int(groups["quarter"]) - 1)), 3), "quarter", unit)
