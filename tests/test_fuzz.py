@@ -27,7 +27,8 @@ from dgplan.era import ERAS
 # Pieces of real phrases, mixed with noise: eras in every spelling, digits (ASCII, full width,
 # kanji), period words, joiners, brackets, weekdays, particles and markers.
 _ERA_SPELLINGS = [spelling for e in ERAS for spelling in (e.name, e.name[0], e.letter, e.letter.lower())]
-_PIECES = _ERA_SPELLINGS + [
+_PIECES = [
+    *_ERA_SPELLINGS,
     *"0123456789",
     *"０１２３４５６７８９",
     *"〇一二三四五六七八九十百千",
