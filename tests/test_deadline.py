@@ -413,6 +413,11 @@ class TestFormsFromOtherPlans:
             parse_deadline(phrase)
         assert find_deadlines(phrase) == []
 
+    @pytest.mark.parametrize("text", ["当該年度内に", "30年度内に", "各事業年度末に"])
+    def test_words_about_the_document_date_stand_alone(self, text: str) -> None:
+        # 年度内 after a digit or a kanji is part of another word, never "this 年度".
+        assert [d for d in find_deadlines(text, reference=date(2024, 6, 21)) if d.kind != DeadlineKind.RECURRING] == []
+
     def test_names_that_look_like_parts_of_a_period(self) -> None:
         # 当初予算 is the initial budget, not April; a period glued to a name is a citation.
         [found] = find_deadlines("令和9年度当初予算で措置", citations=True)

@@ -317,6 +317,7 @@ class _Suffix(enum.Enum):
     BY = enum.auto()  # まで, 以前
     BEFORE = enum.auto()  # より前に: by the day before the period starts
     FROM = enum.auto()  # から, 以降
+    AFTER = enum.auto()  # 後: from the day after the period ends
     START = enum.auto()  # から開始: from, or with 遅くとも, by
     WITHIN = enum.auto()  # 中, 内, を通じ
     TARGET = enum.auto()  # を目途に: by, approximate
@@ -337,7 +338,8 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], _Suffix], ...] = (
     (re.compile(r"\)?(?:から|より)"), _Suffix.FROM),
     (re.compile(r"\)?まで(?:の間)?"), _Suffix.BY),
     (re.compile(r"\)?(?:中|内|期間中)"), _Suffix.WITHIN),
-    (re.compile(r"\)?(?:を通じ|を通して|において|にわたり|の間)"), _Suffix.WITHIN),
+    (re.compile(r"\)?(?:を通じ|を通して|において|にわたり|の間|をかけて)"), _Suffix.WITHIN),
+    (re.compile(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
     (re.compile(r"\)?(?:を|の)?(?:目途|目処|めど|メド)|\)?を目指(?:す|して|し)?"), _Suffix.TARGET),
     (re.compile(r"\)?について"), _Suffix.TOPIC),
     (re.compile(r"\)?比"), _Suffix.BASELINE),
@@ -350,7 +352,9 @@ _RECURRING = re.compile(
     r"(?:まで(?:に)?|に)?"
 )
 _RECURRING_MONTH = re.compile(r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?P<end>末)?(?:までに|まで|中|に)")
-_UNDATED = re.compile(r"可能な限り早期に|できる(?:だけ|限り)早期に|早期に|速やかに|早急に|順次|引き続き|継続的に|随時")
+_UNDATED = re.compile(
+    r"可能な限り早期に|できる(?:だけ|限り)早期に|早期に|速やかに|早急に|順次|引き続き|継続的に|随時|適宜|当面|将来的に|中長期的に"
+)
 _EARLIEST = "遅くとも"
 
 
@@ -645,6 +649,10 @@ def _by_suffix(
         return _deadline_for(
             scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=approximate
         )
+    if suffix is _Suffix.AFTER:
+        approximate, end = _approximate_after(text, end, approximate)
+        after = window.end + timedelta(days=1)
+        return _deadline_for(scan, DeadlineKind.FROM, _open_from(after), None, start, end, approximate=approximate)
     if suffix is _Suffix.BEFORE:
         before = _before(period)
         approximate, end = _approximate_after(text, end, approximate)

@@ -394,6 +394,8 @@ _RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor"], int
     "本年": ("year", "reference", 0),
     "今年": ("year", "reference", 0),
     "年内": ("year", "reference", 0),
+    "年末": ("year", "reference", 0),
+    "年度末": ("fiscal_year", "reference", 0),
     "来年": ("year", "reference", 1),
     "昨年": ("year", "reference", -1),
     "同年度": ("fiscal_year", "anchor", 0),
@@ -402,7 +404,13 @@ _RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor"], int
     "翌年": ("year", "anchor", 1),
     "同月": ("month", "anchor", 0),
 }
-_RELATIVE_ALTERNATION = "|".join(sorted(_RELATIVE_WORDS, key=len, reverse=True))
+_ANCHORED_ALTERNATION = "|".join(
+    sorted((w for w, m in _RELATIVE_WORDS.items() if m[1] == "anchor"), key=len, reverse=True)
+)
+# Words about the document's date are read only where they stand alone: 当該年度内 and 30年度内 are not 年度内.
+_DOCUMENT_ALTERNATION = "|".join(
+    sorted((w for w, m in _RELATIVE_WORDS.items() if m[1] == "reference"), key=len, reverse=True)
+)
 
 _HALVES = {
     "上期": 0,
@@ -428,8 +436,8 @@ PERIOD_PATTERN = re.compile(
         (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
             (?:\((?P<west_c>\d{{4}})年\)(?=度))?(?P<efy>度)?
             (?:\((?P<west_b>\d{{4}})年?(?:度)?\))?
-      | (?<![\d.,])(?P<wyear>\d{{4}})年(?P<wfy>度)?(?!代)
-            (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
+      | (?<![\d.,])(?P<wyear>\d{{4}})(?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
+            年(?P<wfy>度)?(?!代)(?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![A-Za-z])FY(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
       | (?<![\d.,])(?P<decade>\d{{3}}0)年代
       | (?P<abbreviated>(?<![A-Za-z\d]){_ERA_YEAR}(?:\.\d{{1,2}}\.|/\d{{1,2}}/)\d{{1,2}}(?![\d.])
@@ -437,7 +445,7 @@ PERIOD_PATTERN = re.compile(
       | (?<![A-Za-z\d])(?P<abbr_era>{ERA_TOKEN})(?P<abbr_year>{ERA_YEAR_TOKEN})\.(?P<abbr_month>\d{{1,2}})(?![\d.])
       | (?P<iso>(?<![\d.,])\d{{4}}-\d{{2}}-\d{{2}}(?!\d))
       | (?P<next_diet>次期通常国会)
-      | (?P<relative>{_RELATIVE_ALTERNATION})
+      | (?P<relative>(?:{_ANCHORED_ALTERNATION})|(?<![\d\u4e00-\u9fff々])(?:{_DOCUMENT_ALTERNATION}))
       | (?<![\d.,年])(?=\d{{1,2}}月)
     )
     (?:
@@ -528,12 +536,14 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
 
 def _western_first(text: str, groups: dict[str, str | None], year: int, strict: bool) -> None:
     """2017年度（平成29年度）: the era year in brackets must name the same year."""
-    if groups["wera"] is None or groups["wera_year"] is None:
+    era_token = groups["wera"] or groups["wera_inside"]
+    year_token = groups["wera_year"] or groups["wera_year_inside"]
+    if era_token is None or year_token is None:
         return
-    era = era_by_name(groups["wera"])
-    era_year = 1 if groups["wera_year"] == "元" else int(groups["wera_year"])
+    era = era_by_name(era_token)
+    era_year = 1 if year_token == "元" else int(year_token)
     if era_year < 1 or era.to_gregorian_year(era_year) != year:
-        message = f"{year} is not {era.name}{groups['wera_year']}年 ({era.to_gregorian_year(max(era_year, 1))})"
+        message = f"{year} is not {era.name}{year_token}年 ({era.to_gregorian_year(max(era_year, 1))})"
         if strict:
             raise _period_error(text, message)
         warnings.warn(f"{text!r}: {message}; using {year}", LenientParseWarning, stacklevel=4)
@@ -648,6 +658,9 @@ def _resolve(
             fiscal = unit == "fiscal_year"
             year = _anchor_year(anchor, fiscal) + offset
         interval = FiscalYear(year).interval if unit == "fiscal_year" else Interval.year(year)
+        if word.endswith("末"):  # 年度末, 年末: the last month of this year or 年度
+            last_month = Interval(interval.end.replace(day=1), interval.end)
+            return _apply_modifiers(text, groups, Period(last_month, "end", unit), era=None)
     else:
         # A month without a year: its year comes from the nearest preceding period, or the document.
         if month_day is None:
@@ -690,7 +703,8 @@ def _month_or_day(
             if clipped is None:
                 raise _period_error(text, f"{month_interval} is outside {era.name} ({_era_text(era)})")
             month_interval = clipped
-        return Period(month_interval, "month", "month")
+        # A month written after a 年度 stays a month of that 年度, for the months that lean on it.
+        return Period(month_interval, "month", "fiscal_year" if unit == "fiscal_year" else "month")
     last = month_interval.end.day
     if day_number == -1:
         day_number = last
@@ -738,6 +752,8 @@ def _cut_part(text: str, groups: dict[str, str | None], interval: Interval, unit
 
     start = interval.start
     if groups["middle"] is not None:
+        if unit == "month" and groups["middle"] == "半ば":
+            return Period(Interval(start.replace(day=11), start.replace(day=20)), "dekad", unit, approximate=True)
         # 年度半ば, 中頃: plans use it for anything from the second to the third quarter.
         raise _period_error(text, f"{groups['middle']} (the middle of a period) has no agreed first and last day")
     if groups["quarter"] is not None:
