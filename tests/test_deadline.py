@@ -37,9 +37,9 @@ class TestParseDeadlineTable:
         start = row["phrase"].index(own_words)
         assert deadline.span == (start, start + len(own_words))
 
-    def test_table_covers_every_kind_but_recurring(self) -> None:
+    def test_table_covers_every_kind_of_deadline(self) -> None:
         kinds = {row["kind"] for row in ROWS}
-        assert kinds == {kind.value for kind in DeadlineKind} - {"recurring", "citation"}
+        assert kinds == {kind.value for kind in DeadlineKind} - {"citation"}
 
 
 class TestParseDeadlineErrors:
@@ -55,6 +55,19 @@ class TestParseDeadlineErrors:
             ("令和3年度予算で改修", "names a thing"),
             ("令和3年度（2022年度）末までに", "says 2022"),
             ("令和6~2年度", "ends before it starts"),
+            ("令和3年度から令和5年度(2024年度)まで", "says 2024"),
+            ("令和5年9月6日(水)から同年10月5日(金)まで", "not a 金曜日"),
+            ("令和元年4月から令和2年3月まで", "outside 令和"),
+            ("2019年（平成31年）5月1日まで", "outside 平成"),
+            ("2023年度（平成35年度）末までに", "平成35年 does not exist"),
+            ("令和3年度(西暦2022年度)末", "says 2022"),
+            ("FY2022（令和3年度）中", "2022 is not 令和3年"),
+            ("令和7~9年度（2030~2032）", "say 2030~2032"),
+            ("令和5~6年度比", "more than a range"),
+            ("令和元年(2019)年5月1日まで", "unexpected '年'"),
+            ("令和5年度4月~翌3月", "cannot be read"),
+            ("0001年1月1日より前に", "outside the years 1 to 9999"),
+            ("9999年12月31日から1年以内", "outside the years 1 to 9999"),
             ("令和元~3年度(2020~2022年度)", "brackets say 2020~2022"),
             ("令和3年度末までに、令和4年度中に", "2 deadlines"),
             ("平成32年度末まで", "outside 平成"),
@@ -428,6 +441,50 @@ class TestFormsFromOtherPlans:
         plan_date = date(2021, 6, 18)
         assert find_deadlines("令和2年度末までに整備", reference=plan_date) == []
         assert parse_deadline("令和2年度末までに", reference=plan_date).due == date(2021, 3, 31)
+
+    @pytest.mark.parametrize(
+        ("phrase", "rule", "as_of", "next_due"),
+        [
+            ("毎年度下期", "every fiscal year, in months 10 to 3", date(2024, 5, 1), date(2025, 3, 31)),
+            ("毎年度冬", "every fiscal year, in months 12 to 2", date(2025, 3, 1), date(2026, 2, 28)),
+            ("毎年3月末", "every year, by the end of month 3", date(2024, 4, 1), date(2025, 3, 31)),
+            ("毎月15日まで", "every month, by day 15", date(2024, 2, 16), date(2024, 3, 15)),
+            ("毎年度4月1日", "every fiscal year, on day 1 of month 4", date(2024, 4, 2), date(2025, 4, 1)),
+        ],
+    )
+    def test_recurring_parts_months_and_days(self, phrase: str, rule: str, as_of: date, next_due: date) -> None:
+        deadline = parse_deadline(phrase)
+        assert (deadline.rule, deadline.next_due(as_of)) == (rule, next_due)
+        assert len(find_deadlines(phrase)) == 1  # the month is the recurrence's, not a date of its own
+
+    def test_recurring_at_the_ends_of_the_calendar(self) -> None:
+        for phrase in ("毎年度", "毎月", "毎年末", "毎月10日まで"):
+            deadline = parse_deadline(phrase)
+            assert deadline.next_due(date(1, 1, 1)) is not None
+            assert not deadline.is_overdue(date(1, 1, 1))
+        assert parse_deadline("毎月").next_due(date(9999, 12, 31)) == date(9999, 12, 31)
+        with pytest.raises(DgplanError, match="no occurrence"):
+            parse_deadline("毎年度").next_due(date(9999, 12, 31))
+        assert find_deadlines("毎年度", reference=date(9999, 12, 30)) == []
+
+    def test_a_yearless_month_before_the_date_it_follows_is_not_guessed(self) -> None:
+        text = "令和4年10月に開始し、3月までに完了"
+        found = find_deadlines(text, citations=True)
+        assert [d.kind for d in found] == [DeadlineKind.ON, DeadlineKind.CITATION]
+        assert found[1].note is not None and "two readings" in found[1].note
+        # in a range, and after a 年度, the reading is not in doubt
+        assert find_deadlines("令和4年10月~3月")[0].due == date(2023, 3, 31)
+        assert find_deadlines("令和4年度は10月に開始し、3月までに完了")[-1].due == date(2023, 3, 31)
+
+    @pytest.mark.parametrize(
+        "text", ["千年に一度の災害", "1000年に1度の降雨", "1000年前から", "令和2021年度", "令和1000年"]
+    )
+    def test_numbers_that_are_not_years(self, text: str) -> None:
+        assert find_deadlines(text, citations=True) == []
+
+    def test_invisible_characters_from_pdf_are_ignored(self) -> None:
+        for mark in ("\u200b", "\u00ad", "\u2060", "\ufeff"):
+            assert parse_deadline(f"令和3年度{mark}上期中に").due == date(2021, 9, 30)
 
     def test_long_hostile_text_is_read_in_linear_passes(self) -> None:
         # Not a timing test: these used to take seconds; now they must simply finish and be right.

@@ -42,7 +42,7 @@ _KANJI_RUN = re.compile(f"[{KANJI_NUMERAL_CHARS}]+")
 # What may follow a run for it to be a number: a unit; a Western year in brackets before 年
 # (令和三(2021)年); or a joiner and a second number with a unit (令和二〜六年度, 三・四月).
 _NUMBER_FOLLOWS = re.compile(
-    rf"{_NUMERAL_UNIT}|\(\d{{4}}\)年|[~〜∼\-‐–—―ー−・、][{KANJI_NUMERAL_CHARS}]+{_NUMERAL_UNIT}"
+    rf"{_NUMERAL_UNIT}|\(\d{{4}}\)年|[~〜∼\-‐–—―ー−・、]\D{{0,2}}(?:[{KANJI_NUMERAL_CHARS}]+|\d+|元){_NUMERAL_UNIT}"
 )
 
 # A ruby (furigana) line: a few hiragana alone on a line after a line that ends in a kanji.
@@ -163,6 +163,8 @@ def _nfkc_mapped(text: str) -> MappedText:
     pieces: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
+        if ord(char) > 0x7F and unicodedata.category(char) == "Cf":
+            continue  # zero-width spaces, soft hyphens and BOMs that PDF extraction leaves inside words
         normal = unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char
         pieces.append(normal)
         origin.extend([index] * len(normal))

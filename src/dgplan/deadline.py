@@ -56,23 +56,32 @@ class Recurrence:
     """A deadline that comes back: every (fiscal) year or every month.
 
     ``month`` narrows each yearly occurrence to one month (毎年度末: March; 各年度…6月末まで: June);
-    None means the whole year or month is the window. ``starts`` is the first day of the first
-    occurrence, where the text gives one (令和3年度から毎年度).
+    or to ``months`` months from it (毎年度上期: April and five more); None means the whole year or
+    month is the window. ``day`` narrows it to one day (毎年度4月1日; -1 is the month's last day),
+    or for a monthly one, ends each month's window on that day (毎月10日まで). ``starts`` is the
+    first day of the first occurrence, where the text gives one (令和3年度から毎年度).
     """
 
     frequency: Literal["yearly", "monthly"]
     fiscal: bool = False
     month: int | None = None
     starts: date | None = None
+    day: int | None = None
+    months: int = 1
 
     @property
     def rule(self) -> str:
         """The rule in words: ``every fiscal year, at its end``."""
         if self.frequency == "monthly":
-            return "every month, by its end"
+            return "every month, by its end" if self.day is None else f"every month, by day {self.day}"
         unit = "fiscal year" if self.fiscal else "year"
         if self.month is None:
             return f"every {unit}, by its end"
+        if self.day is not None:
+            return f"every {unit}, on day {'last' if self.day == -1 else self.day} of month {self.month}"
+        if self.months > 1:
+            last = (self.month + self.months - 2) % 12 + 1
+            return f"every {unit}, in months {self.month} to {last}"
         if (self.fiscal and self.month == 3) or (not self.fiscal and self.month == 12):
             return f"every {unit}, at its end"
         return f"every {unit}, by the end of month {self.month}"
@@ -80,18 +89,28 @@ class Recurrence:
     def _window(self, cycle: int) -> Interval:
         if self.month is not None:
             year = cycle + 1 if self.fiscal and self.month < 4 else cycle
-            return Interval.month(year, self.month)
+            month = Interval.month(year, self.month)
+            if self.day is not None:
+                last = month.end.day
+                return Interval.day(month.end if self.day == -1 else month.start.replace(day=min(self.day, last)))
+            end = month.start + relativedelta(months=self.months) - timedelta(days=1)
+            return Interval(month.start, end)
         return FiscalYear(cycle).interval if self.fiscal else Interval.year(cycle)
 
     def windows_around(self, day: date) -> Iterator[Interval]:
         """The occurrence windows near ``day``, in order (from two cycles before to two after)."""
         if self.frequency == "monthly":
-            first = date(day.year, day.month, 1) - relativedelta(months=2)
-            for offset in range(5):
-                start = first + relativedelta(months=offset)
-                yield Interval.month(start.year, start.month)
+            index = day.year * 12 + day.month - 1
+            for year, month_index in (divmod(i, 12) for i in range(index - 2, index + 3)):
+                if not 1 <= year <= 9999:
+                    continue  # no months before year 1 or after 9999
+                month = Interval.month(year, month_index + 1)
+                if self.day is not None and self.day != -1:
+                    month = Interval(month.start, month.start.replace(day=min(self.day, month.end.day)))
+                yield month
             return
-        for cycle in range(day.year - 2, day.year + 3):
+        # FiscalYear holds years 1 to 9998: the occurrences near the calendar's ends stop there.
+        for cycle in range(max(day.year - 2, 1), min(day.year + 3, 9999 if self.fiscal else 10000)):
             yield self._window(cycle)
 
     def _started(self, window: Interval) -> bool:
@@ -285,7 +304,7 @@ _STATISTIC = re.compile(r"の(?:調査|実績|結果|予算|決算|報告|統計
 _NOUN_START = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _ACTION_GLUED = re.compile(
     rf"[\u4e00-\u9fff\u30a1-\u30faー]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
-    r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"
+    r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30faの]|$)"
 )
 _OFFSET = re.compile(r"\)?(?:後|から(?:起算して)?)(?P<count>\d{1,2})(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月)以内")
 _SOON_AFTER = re.compile(r"\)?後、?(?:速やかに|直ちに|早急に)")
@@ -306,7 +325,14 @@ _ERA_RANGE = re.compile(
 )
 _WESTERN_RANGE = re.compile(rf"(?<![\d.,])(?P<first>\d{{4}}){_JOINER_CLASS}(?P<last>\d{{4}})年(?P<fy>度)?")
 # A Western range in brackets after an era range, which must name the same years.
-_BRACKETED_WESTERN_RANGE = re.compile(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})年度?\)")
+_BRACKETED_WESTERN_RANGE = re.compile(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})(?:年度?)?\)")
+
+
+# What may follow a trailing tilde: the end, punctuation, a bracket, a particle, an approximate or
+# undated word (令和7年度～, 令和7年度～（予定）, R7～順次).
+_AFTER_TRAILING_TILDE = re.compile(
+    rf"$|[、。,.)(「」\[\]\s]|[はもにでをの](?![\u4e00-\u9fff])|{_APPROX_ALTERNATION}|順次|継続|随時|引き続き"
+)
 
 
 class _Suffix(enum.Enum):
@@ -332,7 +358,10 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], _Suffix], ...] = (
     (re.compile(r"\)?時点(?:で|において|の|では)?"), _Suffix.POINT),
     (re.compile(r"\)?以前から"), _Suffix.PAST_STATE),
     (re.compile(r"\)?以前"), _Suffix.BY),
-    (re.compile(r"\)?(?:より(?:も)?)?前(?![倒半期])(?:まで(?:に)?|に|の)?"), _Suffix.BEFORE),
+    (
+        re.compile(r"\)?(?:より(?:も)?前(?![倒半期後])|前(?=まで|に|の[^\u4e00-\u9fff]|[、。)]|$))(?:まで(?:に)?|に)?"),
+        _Suffix.BEFORE,
+    ),
     (re.compile(r"\)?(?:以降|以後|を始期として|を始期に)"), _Suffix.FROM),
     (re.compile(r"\)?(?:から|より)開始"), _Suffix.START),
     (re.compile(r"\)?(?:から|より)"), _Suffix.FROM),
@@ -348,10 +377,34 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], _Suffix], ...] = (
 )
 
 _RECURRING = re.compile(
-    r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)(?:(?P<end>末)|(?P<beginning>当初|初め|始め|初頭))?(?P<within>中)?"
+    r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)"
+    r"(?:(?P<end>末)|(?P<beginning>当初|初め|始め|初頭)"
+    r"|の?(?P<part>上半期|下半期|上期|下期|前半|後半|第[1-4]四半期|[春夏秋冬](?!期))"
+    r"|(?<=月)(?P<mday>\d{1,2})日)?(?P<within>中)?"
     r"(?:まで(?:に)?|に)?"
 )
-_RECURRING_MONTH = re.compile(r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?P<end>末)?(?:までに|まで|中|に)")
+_RECURRING_MONTH = re.compile(
+    r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<end>末))?"
+    r"(?:までに|まで|中|に|(?=[、。)]|$))"
+)
+# The months a part of a year or 年度 covers, as (first month, months): fiscal, then calendar.
+_RECURRING_PARTS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "上期": ((4, 6), (1, 6)),
+    "上半期": ((4, 6), (1, 6)),
+    "前半": ((4, 6), (1, 6)),
+    "下期": ((10, 6), (7, 6)),
+    "下半期": ((10, 6), (7, 6)),
+    "後半": ((10, 6), (7, 6)),
+    "春": ((4, 2), (3, 3)),
+    "夏": ((6, 3), (6, 3)),
+    "秋": ((9, 3), (9, 3)),
+    "冬": ((12, 3), (12, 3)),
+    "第1四半期": ((4, 3), (1, 3)),
+    "第2四半期": ((7, 3), (4, 3)),
+    "第3四半期": ((10, 3), (7, 3)),
+    "第4四半期": ((1, 3), (10, 3)),
+}
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _UNDATED = re.compile(
     r"可能な限り早期に|できる(?:だけ|限り)早期に|早期に|速やかに|早急に|順次|引き続き|継続的に|随時|適宜|当面|将来的に|中長期的に"
 )
@@ -372,6 +425,10 @@ class _Scan:
     anchor: Period | None = None  # the nearest written with its own year: months without one take it
     month_anchor: Period | None = None  # the nearest of a month or a day: 同月 refers to it
     found: list[Deadline] = field(default_factory=list)
+
+    def latest_start(self) -> date:
+        """The first day of the nearest preceding period (date.min with none)."""
+        return date.min if self.latest is None else self.latest.interval.start
 
     def remember(self, period: Period, match: re.Match[str]) -> None:
         """Keep ``period`` as the anchor for later 同年, 同年度, 同月 and months without a year."""
@@ -454,8 +511,9 @@ def _before(period: Period) -> Interval:
         return FiscalYear.from_date(due).interval
     if period.unit == "year" and (start.month, start.day) == (1, 1):
         return Interval.year(due.year)
-    if period.unit == "month" and start.day == 1:
-        return Interval(due.replace(day=1), due)
+    whole_month = start.day == 1 and (period.interval.end + timedelta(days=1)).day == 1
+    if whole_month and period.interval.end.month == start.month:
+        return Interval(due.replace(day=1), due)  # 令和5年4月前に, 令和12年度末より前に: the month before
     return Interval.day(due)
 
 
@@ -492,15 +550,115 @@ def _finish_range(
     return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, end, approximate=approximate)
 
 
-def _year_period(scan: _Scan, written: str, at: int) -> Period:
-    """Resolve one end of a range written with its era once (令和2~6年度: 令和6年度)."""
-    match = PERIOD_PATTERN.fullmatch(written)
-    if match is None:
-        raise _Unresolved(DgplanError(f"{written!r} is not a period", text=written), at)
+def _resolved(
+    scan: _Scan, written: str, at: int, *, anchor: Period | None = None
+) -> tuple[Period, re.Match[str]] | None:
+    """Resolve a phrase put together from the text (令和 + 6年3月); None if it does not start with a period.
+
+    ``at`` is where its words end in the text, for the error that a phrase that cannot be resolved raises.
+    """
+    match = PERIOD_PATTERN.match(written)
+    if match is None or match.end() == 0:
+        return None
+    phrase = written[: match.end()]
     try:
-        return resolve_period(match, text=written, reference=None, anchor=None, strict=True)
+        period = resolve_period(match, text=phrase, reference=scan.reference, anchor=anchor, strict=True)
     except DgplanError as error:
         raise _Unresolved(error, at) from error
+    return period, match
+
+
+# Groups of PERIOD_PATTERN that give a period its own year; a month with none leans on an earlier date.
+_OWN_YEAR_GROUPS = ("era", "wyear", "fy", "decade", "abbreviated", "abbr_era", "iso", "next_diet", "relative")
+# The second end of a range written short, leaning on the first: 上期~下期, 4月1日~5日, 4/1~6/30.
+_BARE_MODIFIER = re.compile(
+    r"の?(?:第[1-4]四半期|上半期|下半期|前半期|後半期|上期|下期|前半|後半|前期|後期|[春夏秋冬](?!期)|上旬|中旬|下旬)"
+)
+_BARE_DAY = re.compile(r"(?P<day>\d{1,2})日(?:\([月火水木金土日](?:曜日?)?\))?")
+_BARE_SLASH = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![\d/])")
+_ERA_LESS_YEAR = re.compile(rf"{ERA_YEAR_TOKEN}(?:\(\d{{4}}\))?(?:年|\.\d)")
+_TWO_DIGIT_YEAR = re.compile(r"\d{2}年")
+
+
+def _is_yearless(match: re.Match[str]) -> bool:
+    return all(match[group] is None for group in _OWN_YEAR_GROUPS)
+
+
+def _next_year(interval: Interval) -> Interval:
+    """The same days a year later (a month's last day stays its last day)."""
+    start = interval.start + relativedelta(years=1)
+    end = interval.end + relativedelta(years=1)
+    if (interval.end + timedelta(days=1)).day == 1:
+        end = (end.replace(day=1) + relativedelta(months=1)) - timedelta(days=1)
+    return Interval(start, end)
+
+
+def _modifier_start(match: re.Match[str]) -> int:
+    """Where the first end's part-of-period word starts (its end when it has none)."""
+    # 第3四半期: the group holds the digit; the part's word starts at 第.
+    starts = [match.start(group) - (group == "quarter") for group in _MODIFIER_GROUPS if match[group] is not None]
+    return min(starts) if starts else match.end()
+
+
+def _second_end(scan: _Scan, first: re.Match[str], at: int) -> tuple[Period, int] | None:
+    """The second end of a range starting at ``at``, however short it is written (spec §4b).
+
+    In order: a period in full (令和5年3月; a month with no year leans on the first end and, if it
+    would end before the first starts, is the next such month: 令和5年12月~1月); the era written
+    once (令和5年4月から6年3月まで, R5.4~6.3); the century written once (2019年度~21年度); a part
+    of the first end's period (令和6年度上期~下期); a day of its month (4月1日~5日, 4/1~6/30).
+    """
+    text = scan.mapped.text
+    found = _period_at(scan, at)
+    if found is not None:
+        later, end, match = found
+        if _is_yearless(match) and scan.anchor is not None and later.interval.end < scan.anchor.interval.start:
+            later = replace(later, interval=_next_year(later.interval))
+        return later, end
+    era = first["era"] or first["abbr_era"]
+    if era is not None and _ERA_LESS_YEAR.match(text, at):
+        resolved = _resolved(scan, era + text[at:], at)
+        if resolved is not None and resolved[1].end() > len(era):
+            return resolved[0], at + resolved[1].end() - len(era)
+    if first["wyear"] is not None and _TWO_DIGIT_YEAR.match(text, at):
+        century = first["wyear"][:2]
+        resolved = _resolved(scan, century + text[at:], at)
+        if resolved is not None:
+            return resolved[0], at + resolved[1].end() - len(century)
+    base = text[first.start() : _modifier_start(first)]
+    month = first["month"] or first["smonth"]
+    year_part = text[first.start() : first.start("month" if first["month"] else "smonth")] if month else ""
+    for short in (_BARE_MODIFIER, _BARE_DAY, _BARE_SLASH):
+        written = short.match(text, at)
+        if written is None:
+            continue
+        if short is _BARE_MODIFIER:
+            candidate = base + written.group()
+        elif not year_part:
+            continue
+        elif short is _BARE_DAY:
+            candidate = f"{year_part}{month}月{written.group()}"
+        else:
+            candidate = f"{year_part}{written['month']}月{written['day']}日"
+        resolved = _resolved(scan, candidate, written.end())
+        if resolved is not None and resolved[1].end() == len(candidate):
+            later = resolved[0]
+            if short is not _BARE_MODIFIER and later.interval.end < scan.latest_start():
+                later = replace(later, interval=_next_year(later.interval))
+            return later, written.end()
+    return None
+
+
+def _year_period(scan: _Scan, written: str, at: int) -> tuple[Period, re.Match[str]]:
+    """Resolve one end of a range written with its era once (令和2~6年度: 令和6年度, 令和6年度上期)."""
+    resolved = _resolved(scan, written, at)
+    if resolved is None:
+        raise _Unresolved(DgplanError(f"{written!r} is not a period", text=written), at)
+    return resolved
+
+
+# What may not follow a range written once: it would make the range a baseline, a start, a name.
+_NOT_AFTER_RANGE = re.compile(r"\)?(?:比|以降|以後|から|より|時点|以前|前|後|について|[\u4e00-\u9fff\u30a1-\u30fa])")
 
 
 def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
@@ -512,15 +670,16 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
     if match is None:
         return None
     suffix = "年度" if match["fy"] else "年"
+    last_start = match.start("era2") if era_range is not None and match["era2"] else match.start("last")
     if era_range is not None:
-        first_era = era_range["era"]
-        last_era = era_range["era2"] or first_era
-        first = _year_period(scan, f"{first_era}{era_range['first']}{suffix}", match.end())
-        last = _year_period(scan, f"{last_era}{era_range['last']}{suffix}", match.end())
+        first, _ = _year_period(scan, f"{era_range['era']}{era_range['first']}{suffix}", match.end())
+        last_era = "" if era_range["era2"] else era_range["era"]
     else:
-        first = _year_period(scan, f"{match['first']}{suffix}", match.end())
-        last = _year_period(scan, f"{match['last']}{suffix}", match.end())
-    end = match.end()
+        first, _ = _year_period(scan, f"{match['first']}{suffix}", match.end())
+        last_era = ""
+    # The last end is read in full, with what follows its year: 令和5~6年度上期, 令和5~6年3月.
+    last, last_match = _year_period(scan, last_era + text[last_start:], match.end())
+    end = last_start + last_match.end() - len(last_era)
     phrase = text[position:end]
     if last.interval.end < first.interval.start:
         raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), end)
@@ -532,8 +691,24 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
             message = f"{phrase!r} is {meant[0]}~{meant[1]}, but the Western years in brackets say {said[0]}~{said[1]}"
             raise _Unresolved(DgplanError(message, text=phrase), bracket.end())
         end = bracket.end()
-    span = Interval(first.interval.start, last.interval.end)
-    return _finish_range(scan, position, span, end, False, _RANGE_END)
+    if _STATISTIC.match(text, end) is not None:
+        return _deadline_for(
+            scan, DeadlineKind.CITATION, span_of(first, last), None, position, end, note="names a thing"
+        )
+    if (
+        _RANGE_END.match(text, end) is None
+        and _APPROX_ATTACHED.match(text, end) is None
+        and _NOT_AFTER_RANGE.match(text, end) is not None
+    ):
+        problem = f"{text[position : end + 1]!r}: a range written with its era once, then more than a range"
+        raise _Unresolved(DgplanError(problem, text=phrase), end + 1)
+    scan.latest = scan.anchor = last
+    return _finish_range(scan, position, span_of(first, last), end, first.approximate or last.approximate, _RANGE_END)
+
+
+def span_of(first: Period, last: Period) -> Interval:
+    """From the first period's first day to the last period's last day."""
+    return Interval(first.interval.start, last.interval.end)
 
 
 def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], position: int) -> Deadline:
@@ -572,27 +747,29 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         joined = join.match(text, position)
         if joined is None:
             continue
-        # The second end may lean on the first: 令和3年4月〜6月, 令和3年度から同年度末まで.
+        # The second end may lean on the first: 令和3年4月〜6月, 令和3年度から同年度末まで. A second
+        # end that cannot be resolved (令和3年度から令和5年度(2024年度)まで) makes the whole no deadline.
         saved = (scan.latest, scan.anchor, scan.month_anchor)
         scan.remember(period, match)
-        try:
-            second = _period_at(scan, joined.end())
-        except _Unresolved:
-            if joined["tilde"] if join is _RANGE_JOIN else False:
-                raise  # 令和3年度~令和2年度(2021年度): a range with a bad end is no deadline at all
-            second = None
+        second = _second_end(scan, match, joined.end())
         if second is not None and second[0].interval.end >= window.start:
-            later, end, later_match = second
-            scan.remember(later, later_match)
+            later, end = second
+            scan.latest = later
+            if later.unit in ("month", "day", "dekad", "end"):
+                scan.month_anchor = later
             span = Interval(window.start, later.interval.end)
             return _finish_range(scan, start, span, end, approximate or later.approximate, closing)
         scan.latest, scan.anchor, scan.month_anchor = saved
-        if (
-            join is _RANGE_JOIN
-            and joined["tilde"]
-            and second is None
-            and not text[joined.end() : joined.end() + 1].isdigit()
-        ):
+        if second is not None:
+            phrase = text[start : joined.end()]
+            raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), second[1])
+        if join is _RANGE_JOIN and joined["tilde"]:
+            # A tilde with nothing after it is "from then on"; with words we cannot read, no deadline.
+            if _AFTER_TRAILING_TILDE.match(text, joined.end()) is None:
+                phrase = text[start : joined.end() + 1]
+                raise _Unresolved(
+                    DgplanError(f"{phrase!r}: the end of the range cannot be read", text=phrase), joined.end() + 1
+                )
             end_approximate, end = _approximate_after(text, joined.end(), approximate)
             return _deadline_for(
                 scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=end_approximate
@@ -691,21 +868,30 @@ def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
     word = match["word"]
     end = match.end()
     if word == "毎月":
-        recurrence = Recurrence("monthly")
+        recurrence = Recurrence("monthly", day=int(match["mday"]) if match["mday"] else None)
+        if recurrence.day is not None and not 1 <= recurrence.day <= 31:
+            return None
     else:
         fiscal = word != "毎年"
         month: int | None = None
+        day: int | None = None
+        months = 1
         if match["end"]:
             month = 3 if fiscal else 12
         elif match["beginning"]:
             month = 4 if fiscal else 1
+        elif match["part"]:
+            month, months = _RECURRING_PARTS[match["part"]][0 if fiscal else 1]
         else:
             # 各年度の実績報告を6月末までに: the month belongs to the recurrence, not to a new date.
             later = _RECURRING_MONTH.match(text, end)
             if later is not None and 1 <= int(later["month"]) <= 12:
                 month = int(later["month"])
+                day = int(later["day"]) if later["day"] else None
+                if day is not None and not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+                    return None  # 毎年2月30日: no such day comes back
                 end = later.end()
-        recurrence = Recurrence("yearly", fiscal=fiscal, month=month)
+        recurrence = Recurrence("yearly", fiscal=fiscal, month=month, day=day, months=months)
     starts = None
     if scan.found and scan.found[-1].kind == DeadlineKind.FROM and scan.found[-1].window is not None:
         previous = scan.found[-1]
@@ -778,10 +964,27 @@ def _scan(text: str, reference: date | None, *, strict: bool, undated: bool) -> 
     return scan_passage(text, reference, strict=strict, undated=undated)[1]
 
 
+def _beyond_the_calendar(text: str, position: int) -> _Unresolved:
+    """The error for a phrase whose dates fall outside the years 1 to 9999 that ``date`` holds."""
+    period = PERIOD_PATTERN.match(text, position)
+    end = max(period.end() if period is not None else 0, position + 1)
+    phrase = text[position:end]
+    error = DgplanError(f"{phrase!r} reaches outside the years 1 to 9999 that dates can hold", text=phrase)
+    return _Unresolved(error, end)
+
+
 def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadline:
     """A period that is written but cannot be resolved (a contradiction, a missing year): kept as a
-    citation that says why, so that no part of it is read as a deadline of its own."""
-    return _deadline_for(scan, DeadlineKind.CITATION, None, None, start, error.end, note=f"unresolved: {error.message}")
+    citation that says why, so that no part of it is read as a deadline of its own, nor the other
+    end of a range it starts (令和元年4月から令和2年3月まで is no deadline at all)."""
+    text = scan.mapped.text
+    end = error.end
+    joined = _RANGE_JOIN.match(text, end) or _LIST_JOIN.match(text, end)
+    if joined is not None:
+        other = PERIOD_PATTERN.match(text, joined.end())
+        if other is not None and other.end() > joined.end():
+            end = other.end()
+    return _deadline_for(scan, DeadlineKind.CITATION, None, None, start, end, note=f"unresolved: {error.message}")
 
 
 def scan_passage(
@@ -797,17 +1000,18 @@ def scan_passage(
     normal = mapped.text
     position = 0
     while position < len(normal):
-        recurring = _recurring_at(scan, position)
-        if recurring is not None:
-            scan.found.append(recurring)
-            position = recurring._phrase_end
-            continue
         try:
-            deadline = _deadline_at(scan, position)
+            deadline = _recurring_at(scan, position) or _deadline_at(scan, position)
         except _Unresolved as error:
             if strict:
                 raise error.__cause__ if isinstance(error.__cause__, DgplanError) else error from None
             deadline = _unresolved_citation(scan, position, error)
+        except (ValueError, OverflowError) as error:
+            # Arithmetic past the calendar's ends (0001年度より前に, 9999年12月31日から1年以内).
+            outside = _beyond_the_calendar(normal, position)
+            if strict:
+                raise DgplanError(outside.message, text=outside.text) from error
+            deadline = _unresolved_citation(scan, position, outside)
         if deadline is not None:
             scan.found.append(deadline)
             position = max(deadline._phrase_end, position + 1)
@@ -835,6 +1039,11 @@ def scan_passage(
     return mapped, scan.found
 
 
+def text_of(scan: _Scan, match: re.Match[str]) -> str:
+    """The words of ``match`` as the user wrote them."""
+    return scan.source[slice(*scan.mapped.source_span(match.start(), match.end()))]
+
+
 def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     """The deadline (or citation) whose period starts at ``position``, if one does."""
     written_once = _range_written_once(scan, position)
@@ -844,6 +1053,20 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     if found is None:
         return None
     period, end, match = found
+    anchor = scan.anchor
+    if (
+        _is_yearless(match)
+        and anchor is not None
+        and not anchor.is_fiscal
+        and period.interval.end < anchor.interval.start
+    ):
+        # 令和4年10月に開始し、3月までに完了: March 2022 by the letter, March 2023 by the sense.
+        phrase = text_of(scan, match)
+        message = (
+            f"{phrase!r} has no year, and the earlier date ({anchor.interval}) leaves two readings: "
+            f"{period.interval} (its year) or {_next_year(period.interval)} (the next such month after it)"
+        )
+        raise _Unresolved(DgplanError(message, text=phrase), end)
     deadline = _classify_after_period(scan, period, match, end)
     if deadline.note != "law number" and deadline.kind != DeadlineKind.RANGE:
         scan.remember(period, match)
@@ -894,6 +1117,9 @@ def find_deadlines(
     return found
 
 
+_DATE_WORDS_AFTER = re.compile(r"[年月日度]|\d+[年月日/.]")
+
+
 def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
     """Resolve the one deadline in a phrase (spec §3-4); raise :class:`DeadlineError` quoting it otherwise.
 
@@ -911,7 +1137,7 @@ def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
     if not isinstance(text, str):
         raise DeadlineError(f"{text!r} is not a deadline phrase; expected text such as 令和3年度末まで")
     try:
-        found = scan_passage(text, reference, strict=True, undated=True, past_as_citations=False)[1]
+        mapped, found = scan_passage(text, reference, strict=True, undated=True, past_as_citations=False)
     except DeadlineError:
         raise
     except DgplanError as error:
@@ -925,7 +1151,14 @@ def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
             f"{text!r} holds {len(dated)} deadlines ({listing}); read them with find_deadlines", text=text
         )
     if dated:
-        return dated[0]
+        deadline = dated[0]
+        # Words of a date right against the deadline (令和元年(2019)年5月1日): a date we did not read.
+        after = _DATE_WORDS_AFTER.match(mapped.text, deadline._phrase_end)
+        before = mapped.text[deadline._phrase_start - 1 : deadline._phrase_start]
+        if after is not None or (before and (before.isdigit() or before in "年月日度")):
+            extra = after.group() if after is not None else before
+            raise DeadlineError(f"{text!r}: unexpected {extra!r} around the deadline; {expected}", text=text)
+        return deadline
     undated = [d for d in found if d.kind == DeadlineKind.UNDATED]
     if undated:
         return undated[0]

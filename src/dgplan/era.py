@@ -104,7 +104,7 @@ DAY_WORDS = {"朔日": 1, "晦日": -1, "末日": -1}
 #: The day part after a year: 4月1日, 4月朔日, 12月晦日, 元日 (1 January), or 1/1.
 DAY_OF_YEAR_TOKEN = (
     r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<dayword>朔日|晦日|末日))"
-    r"|(?P<newyear>元日|元旦)|(?P<smonth>\d{1,2})/(?P<sday>\d{1,2})(?![\d/]))"
+    r"|(?P<newyear>元日|元旦)|(?P<yearend>大晦日)|(?P<smonth>\d{1,2})/(?P<sday>\d{1,2})(?![\d/]))"
 )
 _ERA_DATE = re.compile(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})"
@@ -117,7 +117,8 @@ _ERA_ABBREVIATED = re.compile(
 )
 _WESTERN_DATE = re.compile(
     r"(?P<year>\d{4})(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
-    rf"|年(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦))"
+    rf"|年(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦)"
+    r"|年(?P<yearend>大晦日))"
     rf"{WEEKDAY_TOKEN}?"
 )
 
@@ -129,6 +130,8 @@ def month_day_of(groups: dict[str, str | None]) -> tuple[int, int | None] | None
     """
     if groups.get("newyear"):
         return 1, 1
+    if groups.get("yearend"):
+        return 12, -1
     if groups.get("smonth"):
         return int(groups["smonth"] or 0), int(groups["sday"] or 0)
     month = groups.get("month") or groups.get("jmonth")

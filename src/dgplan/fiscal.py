@@ -434,11 +434,14 @@ PERIOD_PATTERN = re.compile(
     rf"""
     (?:
         (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
-            (?:\((?P<west_c>\d{{4}})年\)(?=度))?(?P<efy>度)?
-            (?:\((?P<west_b>\d{{4}})年?(?:度)?\))?
-      | (?<![\d.,])(?P<wyear>\d{{4}})(?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
-            年(?P<wfy>度)?(?!代)(?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
+            (?:\((?P<west_c>\d{{4}})年?\)(?=度))?(?P<efy>度)?
+            (?:\((?:西暦)?(?P<west_b>\d{{4}})年?(?:度)?\))?
+      | (?<![\d.,A-Za-z和成治正])(?P<wyear>\d{{4}})
+            (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
+            年(?P<wfy>度)?(?!代|前|間|ぶり|分|に[一1][度回])
+            (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![A-Za-z])FY(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
+            (?:\((?P<fera>{ERA_TOKEN})(?P<fera_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![\d.,])(?P<decade>\d{{3}}0)年代
       | (?P<abbreviated>(?<![A-Za-z\d]){_ERA_YEAR}(?:\.\d{{1,2}}\.|/\d{{1,2}}/)\d{{1,2}}(?![\d.])
             (?:\([月火水木金土日](?:曜日?)?\))?)
@@ -452,7 +455,8 @@ PERIOD_PATTERN = re.compile(
         (?:
             (?<![月])(?P<month>\d{{1,2}})月(?:(?P<day>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))?
           | (?<=年)(?P<newyear>元日|元旦)
-          | (?<=年)(?P<smonth>\d{{1,2}})/(?P<sday>\d{{1,2}})(?![\d/])
+          | (?<=年)(?P<yearend>大晦日)
+          | (?<=[年度])(?P<smonth>\d{{1,2}})/(?P<sday>\d{{1,2}})(?![\d/])
         )
         {WEEKDAY_TOKEN}?
     )?
@@ -534,19 +538,29 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
     return clipped, "year", era, year
 
 
-def _western_first(text: str, groups: dict[str, str | None], year: int, strict: bool) -> None:
-    """2017年度（平成29年度）: the era year in brackets must name the same year."""
+def _western_first(text: str, groups: dict[str, str | None], year: int, strict: bool) -> Era | None:
+    """2017年度（平成29年度）: the era year in brackets must name the same year, and exist.
+
+    Returns the era, against which a month or day written after it is checked
+    (2019年（平成31年）5月1日 is not a day of 平成).
+    """
     era_token = groups["wera"] or groups["wera_inside"]
     year_token = groups["wera_year"] or groups["wera_year_inside"]
     if era_token is None or year_token is None:
-        return
+        return None
     era = era_by_name(era_token)
     era_year = 1 if year_token == "元" else int(year_token)
+    message = None
     if era_year < 1 or era.to_gregorian_year(era_year) != year:
         message = f"{year} is not {era.name}{year_token}年 ({era.to_gregorian_year(max(era_year, 1))})"
+    elif era.last_year is not None and era_year > era.last_year:
+        message = f"{era.name} ended in its year {era.last_year} ({era.end}); {era.name}{year_token}年 does not exist"
+    if message is not None:
         if strict:
             raise _period_error(text, message)
         warnings.warn(f"{text!r}: {message}; using {year}", LenientParseWarning, stacklevel=4)
+        return None
+    return era
 
 
 def _anchor_year(anchor: Period, fiscal: bool) -> int:
@@ -583,9 +597,11 @@ def resolve_period(
         raise _period_error(text, "reaches outside the years 1 to 9999 that dates can hold") from None
 
 
-def _yearless_month_year(text: str, month: int, reference: date | None, anchor: Period | None) -> int:
-    """The year of a month written with none: the earlier period's, or the first such month on or
-    after the document's date (6月 in a plan of 2024-04-22 is June 2024)."""
+def _yearless_month_year(
+    text: str, month: int, reference: date | None, anchor: Period | None, day: int | None = None
+) -> int:
+    """The year of a month written with none: the earlier period's, or the first such month (or
+    day) on or after the document's date (6月 in a plan of 2024-04-22 is June 2024, 4月21日 is 2025's)."""
     if anchor is not None:
         year = _anchor_year(anchor, anchor.is_fiscal)
         return year + 1 if anchor.is_fiscal and 1 <= month <= 3 else year
@@ -594,7 +610,9 @@ def _yearless_month_year(text: str, month: int, reference: date | None, anchor: 
             text,
             "a month without a year needs an earlier date, or the document's date (reference=), to take its year from",
         )
-    return reference.year if month >= reference.month else reference.year + 1
+    if month > reference.month or (month == reference.month and (day is None or day == -1 or day >= reference.day)):
+        return reference.year
+    return reference.year + 1
 
 
 def _resolve(
@@ -609,12 +627,14 @@ def _resolve(
         interval, unit, era, year = _era_base(text, groups, strict)
     elif groups["wyear"] is not None:
         year = int(groups["wyear"])
-        _western_first(text, groups, year, strict)
+        era = _western_first(text, groups, year, strict)
         unit = "fiscal_year" if groups["wfy"] else "year"
         interval = FiscalYear(year).interval if groups["wfy"] else Interval.year(year)
     elif groups["fy"] is not None:
         year = int(groups["fy"])
         unit, interval = "fiscal_year", FiscalYear(year).interval
+        bracketed = {"wera": groups["fera"], "wera_year": groups["fera_year"], "wera_inside": None}
+        _western_first(text, {**bracketed, "wera_year_inside": None}, year, strict)
     elif groups["decade"] is not None:
         year = int(groups["decade"])
         unit, interval = "decade", Interval(date(year, 1, 1), date(year + 9, 12, 31))
@@ -665,7 +685,7 @@ def _resolve(
         # A month without a year: its year comes from the nearest preceding period, or the document.
         if month_day is None:
             raise _period_error(text, "expected a period such as 令和3年度, 令和4年夏 or 2021年10月")
-        year = _yearless_month_year(text, month_day[0], reference, anchor)
+        year = _yearless_month_year(text, month_day[0], reference, anchor, month_day[1])
         unit, interval = "year", Interval.year(year)
 
     base = Period(interval, unit, unit)
@@ -695,6 +715,8 @@ def _month_or_day(
         # A month after a 年度 (令和3年度2月) falls in the fiscal year: January-March are next year's.
         month_year = year + 1 if month_number < 4 else year
     month_interval = Interval.month(month_year, month_number)
+    if unit == "fiscal_year":
+        era = None  # a 年度 is never clipped to its era, nor are its months (令和元年度4月 is April 2019)
     if day_number is None:
         if groups["weekday"] is not None:
             raise _period_error(text, "a weekday in brackets needs a day before it")
