@@ -35,8 +35,8 @@ def main() -> None:
     text = resources.files("dgplan").joinpath("data", "measures.yaml").read_text(encoding="utf-8")
     load = best_of(lambda: parse_plan(text))
     plan = load_plan()
-    overdue = best_of(lambda: plan.overdue(AS_OF))
-    quarter = best_of(lambda: plan.due_this_quarter(AS_OF))
+    overdue = best_of(lambda: plan.overdue(as_of=AS_OF))
+    quarter = best_of(lambda: plan.due_this_quarter(as_of=AS_OF))
     print(
         f"bundled plan ({len(plan.measures)} measures): load {load * 1000:.1f} ms, "
         f"overdue {overdue * 1000:.2f} ms, due_this_quarter {quarter * 1000:.2f} ms"
@@ -45,7 +45,7 @@ def main() -> None:
     previous = None
     for count in (1_000, 10_000, 100_000):
         big = synthetic(count, plan)
-        seconds = best_of(lambda b=big: (b.overdue(AS_OF), b.due_this_quarter(AS_OF)), repeat=1)
+        seconds = best_of(lambda b=big: (b.overdue(as_of=AS_OF), b.due_this_quarter(as_of=AS_OF)), repeat=1)
         per = seconds / count * 1e6
         growth = "" if previous is None else f"   x{seconds / previous:.1f} for x10 measures"
         print(

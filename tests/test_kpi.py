@@ -107,10 +107,10 @@ class TestOverdue:
         ],
     )
     def test_overdue(self, plan: Plan, as_of: date, expected: list[tuple[str, str]]) -> None:
-        assert ids(plan.overdue(as_of)) == expected
+        assert ids(plan.overdue(as_of=as_of)) == expected
 
     def test_from_undated_and_done_never_overdue(self, plan: Plan) -> None:
-        overdue = {item.item_id for item in plan.overdue(date(2030, 1, 1))}
+        overdue = {item.item_id for item in plan.overdue(as_of=date(2030, 1, 1))}
         assert {"1-2/m2", "1-2/m3", "1-1/m2", "2-1/m2"}.isdisjoint(overdue)
 
 
@@ -123,77 +123,78 @@ class TestDue:
             ("2-1/effect/1", "2022-03-31"),
             ("2-1/m1", "2022-03-31"),
         ]
-        assert ids(plan.due_this_quarter(date(2022, 1, 1))) == q4
-        assert ids(plan.due_this_quarter(date(2022, 3, 31))) == q4
+        assert ids(plan.due_this_quarter(as_of=date(2022, 1, 1))) == q4
+        assert ids(plan.due_this_quarter(as_of=date(2022, 3, 31))) == q4
         # FY2022 Q1 (Apr-Jun 2022): nothing
-        assert plan.due_this_quarter(date(2022, 4, 1)) == []
+        assert plan.due_this_quarter(as_of=date(2022, 4, 1)) == []
         # FY2021 Q2 (Jul-Sep 2021): the July check, done
-        [item] = plan.due_this_quarter(date(2021, 8, 1))
+        [item] = plan.due_this_quarter(as_of=date(2021, 8, 1))
         assert (item.item_id, item.done, item.overdue) == ("2-1/m2", True, False)
 
     def test_done_is_judged_as_of(self, plan: Plan) -> None:
-        items = {i.item_id: i for i in plan.due_this_quarter(date(2022, 2, 1))}
+        items = {i.item_id: i for i in plan.due_this_quarter(as_of=date(2022, 2, 1))}
         assert not items["1-1/progress/1"].done  # 1741 is observed on 2022-03-31, later
-        items = {i.item_id: i for i in plan.due_this_quarter(date(2022, 3, 31))}
+        items = {i.item_id: i for i in plan.due_this_quarter(as_of=date(2022, 3, 31))}
         assert items["1-1/progress/1"].done and items["2-1/effect/1"].done
 
     def test_due_in_any_period(self, plan: Plan) -> None:
-        expected = ids(plan.due_between(date(2022, 4, 1), date(2023, 3, 31)))
+        day = date(2022, 4, 1)  # which are done does not change which are due
+        expected = ids(plan.due_between(date(2022, 4, 1), date(2023, 3, 31), as_of=day))
         assert expected == [
             ("1-2/pilot", "2022-08-31"),
             ("2-1/effect/1", "2023-03-31"),
             ("2-1/m1", "2023-03-31"),
             ("3-1/m1", "2023-03-31"),
         ]
-        assert ids(plan.due_in(FiscalYear(2022))) == expected
-        assert ids(plan.due_in("令和4年度")) == expected
-        assert ids(plan.due_in(Interval(date(2022, 4, 1), date(2023, 3, 31)))) == expected
-        assert ids(plan.due_in(FiscalQuarter(2022, 2))) == [("1-2/pilot", "2022-08-31")]
-        assert ids(plan.due_in("令和4年度上期")) == [("1-2/pilot", "2022-08-31")]
-        assert ids(plan.due_in("令和6年度")) == [
+        assert ids(plan.due_in(FiscalYear(2022), as_of=day)) == expected
+        assert ids(plan.due_in("令和4年度", as_of=day)) == expected
+        assert ids(plan.due_in(Interval(date(2022, 4, 1), date(2023, 3, 31)), as_of=day)) == expected
+        assert ids(plan.due_in(FiscalQuarter(2022, 2), as_of=day)) == [("1-2/pilot", "2022-08-31")]
+        assert ids(plan.due_in("令和4年度上期", as_of=day)) == [("1-2/pilot", "2022-08-31")]
+        assert ids(plan.due_in("令和6年度", as_of=day)) == [
             ("1-1/m2", "2025-03-31"),
             ("2-1/effect/1", "2025-03-31"),
             ("2-1/m1", "2025-03-31"),
         ]
 
     def test_upcoming(self, plan: Plan) -> None:
-        assert ids(plan.upcoming(date(2022, 8, 1), days=30)) == [("1-2/pilot", "2022-08-31")]
-        assert plan.upcoming(date(2022, 8, 1), days=29) == []
+        assert ids(plan.upcoming(as_of=date(2022, 8, 1), days=30)) == [("1-2/pilot", "2022-08-31")]
+        assert plan.upcoming(as_of=date(2022, 8, 1), days=29) == []
         # the July check is upcoming until it is done (2021-07-10)
-        assert ids(plan.upcoming(date(2021, 7, 1), days=30)) == [("2-1/m2", "2021-07-15")]
-        assert plan.upcoming(date(2021, 7, 12), days=30) == []
+        assert ids(plan.upcoming(as_of=date(2021, 7, 1), days=30)) == [("2-1/m2", "2021-07-15")]
+        assert plan.upcoming(as_of=date(2021, 7, 12), days=30) == []
 
 
 class TestKPI:
     def test_latest(self, plan: Plan) -> None:
         kpi = plan.kpi("1-1/progress/1")
-        assert kpi.latest(date(2021, 9, 29)) is None
-        latest = kpi.latest(date(2022, 1, 1))
+        assert kpi.latest(as_of=date(2021, 9, 29)) is None
+        latest = kpi.latest(as_of=date(2022, 1, 1))
         assert latest is not None and latest.value == 600
 
     def test_attainment_and_grade_increasing(self, plan: Plan) -> None:
         kpi = plan.kpi("1-1/progress/1")
         # 600 of 1741 (0.345) observed 2021-09-30; on 2021-10-01 the share of time elapsed since the
         # plan's issue (2021-06-18) to the due date (2022-03-31) is 105/286 (0.367): behind.
-        assert kpi.attainment(date(2021, 10, 1), plan_start=plan.issued) == pytest.approx(600 / 1741)
-        assert kpi.grade(date(2021, 10, 1), plan_start=plan.issued) == "B"
+        assert kpi.attainment(as_of=date(2021, 10, 1), plan_start=plan.issued) == pytest.approx(600 / 1741)
+        assert kpi.grade(as_of=date(2021, 10, 1), plan_start=plan.issued) == "B"
         # by 2022-03-30 the elapsed share is 285/286 but progress is still 600/1741
-        assert kpi.grade(date(2022, 3, 30), plan_start=plan.issued) == "B"
-        assert kpi.on_track(date(2022, 3, 30), plan_start=plan.issued) is False
-        assert kpi.grade(date(2022, 3, 31), plan_start=plan.issued) == "A"
+        assert kpi.grade(as_of=date(2022, 3, 30), plan_start=plan.issued) == "B"
+        assert kpi.on_track(as_of=date(2022, 3, 30), plan_start=plan.issued) is False
+        assert kpi.grade(as_of=date(2022, 3, 31), plan_start=plan.issued) == "A"
 
     def test_reduction_runs_downwards(self, plan: Plan) -> None:
         kpi = plan.kpi("3-1/effect/1")
         assert kpi.target is not None and kpi.target.decreasing
         assert kpi.target.goal() == pytest.approx(70)
-        assert kpi.attainment(date(2022, 4, 1)) == pytest.approx(5 / 30)
+        assert kpi.attainment(as_of=date(2022, 4, 1)) == pytest.approx(5 / 30)
         # baseline is the end of FY2020; due 2026-03-31; on 2022-04-01 a fifth of the time has passed
-        assert kpi.grade(date(2022, 4, 1)) == "B"
+        assert kpi.grade(as_of=date(2022, 4, 1)) == "B"
 
     def test_grades_n_and_f(self, plan: Plan) -> None:
-        assert plan.kpi("1-1/progress/1").grade(date(2021, 7, 1)) == "N"  # no observation yet
-        assert plan.kpi("1-1/effect/1").grade(date(2022, 4, 1)) == "F"  # no numeric target
-        assert plan.kpi("1-1/effect/1").on_track(date(2022, 4, 1)) is None
+        assert plan.kpi("1-1/progress/1").grade(as_of=date(2021, 7, 1)) == "N"  # no observation yet
+        assert plan.kpi("1-1/effect/1").grade(as_of=date(2022, 4, 1)) == "F"  # no numeric target
+        assert plan.kpi("1-1/effect/1").on_track(as_of=date(2022, 4, 1)) is None
 
     @pytest.mark.parametrize(
         ("comparison", "value", "met", "missed"),
@@ -212,7 +213,7 @@ class TestKPI:
             KPI(id="1-1/progress/1", kind="progress", text="未設定", unset=True, target=Target(value=1))
 
     def test_kpi_status(self, plan: Plan) -> None:
-        statuses = {s.kpi_id: s for s in plan.kpi_status(date(2022, 4, 1))}
+        statuses = {s.kpi_id: s for s in plan.kpi_status(as_of=date(2022, 4, 1))}
         assert statuses["2-1/effect/1"].grade == "A"
         assert statuses["2-1/effect/1"].due == date(2023, 3, 31)  # the next occurrence
         assert statuses["3-1/effect/1"].target_value == pytest.approx(70)
@@ -221,7 +222,7 @@ class TestKPI:
 
 class TestSummary:
     def test_counts(self, plan: Plan) -> None:
-        summary = plan.summary(date(2022, 4, 1))
+        summary = plan.summary(as_of=date(2022, 4, 1))
         assert (summary.measures, summary.milestones, summary.kpis) == (4, 9, 5)
         assert summary.overdue == 3
         assert summary.kpi_grades == {"A": 2, "B": 1, "F": 2}
@@ -229,7 +230,7 @@ class TestSummary:
         assert summary.by_section["III"]["kpi_B"] == 1
 
     def test_quarter_counts(self, plan: Plan) -> None:
-        summary = plan.summary(date(2022, 3, 31))
+        summary = plan.summary(as_of=date(2022, 3, 31))
         assert (summary.due_this_quarter, summary.done_this_quarter) == (4, 2)
 
 

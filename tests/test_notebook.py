@@ -44,9 +44,9 @@ def test_rich_display(name: str) -> None:
         "Plan": plan,
         "Measure": plan["1-1"],
         "Deadline": dgplan.parse_deadline("令和3年度末までに"),
-        "DueItems": plan.overdue(date(2022, 4, 1)),
-        "KPIStatuses": plan.kpi_status(date(2022, 4, 1)),
-        "Summary": plan.summary(date(2022, 4, 1)),
+        "DueItems": plan.overdue(as_of=date(2022, 4, 1)),
+        "KPIStatuses": plan.kpi_status(as_of=date(2022, 4, 1)),
+        "Summary": plan.summary(as_of=date(2022, 4, 1)),
     }
     rendered = objects[name]._repr_html_()  # type: ignore[attr-defined]
     assert rendered.count("<table") >= 1 and rendered.count("<tr>") >= 2

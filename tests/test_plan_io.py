@@ -176,14 +176,14 @@ class TestProgress:
         assert merged.milestone("1-1/m1").done_on == date(2022, 3, 20)
         assert [o.value for o in merged.kpi("3-1/effect/1").observations] == [95, 80]
         assert merged.kpi("1-1/effect/1").done_on == date(2022, 5, 1)
-        assert "1-1/m1" not in {i.item_id for i in merged.overdue(date(2022, 4, 1))}
+        assert "1-1/m1" not in {i.item_id for i in merged.overdue(as_of=date(2022, 4, 1))}
         assert plan.milestone("1-1/m1").done_on is None  # the original is untouched
 
     def test_yaml_rows(self, tmp_path: Path) -> None:
         path = tmp_path / "progress.yaml"
         path.write_text("progress:\n  - {id: 2-1/effect/1, date: 2023-03-31, value: 76}\n", encoding="utf-8")
         merged = load_progress(path, load_plan(SMALL))
-        assert merged.kpi("2-1/effect/1").latest(date(2023, 4, 1)).value == 76  # type: ignore[union-attr]
+        assert merged.kpi("2-1/effect/1").latest(as_of=date(2023, 4, 1)).value == 76  # type: ignore[union-attr]
 
     def test_all_problems_reported_and_nothing_merged(self, tmp_path: Path) -> None:
         path = tmp_path / "progress.csv"

@@ -5,8 +5,10 @@
 datetime.date(2021, 4, 1)
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+# Private aliases: a bare `importlib`, `Any` or `TYPE_CHECKING` here would be an attribute of
+# dgplan, and users would find it next to the API.
+import typing as _typing
+from importlib import import_module as _import_module
 
 from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
 from dgplan.era import ERAS, Era, era_by_name, era_of, format_wareki, parse_date, parse_era_year
@@ -21,39 +23,42 @@ from dgplan.errors import (
 )
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
 
-if TYPE_CHECKING:
-    from dgplan.kpi import KPI, Baseline, Measure, Milestone, Observation, Plan, PlanInfo, Section, Target
+if _typing.TYPE_CHECKING:
+    from dgplan.kpi import KPI, Baseline, Grade, Measure, Milestone, Observation, Plan, PlanInfo, Section, Target
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
-    from dgplan.queries import DueItem, KPIStatus, Summary
+    from dgplan.queries import DueItem, DueItems, KPIStatus, KPIStatuses, Summary
     from dgplan.targets import parse_target
 
 # The plan model needs pydantic and PyYAML; date parsing alone should not pay for them, so these
 # names are imported on first use.
 _LAZY = {
     **dict.fromkeys(
-        ("KPI", "Baseline", "Measure", "Milestone", "Observation", "Plan", "PlanInfo", "Section", "Target"),
+        ("KPI", "Baseline", "Grade", "Measure", "Milestone", "Observation", "Plan", "PlanInfo", "Section", "Target"),
         "dgplan.kpi",
     ),
     **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
-    **dict.fromkeys(("DueItem", "KPIStatus", "Summary"), "dgplan.queries"),
+    **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'dgplan' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(_import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # What tab completion offers is the stable API (docs/api-stability.md), not the helpers above
+    # or the submodules that importing binds here.
+    return sorted([*__all__, "__version__"])
 
 
-__version__ = "0.1.0"
+# The one version: pyproject.toml reads it from here ([tool.setuptools.dynamic]).
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     # errors and warnings
@@ -95,6 +100,7 @@ __all__ = [
     "PlanInfo",
     "Section",
     "Target",
+    "Grade",
     "parse_target",
     # loading and saving
     "load_plan",
@@ -104,6 +110,8 @@ __all__ = [
     "save_plan",
     # answers
     "DueItem",
+    "DueItems",
     "KPIStatus",
+    "KPIStatuses",
     "Summary",
 ]

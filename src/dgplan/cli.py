@@ -178,15 +178,15 @@ def due(
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
     if selection == "overdue":
-        items = plan.overdue(as_of)
+        items = plan.overdue(as_of=as_of)
     elif within is not None:
-        items = plan.upcoming(as_of, days=_within_days(within))
+        items = plan.upcoming(as_of=as_of, days=_within_days(within))
     elif period is not None:
         items = plan.due_in(period, as_of=as_of)
     elif between:
         items = plan.due_between(between[0], between[1], as_of=as_of)
     else:
-        items = plan.due_this_quarter(as_of)
+        items = plan.due_this_quarter(as_of=as_of)
     from dgplan.report import render_due
 
     text = render_due(items, fmt, as_of=as_of, plan=plan)
@@ -194,7 +194,7 @@ def due(
         # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
         text = "".join(click.style(line, fg="red") if " OVERDUE " in line else line for line in text.splitlines(True))
     _emit(text, None)
-    if fail_if_overdue and plan.overdue(as_of):
+    if fail_if_overdue and plan.overdue(as_of=as_of):
         sys.exit(1)
 
 
@@ -222,7 +222,7 @@ def kpi(
     """
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
-    statuses = [s for s in plan.kpi_status(as_of) if s.on_track is False or not off_track]
+    statuses = [s for s in plan.kpi_status(as_of=as_of) if s.on_track is False or not off_track]
     from dgplan.report import render_kpis
 
     _emit(render_kpis(statuses, fmt, as_of=as_of), None)

@@ -6,6 +6,7 @@ and kinds are categories.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +16,9 @@ from dgplan.deadline import Deadline
 
 if TYPE_CHECKING:
     from dgplan.kpi import Plan
+    from dgplan.queries import DueItem, KPIStatus
 
-__all__ = ["kpis_frame", "measures_frame", "milestones_frame"]
+__all__ = ["due_items_frame", "kpi_statuses_frame", "kpis_frame", "measures_frame", "milestones_frame"]
 
 
 def _dates(values: list[date | None]) -> pd.Series:
@@ -99,9 +101,34 @@ def milestones_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
     return frame
 
 
+def due_items_frame(items: Sequence[DueItem]) -> pd.DataFrame:
+    """One row per answer of ``plan.overdue``, ``plan.due_in`` and the like (``items.to_frame()``).
+
+    Columns: due, item_id, measure_id, section, item_type, kind, done, overdue, text.
+    """
+    columns = ["due", "item_id", "measure_id", "section", "item_type", "kind", "done", "overdue", "text"]
+    frame = pd.DataFrame(
+        [
+            (i.due, i.item_id, i.measure_id, i.section, i.item_type, i.deadline.kind.value, i.done, i.overdue, i.text)
+            for i in items
+        ],
+        columns=columns,
+    )
+    frame["due"] = _dates(list(frame["due"]))
+    for column in ("measure_id", "section", "item_type", "kind"):
+        frame[column] = _categories(list(frame[column]))
+    for column in ("done", "overdue"):
+        frame[column] = frame[column].astype(bool)
+    return frame
+
+
 def kpis_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
     """One row per KPI: target, and with ``as_of`` its latest value, attainment and grade."""
-    statuses = plan.kpi_status(as_of or date.max)
+    return kpi_statuses_frame(plan.kpi_status(as_of=as_of or date.max))
+
+
+def kpi_statuses_frame(statuses: Sequence[KPIStatus]) -> pd.DataFrame:
+    """One row per answer of ``plan.kpi_status`` (``statuses.to_frame()``), as :func:`kpis_frame`."""
     rows = [
         {
             "kpi_id": s.kpi_id,

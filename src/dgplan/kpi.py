@@ -6,7 +6,7 @@
 ...     "measures": [{"id": "1-1", "section": "I", "title": "改修",
 ...                   "milestones": [{"text": "システム改修", "due": "令和3年度末まで"}]}],
 ... })
->>> overdue = plan.overdue(date(2022, 4, 1))
+>>> overdue = plan.overdue(as_of=date(2022, 4, 1))
 >>> len(overdue), overdue[0].item_id
 (1, '1-1/m1')
 """
@@ -55,8 +55,16 @@ Grade = Literal["A", "B", "N", "F"]
 _MEASURE_ID = re.compile(r"\d{1,2}-\d{1,3}")
 
 
+# pydantic v1's names (.dict(), .json(), .schema(), parse_obj, ...) still exist on v2 models, and
+# warn when called; dir() should offer dgplan's API and pydantic's model_* methods only.
+_DEPRECATED = frozenset(name for name in dir(BaseModel) if getattr(getattr(BaseModel, name), "__deprecated__", None))
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def __dir__(self) -> list[str]:
+        return [name for name in super().__dir__() if name not in _DEPRECATED]
 
 
 def _id_may_be_omitted(schema: dict[str, Any]) -> None:
@@ -164,7 +172,7 @@ class KPI(_Model):
             raise ValueError("a KPI marked unset (未設定) cannot have a target")
         return self
 
-    def latest(self, as_of: date) -> Observation | None:
+    def latest(self, *, as_of: date) -> Observation | None:
         """The last observation on or before ``as_of``."""
         seen = [o for o in self.observations if o.observed_on <= as_of]
         return max(seen, key=lambda o: o.observed_on) if seen else None
@@ -179,12 +187,12 @@ class KPI(_Model):
             return None
         return plan_start, 0.0
 
-    def attainment(self, as_of: date, *, plan_start: date | None = None) -> float | None:
+    def attainment(self, *, as_of: date, plan_start: date | None = None) -> float | None:
         """Progress from baseline to target, as a share (1.0 = reached), direction-aware.
 
         Without a baseline the start is 0; None where there is no target or no observation.
         """
-        target, latest = self.target, self.latest(as_of)
+        target, latest = self.target, self.latest(as_of=as_of)
         if target is None or latest is None:
             return None
         goal = target.goal()
@@ -196,26 +204,26 @@ class KPI(_Model):
             return 1.0 if target.is_met_by(latest.value) else 0.0
         return (latest.value - start_value) / (goal - start_value)
 
-    def grade(self, as_of: date, *, plan_start: date | None = None) -> Grade:
+    def grade(self, *, as_of: date, plan_start: date | None = None) -> Grade:
         """The review grade (spec §6): A on track, B behind, N no observation, F no numeric target."""
         if self.target is None:
             return "F"
-        progress = self.attainment(as_of, plan_start=plan_start)
+        progress = self.attainment(as_of=as_of, plan_start=plan_start)
         if progress is None:
             return "N"
-        due = self.due_on(as_of)
+        due = self.due_on(as_of=as_of)
         baseline = self._baseline(plan_start or date.min)
         if due is None or baseline is None or due <= baseline[0]:
             return "A" if progress >= 1 else "B"
         elapsed = (as_of - baseline[0]).days / (due - baseline[0]).days
         return "A" if progress >= min(max(elapsed, 0.0), 1.0) else "B"
 
-    def on_track(self, as_of: date, *, plan_start: date | None = None) -> bool | None:
+    def on_track(self, *, as_of: date, plan_start: date | None = None) -> bool | None:
         """Grade A; None where the KPI cannot be graded (N) or has no numeric target (F)."""
-        grade = self.grade(as_of, plan_start=plan_start)
+        grade = self.grade(as_of=as_of, plan_start=plan_start)
         return None if grade in ("N", "F") else grade == "A"
 
-    def due_on(self, as_of: date) -> date | None:
+    def due_on(self, *, as_of: date) -> date | None:
         """The target's due date as seen on ``as_of`` (for a recurring target, its next occurrence)."""
         if self.target is None or self.target.by is None:
             return None
@@ -224,11 +232,11 @@ class KPI(_Model):
             return by.next_due(as_of)
         return by.due
 
-    def is_done(self, as_of: date) -> bool:
+    def is_done(self, *, as_of: date) -> bool:
         """A KPI is done when marked done, or when its latest value meets its target."""
         if self.done_on is not None and self.done_on <= as_of:
             return True
-        latest = self.latest(as_of)
+        latest = self.latest(as_of=as_of)
         return self.target is not None and latest is not None and self.target.is_met_by(latest.value)
 
 
@@ -416,25 +424,26 @@ class Plan(_Model):
 
     # -- questions ---------------------------------------------------------------------------
 
-    def due_between(self, start: date, end: date, *, as_of: date | None = None) -> DueItems:
-        """Every milestone and KPI target due from ``start`` to ``end`` (inclusive)."""
-        return due_items(self, Interval(start, end), as_of=as_of or end)
+    def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
+        """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
+        done and overdue flags as they stand on ``as_of``."""
+        return due_items(self, Interval(start, end), as_of=as_of)
 
-    def due_in(self, period: PeriodLike, *, as_of: date | None = None) -> DueItems:
-        """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期)."""
-        interval = _as_interval(period, self.issued)
-        return due_items(self, interval, as_of=as_of or interval.end)
+    def due_in(self, period: PeriodLike, *, as_of: date) -> DueItems:
+        """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期),
+        with its done and overdue flags as they stand on ``as_of``."""
+        return due_items(self, _as_interval(period, self.issued), as_of=as_of)
 
-    def due_this_quarter(self, as_of: date) -> DueItems:
+    def due_this_quarter(self, *, as_of: date) -> DueItems:
         """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
         return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
 
-    def upcoming(self, as_of: date, days: int = 30) -> DueItems:
+    def upcoming(self, *, as_of: date, days: int = 30) -> DueItems:
         """Everything due from ``as_of`` to ``days`` days later, not yet done."""
         items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
         return DueItems(item for item in items if not item.done)
 
-    def overdue(self, as_of: date) -> DueItems:
+    def overdue(self, *, as_of: date) -> DueItems:
         """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
 
         A recurring deadline contributes its last missed occurrence only; ``from`` and
@@ -442,23 +451,23 @@ class Plan(_Model):
         """
         return DueItems(item for item in due_items(self, None, as_of=as_of) if item.overdue)
 
-    def kpi_status(self, as_of: date) -> KPIStatuses:
+    def kpi_status(self, *, as_of: date) -> KPIStatuses:
         """Every KPI with its latest value, target, attainment and grade on ``as_of``."""
         return kpi_statuses(self, as_of)
 
-    def summary(self, as_of: date) -> Summary:
+    def summary(self, *, as_of: date) -> Summary:
         """Counts by status and by section on ``as_of``."""
         return summarize(self, as_of)
 
     # -- frames (pandas, imported on first use) -----------------------------------------------
 
-    def milestones_frame(self, as_of: date | None = None) -> pd.DataFrame:
+    def milestones_frame(self, *, as_of: date | None = None) -> pd.DataFrame:
         """One row per milestone and KPI target deadline (see :mod:`dgplan.frames`)."""
         from dgplan.frames import milestones_frame
 
         return milestones_frame(self, as_of=as_of)
 
-    def kpis_frame(self, as_of: date | None = None) -> pd.DataFrame:
+    def kpis_frame(self, *, as_of: date | None = None) -> pd.DataFrame:
         """One row per KPI with target and latest observation (see :mod:`dgplan.frames`)."""
         from dgplan.frames import kpis_frame
 

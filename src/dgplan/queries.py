@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Literal
 
 from dateutil.relativedelta import relativedelta
 
+from dgplan._results import Results
 from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.fiscal import FiscalQuarter, Interval
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dgplan.kpi import KPI, Grade, Measure, Plan
 
 __all__ = [
@@ -48,8 +51,15 @@ class DueItem:
     overdue: bool = field(compare=False)
 
 
-class DueItems(list[DueItem]):
-    """A list of :class:`DueItem` that shows itself as a table in Jupyter."""
+class DueItems(Results[DueItem]):
+    """A list of :class:`DueItem` that shows itself as a table in Jupyter; a slice or
+    ``.filter(...)`` of it is a ``DueItems`` too."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item (see :func:`dgplan.frames.due_items_frame`); imports pandas."""
+        from dgplan.frames import due_items_frame
+
+        return due_items_frame(self)
 
     def _repr_html_(self) -> str:
         from dgplan.display import html_table
@@ -82,8 +92,15 @@ class KPIStatus:
     on_track: bool | None
 
 
-class KPIStatuses(list[KPIStatus]):
-    """A list of :class:`KPIStatus` that shows itself as a table in Jupyter."""
+class KPIStatuses(Results[KPIStatus]):
+    """A list of :class:`KPIStatus` that shows itself as a table in Jupyter; a slice or
+    ``.filter(...)`` of it is a ``KPIStatuses`` too."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per KPI (see :func:`dgplan.frames.kpi_statuses_frame`); imports pandas."""
+        from dgplan.frames import kpi_statuses_frame
+
+        return kpi_statuses_frame(self)
 
     def _repr_html_(self) -> str:
         from dgplan.display import html_table
@@ -131,7 +148,7 @@ def _milestone_done(done_on: date | None, as_of: date, deadline: Deadline, windo
 
 def _kpi_done(kpi: KPI, as_of: date, deadline: Deadline, window: Interval | None) -> bool:
     if deadline.recurrence is None or window is None:
-        return kpi.is_done(as_of)
+        return kpi.is_done(as_of=as_of)
     target = kpi.target
     assert target is not None
     start = _cycle_start(deadline, window)
@@ -197,7 +214,7 @@ def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
     statuses = KPIStatuses()
     for measure in plan.measures:
         for kpi in measure.kpis:
-            latest = kpi.latest(as_of)
+            latest = kpi.latest(as_of=as_of)
             target = kpi.target
             statuses.append(
                 KPIStatus(
@@ -212,10 +229,10 @@ def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
                     comparison=None if target is None else target.comparison,
                     target_value=None if target is None else target.goal(),
                     unit=None if target is None else target.unit,
-                    due=kpi.due_on(as_of),
-                    attainment=kpi.attainment(as_of, plan_start=plan.issued),
-                    grade=kpi.grade(as_of, plan_start=plan.issued),
-                    on_track=kpi.on_track(as_of, plan_start=plan.issued),
+                    due=kpi.due_on(as_of=as_of),
+                    attainment=kpi.attainment(as_of=as_of, plan_start=plan.issued),
+                    grade=kpi.grade(as_of=as_of, plan_start=plan.issued),
+                    on_track=kpi.on_track(as_of=as_of, plan_start=plan.issued),
                 )
             )
     return statuses

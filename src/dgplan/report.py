@@ -294,10 +294,10 @@ def timeline_svg(plan: Plan, as_of: date, *, years: tuple[int, int] | None = Non
 
 def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown") -> str:
     """A status report: summary counts, overdue list, due this quarter, KPIs off track."""
-    overdue = plan.overdue(as_of)
+    overdue = plan.overdue(as_of=as_of)
     quarter = FiscalQuarter.from_date(as_of)
-    due_now = plan.due_this_quarter(as_of)
-    statuses = plan.kpi_status(as_of)
+    due_now = plan.due_this_quarter(as_of=as_of)
+    statuses = plan.kpi_status(as_of=as_of)
     summary = summary_of(plan, as_of, overdue=overdue, due_this_quarter=due_now, statuses=statuses)
     off_track = [s for s in statuses if s.on_track is False]
     counts = [
