@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import os
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -224,7 +226,119 @@ class TestOtherCommands:
         assert not target.exists()
 
 
+class TestHostileInput:
+    @pytest.mark.parametrize(
+        ("args", "quoted"),
+        [
+            (["convert", "0000-01-01"], "'0000-01-01'"),
+            (["report", "--as-of", "9999-12-31"], "'9999-12-31'"),
+            (["report", "--format", "html", "--as-of", "9999-12-31"], "'9999-12-31'"),
+            (["kpi", "--as-of", "9999-12-31"], "'9999-12-31'"),
+            (["due", "--within", "99999999999999999999d"], "'99999999999999999999d'"),
+            (["due", "--as-of", "0000-01-01"], "'0000-01-01'"),
+            (["due", "--overdue", "--as-of", "0001-01-01"], "'0001-01-01'"),
+            (["export", "--from", "9999-01-01"], "9999-01-01"),
+            (["due", "--between", "2022-01-01", "9999-12-31"], "9999-12-31"),
+        ],
+    )
+    def test_bad_input_is_one_line_and_exit_2(self, args: list[str], quoted: str) -> None:
+        code, out, err = run(*args)
+        assert code == 2 and out == ""
+        assert len(err.strip().splitlines()) == 1 and quoted in err
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["due", "--as-of", "1800-01-01"],
+            ["due", "--overdue", "--as-of", "1873-01-01"],
+            ["report", "--as-of", "1873-01-01"],
+            ["report", "--as-of", "1800-01-01"],
+            ["export", "--from", "2000-01-01", "--as-of", "2022-01-01"],
+            ["due", "--within", "3650d", "--as-of", "2022-01-01"],
+        ],
+    )
+    def test_extreme_but_valid_dates_work(self, args: list[str]) -> None:
+        code, _, err = run(*args)
+        assert (code, err) == (0, "")
+
+    def test_a_plan_issued_on_29_february(self, tmp_path: Path) -> None:
+        plan = tmp_path / "leap.yaml"
+        plan.write_text(
+            "plan: {title: 閏日, issued: 2020-02-29}\nmeasures:\n"
+            "  - {id: '1-1', section: I, title: a, milestones: [{text: b, due: 来年度末まで}, {text: c, due: 毎年度末},"
+            " {text: d, due: 2030-02-28}, {text: e, due: 2030-03-01}]}\n",
+            encoding="utf-8",
+        )
+        code, out, err = run("export", "--plan", str(plan), "--format", "json", "--as-of", "2020-03-01")
+        assert (code, err) == (0, "")
+        items = json.loads(out)["items"]
+        # The default span is ten years from the plan's date: to 2030-02-28, inclusive.
+        assert items[0]["due"] == "2020-03-31"
+        assert [i["item_id"] for i in items if i["due"] >= "2030-01-01"] == ["1-1/m3"]
+        code, out, _ = run("export", "--from", "2020-02-29", "--format", "json", "--as-of", "2020-03-01")
+        assert code == 0 and max(item["due"] for item in json.loads(out)["items"]) <= "2030-02-28"
+        for command in (["due", "--overdue"], ["kpi"], ["report"], ["report", "--format", "html"]):
+            assert run(*command, "--plan", str(plan), "--as-of", "2024-02-29")[0] == 0
+
+    def test_validate_an_impossible_date_lists_problems_without_traceback(self, tmp_path: Path) -> None:
+        plan = tmp_path / "p9.yaml"
+        plan.write_text("plan: {title: t, issued: 2021-02-30}\nmeasures: []\n", encoding="utf-8")
+        code, out, err = run("validate", str(plan))
+        assert code == 2 and out == ""
+        assert err == f"dgplan: error: {plan}:1:26: plan.issued: '2021-02-30': 2021-02 has days 1 to 28, not 30\n"
+
+    def test_kpi_json_is_valid_json(self) -> None:
+        from dgplan.report import render_rows
+
+        text = render_rows(
+            [{"a": math.nan, "b": math.inf, "c": 1.5}],
+            "json",
+            columns=("a", "b", "c"),
+            table_columns=("a",),
+            as_of=date(2022, 4, 1),
+        )
+        assert json.loads(text, parse_constant=lambda name: pytest.fail(f"bare {name} in JSON"))["items"] == [
+            {"a": None, "b": None, "c": 1.5}
+        ]
+
+    def test_progress_with_nan_is_refused_not_graded(self, tmp_path: Path) -> None:
+        progress = tmp_path / "p.csv"
+        progress.write_text("id,date,value\n3-1/effect/1,2022-06-30,nan\n", encoding="utf-8")
+        code, out, err = run("kpi", "--plan", SMALL, "--progress", str(progress), "--format", "json")
+        assert code == 2 and out == "" and f"{progress}:2:" in err and "'nan'" in err
+
+
 class TestProcess:
+    def test_html_report_is_the_same_bytes_every_run(self, tmp_path: Path) -> None:
+        pages = []
+        for run_number in range(2):
+            target = tmp_path / f"r{run_number}.html"
+            command = [sys.executable, "-m", "dgplan", "report", "--format", "html", "--as-of", "2022-04-01"]
+            subprocess.run([*command, "-o", str(target)], check=True, capture_output=True)
+            pages.append(target.read_bytes())
+        assert b"<svg" in pages[0]
+        assert pages[0] == pages[1]
+
+    def test_an_encoding_without_japanese_does_not_crash(self, tmp_path: Path) -> None:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(
+            "plan: {title: t, issued: 2021-06-18}\nmeasures: [{id: '1-1', title: 題, section: I, "
+            "milestones: [{text: x, due: いつか}]}]\n",
+            encoding="utf-8",
+        )
+        environment = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+        for args, code in (
+            (["due", "--as-of", "2022-01-15"], 0),
+            (["convert", "令和3年度末まで"], 0),
+            (["validate", str(bad)], 2),
+        ):
+            result = subprocess.run(
+                [sys.executable, "-m", "dgplan", *args], capture_output=True, env=environment, check=False
+            )
+            assert result.returncode == code, result.stderr
+            assert b"Traceback" not in result.stderr and b"UnicodeEncodeError" not in result.stderr
+            assert b"\\u" in result.stdout + result.stderr  # escaped, still readable
+
     def test_module_and_script_on_the_bundled_plan(self) -> None:
         result = subprocess.run(
             [sys.executable, "-m", "dgplan", "due", "--this-quarter", "--as-of", "2022-01-15", "--format", "json"],

@@ -6,6 +6,7 @@ one-line message on stderr.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -15,13 +16,14 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from dateutil.relativedelta import relativedelta
 
 from dgplan.deadline import parse_deadline
 from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fiscal import parse_period_detail
 from dgplan.kpi import Plan
-from dgplan.plan_io import load_plan, load_progress, write_atomic
+from dgplan.plan_io import is_progress_log, load_plan, load_progress, write_atomic
 
 # Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact.
 JST = timezone(timedelta(hours=9), "JST")
@@ -47,10 +49,11 @@ def _handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except PlanError as error:
-            problems = error.problems
-            for problem in problems[1:]:
-                click.echo(f"dgplan: {problem}", err=True)
-            _fail(problems[0] if problems else str(error))
+            # One line per problem, in file order, so `grep`/`wc -l` over stderr count them.
+            problems = error.problems or (str(error),)
+            for problem in problems[:-1]:
+                click.echo(f"dgplan: error: {problem}", err=True)
+            _fail(problems[-1])
         except DgplanError as error:
             _fail(str(error).splitlines()[0])
         except OSError as error:
@@ -69,6 +72,9 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
             return parse_date(str(value))
         except DgplanError as error:
             self.fail(str(error), param, ctx)
+        except (ValueError, OverflowError) as error:
+            # A date the datetime module cannot hold (0000-01-01) is still just a bad date.
+            self.fail(f"{value!r} is not a date: {error}", param, ctx)
 
 
 DATE = _DateType()
@@ -111,15 +117,44 @@ def _emit(text: str, output: Path | None) -> None:
 _WITHIN = re.compile(r"(?P<count>\d+)\s*(?P<unit>d|w|days?|weeks?)")
 
 
-def _within_days(text: str) -> int:
+def _within_days(text: str, as_of: date) -> int:
     match = _WITHIN.fullmatch(text.strip())
     if match is None:
         _fail(f"--within {text!r}: expected a number of days or weeks, such as 30d or 2w")
-    count = int(match["count"])
-    return count * 7 if match["unit"].startswith("w") else count
+    room = (date.max - as_of).days
+    count = int(match["count"]) if len(match["count"]) <= 9 else room + 1
+    days = count * 7 if match["unit"].startswith("w") else count
+    if days > room:
+        _fail(f"--within {text!r}: reaches past 9999-12-31 from {as_of.isoformat()} (at most {room} days)")
+    return days
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group, writing so that no terminal encoding can crash it."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Under PYTHONIOENCODING=latin-1 (or a C locale) Japanese text cannot be encoded;
+        # escaping it beats a UnicodeEncodeError traceback in a cron mail.
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    reconfigure(errors="backslashreplace")
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.ClickException as error:
+            # click's usage errors take four lines; a cron mail wants one, like every other error.
+            click.echo(f"dgplan: error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("dgplan: aborted", err=True)
+            sys.exit(130)
+        # Outside standalone mode click returns the code of --help/--version exits.
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dgplan")
 def main() -> None:
     """dgplan: deadlines and KPIs of Japanese public-sector plans.
@@ -180,7 +215,7 @@ def due(
     if selection == "overdue":
         items = plan.overdue(as_of)
     elif within is not None:
-        items = plan.upcoming(as_of, days=_within_days(within))
+        items = plan.upcoming(as_of, days=_within_days(within, as_of))
     elif period is not None:
         items = plan.due_in(period, as_of=as_of)
     elif between:
@@ -281,7 +316,8 @@ def export(
     """
     plan = _load(plan_path, progress_path, section)
     first = start or plan.issued
-    last = end or first.replace(year=first.year + 10)
+    # relativedelta, not replace(): ten years after 29 February is 28 February.
+    last = end or (first + relativedelta(years=10) if first.year <= date.max.year - 10 else date.max)
     items = plan.due_between(first, last, as_of=as_of or today_in_tokyo())
     from dgplan.report import render_due
 
@@ -310,9 +346,12 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
     for text in texts:
         try:
             rows.append(_convert_one(text, to_wareki, reference))
-        except DgplanError as error:
+        except (DgplanError, ValueError, OverflowError) as error:
             failures += 1
-            click.echo(f"dgplan: error: {str(error).splitlines()[0]}", err=True)
+            message = str(error).splitlines()[0]
+            if repr(text) not in message:
+                message = f"{text!r}: {message}"
+            click.echo(f"dgplan: error: {message}", err=True)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -331,6 +370,9 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
         return {"input": text, "type": "date", "iso": parse_date(text).isoformat()}
     except DgplanError:
         pass
+    except (ValueError, OverflowError) as error:
+        # Read as a date, but one the calendar cannot hold (0000-01-01): say that, not "no deadline".
+        raise DgplanError(f"{text!r} is not a date: {error}", text=text) from None
     try:
         period = parse_period_detail(text, reference=reference)
         return {
@@ -369,29 +411,12 @@ def validate(file: Path, plan_path: Path | None) -> None:
       dgplan validate my-plan.yaml
       dgplan validate progress.csv --plan my-plan.yaml
     """
-    if file.suffix.lower() == ".csv" or plan_path is not None:
+    if plan_path is not None or is_progress_log(file):
         plan = load_progress(file, load_plan(plan_path))
         click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures)")
         return
-    try:
-        plan = load_plan(file)
-    except PlanError as error:
-        if _looks_like_progress(file):
-            plan = load_progress(file, load_plan(None))
-            click.echo(f"{file}: ok (progress log for the bundled plan)")
-            return
-        raise error
+    plan = load_plan(file)
     click.echo(f"{file}: ok ({len(plan.measures)} measures)")
-
-
-def _looks_like_progress(file: Path) -> bool:
-    import yaml
-
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
-    return isinstance(data, list) or (isinstance(data, dict) and set(data) == {"progress"})
 
 
 @main.command()

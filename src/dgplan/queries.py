@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from dateutil.relativedelta import relativedelta
 
 from dgplan.deadline import DATED_KINDS, Deadline
+from dgplan.errors import DgplanError, PeriodError
 from dgplan.fiscal import FiscalQuarter, Interval
 
 if TYPE_CHECKING:
@@ -171,8 +172,36 @@ def _tracked(
             yield kpi.id, "kpi", kpi.text, kpi.target.by, partial(_kpi_done, kpi, as_of, kpi.target.by)
 
 
+def _beyond_calendar(as_of: date, interval: Interval | None, error: Exception) -> PeriodError:
+    """The error for a question whose answer needs a day before year 1 or after 9999: recurring
+    deadlines look a cycle or two either side of ``as_of``."""
+    span = "" if interval is None else f" for {interval}"
+    return PeriodError(
+        f"cannot answer as of {as_of.isoformat()!r}{span}: a recurring deadline's cycle around it"
+        f" falls outside years 1-9999 ({error})",
+        text=as_of.isoformat(),
+    )
+
+
+def _outside_calendar(error: Exception) -> bool:
+    # The datetime module's own range errors, not dgplan's (DgplanError is a ValueError too).
+    return isinstance(error, ValueError | OverflowError) and not isinstance(error, DgplanError)
+
+
 def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
-    """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline)."""
+    """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline).
+
+    Raises :class:`PeriodError` when the answer needs days outside years 1-9999.
+    """
+    try:
+        return _due_items(plan, interval, as_of=as_of)
+    except (ValueError, OverflowError) as error:
+        if not _outside_calendar(error):
+            raise
+        raise _beyond_calendar(as_of, interval, error) from error
+
+
+def _due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
     items = [
         DueItem(
             due=due,
@@ -194,6 +223,15 @@ def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems
 
 def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
     """The status of every KPI of the plan on ``as_of``."""
+    try:
+        return _kpi_statuses(plan, as_of)
+    except (ValueError, OverflowError) as error:
+        if not _outside_calendar(error):
+            raise
+        raise _beyond_calendar(as_of, None, error) from error
+
+
+def _kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
     statuses = KPIStatuses()
     for measure in plan.measures:
         for kpi in measure.kpis:

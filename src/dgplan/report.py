@@ -9,12 +9,14 @@ import csv
 import html
 import io
 import json
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from dgplan.deadline import DeadlineKind
+from dgplan.errors import EraError
 from dgplan.fiscal import FiscalQuarter
 from dgplan.kpi import Plan
 from dgplan.queries import DueItem, KPIStatus, summary_of
@@ -169,6 +171,13 @@ def _markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _json_value(value: Any) -> Any:
+    # JSON has no NaN or Infinity; an attainment that overflowed is as unknown as a missing one.
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def render_rows(
     rows: Sequence[dict[str, Any]],
     fmt: str,
@@ -189,8 +198,9 @@ def render_rows(
         writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
         return buffer.getvalue()
     if fmt == "json":
-        data = {"as_of": as_of.isoformat(), "items": [{c: row.get(c) for c in columns} for row in rows]}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        items = [{c: _json_value(row.get(c)) for c in columns} for row in rows]
+        data = {"as_of": as_of.isoformat(), "items": items}
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -214,11 +224,11 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | None = None) -> st
     calendar.add("prodid", "-//dgplan//deadlines//JA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", plan.title if plan is not None else "dgplan deadlines")
+    # One lookup table: asking the plan per item would scan its measures each time.
+    titles = {} if plan is None else {measure.id: measure.title for measure in plan.measures}
     for item in items:
         event = Event()
-        title = ""
-        if plan is not None and item.measure_id in plan:
-            title = plan[item.measure_id].title
+        title = titles.get(item.measure_id, "")
         event.add("uid", f"{item.item_id}-{item.due.isoformat()}@dgplan")
         event.add("dtstamp", _stamp(item.due))
         event.add("dtstart", item.due)
@@ -248,6 +258,13 @@ def timeline_svg(plan: Plan, as_of: date, *, years: tuple[int, int] | None = Non
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
+    # matplotlib names SVG elements from a random salt; a fixed one makes the same report
+    # give the same bytes (diffable, cacheable), with no date stamped in the metadata either.
+    with matplotlib.rc_context({"svg.hashsalt": "dgplan", "svg.fonttype": "none"}):
+        return _timeline_figure(plan, as_of, years, plt, mdates)
+
+
+def _timeline_figure(plan: Plan, as_of: date, years: tuple[int, int] | None, plt: Any, mdates: Any) -> str:
     to_number: Callable[[date], float] = mdates.date2num
     sections = [s.id for s in plan.sections] or sorted({m.section for m in plan.measures})
     points: dict[str, list[tuple[date, int]]] = {"done": [], "overdue": [], "to come": []}
@@ -280,7 +297,7 @@ def timeline_svg(plan: Plan, as_of: date, *, years: tuple[int, int] | None = Non
     axis.axvline(to_number(as_of), color="#555555", linestyle="--", linewidth=1)
     axis.set_yticks(range(len(sections)), labels=[f"Section {s}" for s in sections])
     axis.invert_yaxis()
-    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     axis.set_title(f"Milestones by section, as of {as_of.isoformat()}")
     axis.legend(loc="upper right", fontsize="small")
     axis.grid(axis="x", alpha=0.3)
@@ -290,6 +307,13 @@ def timeline_svg(plan: Plan, as_of: date, *, years: tuple[int, int] | None = Non
     plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def _quarter_name(quarter: FiscalQuarter) -> str:
+    try:
+        return f"{quarter.label} ({quarter.wareki})"
+    except EraError:  # before 明治: no era name to give
+        return quarter.label
 
 
 def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown") -> str:
@@ -305,7 +329,7 @@ def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown") -> str:
         ("milestones", summary.milestones),
         ("KPIs", summary.kpis),
         ("overdue", summary.overdue),
-        (f"due in {quarter.label} ({quarter.wareki})", summary.due_this_quarter),
+        (f"due in {_quarter_name(quarter)}", summary.due_this_quarter),
         ("done of those", summary.done_this_quarter),
         ("KPI grades", ", ".join(f"{g}: {n}" for g, n in summary.kpi_grades.items()) or "none"),
     ]
