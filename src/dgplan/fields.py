@@ -221,6 +221,7 @@ IntervalField = Annotated[
     WithJsonSchema({"type": "string", "description": "a period phrase (令和2年度) or START..END in ISO dates"}),
 ]
 
+
 def _no_bool(value: Any) -> Any:
     # YAML reads `true` as a boolean and pydantic would take it for 1.0: a target of "true" is a typo.
     if isinstance(value, bool):
