@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -32,7 +33,7 @@ class TestDue:
         assert code == 0 and err == ""
         lines = out.splitlines()
         assert lines[0].split() == ["due", "item_id", "kind", "status", "text"]
-        assert [line.split()[1] for line in lines[2:]] == ["1-1/m1", "1-1/progress/1", "2-1/effect/1", "2-1/m1"]
+        assert [line.split()[1] for line in lines[2:]] == ["1-1/m1", "1-1/progress/1", "2-1/m1", "2-1/effect/1"]
 
     def test_overdue_csv(self) -> None:
         code, out, _ = run("due", "--overdue", "--plan", SMALL, "--as-of", "令和4年4月1日", "--format", "csv")
@@ -82,9 +83,9 @@ class TestDue:
             (["--in", "FY2022-Q2", "--as-of", "2022-04-01"], ["1-2/pilot"]),
             (
                 ["--in", "2022-04-01..2023-03-31", "--as-of", "2022-04-01"],
-                ["1-2/pilot", "2-1/effect/1", "2-1/m1", "3-1/m1"],
+                ["1-2/pilot", "2-1/m1", "2-1/effect/1", "3-1/m1"],
             ),
-            (["--section", "II", "--as-of", "2022-01-15"], ["2-1/effect/1", "2-1/m1"]),
+            (["--section", "II", "--as-of", "2022-01-15"], ["2-1/m1", "2-1/effect/1"]),
         ],
     )
     def test_selections(self, args: list[str], expected: list[str]) -> None:
@@ -160,7 +161,7 @@ class TestOtherCommands:
     def test_report_html_is_one_file_with_a_chart(self, tmp_path: Path) -> None:
         target = tmp_path / "report.html"
         code, _, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "html", "-o", str(target))
-        assert code == 0 and f"wrote {target}" in err
+        assert (code, err) == (0, "")  # quiet on success, for cron
         page = target.read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "</html>" in page
         assert "<script" not in page and 'src="http' not in page  # self-contained
@@ -200,7 +201,8 @@ class TestOtherCommands:
         assert "'soon' is not a deadline phrase" in err
 
     def test_validate(self, tmp_path: Path) -> None:
-        assert run("validate", SMALL) == (0, f"{SMALL}: ok (4 measures)\n", "")
+        counts = "3 sections, 4 measures, 9 milestones, 5 KPIs"
+        assert run("validate", SMALL) == (0, f"{SMALL}: ok ({counts})\n", "")
         progress = tmp_path / "progress.csv"
         progress.write_text("id,date,value\n9-9/x,2022-01-01,1\n", encoding="utf-8")
         code, _, err = run("validate", str(progress), "--plan", SMALL)
@@ -366,3 +368,124 @@ class TestProcess:
 
         assert JST.utcoffset(None) == timedelta(hours=9)
         assert abs((today_in_tokyo() - date.today()).days) <= 1
+
+
+SECTIONS_PLAN = """\
+plan: {title: t, issued: 2021-06-18}
+sections:
+  - {id: I, title: 共通}
+measures:
+  - id: "1-1"
+    section: I
+    title: x
+    milestones:
+      - {text: a, due: soon}
+  - id: "1-2"
+    section: XII
+    title: y
+"""
+
+
+class TestCron:
+    """What a cron job needs: silence on success, one line per problem, exit codes that mean one thing."""
+
+    def test_quiet_on_success_verbose_on_request(self, tmp_path: Path) -> None:
+        target = tmp_path / "r.md"
+        assert run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(target)) == (0, "", "")
+        code, out, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(target), "-v")
+        assert (code, out, err) == (0, "", f"wrote {target}\n")
+
+    @pytest.mark.parametrize(
+        "flags",
+        [["--overdue", "--this-quarter"], ["--this-quarter", "--overdue"], ["--overdue", "--in", "令和4年度"]],
+    )
+    def test_selectors_exclude_each_other(self, flags: list[str]) -> None:
+        code, out, err = run("due", "--plan", SMALL, *flags)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and all(flag in err for flag in flags if flag.startswith("--"))
+
+    def test_one_sort_order_due_then_plan_order(self, tmp_path: Path) -> None:
+        plan = tmp_path / "order.yaml"
+        measures = "".join(
+            f"  - {{id: '1-{n}', section: I, title: t, milestones: [{{text: x, due: 2022-03-31}}]}}\n"
+            for n in (1, 2, 10)
+        )
+        plan.write_text("plan: {title: t, issued: 2021-06-18}\nmeasures:\n" + measures, encoding="utf-8")
+        for fmt in ("json", "csv"):
+            code, out, _ = run("due", "--plan", str(plan), "--as-of", "2022-01-15", "--format", fmt)
+            assert code == 0
+            assert [line for line in re.findall(r"1-\d+/m1", out)] == ["1-1/m1", "1-2/m1", "1-10/m1"]
+
+    def test_messages_name_the_option(self) -> None:
+        code, _, err = run("convert", "来年度")
+        assert code == 2 and "--reference" in err and "reference=" not in err
+        code, out, _ = run("convert", "来年度", "--reference", "2021-06-18")
+        assert code == 0 and "start=2022-04-01" in out
+
+    def test_validate_without_file_checks_the_bundled_plan(self) -> None:
+        code, out, err = run("validate")
+        assert (code, err) == (0, "")
+        assert out == "bundled plan: ok (9 sections, 149 measures, 243 milestones, 324 KPIs)\n"
+
+    def test_validate_reports_every_problem_at_its_line(self, tmp_path: Path) -> None:
+        plan = tmp_path / "sections.yaml"
+        plan.write_text(SECTIONS_PLAN, encoding="utf-8")
+        code, out, err = run("validate", str(plan))
+        assert code == 2 and out == ""
+        lines = err.splitlines()
+        assert len(lines) == 2
+        assert lines[0].startswith(f"dgplan: error: {plan}:9:") and "'soon'" in lines[0]
+        assert lines[1].startswith(f"dgplan: error: {plan}:11:") and "'XII'" in lines[1]
+
+    def test_schema_command(self, tmp_path: Path) -> None:
+        code, out, _ = run("schema")
+        assert code == 0 and json.loads(out)["title"] == "dgplan plan"
+        target = tmp_path / "plan.schema.json"
+        assert run("schema", "-o", str(target)) == (0, "", "")
+        assert json.loads(target.read_text(encoding="utf-8")) == json.loads(out)
+
+    def test_bom_for_excel(self) -> None:
+        code, out, _ = run("due", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv", "--bom")
+        assert code == 0 and out.startswith("\ufeffdue,measure_id")
+        code, out, _ = run("kpi", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv", "--bom")
+        assert code == 0 and out.startswith("\ufeffkpi_id")
+        code, out, _ = run("due", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv")
+        assert not out.startswith("\ufeff")
+
+
+class TestCronAsProcess:
+    """The same findings through a real process: what cron actually runs."""
+
+    def dgplan(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dgplan", *args], capture_output=True, text=True, encoding="utf-8", check=False
+        )
+
+    def test_quiet_report(self, tmp_path: Path) -> None:
+        result = self.dgplan("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(tmp_path / "r.md"))
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+    def test_exclusive_selectors(self) -> None:
+        result = self.dgplan("due", "--overdue", "--this-quarter")
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+    def test_validate_every_problem(self, tmp_path: Path) -> None:
+        plan = tmp_path / "sections.yaml"
+        plan.write_text(SECTIONS_PLAN, encoding="utf-8")
+        result = self.dgplan("validate", str(plan))
+        assert result.returncode == 2 and len(result.stderr.splitlines()) == 2
+
+    def test_validate_bundled_and_schema(self) -> None:
+        assert self.dgplan("validate").stdout.startswith("bundled plan: ok (9 sections")
+        assert json.loads(self.dgplan("schema").stdout)["$schema"].startswith("https://json-schema.org/")
+
+    def test_reference_option_named_and_bom(self) -> None:
+        assert "--reference" in self.dgplan("convert", "来年度").stderr
+        result = self.dgplan("due", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv", "--bom")
+        assert result.stdout.startswith("\ufeff")
+
+    def test_bad_option_is_one_line(self) -> None:
+        result = self.dgplan("due", "--colour")
+        assert (result.returncode == 2 and result.stderr == "dgplan: error: No such option: --colour\n") or (
+            result.returncode == 2 and result.stderr.count("\n") == 1 and "--colour" in result.stderr
+        )

@@ -50,12 +50,12 @@ def _handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except PlanError as error:
             # One line per problem, in file order, so `grep`/`wc -l` over stderr count them.
-            problems = error.problems or (str(error),)
+            problems = tuple(_library_message(p) for p in error.problems or (str(error),))
             for problem in problems[:-1]:
                 click.echo(f"dgplan: error: {problem}", err=True)
             _fail(problems[-1])
         except DgplanError as error:
-            _fail(str(error).splitlines()[0])
+            _fail(_library_message(str(error).splitlines()[0]))
         except OSError as error:
             _fail(f"{error.filename or ''}: {error.strerror}".lstrip(": "))
 
@@ -106,12 +106,26 @@ def _load(plan_path: Path | None, progress_path: Path | None, section: str | Non
     return plan
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, *, verbose: bool = False, bom: bool = False) -> None:
+    """Data to stdout or, atomically, to a file. Silent on success, as cron wants, unless -v."""
+    if bom:
+        # Excel opens UTF-8 CSV as Shift_JIS unless it starts with a byte order mark.
+        text = "\ufeff" + text
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        if verbose:
+            click.echo(f"wrote {output}", err=True)
+
+
+_verbose = click.option("-v", "--verbose", is_flag=True, help="Say what was written (silent by default).")
+_bom = click.option("--bom", is_flag=True, help="Start CSV with a byte order mark, for Excel.")
+
+
+def _library_message(message: str) -> str:
+    """Library messages name keyword arguments; on the command line the option is --reference."""
+    return message.replace("pass reference=", "pass --reference DATE")
 
 
 _WITHIN = re.compile(r"(?P<count>\d+)\s*(?P<unit>d|w|days?|weeks?)")
@@ -170,8 +184,8 @@ def main() -> None:
 
 @main.command()
 @_plan_options
-@click.option("--overdue", "selection", flag_value="overdue", help="What is overdue on the as-of date.")
-@click.option("--this-quarter", "selection", flag_value="quarter", help="Due in the fiscal quarter (default).")
+@click.option("--overdue", is_flag=True, help="What is overdue on the as-of date.")
+@click.option("--this-quarter", is_flag=True, help="Due in the fiscal quarter (default).")
 @click.option("--within", "within", metavar="SPAN", help="Due from the as-of date to SPAN later (30d, 2w).")
 @click.option(
     "--in", "period", metavar="PERIOD", help="Due in a period: 令和4年度上期, FY2022-Q1, 2022-04-01..2022-06-30."
@@ -185,18 +199,21 @@ def main() -> None:
     show_default=True,
 )
 @click.option("--fail-if-overdue", is_flag=True, help="Exit 1 when anything is overdue on the as-of date.")
+@_bom
 @_handles_errors
 def due(
     plan_path: Path | None,
     progress_path: Path | None,
     section: str | None,
     as_of: date | None,
-    selection: str | None,
+    overdue: bool,
+    this_quarter: bool,
     within: str | None,
     period: str | None,
     between: tuple[date, date] | None,
     fmt: str,
     fail_if_overdue: bool,
+    bom: bool,
 ) -> None:
     """Milestones and KPI targets falling due.
 
@@ -207,12 +224,19 @@ def due(
       dgplan due --in 令和4年度上期 --format json
       dgplan due --between 2022-04-01 2022-09-30 --format ics > deadlines.ics
     """
-    chosen = [s for s in (selection, within, period, between) if s]
+    given = {
+        "--overdue": overdue,
+        "--this-quarter": this_quarter,
+        "--within": within is not None,
+        "--in": period is not None,
+        "--between": between is not None,
+    }
+    chosen = [name for name, on in given.items() if on]
     if len(chosen) > 1:
-        _fail("choose one of --overdue, --this-quarter, --within, --in, --between")
+        _fail(f"{' and '.join(chosen)} exclude each other: choose one of {', '.join(given)}")
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
-    if selection == "overdue":
+    if overdue:
         items = plan.overdue(as_of)
     elif within is not None:
         items = plan.upcoming(as_of, days=_within_days(within, as_of))
@@ -228,7 +252,7 @@ def due(
     if fmt == "table":
         # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
         text = "".join(click.style(line, fg="red") if " OVERDUE " in line else line for line in text.splitlines(True))
-    _emit(text, None)
+    _emit(text, None, bom=bom and fmt == "csv")
     if fail_if_overdue and plan.overdue(as_of):
         sys.exit(1)
 
@@ -239,6 +263,7 @@ def due(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json"]), default="table", show_default=True
 )
+@_bom
 @_handles_errors
 def kpi(
     plan_path: Path | None,
@@ -247,6 +272,7 @@ def kpi(
     as_of: date | None,
     off_track: bool,
     fmt: str,
+    bom: bool,
 ) -> None:
     """KPI status: latest value, target, attainment, grade (A on track, B behind, N no data, F no target).
 
@@ -260,13 +286,14 @@ def kpi(
     statuses = [s for s in plan.kpi_status(as_of) if s.on_track is False or not off_track]
     from dgplan.report import render_kpis
 
-    _emit(render_kpis(statuses, fmt, as_of=as_of), None)
+    _emit(render_kpis(statuses, fmt, as_of=as_of), None, bom=bom and fmt == "csv")
 
 
 @main.command()
 @_plan_options
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_verbose
 @_handles_errors
 def report(
     plan_path: Path | None,
@@ -275,6 +302,7 @@ def report(
     as_of: date | None,
     fmt: str,
     output: Path | None,
+    verbose: bool,
 ) -> None:
     """A status report: summary, overdue, due this quarter, KPIs off track (HTML adds a timeline chart).
 
@@ -287,7 +315,7 @@ def report(
     plan = _load(plan_path, progress_path, section)
     from dgplan.report import render_report
 
-    _emit(render_report(plan, as_of, fmt=fmt), output)
+    _emit(render_report(plan, as_of, fmt=fmt), output, verbose=verbose)
 
 
 @main.command()
@@ -296,6 +324,8 @@ def report(
 @click.option("--from", "start", type=DATE, help="First day to export (default: the plan's date).")
 @click.option("--until", "end", type=DATE, help="Last day to export (default: ten years after the first).")
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_bom
+@_verbose
 @_handles_errors
 def export(
     plan_path: Path | None,
@@ -306,6 +336,8 @@ def export(
     start: date | None,
     end: date | None,
     output: Path | None,
+    bom: bool,
+    verbose: bool,
 ) -> None:
     """Every due date as a calendar (RFC 5545), CSV or JSON, one entry per due date.
 
@@ -321,7 +353,8 @@ def export(
     items = plan.due_between(first, last, as_of=as_of or today_in_tokyo())
     from dgplan.report import render_due
 
-    _emit(render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan), output)
+    text = render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan)
+    _emit(text, output, verbose=verbose, bom=bom and fmt == "csv")
 
 
 @main.command()
@@ -348,7 +381,7 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
             rows.append(_convert_one(text, to_wareki, reference))
         except (DgplanError, ValueError, OverflowError) as error:
             failures += 1
-            message = str(error).splitlines()[0]
+            message = _library_message(str(error).splitlines()[0])
             if repr(text) not in message:
                 message = f"{text!r}: {message}"
             click.echo(f"dgplan: error: {message}", err=True)
@@ -400,23 +433,54 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
 
 
 @main.command()
-@click.argument("file", type=_FILE)
+@click.argument("file", type=_FILE, required=False)
 @click.option("--plan", "plan_path", type=_FILE, help="For a progress log: the plan it belongs to (default: bundled).")
 @_handles_errors
-def validate(file: Path, plan_path: Path | None) -> None:
+def validate(file: Path | None, plan_path: Path | None) -> None:
     """Check a plan file, or a progress log (.csv, or YAML rows), and list every problem with file:line.
+
+    With no FILE, checks the bundled plan. Exit 0 when valid, 2 with one line per problem when not.
 
     \b
     Examples:
+      dgplan validate
       dgplan validate my-plan.yaml
       dgplan validate progress.csv --plan my-plan.yaml
     """
+    if file is None:
+        plan = load_plan(plan_path)
+        click.echo(f"{plan_path or 'bundled plan'}: ok ({_counts(plan)})")
+        return
     if plan_path is not None or is_progress_log(file):
         plan = load_progress(file, load_plan(plan_path))
         click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures)")
         return
     plan = load_plan(file)
-    click.echo(f"{file}: ok ({len(plan.measures)} measures)")
+    click.echo(f"{file}: ok ({_counts(plan)})")
+
+
+def _counts(plan: Plan) -> str:
+    milestones = sum(len(m.milestones) for m in plan.measures)
+    kpis = sum(len(m.kpis) for m in plan.measures)
+    return f"{len(plan.sections)} sections, {len(plan.measures)} measures, {milestones} milestones, {kpis} KPIs"
+
+
+@main.command()
+@click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_verbose
+@_handles_errors
+def schema(output: Path | None, verbose: bool) -> None:
+    """The JSON Schema of plan files, for editors (yaml-language-server) and CI checks.
+
+    \b
+    Examples:
+      dgplan schema -o plan.schema.json
+    """
+    import json
+
+    from dgplan.plan_io import plan_schema
+
+    _emit(json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n", output, verbose=verbose)
 
 
 @main.command()
@@ -426,8 +490,11 @@ def validate(file: Path, plan_path: Path | None) -> None:
 @click.option("--issued", type=DATE, required=True, help="The plan's date, ISO or era (relative phrases use it).")
 @click.option("--source", help="Where the text comes from (kept in the YAML).")
 @click.option("--strict", is_flag=True, help="Fail (exit 2) if any phrase is left unresolved.")
+@_verbose
 @_handles_errors
-def extract(text_file: Path, output: Path | None, title: str, issued: date, source: str | None, strict: bool) -> None:
+def extract(
+    text_file: Path, output: Path | None, title: str, issued: date, source: str | None, strict: bool, verbose: bool
+) -> None:
     """Extract the 施策集 (Part 3) of a plan's PDF text into plan YAML; a report goes to stderr.
 
     \b
@@ -438,10 +505,13 @@ def extract(text_file: Path, output: Path | None, title: str, issued: date, sour
     from dgplan.extract import extract_plan
     from dgplan.plan_io import dump_plan
 
-    text = text_file.read_text(encoding="utf-8")
+    try:
+        text = text_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{text_file}: not UTF-8 text")
     plan, extract_report = extract_plan(text, title=title, issued=issued, source=source)
     for line in extract_report.lines():
         click.echo(line, err=True)
     if strict and extract_report.unresolved:
         _fail(f"{len(extract_report.unresolved)} phrases left unresolved (--strict)")
-    _emit(dump_plan(plan), output)
+    _emit(dump_plan(plan), output, verbose=verbose)

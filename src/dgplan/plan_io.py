@@ -241,6 +241,8 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[str]
         path: _Path = tuple(detail["loc"])
         # pydantic reports a missing field at the mapping that lacks it; quote the input we got.
         message = detail["msg"].removeprefix("Value error, ")
+        # In a plan file the reference date of relative phrases (来年度) is the plan's own date.
+        message = message.replace("pass reference=", "the plan's 'issued' date must be valid to resolve it")
         if detail["type"] == "missing":
             message = f"'{path[-1]}' is required"
             path = path[:-1]
@@ -266,6 +268,7 @@ def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
     if not isinstance(data, dict):
         raise PlanError(f"{name}: expected a mapping with 'plan' and 'measures' at the top", path=name)
     problems.extend(_duplicate_ids(located, name))
+    problems.extend(_unlisted_sections(located, name))
     reference = None
     info = data.get("plan")
     if isinstance(info, dict):
@@ -274,7 +277,7 @@ def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
         except (DgplanError, ValueError):
             reference = None
     try:
-        plan = Plan.model_validate(data, context={"reference": reference, "duplicate_ids_checked": True})
+        plan = Plan.model_validate(data, context={"reference": reference, "duplicate_ids_checked": True, "sections_checked": True})
     except ValidationError as error:
         problems.extend(_problems(located, error, name))
         plan = None
@@ -321,6 +324,23 @@ def _duplicate_ids(located: _Located, name: str) -> Iterator[str]:
             yield f"{where}: measure {measure_id!r}: duplicate measure id (first at line {first})"
         else:
             seen[measure_id] = index
+
+
+def _unlisted_sections(located: _Located, name: str) -> Iterator[str]:
+    """Each measure naming a section the plan does not list, at the line of its ``section``;
+    found here, beside every other problem, rather than by the model once all else is valid."""
+    data = located.data if isinstance(located.data, dict) else {}
+    sections, measures = data.get("sections"), data.get("measures")
+    if not isinstance(sections, list) or not sections or not isinstance(measures, list):
+        return
+    known = {str(s.get("id")) for s in sections if isinstance(s, dict)}
+    for index, measure in enumerate(measures):
+        if isinstance(measure, dict) and isinstance(measure.get("section"), str) and measure["section"] not in known:
+            where = _where(located, ("measures", index, "section"), name)
+            yield (
+                f"{where}: {_measure_label(data, ('measures', index))}section: {measure['section']!r} is not"
+                f" listed under 'sections' ({', '.join(sorted(known))})"
+            )
 
 
 def load_plan(path: str | os.PathLike[str] | None = None) -> Plan:

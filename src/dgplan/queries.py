@@ -218,7 +218,9 @@ def _due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItem
         for item_id, item_type, text, deadline, is_done in _tracked(measure, as_of)
         for due, window in _occurrences(deadline, interval, as_of)
     ]
-    return DueItems(sorted(items))
+    # One order everywhere: by due date, then in the plan's own order (1-2 before 1-10), which
+    # the items already have; sorted() is stable. Sorting ids as text would put 1-10 before 1-2.
+    return DueItems(sorted(items, key=lambda item: item.due))
 
 
 def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
