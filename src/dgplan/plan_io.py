@@ -277,7 +277,9 @@ def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
         except (DgplanError, ValueError):
             reference = None
     try:
-        plan = Plan.model_validate(data, context={"reference": reference, "duplicate_ids_checked": True, "sections_checked": True})
+        plan = Plan.model_validate(
+            data, context={"reference": reference, "duplicate_ids_checked": True, "sections_checked": True}
+        )
     except ValidationError as error:
         problems.extend(_problems(located, error, name))
         plan = None
