@@ -154,9 +154,9 @@ class TestOtherCommands:
     def test_report_markdown(self) -> None:
         code, out, _ = run("report", "--plan", SMALL, "--as-of", "2022-04-01")
         assert code == 0
-        assert out.startswith("# テスト計画: status as of 2022-04-01")
-        assert "- overdue: 3" in out
-        assert "## KPIs off track (grade B)" in out and "3-1/effect/1" in out
+        assert out.startswith("# テスト計画\n\nAs of 令和4年4月1日 / 2022-04-01, fiscal quarter FY2022-Q1")
+        assert "## Overdue (3)" in out
+        assert "| 3-1/effect/1 |" in out
 
     def test_report_html_is_one_file_with_a_chart(self, tmp_path: Path) -> None:
         target = tmp_path / "report.html"

@@ -22,13 +22,20 @@ if TYPE_CHECKING:
     from dgplan.kpi import KPI, Grade, Measure, Plan
 
 __all__ = [
+    "STATUSES",
     "DueItem",
+    "ItemStatus",
+    "SectionStatus",
+    "Status",
     "DueItems",
     "KPIStatus",
     "KPIStatuses",
     "Summary",
     "due_items",
+    "has_progress",
+    "item_statuses",
     "kpi_statuses",
+    "section_statuses",
     "summarize",
     "summary_of",
 ]
@@ -300,3 +307,134 @@ def summary_of(
         kpi_grades=dict(sorted(Counter(status.grade for status in statuses).items())),
         by_section={section: dict(counts) for section, counts in by_section.items()},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each item stands: one status per milestone and KPI target, for the report's tables.
+
+Status = Literal["overdue", "due this quarter", "due next quarter", "done", "not yet due", "no date"]
+#: The statuses, in the order a report shows them; every item has exactly one.
+STATUSES: tuple[Status, ...] = ("overdue", "due this quarter", "due next quarter", "done", "not yet due", "no date")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStatus:
+    """A milestone or KPI target and where it stands on ``as_of``.
+
+    ``due`` is the date that matters on that day: the missed occurrence of an overdue item,
+    else the occurrence due in this or next quarter, else the next one; None with no date.
+    """
+
+    item_id: str
+    measure_id: str
+    section: str
+    item_type: Literal["milestone", "kpi"]
+    text: str
+    deadline: Deadline | None
+    status: Status
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionStatus:
+    """How many items of a section stand in each status."""
+
+    section: str
+    title: str
+    counts: dict[Status, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def has_progress(plan: Plan) -> bool:
+    """Whether the plan records any progress at all: a milestone or KPI done, or an observation.
+
+    Without any, an item past its date is not known to be late, only not known to be done.
+    """
+    return any(milestone.done_on is not None for measure in plan.measures for milestone in measure.milestones) or any(
+        kpi.done_on is not None or kpi.observations for measure in plan.measures for kpi in measure.kpis
+    )
+
+
+def item_statuses(plan: Plan, as_of: date) -> list[ItemStatus]:
+    """Every milestone and every KPI with a target, in plan order, each with one status.
+
+    The statuses partition the items: overdue first (a recurring item by its last missed
+    occurrence), then due this fiscal quarter or the next (done if done), then undated ones
+    (``from``, ``undated``, a target without ``by``), then done, then not yet due.
+    """
+    try:
+        quarter = FiscalQuarter.from_date(as_of)
+        following = quarter.next
+    except DgplanError as error:  # the last quarter of 9999 has no next one
+        raise PeriodError(f"cannot answer as of {as_of.isoformat()!r}: {error}", text=as_of.isoformat()) from error
+    latest = _first_by_id(due_items(plan, None, as_of=as_of))
+    this_quarter = _first_by_id(due_items(plan, quarter.interval, as_of=as_of))
+    next_quarter = _first_by_id(due_items(plan, following.interval, as_of=as_of))
+    result = []
+    for measure in plan.measures:
+        entries: list[tuple[str, Literal["milestone", "kpi"], str, Deadline | None, bool]] = [
+            (m.id, "milestone", m.text, m.deadline, m.done_on is not None and m.done_on <= as_of)
+            for m in measure.milestones
+        ]
+        entries += [(k.id, "kpi", k.text, k.target.by, k.is_done(as_of)) for k in measure.kpis if k.target is not None]
+        for item_id, item_type, text, deadline, done in entries:
+            status, due = _status_of(item_id, deadline, done, as_of, latest, this_quarter, next_quarter)
+            result.append(
+                ItemStatus(
+                    item_id=item_id,
+                    measure_id=measure.id,
+                    section=measure.section,
+                    item_type=item_type,
+                    text=text,
+                    deadline=deadline,
+                    status=status,
+                    due=due,
+                )
+            )
+    return result
+
+
+def _first_by_id(items: Sequence[DueItem]) -> dict[str, DueItem]:
+    first: dict[str, DueItem] = {}
+    for item in items:
+        first.setdefault(item.item_id, item)
+    return first
+
+
+def _status_of(
+    item_id: str,
+    deadline: Deadline | None,
+    done: bool,
+    as_of: date,
+    latest: dict[str, DueItem],
+    this_quarter: dict[str, DueItem],
+    next_quarter: dict[str, DueItem],
+) -> tuple[Status, date | None]:
+    last = latest.get(item_id)
+    if last is not None and last.overdue:
+        return "overdue", last.due
+    for found, status in (
+        (this_quarter.get(item_id), "due this quarter"),
+        (next_quarter.get(item_id), "due next quarter"),
+    ):
+        if found is not None:
+            return ("done" if found.done else status), found.due  # type: ignore[return-value]
+    if deadline is None or (deadline.kind not in DATED_KINDS and deadline.recurrence is None):
+        return ("done" if done else "no date"), None
+    if last is not None and last.done and deadline.recurrence is None:
+        return "done", last.due
+    upcoming = deadline.next_due(as_of) if deadline.recurrence is not None else deadline.due
+    return ("done" if done and deadline.recurrence is None else "not yet due"), upcoming
+
+
+def section_statuses(plan: Plan, items: Sequence[ItemStatus]) -> list[SectionStatus]:
+    """Counts of ``items`` by status for each section, in the plan's section order."""
+    titles = {section.id: section.title for section in plan.sections}
+    order = list(titles) + [m.section for m in plan.measures if m.section not in titles]
+    counts: dict[str, dict[Status, int]] = {section: dict.fromkeys(STATUSES, 0) for section in order}
+    for item in items:
+        counts[item.section][item.status] += 1
+    return [SectionStatus(section=s, title=titles.get(s, ""), counts=counts[s]) for s in counts]
