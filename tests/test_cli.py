@@ -489,3 +489,25 @@ class TestCronAsProcess:
         assert (result.returncode == 2 and result.stderr == "dgplan: error: No such option: --colour\n") or (
             result.returncode == 2 and result.stderr.count("\n") == 1 and "--colour" in result.stderr
         )
+
+    def test_sort_order(self, tmp_path: Path) -> None:
+        plan = tmp_path / "order.yaml"
+        measures = "".join(
+            f"  - {{id: '1-{n}', section: I, title: t, milestones: [{{text: x, due: 2022-03-31}}]}}\n"
+            for n in (1, 2, 10)
+        )
+        plan.write_text("plan: {title: t, issued: 2021-06-18}\nmeasures:\n" + measures, encoding="utf-8")
+        result = self.dgplan("due", "--plan", str(plan), "--as-of", "2022-01-15", "--format", "csv")
+        assert re.findall(r"1-\d+/m1", result.stdout) == ["1-1/m1", "1-2/m1", "1-10/m1"]
+
+    def test_html_report_without_matplotlib(self, tmp_path: Path) -> None:
+        target = tmp_path / "r.html"
+        blocked = "import sys; sys.modules['matplotlib'] = None; from dgplan.cli import main; main()"
+        result = subprocess.run(
+            [sys.executable, "-c", blocked, "report", "--format", "html", "--as-of", "2022-04-01", "-o", str(target)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (result.returncode, result.stderr) == (0, "")
+        assert "<svg" in target.read_text(encoding="utf-8")
