@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import os
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -30,7 +33,7 @@ class TestDue:
         assert code == 0 and err == ""
         lines = out.splitlines()
         assert lines[0].split() == ["due", "item_id", "kind", "status", "text"]
-        assert [line.split()[1] for line in lines[2:]] == ["1-1/m1", "1-1/progress/1", "2-1/effect/1", "2-1/m1"]
+        assert [line.split()[1] for line in lines[2:]] == ["1-1/m1", "1-1/progress/1", "2-1/m1", "2-1/effect/1"]
 
     def test_overdue_csv(self) -> None:
         code, out, _ = run("due", "--overdue", "--plan", SMALL, "--as-of", "令和4年4月1日", "--format", "csv")
@@ -80,9 +83,9 @@ class TestDue:
             (["--in", "FY2022-Q2", "--as-of", "2022-04-01"], ["1-2/pilot"]),
             (
                 ["--in", "2022-04-01..2023-03-31", "--as-of", "2022-04-01"],
-                ["1-2/pilot", "2-1/effect/1", "2-1/m1", "3-1/m1"],
+                ["1-2/pilot", "2-1/m1", "2-1/effect/1", "3-1/m1"],
             ),
-            (["--section", "II", "--as-of", "2022-01-15"], ["2-1/effect/1", "2-1/m1"]),
+            (["--section", "II", "--as-of", "2022-01-15"], ["2-1/m1", "2-1/effect/1"]),
         ],
     )
     def test_selections(self, args: list[str], expected: list[str]) -> None:
@@ -151,14 +154,14 @@ class TestOtherCommands:
     def test_report_markdown(self) -> None:
         code, out, _ = run("report", "--plan", SMALL, "--as-of", "2022-04-01")
         assert code == 0
-        assert out.startswith("# テスト計画: status as of 2022-04-01")
-        assert "- overdue: 3" in out
-        assert "## KPIs off track (grade B)" in out and "3-1/effect/1" in out
+        assert out.startswith("# テスト計画\n\nAs of 令和4年4月1日 / 2022-04-01, fiscal quarter FY2022-Q1")
+        assert "## Overdue (3)" in out
+        assert "| 3-1/effect/1 |" in out
 
     def test_report_html_is_one_file_with_a_chart(self, tmp_path: Path) -> None:
         target = tmp_path / "report.html"
         code, _, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "html", "-o", str(target))
-        assert code == 0 and f"wrote {target}" in err
+        assert (code, err) == (0, "")  # quiet on success, for cron
         page = target.read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "</html>" in page
         assert "<script" not in page and 'src="http' not in page  # self-contained
@@ -198,7 +201,8 @@ class TestOtherCommands:
         assert "'soon' is not a deadline phrase" in err
 
     def test_validate(self, tmp_path: Path) -> None:
-        assert run("validate", SMALL) == (0, f"{SMALL}: ok (4 measures)\n", "")
+        counts = "3 sections, 4 measures, 9 milestones, 5 KPIs"
+        assert run("validate", SMALL) == (0, f"{SMALL}: ok ({counts})\n", "")
         progress = tmp_path / "progress.csv"
         progress.write_text("id,date,value\n9-9/x,2022-01-01,1\n", encoding="utf-8")
         code, _, err = run("validate", str(progress), "--plan", SMALL)
@@ -224,7 +228,119 @@ class TestOtherCommands:
         assert not target.exists()
 
 
+class TestHostileInput:
+    @pytest.mark.parametrize(
+        ("args", "quoted"),
+        [
+            (["convert", "0000-01-01"], "'0000-01-01'"),
+            (["report", "--as-of", "9999-12-31"], "'9999-12-31'"),
+            (["report", "--format", "html", "--as-of", "9999-12-31"], "'9999-12-31'"),
+            (["kpi", "--as-of", "9999-12-31"], "'9999-12-31'"),
+            (["due", "--within", "99999999999999999999d"], "'99999999999999999999d'"),
+            (["due", "--as-of", "0000-01-01"], "'0000-01-01'"),
+            (["export", "--from", "9999-01-01"], "9999-01-01"),
+            (["due", "--between", "2022-01-01", "9999-12-31"], "9999-12-31"),
+        ],
+    )
+    def test_bad_input_is_one_line_and_exit_2(self, args: list[str], quoted: str) -> None:
+        code, out, err = run(*args)
+        assert code == 2 and out == ""
+        assert len(err.strip().splitlines()) == 1 and quoted in err
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["due", "--as-of", "1800-01-01"],
+            ["due", "--overdue", "--as-of", "0001-01-01"],
+            ["due", "--overdue", "--as-of", "1873-01-01"],
+            ["report", "--as-of", "1873-01-01"],
+            ["report", "--as-of", "1800-01-01"],
+            ["export", "--from", "2000-01-01", "--as-of", "2022-01-01"],
+            ["due", "--within", "3650d", "--as-of", "2022-01-01"],
+        ],
+    )
+    def test_extreme_but_valid_dates_work(self, args: list[str]) -> None:
+        code, _, err = run(*args)
+        assert (code, err) == (0, "")
+
+    def test_a_plan_issued_on_29_february(self, tmp_path: Path) -> None:
+        plan = tmp_path / "leap.yaml"
+        plan.write_text(
+            "plan: {title: 閏日, issued: 2020-02-29}\nmeasures:\n"
+            "  - {id: '1-1', section: I, title: a, milestones: [{text: b, due: 来年度末まで}, {text: c, due: 毎年度末},"
+            " {text: d, due: 2030-02-28}, {text: e, due: 2030-03-01}]}\n",
+            encoding="utf-8",
+        )
+        code, out, err = run("export", "--plan", str(plan), "--format", "json", "--as-of", "2020-03-01")
+        assert (code, err) == (0, "")
+        items = json.loads(out)["items"]
+        # The default span is ten years from the plan's date: to 2030-02-28, inclusive.
+        assert items[0]["due"] == "2020-03-31"
+        assert [i["item_id"] for i in items if i["due"] >= "2030-01-01"] == ["1-1/m3"]
+        code, out, _ = run("export", "--from", "2020-02-29", "--format", "json", "--as-of", "2020-03-01")
+        assert code == 0 and max(item["due"] for item in json.loads(out)["items"]) <= "2030-02-28"
+        for command in (["due", "--overdue"], ["kpi"], ["report"], ["report", "--format", "html"]):
+            assert run(*command, "--plan", str(plan), "--as-of", "2024-02-29")[0] == 0
+
+    def test_validate_an_impossible_date_lists_problems_without_traceback(self, tmp_path: Path) -> None:
+        plan = tmp_path / "p9.yaml"
+        plan.write_text("plan: {title: t, issued: 2021-02-30}\nmeasures: []\n", encoding="utf-8")
+        code, out, err = run("validate", str(plan))
+        assert code == 2 and out == ""
+        assert err == f"dgplan: error: {plan}:1:26: plan.issued: '2021-02-30': 2021-02 has days 1 to 28, not 30\n"
+
+    def test_kpi_json_is_valid_json(self) -> None:
+        from dgplan.report import render_rows
+
+        text = render_rows(
+            [{"a": math.nan, "b": math.inf, "c": 1.5}],
+            "json",
+            columns=("a", "b", "c"),
+            table_columns=("a",),
+            as_of=date(2022, 4, 1),
+        )
+        assert json.loads(text, parse_constant=lambda name: pytest.fail(f"bare {name} in JSON"))["items"] == [
+            {"a": None, "b": None, "c": 1.5}
+        ]
+
+    def test_progress_with_nan_is_refused_not_graded(self, tmp_path: Path) -> None:
+        progress = tmp_path / "p.csv"
+        progress.write_text("id,date,value\n3-1/effect/1,2022-06-30,nan\n", encoding="utf-8")
+        code, out, err = run("kpi", "--plan", SMALL, "--progress", str(progress), "--format", "json")
+        assert code == 2 and out == "" and f"{progress}:2:" in err and "'nan'" in err
+
+
 class TestProcess:
+    def test_html_report_is_the_same_bytes_every_run(self, tmp_path: Path) -> None:
+        pages = []
+        for run_number in range(2):
+            target = tmp_path / f"r{run_number}.html"
+            command = [sys.executable, "-m", "dgplan", "report", "--format", "html", "--as-of", "2022-04-01"]
+            subprocess.run([*command, "-o", str(target)], check=True, capture_output=True)
+            pages.append(target.read_bytes())
+        assert b"<svg" in pages[0]
+        assert pages[0] == pages[1]
+
+    def test_an_encoding_without_japanese_does_not_crash(self, tmp_path: Path) -> None:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(
+            "plan: {title: t, issued: 2021-06-18}\nmeasures: [{id: '1-1', title: 題, section: I, "
+            "milestones: [{text: x, due: いつか}]}]\n",
+            encoding="utf-8",
+        )
+        environment = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+        for args, code in (
+            (["due", "--as-of", "2022-01-15"], 0),
+            (["convert", "令和3年度末まで"], 0),
+            (["validate", str(bad)], 2),
+        ):
+            result = subprocess.run(
+                [sys.executable, "-m", "dgplan", *args], capture_output=True, env=environment, check=False
+            )
+            assert result.returncode == code, result.stderr
+            assert b"Traceback" not in result.stderr and b"UnicodeEncodeError" not in result.stderr
+            assert b"\\u" in result.stdout + result.stderr  # escaped, still readable
+
     def test_module_and_script_on_the_bundled_plan(self) -> None:
         result = subprocess.run(
             [sys.executable, "-m", "dgplan", "due", "--this-quarter", "--as-of", "2022-01-15", "--format", "json"],
@@ -252,3 +368,146 @@ class TestProcess:
 
         assert JST.utcoffset(None) == timedelta(hours=9)
         assert abs((today_in_tokyo() - date.today()).days) <= 1
+
+
+SECTIONS_PLAN = """\
+plan: {title: t, issued: 2021-06-18}
+sections:
+  - {id: I, title: 共通}
+measures:
+  - id: "1-1"
+    section: I
+    title: x
+    milestones:
+      - {text: a, due: soon}
+  - id: "1-2"
+    section: XII
+    title: y
+"""
+
+
+class TestCron:
+    """What a cron job needs: silence on success, one line per problem, exit codes that mean one thing."""
+
+    def test_quiet_on_success_verbose_on_request(self, tmp_path: Path) -> None:
+        target = tmp_path / "r.md"
+        assert run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(target)) == (0, "", "")
+        code, out, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(target), "-v")
+        assert (code, out, err) == (0, "", f"wrote {target}\n")
+
+    @pytest.mark.parametrize(
+        "flags",
+        [["--overdue", "--this-quarter"], ["--this-quarter", "--overdue"], ["--overdue", "--in", "令和4年度"]],
+    )
+    def test_selectors_exclude_each_other(self, flags: list[str]) -> None:
+        code, out, err = run("due", "--plan", SMALL, *flags)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and all(flag in err for flag in flags if flag.startswith("--"))
+
+    def test_one_sort_order_due_then_plan_order(self, tmp_path: Path) -> None:
+        plan = tmp_path / "order.yaml"
+        measures = "".join(
+            f"  - {{id: '1-{n}', section: I, title: t, milestones: [{{text: x, due: 2022-03-31}}]}}\n"
+            for n in (1, 2, 10)
+        )
+        plan.write_text("plan: {title: t, issued: 2021-06-18}\nmeasures:\n" + measures, encoding="utf-8")
+        for fmt in ("json", "csv"):
+            code, out, _ = run("due", "--plan", str(plan), "--as-of", "2022-01-15", "--format", fmt)
+            assert code == 0
+            assert [line for line in re.findall(r"1-\d+/m1", out)] == ["1-1/m1", "1-2/m1", "1-10/m1"]
+
+    def test_messages_name_the_option(self) -> None:
+        code, _, err = run("convert", "来年度")
+        assert code == 2 and "--reference" in err and "reference=" not in err
+        code, out, _ = run("convert", "来年度", "--reference", "2021-06-18")
+        assert code == 0 and "start=2022-04-01" in out
+
+    def test_validate_without_file_checks_the_bundled_plan(self) -> None:
+        code, out, err = run("validate")
+        assert (code, err) == (0, "")
+        assert out == "bundled plan: ok (9 sections, 149 measures, 243 milestones, 324 KPIs)\n"
+
+    def test_validate_reports_every_problem_at_its_line(self, tmp_path: Path) -> None:
+        plan = tmp_path / "sections.yaml"
+        plan.write_text(SECTIONS_PLAN, encoding="utf-8")
+        code, out, err = run("validate", str(plan))
+        assert code == 2 and out == ""
+        lines = err.splitlines()
+        assert len(lines) == 2
+        assert lines[0].startswith(f"dgplan: error: {plan}:9:") and "'soon'" in lines[0]
+        assert lines[1].startswith(f"dgplan: error: {plan}:11:") and "'XII'" in lines[1]
+
+    def test_schema_command(self, tmp_path: Path) -> None:
+        code, out, _ = run("schema")
+        assert code == 0 and json.loads(out)["title"] == "dgplan plan"
+        target = tmp_path / "plan.schema.json"
+        assert run("schema", "-o", str(target)) == (0, "", "")
+        assert json.loads(target.read_text(encoding="utf-8")) == json.loads(out)
+
+    def test_bom_for_excel(self) -> None:
+        code, out, _ = run("due", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv", "--bom")
+        assert code == 0 and out.startswith("\ufeffdue,measure_id")
+        code, out, _ = run("kpi", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv", "--bom")
+        assert code == 0 and out.startswith("\ufeffkpi_id")
+        code, out, _ = run("due", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv")
+        assert not out.startswith("\ufeff")
+
+
+class TestCronAsProcess:
+    """The same findings through a real process: what cron actually runs."""
+
+    def dgplan(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dgplan", *args], capture_output=True, text=True, encoding="utf-8", check=False
+        )
+
+    def test_quiet_report(self, tmp_path: Path) -> None:
+        result = self.dgplan("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(tmp_path / "r.md"))
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+    def test_exclusive_selectors(self) -> None:
+        result = self.dgplan("due", "--overdue", "--this-quarter")
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+    def test_validate_every_problem(self, tmp_path: Path) -> None:
+        plan = tmp_path / "sections.yaml"
+        plan.write_text(SECTIONS_PLAN, encoding="utf-8")
+        result = self.dgplan("validate", str(plan))
+        assert result.returncode == 2 and len(result.stderr.splitlines()) == 2
+
+    def test_validate_bundled_and_schema(self) -> None:
+        assert self.dgplan("validate").stdout.startswith("bundled plan: ok (9 sections")
+        assert json.loads(self.dgplan("schema").stdout)["$schema"].startswith("https://json-schema.org/")
+
+    def test_reference_option_named_and_bom(self) -> None:
+        assert "--reference" in self.dgplan("convert", "来年度").stderr
+        result = self.dgplan("due", "--plan", SMALL, "--as-of", "2022-01-15", "--format", "csv", "--bom")
+        assert result.stdout.startswith("\ufeff")
+
+    def test_bad_option_is_one_line(self) -> None:
+        result = self.dgplan("due", "--colour")
+        assert (result.returncode == 2 and result.stderr == "dgplan: error: No such option: --colour\n") or (
+            result.returncode == 2 and result.stderr.count("\n") == 1 and "--colour" in result.stderr
+        )
+
+    def test_sort_order(self, tmp_path: Path) -> None:
+        plan = tmp_path / "order.yaml"
+        measures = "".join(
+            f"  - {{id: '1-{n}', section: I, title: t, milestones: [{{text: x, due: 2022-03-31}}]}}\n"
+            for n in (1, 2, 10)
+        )
+        plan.write_text("plan: {title: t, issued: 2021-06-18}\nmeasures:\n" + measures, encoding="utf-8")
+        result = self.dgplan("due", "--plan", str(plan), "--as-of", "2022-01-15", "--format", "csv")
+        assert re.findall(r"1-\d+/m1", result.stdout) == ["1-1/m1", "1-2/m1", "1-10/m1"]
+
+    def test_html_report_without_matplotlib(self, tmp_path: Path) -> None:
+        target = tmp_path / "r.html"
+        blocked = "import sys; sys.modules['matplotlib'] = None; from dgplan.cli import main; main()"
+        result = subprocess.run(
+            [sys.executable, "-c", blocked, "report", "--format", "html", "--as-of", "2022-04-01", "-o", str(target)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (result.returncode, result.stderr) == (0, "")
+        assert "<svg" in target.read_text(encoding="utf-8")

@@ -99,8 +99,8 @@ class TestOverdue:
                     ("3-1/m2", "2021-12-31"),
                     ("1-1/m1", "2022-03-31"),
                     ("1-2/pilot", "2022-08-31"),
-                    ("2-1/effect/1", "2023-03-31"),
                     ("2-1/m1", "2023-03-31"),
+                    ("2-1/effect/1", "2023-03-31"),
                     ("3-1/m1", "2023-03-31"),
                 ],
             ),
@@ -115,13 +115,26 @@ class TestOverdue:
 
 
 class TestDue:
+    def test_one_order_due_date_then_plan_order(self) -> None:
+        # Ids sorted as text would give 1-1, 1-10, 1-2; the plan's order is 1-1, 1-2, 1-10.
+        measures = [
+            {"id": f"1-{n}", "section": "I", "title": "t", "milestones": [{"text": "x", "due": "2022-03-31"}]}
+            for n in (1, 2, 10)
+        ]
+        measures.insert(
+            0, {"id": "1-11", "section": "I", "title": "t", "milestones": [{"text": "x", "due": "2022-01-31"}]}
+        )
+        plan = Plan.model_validate({"plan": {"title": "t", "issued": "2021-06-18"}, "measures": measures})
+        assert [i.measure_id for i in plan.due_this_quarter(as_of=date(2022, 1, 1))] == ["1-11", "1-1", "1-2", "1-10"]
+        assert [i.measure_id for i in plan.overdue(as_of=date(2022, 4, 1))] == ["1-11", "1-1", "1-2", "1-10"]
+
     def test_due_this_quarter_at_quarter_edges(self, plan: Plan) -> None:
         # FY2021 Q4 (Jan-Mar 2022)
         q4 = [
             ("1-1/m1", "2022-03-31"),
             ("1-1/progress/1", "2022-03-31"),
-            ("2-1/effect/1", "2022-03-31"),
             ("2-1/m1", "2022-03-31"),
+            ("2-1/effect/1", "2022-03-31"),
         ]
         assert ids(plan.due_this_quarter(as_of=date(2022, 1, 1))) == q4
         assert ids(plan.due_this_quarter(as_of=date(2022, 3, 31))) == q4
@@ -142,8 +155,8 @@ class TestDue:
         expected = ids(plan.due_between(date(2022, 4, 1), date(2023, 3, 31), as_of=day))
         assert expected == [
             ("1-2/pilot", "2022-08-31"),
-            ("2-1/effect/1", "2023-03-31"),
             ("2-1/m1", "2023-03-31"),
+            ("2-1/effect/1", "2023-03-31"),
             ("3-1/m1", "2023-03-31"),
         ]
         assert ids(plan.due_in(FiscalYear(2022), as_of=day)) == expected
@@ -153,8 +166,8 @@ class TestDue:
         assert ids(plan.due_in("令和4年度上期", as_of=day)) == [("1-2/pilot", "2022-08-31")]
         assert ids(plan.due_in("令和6年度", as_of=day)) == [
             ("1-1/m2", "2025-03-31"),
-            ("2-1/effect/1", "2025-03-31"),
             ("2-1/m1", "2025-03-31"),
+            ("2-1/effect/1", "2025-03-31"),
         ]
 
     def test_upcoming(self, plan: Plan) -> None:

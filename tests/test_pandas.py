@@ -47,7 +47,72 @@ def scalar(value: object) -> pd.Timestamp:
         return pd.NaT
 
 
+ERA_TOKENS = st.sampled_from(
+    ["明治", "大正", "昭和", "平成", "令和", "明", "大", "昭", "平", "令", "M", "T", "S", "H", "R", "r"]
+)
+
+
+@st.composite
+def era_strings(draw: st.DrawFn) -> str:
+    """Era dates built from their parts, near and beyond every edge: year 0 and 元, days past
+    the month's end, a Western year in brackets that agrees, disagrees, or is 0000."""
+    era = draw(ERA_TOKENS)
+    year_number = draw(st.integers(min_value=0, max_value=99))
+    era_year = draw(st.sampled_from(["元", str(year_number), f"{year_number:02d}"]))
+    month = draw(st.integers(min_value=0, max_value=13))
+    day = draw(st.integers(min_value=0, max_value=32))
+    if draw(st.booleans()):
+        western = draw(st.one_of(st.just(""), st.integers(min_value=0, max_value=9999).map(lambda y: f"({y:04d}年)")))
+        return f"{era}{era_year}年{western}{month}月{day}日"
+    separator = draw(st.sampled_from(".-/"))
+    return f"{era}{era_year}{separator}{month}{separator}{day}"
+
+
+def scalar_or_none(value: str) -> date | None:
+    try:
+        return parse_date(value)
+    except (DgplanError, ValueError):
+        return None
+
+
 class TestToDatetime:
+    @given(st.lists(st.one_of(era_strings(), st.dates().map(date.isoformat)), min_size=1, max_size=20))
+    def test_accepts_what_parse_date_accepts(self, values: list[str]) -> None:
+        # unit="s" holds every date parse_date can return, so any difference is a parsing one.
+        result = dp.to_datetime(pd.Series(values, dtype=object), errors="coerce", unit="s")
+        got = [None if pd.isna(stamp) else stamp.date() for stamp in result]
+        assert got == [scalar_or_none(value) for value in values]
+
+    def test_zero_western_year_in_brackets_is_refused(self) -> None:
+        text = "令和元年(0000年)7月29日"
+        with pytest.raises(EraError, match=re.escape("0000")):
+            dp.to_datetime([text])
+        with pytest.raises(EraError):
+            parse_date(text)
+
+    @pytest.mark.parametrize("text", ["9999-12-31", "1500-01-01", "令和9999年1月1日", "0000-01-01"])
+    def test_out_of_range_never_wraps(self, text: str) -> None:
+        with pytest.raises(EraError, match=re.escape(repr(text))):
+            dp.to_datetime(["2021-04-01", text])
+        coerced = dp.to_datetime(["2021-04-01", text], errors="coerce")
+        assert coerced.isna().tolist() == [False, True]
+        failures = dp.date_failures(["2021-04-01", text])
+        assert failures.index.tolist() == [1] and text in failures["error"].iloc[0]
+
+    def test_second_unit_holds_the_no_end_placeholder(self) -> None:
+        result = dp.to_datetime(["9999-12-31", "1500-01-01", "令和3年4月1日"], unit="s")
+        assert str(result.dtype) == "datetime64[s]"
+        assert [stamp.date() for stamp in result] == [date(9999, 12, 31), date(1500, 1, 1), date(2021, 4, 1)]
+        assert dp.date_failures(["9999-12-31"], unit="s").empty
+
+    def test_periods_out_of_range_never_wrap(self) -> None:
+        with pytest.raises(DgplanError, match="datetime64"):
+            dp.parse_periods(["令和3年度", "2262年度"])
+        coerced = dp.parse_periods(["令和3年度", "2262年度"], errors="coerce")
+        assert coerced["end"].isna().tolist() == [False, True]
+        wide = dp.parse_periods(["2262年度"], unit="s")
+        assert wide["end"].iloc[0].date() == date(2263, 3, 31)
+
     @given(
         st.lists(
             st.one_of(

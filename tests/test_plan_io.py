@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +82,54 @@ class TestAtomicWrite:
             write_atomic(path, "new")
         assert path.read_text(encoding="utf-8") == "old"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]  # no temporary file left
+
+    def test_a_pipe_is_written_through_not_replaced(self, tmp_path: Path) -> None:
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        received: list[str] = []
+        reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+        reader.start()
+        write_atomic(fifo, "through the pipe")
+        reader.join(timeout=10)
+        assert received == ["through the pipe"]
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+    def test_a_device_stays_a_device(self) -> None:
+        write_atomic("/dev/null", "nothing")
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+    def test_a_symlink_is_followed_and_kept(self, tmp_path: Path) -> None:
+        real = tmp_path / "real.md"
+        real.write_text("old", encoding="utf-8")
+        link = tmp_path / "link.md"
+        link.symlink_to(real.name)
+        write_atomic(link, "new")
+        assert link.is_symlink() and os.readlink(link) == "real.md"
+        assert real.read_text(encoding="utf-8") == "new"
+        dangling = tmp_path / "dangling.md"
+        dangling.symlink_to("elsewhere.md")
+        write_atomic(dangling, "made")
+        assert dangling.is_symlink() and (tmp_path / "elsewhere.md").read_text(encoding="utf-8") == "made"
+
+    def test_a_read_only_file_is_refused_even_for_root(self, tmp_path: Path) -> None:
+        path = tmp_path / "report.md"
+        path.write_text("keep me", encoding="utf-8")
+        path.chmod(0o444)
+        with pytest.raises(PermissionError, match="read-only") as caught:
+            write_atomic(path, "new")
+        assert caught.value.filename == str(path)
+        assert path.read_text(encoding="utf-8") == "keep me"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+    def test_errors_name_the_target_not_the_temporary_file(self, tmp_path: Path) -> None:
+        with pytest.raises(OSError) as caught:
+            write_atomic(tmp_path / "no" / "such" / "dir.md", "x")
+        assert caught.value.filename == str(tmp_path / "no" / "such" / "dir.md")
+        with pytest.raises(IsADirectoryError) as caught_dir:
+            write_atomic(tmp_path, "x")
+        assert caught_dir.value.filename == str(tmp_path)
+        assert list(tmp_path.iterdir()) == []
 
     def test_keeps_the_mode_of_the_old_file(self, tmp_path: Path) -> None:
         path = tmp_path / "plan.yaml"

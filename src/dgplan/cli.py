@@ -6,6 +6,7 @@ one-line message on stderr.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -15,13 +16,14 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from dateutil.relativedelta import relativedelta
 
 from dgplan.deadline import parse_deadline
 from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fiscal import parse_period_detail
 from dgplan.kpi import Plan
-from dgplan.plan_io import load_plan, load_progress, write_atomic
+from dgplan.plan_io import is_progress_log, load_plan, load_progress, write_atomic
 
 # Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact.
 JST = timezone(timedelta(hours=9), "JST")
@@ -47,12 +49,13 @@ def _handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except PlanError as error:
-            problems = error.problems
-            for problem in problems[1:]:
-                click.echo(f"dgplan: {problem}", err=True)
-            _fail(problems[0] if problems else str(error))
+            # One line per problem, in file order, so `grep`/`wc -l` over stderr count them.
+            problems = tuple(_library_message(p) for p in error.problems or (str(error),))
+            for problem in problems[:-1]:
+                click.echo(f"dgplan: error: {problem}", err=True)
+            _fail(problems[-1])
         except DgplanError as error:
-            _fail(str(error).splitlines()[0])
+            _fail(_library_message(str(error).splitlines()[0]))
         except OSError as error:
             _fail(f"{error.filename or ''}: {error.strerror}".lstrip(": "))
 
@@ -69,6 +72,9 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
             return parse_date(str(value))
         except DgplanError as error:
             self.fail(str(error), param, ctx)
+        except (ValueError, OverflowError) as error:
+            # A date the datetime module cannot hold (0000-01-01) is still just a bad date.
+            self.fail(f"{value!r} is not a date: {error}", param, ctx)
 
 
 DATE = _DateType()
@@ -100,26 +106,69 @@ def _load(plan_path: Path | None, progress_path: Path | None, section: str | Non
     return plan
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, *, verbose: bool = False, bom: bool = False) -> None:
+    """Data to stdout or, atomically, to a file. Silent on success, as cron wants, unless -v."""
+    if bom:
+        # Excel opens UTF-8 CSV as Shift_JIS unless it starts with a byte order mark.
+        text = "\ufeff" + text
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        if verbose:
+            click.echo(f"wrote {output}", err=True)
+
+
+_verbose = click.option("-v", "--verbose", is_flag=True, help="Say what was written (silent by default).")
+_bom = click.option("--bom", is_flag=True, help="Start CSV with a byte order mark, for Excel.")
+
+
+def _library_message(message: str) -> str:
+    """Library messages name keyword arguments; on the command line the option is --reference."""
+    return message.replace("pass reference=", "pass --reference DATE")
 
 
 _WITHIN = re.compile(r"(?P<count>\d+)\s*(?P<unit>d|w|days?|weeks?)")
 
 
-def _within_days(text: str) -> int:
+def _within_days(text: str, as_of: date) -> int:
     match = _WITHIN.fullmatch(text.strip())
     if match is None:
         _fail(f"--within {text!r}: expected a number of days or weeks, such as 30d or 2w")
-    count = int(match["count"])
-    return count * 7 if match["unit"].startswith("w") else count
+    room = (date.max - as_of).days
+    count = int(match["count"]) if len(match["count"]) <= 9 else room + 1
+    days = count * 7 if match["unit"].startswith("w") else count
+    if days > room:
+        _fail(f"--within {text!r}: reaches past 9999-12-31 from {as_of.isoformat()} (at most {room} days)")
+    return days
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group, writing so that no terminal encoding can crash it."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Under PYTHONIOENCODING=latin-1 (or a C locale) Japanese text cannot be encoded;
+        # escaping it beats a UnicodeEncodeError traceback in a cron mail.
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    reconfigure(errors="backslashreplace")
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.ClickException as error:
+            # click's usage errors take four lines; a cron mail wants one, like every other error.
+            click.echo(f"dgplan: error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("dgplan: aborted", err=True)
+            sys.exit(130)
+        # Outside standalone mode click returns the code of --help/--version exits.
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dgplan")
 def main() -> None:
     """dgplan: deadlines and KPIs of Japanese public-sector plans.
@@ -135,8 +184,8 @@ def main() -> None:
 
 @main.command()
 @_plan_options
-@click.option("--overdue", "selection", flag_value="overdue", help="What is overdue on the as-of date.")
-@click.option("--this-quarter", "selection", flag_value="quarter", help="Due in the fiscal quarter (default).")
+@click.option("--overdue", is_flag=True, help="What is overdue on the as-of date.")
+@click.option("--this-quarter", is_flag=True, help="Due in the fiscal quarter (default).")
 @click.option("--within", "within", metavar="SPAN", help="Due from the as-of date to SPAN later (30d, 2w).")
 @click.option(
     "--in", "period", metavar="PERIOD", help="Due in a period: 令和4年度上期, FY2022-Q1, 2022-04-01..2022-06-30."
@@ -150,18 +199,21 @@ def main() -> None:
     show_default=True,
 )
 @click.option("--fail-if-overdue", is_flag=True, help="Exit 1 when anything is overdue on the as-of date.")
+@_bom
 @_handles_errors
 def due(
     plan_path: Path | None,
     progress_path: Path | None,
     section: str | None,
     as_of: date | None,
-    selection: str | None,
+    overdue: bool,
+    this_quarter: bool,
     within: str | None,
     period: str | None,
     between: tuple[date, date] | None,
     fmt: str,
     fail_if_overdue: bool,
+    bom: bool,
 ) -> None:
     """Milestones and KPI targets falling due.
 
@@ -172,15 +224,22 @@ def due(
       dgplan due --in 令和4年度上期 --format json
       dgplan due --between 2022-04-01 2022-09-30 --format ics > deadlines.ics
     """
-    chosen = [s for s in (selection, within, period, between) if s]
+    given = {
+        "--overdue": overdue,
+        "--this-quarter": this_quarter,
+        "--within": within is not None,
+        "--in": period is not None,
+        "--between": between is not None,
+    }
+    chosen = [name for name, on in given.items() if on]
     if len(chosen) > 1:
-        _fail("choose one of --overdue, --this-quarter, --within, --in, --between")
+        _fail(f"{' and '.join(chosen)} exclude each other: choose one of {', '.join(given)}")
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
-    if selection == "overdue":
+    if overdue:
         items = plan.overdue(as_of=as_of)
     elif within is not None:
-        items = plan.upcoming(as_of=as_of, days=_within_days(within))
+        items = plan.upcoming(as_of=as_of, days=_within_days(within, as_of))
     elif period is not None:
         items = plan.due_in(period, as_of=as_of)
     elif between:
@@ -193,7 +252,7 @@ def due(
     if fmt == "table":
         # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
         text = "".join(click.style(line, fg="red") if " OVERDUE " in line else line for line in text.splitlines(True))
-    _emit(text, None)
+    _emit(text, None, bom=bom and fmt == "csv")
     if fail_if_overdue and plan.overdue(as_of=as_of):
         sys.exit(1)
 
@@ -204,6 +263,7 @@ def due(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json"]), default="table", show_default=True
 )
+@_bom
 @_handles_errors
 def kpi(
     plan_path: Path | None,
@@ -212,6 +272,7 @@ def kpi(
     as_of: date | None,
     off_track: bool,
     fmt: str,
+    bom: bool,
 ) -> None:
     """KPI status: latest value, target, attainment, grade (A on track, B behind, N no data, F no target).
 
@@ -225,13 +286,14 @@ def kpi(
     statuses = [s for s in plan.kpi_status(as_of=as_of) if s.on_track is False or not off_track]
     from dgplan.report import render_kpis
 
-    _emit(render_kpis(statuses, fmt, as_of=as_of), None)
+    _emit(render_kpis(statuses, fmt, as_of=as_of), None, bom=bom and fmt == "csv")
 
 
 @main.command()
 @_plan_options
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_verbose
 @_handles_errors
 def report(
     plan_path: Path | None,
@@ -240,6 +302,7 @@ def report(
     as_of: date | None,
     fmt: str,
     output: Path | None,
+    verbose: bool,
 ) -> None:
     """A status report: summary, overdue, due this quarter, KPIs off track (HTML adds a timeline chart).
 
@@ -252,7 +315,7 @@ def report(
     plan = _load(plan_path, progress_path, section)
     from dgplan.report import render_report
 
-    _emit(render_report(plan, as_of, fmt=fmt), output)
+    _emit(render_report(plan, as_of, fmt=fmt), output, verbose=verbose)
 
 
 @main.command()
@@ -261,6 +324,8 @@ def report(
 @click.option("--from", "start", type=DATE, help="First day to export (default: the plan's date).")
 @click.option("--until", "end", type=DATE, help="Last day to export (default: ten years after the first).")
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_bom
+@_verbose
 @_handles_errors
 def export(
     plan_path: Path | None,
@@ -271,6 +336,8 @@ def export(
     start: date | None,
     end: date | None,
     output: Path | None,
+    bom: bool,
+    verbose: bool,
 ) -> None:
     """Every due date as a calendar (RFC 5545), CSV or JSON, one entry per due date.
 
@@ -281,11 +348,13 @@ def export(
     """
     plan = _load(plan_path, progress_path, section)
     first = start or plan.issued
-    last = end or first.replace(year=first.year + 10)
+    # relativedelta, not replace(): ten years after 29 February is 28 February.
+    last = end or (first + relativedelta(years=10) if first.year <= date.max.year - 10 else date.max)
     items = plan.due_between(first, last, as_of=as_of or today_in_tokyo())
     from dgplan.report import render_due
 
-    _emit(render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan), output)
+    text = render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan)
+    _emit(text, output, verbose=verbose, bom=bom and fmt == "csv")
 
 
 @main.command()
@@ -310,9 +379,12 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
     for text in texts:
         try:
             rows.append(_convert_one(text, to_wareki, reference))
-        except DgplanError as error:
+        except (DgplanError, ValueError, OverflowError) as error:
             failures += 1
-            click.echo(f"dgplan: error: {str(error).splitlines()[0]}", err=True)
+            message = _library_message(str(error).splitlines()[0])
+            if repr(text) not in message:
+                message = f"{text!r}: {message}"
+            click.echo(f"dgplan: error: {message}", err=True)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -331,6 +403,9 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
         return {"input": text, "type": "date", "iso": parse_date(text).isoformat()}
     except DgplanError:
         pass
+    except (ValueError, OverflowError) as error:
+        # Read as a date, but one the calendar cannot hold (0000-01-01): say that, not "no deadline".
+        raise DgplanError(f"{text!r} is not a date: {error}", text=text) from None
     try:
         period = parse_period_detail(text, reference=reference)
         return {
@@ -358,40 +433,54 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
 
 
 @main.command()
-@click.argument("file", type=_FILE)
+@click.argument("file", type=_FILE, required=False)
 @click.option("--plan", "plan_path", type=_FILE, help="For a progress log: the plan it belongs to (default: bundled).")
 @_handles_errors
-def validate(file: Path, plan_path: Path | None) -> None:
+def validate(file: Path | None, plan_path: Path | None) -> None:
     """Check a plan file, or a progress log (.csv, or YAML rows), and list every problem with file:line.
+
+    With no FILE, checks the bundled plan. Exit 0 when valid, 2 with one line per problem when not.
 
     \b
     Examples:
+      dgplan validate
       dgplan validate my-plan.yaml
       dgplan validate progress.csv --plan my-plan.yaml
     """
-    if file.suffix.lower() == ".csv" or plan_path is not None:
+    if file is None:
+        plan = load_plan(plan_path)
+        click.echo(f"{plan_path or 'bundled plan'}: ok ({_counts(plan)})")
+        return
+    if plan_path is not None or is_progress_log(file):
         plan = load_progress(file, load_plan(plan_path))
         click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures)")
         return
-    try:
-        plan = load_plan(file)
-    except PlanError as error:
-        if _looks_like_progress(file):
-            plan = load_progress(file, load_plan(None))
-            click.echo(f"{file}: ok (progress log for the bundled plan)")
-            return
-        raise error
-    click.echo(f"{file}: ok ({len(plan.measures)} measures)")
+    plan = load_plan(file)
+    click.echo(f"{file}: ok ({_counts(plan)})")
 
 
-def _looks_like_progress(file: Path) -> bool:
-    import yaml
+def _counts(plan: Plan) -> str:
+    milestones = sum(len(m.milestones) for m in plan.measures)
+    kpis = sum(len(m.kpis) for m in plan.measures)
+    return f"{len(plan.sections)} sections, {len(plan.measures)} measures, {milestones} milestones, {kpis} KPIs"
 
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
-    return isinstance(data, list) or (isinstance(data, dict) and set(data) == {"progress"})
+
+@main.command()
+@click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_verbose
+@_handles_errors
+def schema(output: Path | None, verbose: bool) -> None:
+    """The JSON Schema of plan files, for editors (yaml-language-server) and CI checks.
+
+    \b
+    Examples:
+      dgplan schema -o plan.schema.json
+    """
+    import json
+
+    from dgplan.plan_io import plan_schema
+
+    _emit(json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n", output, verbose=verbose)
 
 
 @main.command()
@@ -401,8 +490,11 @@ def _looks_like_progress(file: Path) -> bool:
 @click.option("--issued", type=DATE, required=True, help="The plan's date, ISO or era (relative phrases use it).")
 @click.option("--source", help="Where the text comes from (kept in the YAML).")
 @click.option("--strict", is_flag=True, help="Fail (exit 2) if any phrase is left unresolved.")
+@_verbose
 @_handles_errors
-def extract(text_file: Path, output: Path | None, title: str, issued: date, source: str | None, strict: bool) -> None:
+def extract(
+    text_file: Path, output: Path | None, title: str, issued: date, source: str | None, strict: bool, verbose: bool
+) -> None:
     """Extract the 施策集 (Part 3) of a plan's PDF text into plan YAML; a report goes to stderr.
 
     \b
@@ -413,10 +505,13 @@ def extract(text_file: Path, output: Path | None, title: str, issued: date, sour
     from dgplan.extract import extract_plan
     from dgplan.plan_io import dump_plan
 
-    text = text_file.read_text(encoding="utf-8")
+    try:
+        text = text_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{text_file}: not UTF-8 text")
     plan, extract_report = extract_plan(text, title=title, issued=issued, source=source)
     for line in extract_report.lines():
         click.echo(line, err=True)
     if strict and extract_report.unresolved:
         _fail(f"{len(extract_report.unresolved)} phrases left unresolved (--strict)")
-    _emit(dump_plan(plan), output)
+    _emit(dump_plan(plan), output, verbose=verbose)

@@ -123,7 +123,7 @@ class Recurrence:
         for window in self.windows_around(around):
             if window.end >= day and self._started(window):
                 return window
-        raise DeadlineError(f"no occurrence of {self.rule!r} falls on or after {day.isoformat()}")
+        raise DeadlineError(f"no occurrence of {self.rule!r} falls on or after {day.isoformat()!r}")
 
     def last_window_before(self, day: date) -> Interval | None:
         """The last occurrence whose due date is before ``day`` (None if it had not started)."""
@@ -138,7 +138,10 @@ class Recurrence:
         dues: list[date] = []
         day = interval.start
         while day <= interval.end:
-            window = self.next_window(day)
+            try:
+                window = self.next_window(day)
+            except DeadlineError:
+                break  # the calendar ends (9999) before another occurrence does
             if window.end > interval.end:
                 break
             dues.append(window.end)

@@ -23,6 +23,7 @@ from typing import Any
 
 from dgplan._text import _drop_ruby_lines, normalize_mapped
 from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
+from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
 from dgplan.errors import DgplanError
 from dgplan.fields import deadline_to_data
 from dgplan.kpi import Plan
@@ -46,7 +47,7 @@ _MEASURE = re.compile(r"\[No\.(?P<section>\d{1,2})-(?P<number>\d{1,3})\]\s*(?P<t
 _KPI = re.compile(r"KPI\((?P<kind>進捗|効果)\)\s*[:：]\s*(?P<rest>.*)")
 _FOOTNOTE_BODY = re.compile(r"\d{1,3} \S")
 _FOOTNOTE_MARK = re.compile(r"\d{1,3}")
-_ERA_YEAR = re.compile(r"(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})年")
+_ERA_YEAR = re.compile(rf"{ERA_TOKEN}{ERA_YEAR_TOKEN}年")
 _UNSET = "未設定"
 
 

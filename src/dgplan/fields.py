@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, SerializationInfo, ValidationInfo, WithJsonSchema
+from pydantic import AllowInfNan, BeforeValidator, PlainSerializer, SerializationInfo, ValidationInfo, WithJsonSchema
 
 from dgplan.deadline import DATED_KINDS, Deadline, DeadlineKind, Recurrence, parse_deadline
 from dgplan.era import parse_date
@@ -221,8 +221,19 @@ IntervalField = Annotated[
     WithJsonSchema({"type": "string", "description": "a period phrase (令和2年度) or START..END in ISO dates"}),
 ]
 
-#: A number, written back without a trailing ``.0`` when it is whole (1741, not 1741.0).
+
+def _no_bool(value: Any) -> Any:
+    # YAML reads `true` as a boolean and pydantic would take it for 1.0: a target of "true" is a typo.
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    return value
+
+
+#: A finite number (not a boolean, not .nan or .inf), written back without a trailing ``.0``
+#: when it is whole (1741, not 1741.0).
 Number = Annotated[
     float,
+    BeforeValidator(_no_bool),
+    AllowInfNan(False),
     PlainSerializer(lambda value: int(value) if float(value).is_integer() else value, return_type=Any),
 ]

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from dgplan.era import _ERA_LOOKUP, ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
-from dgplan.errors import DgplanError, EraError
+from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import parse_period
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 Errors = Literal["raise", "coerce"]
+Unit = Literal["s", "ms", "us", "ns"]
 
 # Every way an era is written (令和, 令, R, r) to its position in ERAS, from the era module's table.
 _ERA_INDEX = {token: ERAS.index(era) for token, era in _ERA_LOOKUP.items()}
@@ -59,7 +60,9 @@ _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtyp
 
 
 def _fields(text: str) -> tuple[int, int, int, int, int, int] | None:
-    """(era index or -1, year (era year or Western), month, day, Western year in brackets or 0, 1)."""
+    """(era index or -1, year (era year or Western), month, day, Western year in brackets or -1, 1).
+
+    A bracketed year of 0000 is a year that disagrees, not a missing one: hence -1 for "none"."""
     match = _FAST.fullmatch(text)
     if match is None:
         return None
@@ -72,14 +75,15 @@ def _fields(text: str) -> tuple[int, int, int, int, int, int] | None:
             1 if era_year == "元" else int(era_year),
             int(month or short_month),
             int(day or short_day),
-            int(western) if western else 0,
+            int(western) if western is not None else -1,
             1,
         )
     return -1, int(year), int(iso_month or j_month), int(iso_day or j_day), 0, 1
 
 
-def _parse_unique(uniques: pd.Series, strict: bool) -> tuple[np.ndarray, dict[int, str]]:
-    """Parse distinct values: datetime64[D] (NaT where failed) and the message of each failure."""
+def _parse_unique(uniques: pd.Series, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
+    """Parse distinct values: datetime64[D] (NaT where failed or outside ``unit``'s range) and the
+    message of each failure."""
     values = uniques.to_numpy(dtype=object)
     unmatched = (0, 0, 0, 0, 0, 0)
     rows: list[tuple[int, int, int, int, int, int]] = []
@@ -96,9 +100,10 @@ def _parse_unique(uniques: pd.Series, strict: bool) -> tuple[np.ndarray, dict[in
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
     last_day = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
-    good = (matched == 1) & month_ok & (day >= 1) & (day <= last_day) & (year >= 1)
+    # Years past 9999 are no date at all; the scalar parser says why, so they go to it.
+    good = (matched == 1) & month_ok & (day >= 1) & (day <= last_day) & (year >= 1) & (year <= 9999)
     good &= ~era_rows | (fields[:, 1] > 0)
-    good &= (western == 0) | (western == year)
+    good &= (western < 0) | (western == year)
     months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
     stamps = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
     in_era = (stamps >= _ERA_FIRST_DAY[safe_era]) & (stamps <= _ERA_LAST_DAY[safe_era]) & (stamps >= _GREGORIAN)
@@ -116,7 +121,40 @@ def _parse_unique(uniques: pd.Series, strict: bool) -> tuple[np.ndarray, dict[in
             result[position] = np.datetime64(parse_date(value, strict=strict), "D")
         except DgplanError as error:
             errors[int(position)] = str(error)
-    return result.astype("datetime64[D]"), errors
+        except (ValueError, OverflowError) as error:
+            # parse_date lets a few impossible years (0000-01-01) through as the datetime
+            # module's own error; it is still a date that does not exist.
+            errors[int(position)] = f"{value!r} is not a date: {error}"
+    result = result.astype("datetime64[D]")
+    for position in np.flatnonzero(~_fits(result, unit)):
+        errors[int(position)] = _range_message(values[position], result[position], unit)
+        result[position] = np.datetime64("NaT")
+    return result, errors
+
+
+# datetime64[ns] spans only 1677-09-21..2262-04-11; coarser units hold every date from year 1 to 9999.
+_NS_FIRST = np.datetime64(pd.Timestamp.min.ceil("D").date(), "D")
+_NS_LAST = np.datetime64(pd.Timestamp.max.floor("D").date(), "D")
+
+
+def _fits(days: np.ndarray, unit: Unit) -> np.ndarray:
+    """Which days ``unit`` can hold (NaT counts as fitting)."""
+    if unit != "ns":
+        return np.ones(len(days), dtype=bool)
+    fits: np.ndarray = np.isnat(days) | ((days >= _NS_FIRST) & (days <= _NS_LAST))
+    return fits
+
+
+def _range_message(value: object, day: np.datetime64, unit: Unit) -> str:
+    return (
+        f"{value!r} is {day}, outside the range of datetime64[{unit}] ({_NS_FIRST}..{_NS_LAST});"
+        " pass unit='s' to keep dates such as 9999-12-31"
+    )
+
+
+def _check_unit(unit: object) -> None:
+    if unit not in ("s", "ms", "us", "ns"):
+        raise ValueError(f"unit must be 's', 'ms', 'us' or 'ns', not {unit!r}")
 
 
 def _take(per_unique: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -132,33 +170,45 @@ def _series(values: pd.Series | pd.Index | list[object] | np.ndarray) -> pd.Seri
 
 
 def to_datetime(
-    values: pd.Series | pd.Index | list[object] | np.ndarray, *, errors: Errors = "raise", strict: bool = True
+    values: pd.Series | pd.Index | list[object] | np.ndarray,
+    *,
+    errors: Errors = "raise",
+    strict: bool = True,
+    unit: Unit = "ns",
 ) -> pd.Series:
-    """Parse a column of dates in any form :func:`dgplan.parse_date` reads, to ``datetime64[ns]``.
+    """Parse a column of dates in any form :func:`dgplan.parse_date` reads, to ``datetime64[unit]``.
 
     Missing values (None, NaN) become NaT. With ``errors="raise"`` the first bad row is named by
     its index label and value in an :class:`EraError`; with ``errors="coerce"`` bad rows become
     NaT (see :func:`date_failures` for which and why). ``strict`` is passed to ``parse_date``.
+
+    The default unit, nanoseconds, holds 1677-09-22..2262-04-11 only: a date outside it (the
+    "no end" placeholder 9999-12-31) is a bad row like any other, never a wrapped-around date.
+    ``unit="s"`` holds every date from year 1 to 9999.
     """
     series = _series(values)
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    _check_unit(unit)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    parsed, failures = _parse_unique(pd.Series(uniques, dtype=object), strict)
+    parsed, failures = _parse_unique(pd.Series(uniques, dtype=object), strict, unit)
     if failures and errors == "raise":
         failed = np.isin(codes, np.fromiter(failures, dtype=np.int64))
         first = int(np.flatnonzero(failed)[0])
         label: Hashable = series.index[first]
         code = int(codes[first])
         raise EraError(f"row {label!r}: {failures[code]}", text=str(uniques[code]))
-    return pd.Series(_take(parsed, codes).astype("datetime64[ns]"), index=series.index, name=series.name)
+    return pd.Series(_take(parsed, codes).astype(f"datetime64[{unit}]"), index=series.index, name=series.name)
 
 
-def date_failures(values: pd.Series | pd.Index | list[object] | np.ndarray, *, strict: bool = True) -> pd.DataFrame:
-    """The rows :func:`to_datetime` cannot parse: their value and the parser's message, by index label."""
+def date_failures(
+    values: pd.Series | pd.Index | list[object] | np.ndarray, *, strict: bool = True, unit: Unit = "ns"
+) -> pd.DataFrame:
+    """The rows :func:`to_datetime` cannot parse (or hold in ``unit``): value and message, by index label."""
     series = _series(values)
+    _check_unit(unit)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    _, failures = _parse_unique(pd.Series(uniques, dtype=object), strict)
+    _, failures = _parse_unique(pd.Series(uniques, dtype=object), strict, unit)
     failed = np.isin(codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(codes), bool)
     rows = np.flatnonzero(failed)
     return pd.DataFrame(
@@ -231,10 +281,18 @@ def fiscal_quarter(
 
 
 def parse_periods(
-    values: pd.Series | pd.Index | list[object] | np.ndarray, *, reference: date | None = None, errors: Errors = "raise"
+    values: pd.Series | pd.Index | list[object] | np.ndarray,
+    *,
+    reference: date | None = None,
+    errors: Errors = "raise",
+    unit: Unit = "ns",
 ) -> pd.DataFrame:
-    """Resolve a column of period phrases (令和3年度, 令和4年夏, 令和3年度第2四半期) to ``start`` and ``end``."""
+    """Resolve a column of period phrases (令和3年度, 令和4年夏, 令和3年度第2四半期) to ``start`` and ``end``.
+
+    As with :func:`to_datetime`, a period that ``datetime64[unit]`` cannot hold is a bad row.
+    """
     series = _series(values)
+    _check_unit(unit)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     starts = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[D]")
     ends = starts.copy()
@@ -246,10 +304,20 @@ def parse_periods(
                 row = int(np.flatnonzero(codes == position)[0])
                 raise type(error)(f"row {series.index[row]!r}: {error}", text=str(value)) from None
             continue
-        starts[position], ends[position] = interval.start, interval.end
+        bounds = np.array([interval.start, interval.end], dtype="datetime64[D]")
+        if not _fits(bounds, unit).all():
+            if errors == "raise":
+                row = int(np.flatnonzero(codes == position)[0])
+                message = _range_message(value, bounds[0] if not _fits(bounds[:1], unit)[0] else bounds[1], unit)
+                raise PeriodError(f"row {series.index[row]!r}: {message}", text=str(value))
+            continue
+        starts[position], ends[position] = bounds
 
     return pd.DataFrame(
-        {"start": _take(starts, codes).astype("datetime64[ns]"), "end": _take(ends, codes).astype("datetime64[ns]")},
+        {
+            "start": _take(starts, codes).astype(f"datetime64[{unit}]"),
+            "end": _take(ends, codes).astype(f"datetime64[{unit}]"),
+        },
         index=series.index,
     )
 
@@ -261,14 +329,14 @@ class WarekiAccessor:
     def __init__(self, series: pd.Series) -> None:
         self._series = series
 
-    def to_datetime(self, *, errors: Errors = "raise", strict: bool = True) -> pd.Series:
-        return to_datetime(self._series, errors=errors, strict=strict)
+    def to_datetime(self, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns") -> pd.Series:
+        return to_datetime(self._series, errors=errors, strict=strict, unit=unit)
 
     def format(self, *, style: WarekiStyle = "standard", western: bool = False) -> pd.Series:
         return to_wareki(self._series, style=style, western=western)
 
-    def failures(self) -> pd.DataFrame:
-        return date_failures(self._series)
+    def failures(self, *, strict: bool = True, unit: Unit = "ns") -> pd.DataFrame:
+        return date_failures(self._series, strict=strict, unit=unit)
 
 
 @pd.api.extensions.register_series_accessor("fiscal")

@@ -8,15 +8,18 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import math
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from pydantic import ValidationError
@@ -25,7 +28,15 @@ from dgplan.errors import DgplanError, PlanError
 from dgplan.fields import _to_date
 from dgplan.kpi import KPI, Milestone, Observation, Plan
 
-__all__ = ["BUNDLED_PLAN", "load_plan", "load_progress", "plan_schema", "save_plan", "write_atomic"]
+__all__ = [
+    "BUNDLED_PLAN",
+    "is_progress_log",
+    "load_plan",
+    "load_progress",
+    "plan_schema",
+    "save_plan",
+    "write_atomic",
+]
 
 #: The bundled plan: the 2021 Priority Policy Program for Realizing a Digital Society.
 BUNDLED_PLAN = "measures.yaml"
@@ -61,41 +72,133 @@ _PlanLoader.yaml_implicit_resolvers = {
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("map", "seq", "str", "int", "float", "bool", "null"))
 
 
+#: How deep a plan file may nest. The deepest path of the format is a handful of levels
+#: (measures → kpis → target → baseline → value); the bound keeps recursion far from Python's.
+MAX_DEPTH = 64
+#: How many values aliases may add beyond the file's own: a few reused fragments are fine,
+#: nine levels of nine aliases (387 million values) are not.
+MAX_ALIAS_EXPANSION = 100_000
+
+
 def _compose(text: str, name: str) -> _Located:
     loader = _PlanLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
-        problem = getattr(error, "problem", None) or str(error)
-        raise PlanError(f"{where}: not valid YAML: {problem}", path=name, line=mark and mark.line + 1) from None
+        position = getattr(error, "position", None)  # a reader error: a character YAML forbids
+        if mark is not None:
+            line, column = mark.line + 1, mark.column + 1
+        elif isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            column = position - (text.rfind("\n", 0, position) + 1) + 1
+        else:
+            line, column = 1, 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PlanError(
+            f"{name}:{line}:{column}: not valid YAML: {problem}", path=name, line=line, column=column
+        ) from None
+    except RecursionError:
+        raise PlanError(f"{name}: not valid YAML: nested too deeply", path=name) from None
     finally:
         loader.dispose()
-    marks: dict[_Path, tuple[int, int]] = {}
-    key_marks: dict[_Path, tuple[int, int]] = {}
-    duplicates: list[tuple[_Path, int, int]] = []
+    if node is None:
+        return _Located(data=None, marks={}, duplicates=[], key_marks={})
+    try:
+        return _Builder(loader, name).located(node)
+    finally:
+        loader.dispose()
 
-    def build(node: yaml.Node, path: _Path) -> Any:
-        marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+class _Builder:
+    """Turns composed YAML nodes into plain data, recording where each value and key starts.
+
+    Only plain data is built: the core tags, scalar keys. Every node is built at most
+    ``MAX_ALIAS_EXPANSION`` times more than the file holds, and never inside itself.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, name: str) -> None:
+        self.loader = loader
+        self.name = name
+        self.marks: dict[_Path, tuple[int, int]] = {}
+        self.key_marks: dict[_Path, tuple[int, int]] = {}
+        self.duplicates: list[tuple[_Path, int, int]] = []
+        self.built = 0
+        self.budget = 0
+        self.open: set[int] = set()
+
+    def located(self, node: yaml.Node) -> _Located:
+        self.budget = _count_nodes(node) + MAX_ALIAS_EXPANSION
+        data = self.build(node, ())
+        return _Located(data=data, marks=self.marks, duplicates=self.duplicates, key_marks=self.key_marks)
+
+    def fail(self, node: yaml.Node, message: str) -> NoReturn:
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        raise PlanError(f"{self.name}:{line}:{column}: {message}", path=self.name, line=line, column=column)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except Exception as error:
+            # PyYAML's constructors fail in many ways on odd scalars (an empty `!!int` is an
+            # IndexError, 5000 digits Python's int limit): each is this scalar's problem.
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0].split("; use sys.")[0]
+            self.fail(node, f"cannot read {node.value[:40]!r} as {node.tag.rsplit(':', 1)[-1]}: {problem or error!r}")
+
+    def build(self, node: yaml.Node, path: _Path) -> Any:
+        self.built += 1
+        if self.built > self.budget:
+            self.fail(node, f"aliases to the value here expand beyond {MAX_ALIAS_EXPANSION:,} values; refusing")
+        if len(path) > MAX_DEPTH:
+            self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
+        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
-            where = f"{name}:{marks[path][0]}:{marks[path][1]}"
-            raise PlanError(f"{where}: unsupported YAML tag {node.tag!r}; plan files hold plain data", path=name)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = loader.construct_object(key_node, deep=True)
-                key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                if key in result:
-                    duplicates.append(((*path, key), key_node.start_mark.line + 1, key_node.start_mark.column + 1))
-                result[key] = build(value_node, (*path, key))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return loader.construct_object(node, deep=True)
+            self.fail(node, f"unsupported YAML tag {node.tag!r}; plan files hold plain data")
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.open:
+            self.fail(node, "an alias refers to a value that contains it (a recursive alias)")
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
 
-    data = None if node is None else build(node, ())
-    return _Located(data=data, marks=marks, duplicates=duplicates, key_marks=key_marks)
+    def mapping(self, node: yaml.MappingNode, path: _Path) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, "merge keys (<<) are not supported in plan files; write the keys out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a key must be plain text, not a list or a mapping (a complex key '? ...')")
+            if key_node.tag not in _PLAIN_TAGS:
+                self.fail(key_node, f"unsupported YAML tag {key_node.tag!r} on a key; plan files hold plain data")
+            key = self.scalar(key_node)
+            key_path = (*path, key)
+            self.key_marks[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in result:
+                self.duplicates.append((key_path, key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+            result[key] = self.build(value_node, key_path)
+        return result
+
+
+def _count_nodes(root: yaml.Node) -> int:
+    """The distinct nodes of a document: what the file holds before aliases repeat any of it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return len(seen)
 
 
 def _where(located: _Located, path: _Path, name: str) -> str:
@@ -138,6 +241,8 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[str]
         path: _Path = tuple(detail["loc"])
         # pydantic reports a missing field at the mapping that lacks it; quote the input we got.
         message = detail["msg"].removeprefix("Value error, ")
+        # In a plan file the reference date of relative phrases (来年度) is the plan's own date.
+        message = message.replace("pass reference=", "the plan's 'issued' date must be valid to resolve it")
         if detail["type"] == "missing":
             message = f"'{path[-1]}' is required"
             path = path[:-1]
@@ -163,6 +268,7 @@ def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
     if not isinstance(data, dict):
         raise PlanError(f"{name}: expected a mapping with 'plan' and 'measures' at the top", path=name)
     problems.extend(_duplicate_ids(located, name))
+    problems.extend(_unlisted_sections(located, name))
     reference = None
     info = data.get("plan")
     if isinstance(info, dict):
@@ -171,7 +277,9 @@ def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
         except (DgplanError, ValueError):
             reference = None
     try:
-        plan = Plan.model_validate(data, context={"reference": reference, "duplicate_ids_checked": True})
+        plan = Plan.model_validate(
+            data, context={"reference": reference, "duplicate_ids_checked": True, "sections_checked": True}
+        )
     except ValidationError as error:
         problems.extend(_problems(located, error, name))
         plan = None
@@ -220,6 +328,23 @@ def _duplicate_ids(located: _Located, name: str) -> Iterator[str]:
             seen[measure_id] = index
 
 
+def _unlisted_sections(located: _Located, name: str) -> Iterator[str]:
+    """Each measure naming a section the plan does not list, at the line of its ``section``;
+    found here, beside every other problem, rather than by the model once all else is valid."""
+    data = located.data if isinstance(located.data, dict) else {}
+    sections, measures = data.get("sections"), data.get("measures")
+    if not isinstance(sections, list) or not sections or not isinstance(measures, list):
+        return
+    known = {str(s.get("id")) for s in sections if isinstance(s, dict)}
+    for index, measure in enumerate(measures):
+        if isinstance(measure, dict) and isinstance(measure.get("section"), str) and measure["section"] not in known:
+            where = _where(located, ("measures", index, "section"), name)
+            yield (
+                f"{where}: {_measure_label(data, ('measures', index))}section: {measure['section']!r} is not"
+                f" listed under 'sections' ({', '.join(sorted(known))})"
+            )
+
+
 def load_plan(path: str | os.PathLike[str] | None = None) -> Plan:
     """Load a plan file; with no argument, the bundled 2021 plan.
 
@@ -234,15 +359,48 @@ def load_plan(path: str | os.PathLike[str] | None = None) -> Plan:
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of one."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of one.
+
+    A symlink is followed: its target is replaced and the link stays. A device or a pipe
+    (``/dev/null``, ``/dev/stdout``) is written to directly, since renaming a file over it would
+    replace it. A read-only file is refused even for root, who would otherwise overwrite it.
+    Errors name ``path``, never the temporary file, and leave no temporary file behind.
+    """
+    name = os.fspath(path)
     try:
-        # mkstemp makes the file private; give it the mode the old file had, or the usual one.
+        status = os.stat(path)  # follows symlinks
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise _named(error, name) from None
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", name)
         try:
-            mode = target.stat().st_mode & 0o777
-        except FileNotFoundError:
+            with open(path, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        except OSError as error:
+            raise _named(error, name) from None
+        return
+    if status is not None and (not status.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        raise PermissionError(errno.EACCES, "is read-only; not replacing it", name)
+    target = Path(os.path.realpath(path))
+    try:
+        _replace(target, text, None if status is None else stat.S_IMODE(status.st_mode))
+    except OSError as error:
+        raise _named(error, name) from None
+
+
+def _named(error: OSError, name: str) -> OSError:
+    """The same kind of error, naming the file the user asked for."""
+    return type(error)(error.errno, error.strerror or str(error), name)
+
+
+def _replace(target: Path, text: str, mode: int | None) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        if mode is None:
+            # mkstemp makes the file private; a new file gets the usual mode instead.
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
@@ -294,11 +452,14 @@ def plan_schema() -> dict[str, Any]:
 _PROGRESS_COLUMNS = ("id", "date", "value", "done", "note")
 
 
-def _progress_rows(path: str | os.PathLike[str]) -> Iterable[tuple[int, dict[str, Any]]]:
+def _progress_rows(path: str | os.PathLike[str]) -> Iterable[tuple[int, Any]]:
     name = os.fspath(path)
     text = _read_text(path)
     if name.lower().endswith((".yaml", ".yml")):
         located = _compose(text, name)
+        if located.duplicates:
+            path_, line, column = located.duplicates[0]
+            raise PlanError(f"{name}:{line}:{column}: duplicate key {path_[-1]!r}", path=name, line=line)
         rows = located.data
         if isinstance(rows, dict) and "progress" in rows:
             rows = rows["progress"]
@@ -306,18 +467,73 @@ def _progress_rows(path: str | os.PathLike[str]) -> Iterable[tuple[int, dict[str
         else:
             prefix = ()
         if not isinstance(rows, list):
-            raise PlanError(f"{name}: expected a list of rows (id, date, value or done, note)", path=name)
+            line = located.marks.get(prefix, (1, 1))[0]
+            raise PlanError(
+                f"{name}:{line}: expected a list of rows (id, date, value or done, note)", path=name, line=line
+            )
         for index, row in enumerate(rows):
             yield located.marks.get((*prefix, index), (0, 0))[0], row
         return
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if reader.fieldnames is None or "id" not in reader.fieldnames or "date" not in reader.fieldnames:
+    yield from _csv_rows(text.lstrip("\ufeff"), name)
+
+
+class _BadRow(str):
+    """A row the reader already knows is wrong: the problem, to be listed with the others."""
+
+    __slots__ = ()
+
+
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | _BadRow]]:
+    """CSV rows with the line each starts on. Strict quoting: a quote left open would otherwise
+    swallow every row after it into one field without a word."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows = iter(reader)
+    try:
+        header = next(rows, None)
+    except csv.Error as error:
+        raise PlanError(f"{name}:1: header: {error}", path=name, line=1) from None
+    if header is None or "id" not in header or "date" not in header:
         raise PlanError(f"{name}:1: expected a header with columns {', '.join(_PROGRESS_COLUMNS)}", path=name, line=1)
-    unknown = [column for column in reader.fieldnames if column not in _PROGRESS_COLUMNS]
+    unknown = [column for column in header if column not in _PROGRESS_COLUMNS]
     if unknown:
-        raise PlanError(f"{name}:1: unknown columns {unknown}; expected {', '.join(_PROGRESS_COLUMNS)}", path=name)
-    for row in reader:
-        yield reader.line_num, {key: value for key, value in row.items() if value not in (None, "")}
+        raise PlanError(
+            f"{name}:1: unknown columns {unknown}; expected {', '.join(_PROGRESS_COLUMNS)}", path=name, line=1
+        )
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise PlanError(f"{name}:1: column {repeated[0]!r} appears more than once in the header", path=name, line=1)
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(rows, None)
+        except csv.Error as error:
+            if reader.line_num > start or "end of data" in str(error):
+                message = "a quoted field opened on this line is never closed (unterminated quote)"
+            else:
+                message = f"not valid CSV: {error}"
+            raise PlanError(f"{name}:{start}: {message}", path=name, line=start) from None
+        if fields is None:
+            return
+        if not any(field.strip() for field in fields):
+            continue
+        if len(fields) > len(header):
+            extra = fields[len(header) :]
+            yield start, _BadRow(f"{len(fields)} fields but the header has {len(header)}: extra {extra!r}")
+            continue
+        yield start, {key: value for key, value in zip(header, fields, strict=False) if value != ""}
+
+
+def is_progress_log(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is a progress log rather than a plan: CSV, or YAML that is a list of rows
+    (or a mapping holding only ``progress``). A file that cannot be read is neither: False."""
+    name = os.fspath(path)
+    if name.lower().endswith(".csv"):
+        return True
+    try:
+        data = _compose(_read_text(path), name).data
+    except DgplanError:
+        return False
+    return isinstance(data, list) or (isinstance(data, dict) and set(data) == {"progress"})
 
 
 def _as_bool(value: Any) -> bool:
@@ -333,14 +549,26 @@ def _as_bool(value: Any) -> bool:
 
 def _as_number(value: Any) -> float:
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(f"value {value!r} is not a number")
     if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip().replace(",", "").rstrip("%％")
+        number = _finite(value)
+    else:
+        text = str(value).strip().replace(",", "").rstrip("%％")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"value {value!r} is not a number") from None
+    if not math.isfinite(number):
+        # A NaN would compare false with every target and grade the KPI behind; inf is no measurement.
+        raise ValueError(f"value {value!r} is not a finite number")
+    return number
+
+
+def _finite(value: int | float) -> float:
     try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"value {value!r} is not a number") from None
+        return float(value)
+    except OverflowError:
+        return math.inf
 
 
 def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
@@ -363,7 +591,10 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
         if not isinstance(row, dict):
             problems.append(f"{where}: expected a row with id, date, value or done, note (got {row!r})")
             continue
-        unknown = sorted(set(row) - set(_PROGRESS_COLUMNS))
+        if isinstance(row, _BadRow):
+            problems.append(f"{where}: {row}")
+            continue
+        unknown = sorted(map(str, set(row) - set(_PROGRESS_COLUMNS)))
         item_id = row.get("id")
         if unknown:
             problems.append(f"{where}: {item_id!r}: unknown keys {unknown}")
@@ -394,7 +625,17 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
         if value is None and not done:
             problems.append(f"{where}: {item_id!r}: a KPI row needs a value or done: true")
             continue
-        if value is not None:
+        recorded = {o.observed_on: o.value for o in kpis[item_id].observations}
+        if value is not None and day in recorded:
+            # The plan file already holds this observation: the same value again is no news,
+            # a different one is a contradiction someone has to settle.
+            if recorded[day] != value:
+                problems.append(
+                    f"{where}: {item_id!r}: value {value:g} on {day} contradicts the plan's observation"
+                    f" of {recorded[day]:g} on that day"
+                )
+                continue
+        elif value is not None:
             observations.setdefault(item_id, []).append(
                 Observation(date=day, value=value, note=None if note is None else str(note))
             )
@@ -415,13 +656,14 @@ def _merged(
         if kpi.id not in observations and kpi.id not in kpi_done:
             return kpi
         merged = sorted((*kpi.observations, *observations.get(kpi.id, [])), key=lambda o: o.observed_on)
-        done_on = kpi_done.get(kpi.id, kpi.done_on)
+        done_on = min((d for d in (kpi.done_on, kpi_done.get(kpi.id)) if d is not None), default=None)
         return kpi.model_copy(update={"observations": tuple(merged), "done_on": done_on})
 
     def milestone_update(milestone: Milestone) -> Milestone:
         if milestone.id not in milestone_done:
             return milestone
-        return milestone.model_copy(update={"done_on": milestone_done[milestone.id]})
+        done_on = min(d for d in (milestone.done_on, milestone_done[milestone.id]) if d is not None)
+        return milestone.model_copy(update={"done_on": done_on})
 
     measures = tuple(
         measure.model_copy(

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from dgplan._results import Results
 from dgplan.deadline import DATED_KINDS, Deadline
+from dgplan.errors import DgplanError, PeriodError
 from dgplan.fiscal import FiscalQuarter, Interval
 
 if TYPE_CHECKING:
@@ -24,13 +25,20 @@ if TYPE_CHECKING:
     from dgplan.kpi import KPI, Grade, Measure, Plan
 
 __all__ = [
+    "STATUSES",
     "DueItem",
+    "ItemStatus",
+    "SectionStatus",
+    "Status",
     "DueItems",
     "KPIStatus",
     "KPIStatuses",
     "Summary",
     "due_items",
+    "has_progress",
+    "item_statuses",
     "kpi_statuses",
+    "section_statuses",
     "summarize",
     "summary_of",
 ]
@@ -188,8 +196,36 @@ def _tracked(
             yield kpi.id, "kpi", kpi.text, kpi.target.by, partial(_kpi_done, kpi, as_of, kpi.target.by)
 
 
+def _beyond_calendar(as_of: date, interval: Interval | None, error: Exception) -> PeriodError:
+    """The error for a question whose answer needs a day before year 1 or after 9999: recurring
+    deadlines look a cycle or two either side of ``as_of``."""
+    span = "" if interval is None else f" for {interval}"
+    return PeriodError(
+        f"cannot answer as of {as_of.isoformat()!r}{span}: a recurring deadline's cycle around it"
+        f" falls outside years 1-9999 ({error})",
+        text=as_of.isoformat(),
+    )
+
+
+def _outside_calendar(error: Exception) -> bool:
+    # The datetime module's own range errors, not dgplan's (DgplanError is a ValueError too).
+    return isinstance(error, ValueError | OverflowError) and not isinstance(error, DgplanError)
+
+
 def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
-    """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline)."""
+    """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline).
+
+    Raises :class:`PeriodError` when the answer needs days outside years 1-9999.
+    """
+    try:
+        return _due_items(plan, interval, as_of=as_of)
+    except (ValueError, OverflowError) as error:
+        if not _outside_calendar(error):
+            raise
+        raise _beyond_calendar(as_of, interval, error) from error
+
+
+def _due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
     items = [
         DueItem(
             due=due,
@@ -206,11 +242,22 @@ def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems
         for item_id, item_type, text, deadline, is_done in _tracked(measure, as_of)
         for due, window in _occurrences(deadline, interval, as_of)
     ]
-    return DueItems(sorted(items))
+    # One order everywhere: by due date, then in the plan's own order (1-2 before 1-10), which
+    # the items already have; sorted() is stable. Sorting ids as text would put 1-10 before 1-2.
+    return DueItems(sorted(items, key=lambda item: item.due))
 
 
 def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
     """The status of every KPI of the plan on ``as_of``."""
+    try:
+        return _kpi_statuses(plan, as_of)
+    except (ValueError, OverflowError) as error:
+        if not _outside_calendar(error):
+            raise
+        raise _beyond_calendar(as_of, None, error) from error
+
+
+def _kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
     statuses = KPIStatuses()
     for measure in plan.measures:
         for kpi in measure.kpis:
@@ -277,3 +324,136 @@ def summary_of(
         kpi_grades=dict(sorted(Counter(status.grade for status in statuses).items())),
         by_section={section: dict(counts) for section, counts in by_section.items()},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each item stands: one status per milestone and KPI target, for the report's tables.
+
+Status = Literal["overdue", "due this quarter", "due next quarter", "done", "not yet due", "no date"]
+#: The statuses, in the order a report shows them; every item has exactly one.
+STATUSES: tuple[Status, ...] = ("overdue", "due this quarter", "due next quarter", "done", "not yet due", "no date")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStatus:
+    """A milestone or KPI target and where it stands on ``as_of``.
+
+    ``due`` is the date that matters on that day: the missed occurrence of an overdue item,
+    else the occurrence due in this or next quarter, else the next one; None with no date.
+    """
+
+    item_id: str
+    measure_id: str
+    section: str
+    item_type: Literal["milestone", "kpi"]
+    text: str
+    deadline: Deadline | None
+    status: Status
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionStatus:
+    """How many items of a section stand in each status."""
+
+    section: str
+    title: str
+    counts: dict[Status, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def has_progress(plan: Plan) -> bool:
+    """Whether the plan records any progress at all: a milestone or KPI done, or an observation.
+
+    Without any, an item past its date is not known to be late, only not known to be done.
+    """
+    return any(milestone.done_on is not None for measure in plan.measures for milestone in measure.milestones) or any(
+        kpi.done_on is not None or kpi.observations for measure in plan.measures for kpi in measure.kpis
+    )
+
+
+def item_statuses(plan: Plan, as_of: date) -> list[ItemStatus]:
+    """Every milestone and every KPI with a target, in plan order, each with one status.
+
+    The statuses partition the items: overdue first (a recurring item by its last missed
+    occurrence), then due this fiscal quarter or the next (done if done), then undated ones
+    (``from``, ``undated``, a target without ``by``), then done, then not yet due.
+    """
+    try:
+        quarter = FiscalQuarter.from_date(as_of)
+        following = quarter.next
+    except DgplanError as error:  # the last quarter of 9999 has no next one
+        raise PeriodError(f"cannot answer as of {as_of.isoformat()!r}: {error}", text=as_of.isoformat()) from error
+    latest = _first_by_id(due_items(plan, None, as_of=as_of))
+    this_quarter = _first_by_id(due_items(plan, quarter.interval, as_of=as_of))
+    next_quarter = _first_by_id(due_items(plan, following.interval, as_of=as_of))
+    result = []
+    for measure in plan.measures:
+        entries: list[tuple[str, Literal["milestone", "kpi"], str, Deadline | None, bool]] = [
+            (m.id, "milestone", m.text, m.deadline, m.done_on is not None and m.done_on <= as_of)
+            for m in measure.milestones
+        ]
+        entries += [
+            (k.id, "kpi", k.text, k.target.by, k.is_done(as_of=as_of)) for k in measure.kpis if k.target is not None
+        ]
+        for item_id, item_type, text, deadline, done in entries:
+            status, due = _status_of(item_id, deadline, done, as_of, latest, this_quarter, next_quarter)
+            result.append(
+                ItemStatus(
+                    item_id=item_id,
+                    measure_id=measure.id,
+                    section=measure.section,
+                    item_type=item_type,
+                    text=text,
+                    deadline=deadline,
+                    status=status,
+                    due=due,
+                )
+            )
+    return result
+
+
+def _first_by_id(items: Sequence[DueItem]) -> dict[str, DueItem]:
+    first: dict[str, DueItem] = {}
+    for item in items:
+        first.setdefault(item.item_id, item)
+    return first
+
+
+def _status_of(
+    item_id: str,
+    deadline: Deadline | None,
+    done: bool,
+    as_of: date,
+    latest: dict[str, DueItem],
+    this_quarter: dict[str, DueItem],
+    next_quarter: dict[str, DueItem],
+) -> tuple[Status, date | None]:
+    last = latest.get(item_id)
+    if last is not None and last.overdue:
+        return "overdue", last.due
+    for found, status in (
+        (this_quarter.get(item_id), "due this quarter"),
+        (next_quarter.get(item_id), "due next quarter"),
+    ):
+        if found is not None:
+            return ("done" if found.done else status), found.due  # type: ignore[return-value]
+    if deadline is None or (deadline.kind not in DATED_KINDS and deadline.recurrence is None):
+        return ("done" if done else "no date"), None
+    if last is not None and last.done and deadline.recurrence is None:
+        return "done", last.due
+    upcoming = deadline.next_due(as_of) if deadline.recurrence is not None else deadline.due
+    return ("done" if done and deadline.recurrence is None else "not yet due"), upcoming
+
+
+def section_statuses(plan: Plan, items: Sequence[ItemStatus]) -> list[SectionStatus]:
+    """Counts of ``items`` by status for each section, in the plan's section order."""
+    titles = {section.id: section.title for section in plan.sections}
+    order = list(titles) + [m.section for m in plan.measures if m.section not in titles]
+    counts: dict[str, dict[Status, int]] = {section: dict.fromkeys(STATUSES, 0) for section in order}
+    for item in items:
+        counts[item.section][item.status] += 1
+    return [SectionStatus(section=s, title=titles.get(s, ""), counts=counts[s]) for s in counts]

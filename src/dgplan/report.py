@@ -5,19 +5,33 @@ The JSON and CSV schemas are stable (see docs/cli.md): ISO dates, ids, kinds.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
 import json
+import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from dgplan.deadline import DeadlineKind
-from dgplan.fiscal import FiscalQuarter
-from dgplan.kpi import Plan
-from dgplan.queries import DueItem, KPIStatus, summary_of
+from dgplan.era import format_wareki
+from dgplan.errors import EraError
+from dgplan.fiscal import FiscalQuarter, FiscalYear
+from dgplan.kpi import Plan, Target
+from dgplan.queries import (
+    STATUSES,
+    DueItem,
+    ItemStatus,
+    KPIStatus,
+    SectionStatus,
+    has_progress,
+    item_statuses,
+    kpi_statuses,
+    section_statuses,
+)
 
 __all__ = [
     "DUE_COLUMNS",
@@ -169,6 +183,13 @@ def _markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _json_value(value: Any) -> Any:
+    # JSON has no NaN or Infinity; an attainment that overflowed is as unknown as a missing one.
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def render_rows(
     rows: Sequence[dict[str, Any]],
     fmt: str,
@@ -189,8 +210,9 @@ def render_rows(
         writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
         return buffer.getvalue()
     if fmt == "json":
-        data = {"as_of": as_of.isoformat(), "items": [{c: row.get(c) for c in columns} for row in rows]}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        items = [{c: _json_value(row.get(c)) for c in columns} for row in rows]
+        data = {"as_of": as_of.isoformat(), "items": items}
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -214,11 +236,11 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | None = None) -> st
     calendar.add("prodid", "-//dgplan//deadlines//JA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", plan.title if plan is not None else "dgplan deadlines")
+    # One lookup table: asking the plan per item would scan its measures each time.
+    titles = {} if plan is None else {measure.id: measure.title for measure in plan.measures}
     for item in items:
         event = Event()
-        title = ""
-        if plan is not None and item.measure_id in plan:
-            title = plan[item.measure_id].title
+        title = titles.get(item.measure_id, "")
         event.add("uid", f"{item.item_id}-{item.due.isoformat()}@dgplan")
         event.add("dtstamp", _stamp(item.due))
         event.add("dtstart", item.due)
@@ -240,120 +262,468 @@ def _stamp(day: date) -> Any:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def timeline_svg(plan: Plan, as_of: date, *, years: tuple[int, int] | None = None) -> str:
-    """A timeline of milestone due dates by section, as SVG: done, overdue, and still to come."""
-    import matplotlib
+# ---------------------------------------------------------------------------------------------
+# The status report
 
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
-    to_number: Callable[[date], float] = mdates.date2num
-    sections = [s.id for s in plan.sections] or sorted({m.section for m in plan.measures})
-    points: dict[str, list[tuple[date, int]]] = {"done": [], "overdue": [], "to come": []}
-    for measure in plan.measures:
-        row = sections.index(measure.section) if measure.section in sections else 0
-        for milestone in measure.milestones:
-            deadline = milestone.deadline
-            due = deadline.due if deadline.kind != DeadlineKind.RECURRING else deadline.next_due(as_of)
-            if due is None:
-                continue
-            if years is not None and not years[0] <= due.year <= years[1]:
-                continue
-            done = milestone.done_on is not None and milestone.done_on <= as_of
-            status = (
-                "done" if done else "overdue" if deadline.is_overdue(as_of, done_on=milestone.done_on) else "to come"
-            )
-            points[status].append((due, row))
-    figure, axis = plt.subplots(figsize=(10, 0.45 * len(sections) + 1.5))
-    colours = {"done": "#2e7d32", "overdue": "#c62828", "to come": "#1565c0"}
-    for status, entries in points.items():
-        if entries:
-            axis.scatter(
-                [to_number(d) for d, _ in entries],
-                [r for _, r in entries],
-                label=f"{status} ({len(entries)})",
-                color=colours[status],
-                alpha=0.6,
-                s=18,
-            )
-    axis.axvline(to_number(as_of), color="#555555", linestyle="--", linewidth=1)
-    axis.set_yticks(range(len(sections)), labels=[f"Section {s}" for s in sections])
-    axis.invert_yaxis()
-    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
-    axis.set_title(f"Milestones by section, as of {as_of.isoformat()}")
-    axis.legend(loc="upper right", fontsize="small")
-    axis.grid(axis="x", alpha=0.3)
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+_LATE = "overdue"
+_PAST_DUE = "past due, no progress recorded"
+_COLOURS = {"late": "#c62828", "past due": "#b45309", "done": "#2e7d32", "to come": "#1565c0"}
 
 
-def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown") -> str:
-    """A status report: summary counts, overdue list, due this quarter, KPIs off track."""
-    overdue = plan.overdue(as_of=as_of)
-    quarter = FiscalQuarter.from_date(as_of)
-    due_now = plan.due_this_quarter(as_of=as_of)
-    statuses = plan.kpi_status(as_of=as_of)
-    summary = summary_of(plan, as_of, overdue=overdue, due_this_quarter=due_now, statuses=statuses)
-    off_track = [s for s in statuses if s.on_track is False]
-    counts = [
-        ("measures", summary.measures),
-        ("milestones", summary.milestones),
-        ("KPIs", summary.kpis),
-        ("overdue", summary.overdue),
-        (f"due in {quarter.label} ({quarter.wareki})", summary.due_this_quarter),
-        ("done of those", summary.done_this_quarter),
-        ("KPI grades", ", ".join(f"{g}: {n}" for g, n in summary.kpi_grades.items()) or "none"),
-    ]
-    sections = [
-        ("Overdue", _markdown(due_rows(overdue), _TABLE_DUE) if overdue else "None.\n"),
-        (f"Due this quarter ({quarter.label})", _markdown(due_rows(due_now), _TABLE_DUE) if due_now else "None.\n"),
-        ("KPIs off track (grade B)", _markdown(kpi_rows(off_track), _TABLE_KPI) if off_track else "None.\n"),
-    ]
-    if fmt == "markdown":
-        lines = [f"# {plan.title}: status as of {as_of.isoformat()}", ""]
-        lines += [f"- {name}: {value}" for name, value in counts] + [""]
-        for heading, body in sections:
-            lines += [f"## {heading}", "", body]
-        return "\n".join(lines)
-    if fmt != "html":
-        raise ValueError(f"unknown report format {fmt!r}; expected markdown or html")
-    first = min(
-        (m.deadline.due.year for me in plan.measures for m in me.milestones if m.deadline.due), default=as_of.year
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """Everything a report shows, asked of the plan once, for markdown and HTML alike."""
+
+    plan: Plan
+    as_of: date
+    quarter: FiscalQuarter
+    items: list[ItemStatus]
+    sections: list[SectionStatus]
+    statuses: list[KPIStatus]
+    recorded: bool
+
+    @property
+    def late_word(self) -> str:
+        # Without any progress recorded nothing is known to be late, only not known to be done.
+        return _LATE if self.recorded else _PAST_DUE
+
+    def titled(self, measure_id: str) -> str:
+        return self.titles.get(measure_id, "")
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {measure.id: measure.title for measure in self.plan.measures}
+
+    def with_status(self, status: str) -> list[ItemStatus]:
+        return [item for item in self.items if item.status == status]
+
+
+def _facts(plan: Plan, as_of: date) -> _Facts:
+    items = item_statuses(plan, as_of)
+    return _Facts(
+        plan=plan,
+        as_of=as_of,
+        quarter=FiscalQuarter.from_date(as_of),
+        items=items,
+        sections=section_statuses(plan, items),
+        statuses=kpi_statuses(plan, as_of),
+        recorded=has_progress(plan),
     )
-    chart = timeline_svg(plan, as_of, years=(max(first, as_of.year - 5), as_of.year + 10))
+
+
+def _wareki(day: date) -> str | None:
+    try:
+        return format_wareki(day)
+    except EraError:  # before 明治6年: no era date to give
+        return None
+
+
+def _both_calendars(day: date) -> str:
+    wareki = _wareki(day)
+    return day.isoformat() if wareki is None else f"{wareki} / {day.isoformat()}"
+
+
+def _quarter_name(quarter: FiscalQuarter) -> str:
+    try:
+        return f"{quarter.label} ({quarter.wareki})"
+    except EraError:
+        return quarter.label
+
+
+def _fiscal_year_name(year: FiscalYear) -> str:
+    try:
+        return f"{year.label} / {year.wareki}"
+    except EraError:
+        return year.label
+
+
+def _status_heading(facts: _Facts, status: str) -> str:
+    if status == "overdue":
+        return facts.late_word
+    if status == "due this quarter":
+        return f"due this quarter ({facts.quarter.label})"
+    if status == "due next quarter":
+        return f"due next quarter ({facts.quarter.next.label})"
+    return status
+
+
+def _section_rows(facts: _Facts) -> tuple[list[str], list[list[str]], list[str]]:
+    header = ["section", "title", *(_status_heading(facts, status) for status in STATUSES)]
+    rows = [[s.section, s.title, *(str(s.counts[status]) for status in STATUSES)] for s in facts.sections]
+    totals = ["total", "", *(str(sum(s.counts[status] for s in facts.sections)) for status in STATUSES)]
+    return header, rows, totals
+
+
+def _phrase(item: ItemStatus) -> str:
+    if item.deadline is None:
+        return ""
+    deadline = item.deadline
+    if deadline.text:
+        return deadline.text
+    if deadline.window is not None and deadline.window.end != date.max:
+        return str(deadline.window)
+    return deadline.due.isoformat() if deadline.due else deadline.kind.value
+
+
+def _late_rows(facts: _Facts) -> list[tuple[str, str, list[list[str]]]]:
+    """Late items grouped by measure, in plan order: (measure id, title, rows)."""
+    groups: dict[str, list[list[str]]] = {}
+    for item in facts.with_status("overdue"):
+        assert item.due is not None
+        days = (facts.as_of - item.due).days
+        groups.setdefault(item.measure_id, []).append(
+            [item.item_id, item.text, _phrase(item), item.due.isoformat(), str(days)]
+        )
+    return [(measure_id, facts.titled(measure_id), rows) for measure_id, rows in groups.items()]
+
+
+_LATE_COLUMNS = ("item", "what is due", "deadline as written", "due", "days past")
+_DUE_COLUMNS = ("measure", "title", "item", "what is due", "deadline as written", "due", "status")
+_KPI_COLUMNS = ("KPI", "what is measured", "latest", "target", "due", "grade")
+
+
+def _due_rows_in(facts: _Facts, quarter: FiscalQuarter) -> list[list[str]]:
+    rows = []
+    for item in facts.items:
+        if (
+            item.due is not None
+            and item.due in quarter.interval
+            and item.status in ("due this quarter", "due next quarter", "done")
+        ):
+            status = "done" if item.status == "done" else "due"
+            rows.append(
+                [
+                    item.measure_id,
+                    facts.titled(item.measure_id),
+                    item.item_id,
+                    item.text,
+                    _phrase(item),
+                    item.due.isoformat(),
+                    status,
+                ]
+            )
+    return rows
+
+
+def _kpi_table(facts: _Facts) -> tuple[list[list[str]], int]:
+    """KPIs with a numeric target, and how many have none."""
+    rows = []
+    for s in facts.statuses:
+        if s.target_value is None:
+            continue
+        latest = (
+            "" if s.latest_value is None else f"{s.latest_value:g}" + (f" ({_iso(s.latest_on)})" if s.latest_on else "")
+        )
+        target = _target_text(facts.plan.kpi(s.kpi_id).target, s.target_value)
+        rows.append([s.kpi_id, s.text, latest, target, _iso(s.due) or "", s.grade])
+    return rows, sum(1 for s in facts.statuses if s.target_value is None)
+
+
+_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+
+
+def _target_text(target: Target | None, goal: float) -> str:
+    """≥ 1741市区町村; a relative change as the value to reach and the change (≤ 70 (-30%))."""
+    if target is None:
+        return f"{goal:g}"
+    if target.comparison == "change":
+        symbol = "≤" if target.decreasing else "≥"
+        return f"{symbol} {goal:g} ({target.value:+g}{target.unit or ''})"
+    return f"{_SYMBOLS[target.comparison]} {goal:g}{target.unit or ''}"
+
+
+_GRADES = "A on track, B behind, N no observation yet"
+
+
+def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    def escape(value: str) -> str:
+        return value.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(escape(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _intro(facts: _Facts) -> list[str]:
+    lines = [
+        f"As of {_both_calendars(facts.as_of)}, fiscal quarter {_quarter_name(facts.quarter)}.",
+    ]
+    if not facts.recorded:
+        lines.append(
+            "No progress is recorded for this plan: items whose date has passed are shown as"
+            f" “{_PAST_DUE}”, not as failures. Record progress with --progress."
+        )
+    return lines
+
+
+def _render_markdown(facts: _Facts) -> str:
+    header, rows, totals = _section_rows(facts)
+    out = [f"# {facts.plan.title}", "", *(line + "\n" for line in _intro(facts)), "## By section", ""]
+    out.append(_markdown_table(header, [*rows, totals]))
+    late = _late_rows(facts)
+    out += [f"## {facts.late_word.capitalize()} ({sum(len(r) for _, _, r in late)})", ""]
+    if not late:
+        out.append("None.\n")
+    for measure_id, title, group in late:
+        out += [f"### {measure_id} {title}", "", _markdown_table(_LATE_COLUMNS, group)]
+    for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
+        due = _due_rows_in(facts, quarter)
+        out += [f"## {heading}: {_quarter_name(quarter)} ({len(due)})", ""]
+        out.append(_markdown_table(_DUE_COLUMNS, due) if due else "None.\n")
+    kpis, untargeted = _kpi_table(facts)
+    out += [
+        f"## KPIs with a numeric target ({len(kpis)})",
+        "",
+        f"Grades: {_GRADES}. {untargeted} KPIs have no numeric target.",
+        "",
+    ]
+    out.append(_markdown_table(_KPI_COLUMNS, kpis) if kpis else "None.\n")
+    return "\n".join(out)
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK JP","Hiragino Sans","Yu Gothic",Meiryo,sans-serif;margin:1.5em auto;max-width:72em;
+padding:0 1em;line-height:1.5;color:#222}
+h1{font-size:1.5em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}h3{font-size:1.05em}
+table{border-collapse:collapse;margin:.5em 0;font-size:.92em}
+td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.date,time{white-space:nowrap}.asof{font-size:1.1em}
+.note{background:#fff8e1;border-left:4px solid #b45309;padding:.5em 1em}
+.late{color:#c62828}.past{color:#b45309}tfoot td{font-weight:bold}
+figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}
+@media (max-width:40em){body{margin:.5em}table{font-size:.8em}}
+"""
+
+
+def _html_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    numeric: Sequence[int] = (),
+    dates: Sequence[int] = (),
+    foot: Sequence[str] | None = None,
+    row_class: str = "",
+) -> str:
+    def cells(row: Sequence[str], tag: str = "td") -> str:
+        parts = []
+        for index, value in enumerate(row):
+            classes = " ".join(c for c, on in (("n", index in numeric), ("date", index in dates)) if on)
+            attribute = f' class="{classes}"' if classes and tag == "td" else ""
+            parts.append(f"<{tag}{attribute}>{html.escape(value)}</{tag}>")
+        return "".join(parts)
+
+    head = f"<thead><tr>{cells(columns, 'th')}</tr></thead>"
+    body_class = f' class="{row_class}"' if row_class else ""
+    body = "<tbody>" + "".join(f"<tr{body_class}>{cells(row)}</tr>" for row in rows) + "</tbody>"
+    footer = "" if foot is None else f"<tfoot><tr>{cells(foot)}</tr></tfoot>"
+    return f"<table>{head}{body}{footer}</table>"
+
+
+def _render_html(facts: _Facts) -> str:
+    plan, as_of = facts.plan, facts.as_of
+    header, rows, totals = _section_rows(facts)
+    numbers = range(2, len(header))
+    wareki = _wareki(as_of)
+    shown = f"{wareki} / {as_of.isoformat()}" if wareki else as_of.isoformat()
     parts = [
         "<!DOCTYPE html>",
         '<html lang="ja"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(plan.title)}: {as_of.isoformat()}</title>",
-        "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
-        "th{background:#f3f3f3}.overdue{color:#c62828}</style></head><body>",
-        f"<h1>{html.escape(plan.title)}</h1><p>Status as of {as_of.isoformat()}</p>",
-        "<ul>" + "".join(f"<li>{html.escape(n)}: {html.escape(str(v))}</li>" for n, v in counts) + "</ul>",
-        f"<figure>{chart}</figure>",
+        f"<style>{_CSS.strip()}</style></head><body>",
+        f"<header><h1>{html.escape(plan.title)}</h1>",
+        f'<p class="asof">As of <time datetime="{as_of.isoformat()}">{html.escape(shown)}</time>,'
+        f" fiscal quarter {html.escape(_quarter_name(facts.quarter))}.</p></header>",
     ]
-    tables = [
-        ("Overdue", due_rows(overdue), _TABLE_DUE),
-        (f"Due this quarter ({quarter.label})", due_rows(due_now), _TABLE_DUE),
-        ("KPIs off track (grade B)", kpi_rows(off_track), _TABLE_KPI),
+    if not facts.recorded:
+        parts.append(f'<p class="note">{html.escape(_intro(facts)[1])}</p>')
+    parts += [
+        "<h2>By section</h2>",
+        _html_table(header, rows, numeric=numbers, foot=totals),
+        f"<figure>{timeline_svg(plan, as_of, items=facts.items, recorded=facts.recorded)}"
+        f"<figcaption>{html.escape(_chart_caption(facts))}</figcaption></figure>",
     ]
-    for heading, rows, columns in tables:
-        parts.append(f"<h2>{html.escape(heading)}</h2>")
-        if not rows:
-            parts.append("<p>None.</p>")
-            continue
-        header = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-        body = "".join(
-            f'<tr class="{"overdue" if row.get("status") == "OVERDUE" else ""}">'
-            + "".join(f"<td>{html.escape(_cell(row.get(c)))}</td>" for c in columns)
-            + "</tr>"
-            for row in rows
-        )
-        parts.append(f"<table><tr>{header}</tr>{body}</table>")
+    late = _late_rows(facts)
+    css = "late" if facts.recorded else "past"
+    parts.append(
+        f'<h2 class="{css}">{html.escape(facts.late_word.capitalize())} ({sum(len(r) for _, _, r in late)})</h2>'
+    )
+    if not late:
+        parts.append("<p>None.</p>")
+    for measure_id, title, group in late:
+        parts.append(f"<h3>{html.escape(measure_id)} {html.escape(title)}</h3>")
+        parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,)))
+    for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
+        due = _due_rows_in(facts, quarter)
+        parts.append(f"<h2>{heading}: {html.escape(_quarter_name(quarter))} ({len(due)})</h2>")
+        parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,)) if due else "<p>None.</p>")
+    kpis, untargeted = _kpi_table(facts)
+    parts.append(f"<h2>KPIs with a numeric target ({len(kpis)})</h2>")
+    parts.append(f"<p>Grades: {_GRADES}. {untargeted} KPIs have no numeric target.</p>")
+    parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,)) if kpis else "<p>None.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown") -> str:
+    """A status report (markdown or html): the as-of date in both calendars and its fiscal quarter,
+    a table by section, what is overdue grouped by measure, what falls due this quarter and next,
+    and the KPIs with a numeric target. HTML adds a timeline chart and is one self-contained file.
+
+    When the plan records no progress at all, items past their date are "past due, no progress
+    recorded" rather than "overdue": nothing says they are late, only that nothing says they are done.
+    """
+    if fmt not in ("markdown", "html"):
+        raise ValueError(f"unknown report format {fmt!r}; expected markdown or html")
+    facts = _facts(plan, as_of)
+    return _render_markdown(facts) if fmt == "markdown" else _render_html(facts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The timeline chart: hand-written SVG, so the HTML report needs no plotting library, renders
+# Japanese text in the reader's fonts, and is the same bytes for the same input.
+
+_CHART_WIDTH = 1000
+_LABEL_WIDTH = 300
+_ROW_HEIGHT = 34
+_TOP = 44
+_BOTTOM = 52
+
+
+def _chart_kind(item: ItemStatus, recorded: bool) -> str | None:
+    if item.due is None:
+        return None
+    if item.status == "overdue":
+        return "late" if recorded else "past due"
+    return "done" if item.status == "done" else "to come"
+
+
+def _chart_span(items: Sequence[ItemStatus], as_of: date, years: tuple[int, int] | None) -> tuple[int, int]:
+    """Fiscal years on the x axis: those of the dates shown, as-of included, at most 16 years."""
+    if years is not None:
+        return years
+    current = FiscalYear.from_date(as_of).year
+    dated = sorted(FiscalYear.from_date(item.due).year for item in items if item.due is not None)
+    first = min([current, *dated[:1]])
+    last = max([current, *dated[-1:]])
+    first = max(first, current - 8)
+    return first, min(last, first + 15)
+
+
+def _chart_caption(facts: _Facts) -> str:
+    late = facts.late_word
+    return (
+        f"Milestones and KPI targets by section and fiscal year, as of {facts.as_of.isoformat()}:"
+        f" {late}, done, and to come (a recurring item at its missed or next occurrence)."
+        " A number in a mark counts items sharing that date."
+    )
+
+
+def timeline_svg(
+    plan: Plan,
+    as_of: date,
+    *,
+    years: tuple[int, int] | None = None,
+    items: Sequence[ItemStatus] | None = None,
+    recorded: bool | None = None,
+) -> str:
+    """The report's timeline as inline SVG: one row per section (with its title), fiscal years
+    along the x axis (ticks at 1 April, FY2021 / 令和3年度), marks coloured by status (late, or past
+    due where no progress is recorded; done; to come), a count where items share a date, and the
+    as-of day as a dashed line. ``years`` limits the fiscal years shown (first, last)."""
+    items = item_statuses(plan, as_of) if items is None else items
+    recorded = has_progress(plan) if recorded is None else recorded
+    first, last = _chart_span(items, as_of, years)
+    start = FiscalYear(first).interval.start
+    end = FiscalYear(last).interval.end + timedelta(days=1)
+    sections = [s.id for s in plan.sections] or list(dict.fromkeys(m.section for m in plan.measures))
+    titles = {s.id: s.title for s in plan.sections}
+    section_of = {m.id: m.section for m in plan.measures}
+    height = _TOP + _ROW_HEIGHT * len(sections) + _BOTTOM
+    plot = _CHART_WIDTH - _LABEL_WIDTH - 20
+
+    def x(day: date) -> float:
+        return _LABEL_WIDTH + plot * (day - start).days / (end - start).days
+
+    def y(row: int) -> float:
+        return _TOP + _ROW_HEIGHT * row + _ROW_HEIGHT / 2
+
+    marks: dict[tuple[int, date, str], int] = {}
+    hidden = 0
+    for item in items:
+        kind = _chart_kind(item, recorded)
+        if kind is None or item.due is None:
+            continue
+        if not start <= item.due < end:
+            hidden += 1
+            continue
+        row = sections.index(section_of.get(item.measure_id, item.section)) if item.section in sections else 0
+        marks[(row, item.due, kind)] = marks.get((row, item.due, kind), 0) + 1
+    totals = {kind: sum(n for (_, _, k), n in marks.items() if k == kind) for kind in _COLOURS}
+    summary = ", ".join(f"{n} {kind}" for kind, n in totals.items() if n)
+    description = (
+        f"Timeline of {sum(totals.values())} dated milestones and KPI targets in {len(sections)} sections,"
+        f" fiscal years {first} to {last}, as of {as_of.isoformat()}: {summary or 'none'}"
+        + (f"; {hidden} outside these years are not drawn." if hidden else ".")
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_CHART_WIDTH} {height}" width="{_CHART_WIDTH}"'
+        f' height="{height}" role="img" aria-labelledby="chart-title chart-desc" class="timeline"'
+        ' font-family="Noto Sans CJK JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif" font-size="12">',
+        f'<title id="chart-title">{html.escape(plan.title)}: deadlines by section, as of {as_of.isoformat()}</title>',
+        f'<desc id="chart-desc">{html.escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{_CHART_WIDTH}" height="{height}" fill="#ffffff"/>',
+    ]
+    for row, section in enumerate(sections):
+        top = _TOP + _ROW_HEIGHT * row
+        if row % 2 == 0:
+            out.append(f'<rect x="0" y="{top}" width="{_CHART_WIDTH}" height="{_ROW_HEIGHT}" fill="#f6f7f9"/>')
+        title = titles.get(section, "")
+        label = f"{section} {title}" if title else f"Section {section}"
+        shown = label if len(label) <= 22 else label[:21] + "…"
+        out.append(
+            f'<text x="8" y="{y(row) + 4:.1f}" class="section-label"><title>{html.escape(label)}</title>'
+            f"{html.escape(shown)}</text>"
+        )
+    axis_y = _TOP + _ROW_HEIGHT * len(sections)
+    for year in range(first, last + 1):
+        tick = x(FiscalYear(year).interval.start)
+        out.append(f'<line x1="{tick:.1f}" y1="{_TOP}" x2="{tick:.1f}" y2="{axis_y + 4}" stroke="#c8ccd2"/>')
+        middle = x(FiscalYear(year).interval.start + timedelta(days=182))
+        fy = FiscalYear(year)
+        out.append(f'<text x="{middle:.1f}" y="{axis_y + 18}" text-anchor="middle">{fy.label}</text>')
+        with contextlib.suppress(EraError):
+            out.append(f'<text x="{middle:.1f}" y="{axis_y + 34}" text-anchor="middle" fill="#555">{fy.wareki}</text>')
+    out.append(f'<line x1="{_LABEL_WIDTH}" y1="{axis_y}" x2="{_CHART_WIDTH - 20}" y2="{axis_y}" stroke="#888"/>')
+    if start <= as_of < end:
+        now = x(as_of)
+        out.append(
+            f'<line x1="{now:.1f}" y1="{_TOP - 6}" x2="{now:.1f}" y2="{axis_y}" stroke="#333" stroke-dasharray="4 3"/>'
+        )
+        out.append(
+            f'<text x="{now:.1f}" y="{_TOP - 10}" text-anchor="middle" fill="#333">as of {as_of.isoformat()}</text>'
+        )
+    offsets = {"late": -7.0, "past due": -7.0, "to come": 0.0, "done": 7.0}
+    for (row, day, kind), count in sorted(marks.items(), key=lambda entry: (entry[0][0], entry[0][1], entry[0][2])):
+        radius = 4.0 if count == 1 else min(5.5 + count**0.5, 11.0)
+        cx, cy = x(day), y(row) + offsets[kind]
+        tip = f"{count} {kind}, due {day.isoformat()}"
+        out.append(
+            f'<g class="mark {kind.replace(" ", "-")}"><title>{tip}</title>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{_COLOURS[kind]}" fill-opacity="0.8"/>'
+            + (
+                f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}" text-anchor="middle" font-size="9" fill="#fff">{count}</text>'
+                if count > 1
+                else ""
+            )
+            + "</g>"
+        )
+    legend_x = _LABEL_WIDTH
+    for kind in ("past due" if not recorded else "late", "done", "to come"):
+        name = {"late": "overdue", "past due": _PAST_DUE}.get(kind, kind)
+        out.append(f'<circle cx="{legend_x + 6}" cy="14" r="5" fill="{_COLOURS[kind]}"/>')
+        out.append(f'<text x="{legend_x + 16}" y="18">{html.escape(name)} ({totals[kind]})</text>')
+        legend_x += 40 + 7 * len(name)
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,154 @@
+"""The status report: what it says, in markdown and HTML, and the statuses behind its tables."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dgplan import load_plan
+from dgplan.kpi import Plan
+from dgplan.queries import STATUSES, has_progress, item_statuses, section_statuses
+from dgplan.report import render_report, timeline_svg
+
+SMALL = Path(__file__).parent / "data" / "small_plan.yaml"
+
+
+@pytest.fixture(scope="module")
+def small() -> Plan:
+    return load_plan(SMALL)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Plan:
+    return load_plan()
+
+
+class TestStatuses:
+    @settings(max_examples=60)
+    @given(st.dates(min_value=date(2021, 1, 1), max_value=date(2032, 12, 31)))
+    def test_each_item_has_one_status_and_overdue_agrees_with_the_query(self, as_of: date) -> None:
+        plan = load_plan(SMALL)
+        items = item_statuses(plan, as_of)
+        assert len({item.item_id for item in items}) == len(items) == 9 + 3  # milestones, targeted KPIs
+        assert all(item.status in STATUSES for item in items)
+        assert {i.item_id for i in items if i.status == "overdue"} == {i.item_id for i in plan.overdue(as_of=as_of)}
+        for row in section_statuses(plan, items):
+            assert row.total == sum(1 for item in items if item.section == row.section)
+
+    def test_small_plan_on_a_day(self, small: Plan) -> None:
+        statuses = {item.item_id: (item.status, item.due) for item in item_statuses(small, date(2022, 1, 15))}
+        assert statuses["3-1/m2"] == ("overdue", date(2021, 12, 31))
+        assert statuses["1-1/m1"] == ("due this quarter", date(2022, 3, 31))
+        assert statuses["2-1/m2"] == ("done", date(2021, 7, 15))
+        assert statuses["1-2/m3"] == ("no date", None)  # 速やかに
+        assert statuses["1-2/pilot"] == ("not yet due", date(2022, 8, 31))
+
+    def test_progress_recorded_or_not(self, small: Plan, bundled: Plan) -> None:
+        assert has_progress(small) and not has_progress(bundled)
+
+
+class TestMarkdown:
+    def test_top_gives_both_calendars_and_the_quarter(self, small: Plan) -> None:
+        text = render_report(small, date(2022, 1, 15))
+        assert text.splitlines()[2] == (
+            "As of 令和4年1月15日 / 2022-01-15, fiscal quarter FY2021-Q4 (令和3年度第4四半期)."
+        )
+
+    def test_section_table(self, small: Plan) -> None:
+        text = render_report(small, date(2022, 1, 15))
+        assert (
+            "| section | title | overdue | due this quarter (FY2021-Q4) | due next quarter (FY2022-Q1) | done"
+            " | not yet due | no date |" in text
+        )
+        assert "| I | 共通機能 | 0 | 2 | 0 | 0 | 2 | 2 |" in text
+        assert "| III | 産業 | 1 | 0 | 0 | 0 | 2 | 0 |" in text
+        assert "| total |  | 1 | 4 | 0 | 1 | 4 | 2 |" in text
+
+    def test_overdue_grouped_by_measure_with_days(self, small: Plan) -> None:
+        text = render_report(small, date(2022, 4, 1))
+        block = text[text.index("## Overdue (3)") : text.index("## Due this quarter")]
+        assert re.findall(r"^### (\S+)", block, flags=re.M) == ["1-1", "2-1", "3-1"]
+        assert "| 3-1/m2 | 標準仕様 | 2021-10-01..2021-12-31 | 2021-12-31 | 91 |" in block
+        assert "| 1-1/m1 | システム改修 | 令和3年度末まで | 2022-03-31 | 1 |" in block
+
+    def test_due_this_and_next_quarter(self, small: Plan) -> None:
+        text = render_report(small, date(2022, 5, 1))
+        assert "## Due this quarter: FY2022-Q1 (令和4年度第1四半期) (0)" in text
+        assert "## Due next quarter: FY2022-Q2 (令和4年度第2四半期) (1)" in text
+        assert "| 1-2 | モデル事業 | 1-2/pilot | モデル事業 | 令和4年（2022年）夏を目途に | 2022-08-31 | due |" in text
+
+    def test_kpi_table(self, small: Plan) -> None:
+        text = render_report(small, date(2022, 4, 1))
+        assert "## KPIs with a numeric target (3)" in text
+        row = (
+            "| 3-1/effect/1 | 運用コスト3割削減（令和7年度：令和2年度比） | 95 (2022-03-31)"
+            " | ≤ 70 (-30%) | 2026-03-31 | B |"
+        )
+        assert row in text
+        assert "| 1-1/progress/1 | 改修済み市区町村数 | 1741 (2022-03-31) | ≥ 1741市区町村 | 2022-03-31 | A |" in text
+
+    def test_no_progress_recorded_is_not_called_overdue(self, bundled: Plan) -> None:
+        text = render_report(bundled, date(2026, 11, 26))
+        assert "past due, no progress recorded" in text and "No progress is recorded" in text
+        assert "overdue" not in text.lower()
+        assert "## Past due, no progress recorded (220)" in text
+
+
+class TestHtml:
+    def test_page_structure(self, bundled: Plan) -> None:
+        page = render_report(bundled, date(2026, 11, 26), fmt="html")
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+        assert '<time datetime="2026-11-26">令和8年11月26日 / 2026-11-26</time>' in page
+        assert "令和8年度第3四半期" in page
+        tbody = page[page.index("<tbody>") : page.index("</tbody>")]
+        assert tbody.count("<tr>") == 9
+        assert "<script" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert "white-space:nowrap" in page and '<td class="date">' in page
+
+    def test_chart(self, bundled: Plan) -> None:
+        svg = timeline_svg(bundled, date(2026, 11, 26))
+        assert svg.startswith("<svg") and 'role="img"' in svg and "<desc" in svg and "<title" in svg
+        labels = re.findall(r'class="section-label"><title>([^<]+)</title>', svg)
+        assert labels == [f"{s.id} {s.title}" for s in bundled.sections]
+        assert ">FY2021<" in svg and ">令和3年度<" in svg
+        counts = [int(n) for n in re.findall(r'fill="#fff">(\d+)</text>', svg)]
+        assert counts and max(counts) > 1  # items sharing a date are counted
+        drawn = sum(int(n) for n in re.findall(r"<title>(\d+) (?:past due|to come|done|late), due", svg))
+        dated = sum(1 for item in item_statuses(bundled, date(2026, 11, 26)) if item.due is not None)
+        assert drawn == dated
+        assert "as of 2026-11-26" in svg
+
+    def test_recurring_item_at_its_missed_occurrence(self, small: Plan) -> None:
+        svg = timeline_svg(small, date(2023, 4, 1))
+        # 2-1/m1 (毎年度末) missed its FY2022 occurrence: one late mark on 2023-03-31 in row II.
+        assert re.search(r"<title>\d+ late, due 2023-03-31</title>", svg)
+
+    def test_same_bytes_every_time(self, small: Plan) -> None:
+        assert render_report(small, date(2022, 4, 1), fmt="html") == render_report(small, date(2022, 4, 1), fmt="html")
+
+    def test_needs_no_plotting_library(self) -> None:
+        code = (
+            "import sys; sys.modules['matplotlib'] = None\n"
+            "from datetime import date\n"
+            "from dgplan import load_plan\n"
+            "from dgplan.report import render_report\n"
+            "page = render_report(load_plan(), date(2026, 11, 26), fmt='html')\n"
+            "assert '<svg' in page and 'matplotlib' not in sys.modules or sys.modules['matplotlib'] is None\n"
+            "print(len(page))\n"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        assert int(result.stdout) > 10_000
+
+    @pytest.mark.parametrize("as_of", [date(1873, 1, 1), date(1800, 1, 1), date(2020, 2, 29)])
+    def test_early_and_leap_as_of(self, small: Plan, as_of: date) -> None:
+        page = render_report(small, as_of, fmt="html")
+        assert as_of.isoformat() in page
+        assert render_report(small, as_of + timedelta(days=1))
