@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dgplan.era import _ERA_LOOKUP, ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
+from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
 from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import parse_period
 
@@ -52,7 +52,7 @@ _GREGORIAN = np.datetime64(GREGORIAN_ADOPTION, "D")
 # The common forms, without white space: 令和3年4月1日, 令和3年(2021年)4月1日, R3.4.1, H31/4/30,
 # 2021-04-01, 2021/4/1, 2021年4月1日. Anything else goes to parse_date.
 _FAST = re.compile(
-    r"(?:(明治|大正|昭和|平成|令和|[明大昭平令MTSHRmtshr])(元|\d{1,2})"
+    rf"(?:({ERA_TOKEN})(元|\d{{1,2}})"
     r"(?:年(?:\((\d{4})年?\))?(\d{1,2})月(\d{1,2})日|([./-])(\d{1,2})\6(\d{1,2}))"
     r"|(\d{4})(?:([-/.])(\d{1,2})\10(\d{1,2})|年(\d{1,2})月(\d{1,2})日))"
 )
