@@ -78,7 +78,7 @@ class TestAgainstTheRecordedAPI:
         assert names["Plan.overdue"] == "def(self, *, as_of: 'date') -> 'DueItems'"
         assert names["DeadlineError"].startswith("class(DgplanError)(message: 'str'")
         assert names["DeadlineKind.BY"] == "member 'by'"
-        assert names["Plan"].startswith("class(BaseModel) model(info: PlanInfo (alias 'plan')")
+        assert names["Plan"].startswith("class(PlanData) model(info: PlanInfo (alias 'plan')")
 
 
 RECORDED = ("Plan: class", "Plan.overdue: def(self, as_of: 'date')", "parse_date: def(text: 'str')")

@@ -12,7 +12,8 @@ import pytest
 
 from dgplan import FiscalQuarter, FiscalYear, Interval
 from dgplan.deadline import DeadlineKind
-from dgplan.kpi import KPI, Plan, Target
+from dgplan.kpi import KPI, Target
+from dgplan.plan import Plan
 from dgplan.plan_io import load_plan
 
 SMALL = Path(__file__).parent / "data" / "small_plan.yaml"

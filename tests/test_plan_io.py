@@ -46,7 +46,7 @@ class TestRoundTrip:
     def test_small_plan(self, tmp_path: Path) -> None:
         plan = load_plan(SMALL)
         path = tmp_path / "out.yaml"
-        plan.to_yaml(path)
+        save_plan(plan, path)
         again = load_plan(path)
         assert again == plan
         save_plan(again, path)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dgplan import load_plan
-from dgplan.kpi import Plan
+from dgplan.plan import Plan
 from dgplan.queries import STATUSES, has_progress, item_statuses, section_statuses
 from dgplan.report import render_report, timeline_svg
 

@@ -24,7 +24,8 @@ from dgplan.errors import (
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
 
 if _typing.TYPE_CHECKING:
-    from dgplan.kpi import KPI, Baseline, Grade, Measure, Milestone, Observation, Plan, PlanInfo, Section, Target
+    from dgplan.kpi import KPI, Baseline, Grade, Measure, Milestone, Observation, PlanInfo, Section, Target
+    from dgplan.plan import Plan
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
     from dgplan.queries import DueItem, DueItems, KPIStatus, KPIStatuses, Summary
     from dgplan.targets import parse_target
@@ -33,9 +34,10 @@ if _typing.TYPE_CHECKING:
 # names are imported on first use.
 _LAZY = {
     **dict.fromkeys(
-        ("KPI", "Baseline", "Grade", "Measure", "Milestone", "Observation", "Plan", "PlanInfo", "Section", "Target"),
+        ("KPI", "Baseline", "Grade", "Measure", "Milestone", "Observation", "PlanInfo", "Section", "Target"),
         "dgplan.kpi",
     ),
+    "Plan": "dgplan.plan",
     **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
     **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",

@@ -22,7 +22,7 @@ from dgplan.deadline import parse_deadline
 from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fiscal import parse_period_detail
-from dgplan.kpi import Plan
+from dgplan.plan import Plan
 from dgplan.plan_io import is_progress_log, load_plan, load_progress, write_atomic
 
 # Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact.

@@ -1,4 +1,4 @@
-"""Extraction of a plan's 施策集 (Part 3) from its PDF text into a :class:`~dgplan.kpi.Plan`.
+"""Extraction of a plan's 施策集 (Part 3) from its PDF text into a :class:`~dgplan.plan.Plan`.
 
 The layout, as the PDF's text comes out::
 
@@ -26,7 +26,7 @@ from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
 from dgplan.errors import DgplanError
 from dgplan.fields import deadline_to_data
-from dgplan.kpi import Plan
+from dgplan.plan import Plan
 from dgplan.targets import parse_target
 
 __all__ = ["ExtractError", "ExtractReport", "extract_plan"]

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from dgplan.deadline import Deadline
+from dgplan.queries import STATUSES, DueItem, KPIStatus, item_statuses, kpi_statuses
 
 if TYPE_CHECKING:
-    from dgplan.kpi import Plan
-    from dgplan.queries import DueItem, KPIStatus
+    from dgplan.kpi import PlanData
 
 __all__ = ["due_items_frame", "kpi_statuses_frame", "kpis_frame", "measures_frame", "milestones_frame"]
 
@@ -31,13 +31,34 @@ def _categories(values: list[Any]) -> pd.Categorical:
     return pd.Categorical(values)
 
 
-def milestones_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman_value(numeral: str) -> int | None:
+    """I → 1, IX → 9; None for anything that is not a Roman numeral."""
+    if not numeral or any(char not in _ROMAN for char in numeral):
+        return None
+    values = [_ROMAN[char] for char in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _sections(plan: PlanData | None, values: list[Any]) -> pd.Categorical:
+    """Sections as an ordered categorical: the plan's own order (I, II, ..., IX; never IX before V),
+    or without the plan, Roman numerals by value and other names as they first appear."""
+    order = [] if plan is None else [section.id for section in plan.sections]
+    rest = sorted(set(values) - set(order), key=lambda v: (_roman_value(v) or 10_000, values.index(v)))
+    return pd.Categorical(values, categories=order + rest, ordered=True)
+
+
+def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
     """One row per milestone and per KPI target with a deadline.
 
     Columns: measure_id, section, item_id, item_type, text, kind, window_start, window_end, due,
-    approximate, rule, done_on, and with ``as_of``: next_due and overdue. ``due`` of a recurring
-    deadline is NaT; ``next_due`` gives its next occurrence.
+    approximate, rule, done_on, and with ``as_of``: next_due, status, done and overdue, as
+    :func:`dgplan.queries.item_statuses` decides them (the same answer as ``plan.overdue`` and
+    the report). ``due`` of a recurring deadline is NaT; ``next_due`` gives its next occurrence.
     """
+    statuses = {} if as_of is None else {status.item_id: status for status in item_statuses(plan, as_of)}
     rows: list[dict[str, Any]] = []
 
     def add(
@@ -52,14 +73,17 @@ def milestones_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
             "kind": deadline.kind.value,
             "window_start": None if deadline.window is None else deadline.window.start,
             "window_end": None if deadline.window is None else deadline.window.end,
-            "due": deadline.due,
+            "due": deadline.due if deadline.recurrence is None else None,
             "approximate": deadline.approximate,
             "rule": deadline.rule,
             "done_on": done_on,
         }
         if as_of is not None:
+            status = statuses[item_id]
             row["next_due"] = deadline.next_due(as_of)
-            row["overdue"] = deadline.is_overdue(as_of, done_on=done_on)
+            row["status"] = status.status
+            row["done"] = status.status == "done"
+            row["overdue"] = status.status == "overdue"
         rows.append(row)
 
     for measure in plan.measures:
@@ -89,15 +113,18 @@ def milestones_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
         "approximate",
         "rule",
         "done_on",
-    ] + (["next_due", "overdue"] if as_of is not None else [])
+    ] + (["next_due", "status", "done", "overdue"] if as_of is not None else [])
     frame = pd.DataFrame(rows, columns=columns)
     for column in ("window_start", "window_end", "due", "done_on") + (("next_due",) if as_of is not None else ()):
         frame[column] = _dates(list(frame[column]))
-    for column in ("measure_id", "section", "item_type", "kind"):
+    for column in ("measure_id", "item_type", "kind"):
         frame[column] = _categories(list(frame[column]))
+    frame["section"] = _sections(plan, list(frame["section"]))
     frame["approximate"] = frame["approximate"].astype(bool)
     if as_of is not None:
-        frame["overdue"] = frame["overdue"].astype(bool)
+        frame["status"] = pd.Categorical(list(frame["status"]), categories=list(STATUSES), ordered=True)
+        for column in ("done", "overdue"):
+            frame[column] = frame[column].astype(bool)
     return frame
 
 
@@ -115,19 +142,20 @@ def due_items_frame(items: Sequence[DueItem]) -> pd.DataFrame:
         columns=columns,
     )
     frame["due"] = _dates(list(frame["due"]))
-    for column in ("measure_id", "section", "item_type", "kind"):
+    for column in ("measure_id", "item_type", "kind"):
         frame[column] = _categories(list(frame[column]))
+    frame["section"] = _sections(None, list(frame["section"]))
     for column in ("done", "overdue"):
         frame[column] = frame[column].astype(bool)
     return frame
 
 
-def kpis_frame(plan: Plan, *, as_of: date | None = None) -> pd.DataFrame:
+def kpis_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
     """One row per KPI: target, and with ``as_of`` its latest value, attainment and grade."""
-    return kpi_statuses_frame(plan.kpi_status(as_of=as_of or date.max))
+    return kpi_statuses_frame(kpi_statuses(plan, as_of or date.max), plan)
 
 
-def kpi_statuses_frame(statuses: Sequence[KPIStatus]) -> pd.DataFrame:
+def kpi_statuses_frame(statuses: Sequence[KPIStatus], plan: PlanData | None = None) -> pd.DataFrame:
     """One row per answer of ``plan.kpi_status`` (``statuses.to_frame()``), as :func:`kpis_frame`."""
     rows = [
         {
@@ -169,13 +197,14 @@ def kpi_statuses_frame(statuses: Sequence[KPIStatus]) -> pd.DataFrame:
         frame[column] = _dates(list(frame[column]))
     for column in ("target", "latest_value", "attainment"):
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
-    for column in ("measure_id", "section", "kind", "comparison", "grade"):
+    for column in ("measure_id", "kind", "comparison", "grade"):
         frame[column] = _categories(list(frame[column]))
+    frame["section"] = _sections(plan, list(frame["section"]))
     frame["unset"] = frame["unset"].astype(bool)
     return frame
 
 
-def measures_frame(plan: Plan) -> pd.DataFrame:
+def measures_frame(plan: PlanData) -> pd.DataFrame:
     """One row per measure: id, section, title, counts of milestones and KPIs, tags."""
     frame = pd.DataFrame(
         [
@@ -191,5 +220,5 @@ def measures_frame(plan: Plan) -> pd.DataFrame:
         ],
         columns=["measure_id", "section", "title", "milestones", "kpis", "tags"],
     )
-    frame["section"] = _categories(list(frame["section"]))
+    frame["section"] = _sections(plan, list(frame["section"]))
     return frame

@@ -1,14 +1,15 @@
 """The plan model: measures (施策), their milestones and KPIs, as frozen pydantic models.
 
->>> from datetime import date
->>> plan = Plan.model_validate({
+These hold data and lookups; the questions asked of a plan live in :mod:`dgplan.queries`, and
+the :class:`dgplan.Plan` users load (:mod:`dgplan.plan`) puts them on top of :class:`PlanData`.
+
+>>> data = PlanData.model_validate({
 ...     "plan": {"title": "例", "issued": "2021-06-18"},
 ...     "measures": [{"id": "1-1", "section": "I", "title": "改修",
 ...                   "milestones": [{"text": "システム改修", "due": "令和3年度末まで"}]}],
 ... })
->>> overdue = plan.overdue(as_of=date(2022, 4, 1))
->>> len(overdue), overdue[0].item_id
-(1, '1-1/m1')
+>>> data.milestone("1-1/m1").deadline.due
+datetime.date(2022, 3, 31)
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -31,12 +32,8 @@ from pydantic import (
 )
 
 from dgplan.deadline import Recurrence
+from dgplan.display import html_table
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
-from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
-from dgplan.queries import DueItems, KPIStatuses, Summary, due_items, kpi_statuses, summarize
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = [
     "KPI",
@@ -45,7 +42,7 @@ __all__ = [
     "Measure",
     "Milestone",
     "Observation",
-    "Plan",
+    "PlanData",
     "PlanInfo",
     "Section",
     "Target",
@@ -299,8 +296,6 @@ class Measure(_Model):
         return data
 
     def _repr_html_(self) -> str:
-        from dgplan.display import html_table
-
         milestones = html_table(
             ("id", "kind", "due", "done", "text"),
             [(m.id, m.deadline.kind.value, m.deadline.due, m.done_on, m.text) for m in self.milestones],
@@ -347,13 +342,10 @@ class PlanInfo(_Model):
     source: str | None = None
 
 
-PeriodLike = FiscalQuarter | FiscalYear | Interval | str
+class PlanData(_Model):
+    """A plan as data: its facts, sections and measures, with lookups by id.
 
-
-class Plan(_Model):
-    """A plan: its facts, sections and measures, and the questions users ask of it.
-
-    Every question takes ``as_of``; nothing reads the clock.
+    The :class:`dgplan.Plan` that users load (:mod:`dgplan.plan`) adds the questions asked of it.
     """
 
     info: PlanInfo = Field(alias="plan")
@@ -361,7 +353,7 @@ class Plan(_Model):
     measures: tuple[Measure, ...] = ()
 
     @model_validator(mode="after")
-    def _consistent(self, info: ValidationInfo) -> Plan:
+    def _consistent(self, info: ValidationInfo) -> PlanData:
         # The file loader reports duplicate ids itself, with their lines; say it once.
         checked = isinstance(info.context, dict) and info.context.get("duplicate_ids_checked", False)
         counts = Counter(m.id for m in self.measures)
@@ -377,8 +369,6 @@ class Plan(_Model):
         return self
 
     def _repr_html_(self) -> str:
-        from dgplan.display import html_table
-
         titles = {section.id: section.title for section in self.sections}
         counts: dict[str, list[int]] = {}
         for measure in self.measures:
@@ -424,74 +414,11 @@ class Plan(_Model):
         """Look a milestone up by its id (``1-1/m2``)."""
         return _by_id(self[milestone_id.split("/")[0]].milestones, milestone_id)
 
-    # -- questions ---------------------------------------------------------------------------
-
-    def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
-        """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
-        done and overdue flags as they stand on ``as_of``."""
-        return due_items(self, Interval(start, end), as_of=as_of)
-
-    def due_in(self, period: PeriodLike, *, as_of: date) -> DueItems:
-        """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期),
-        with its done and overdue flags as they stand on ``as_of``."""
-        return due_items(self, _as_interval(period, self.issued), as_of=as_of)
-
-    def due_this_quarter(self, *, as_of: date) -> DueItems:
-        """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
-        return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
-
-    def upcoming(self, *, as_of: date, days: int = 30) -> DueItems:
-        """Everything due from ``as_of`` to ``days`` days later, not yet done."""
-        items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
-        return DueItems(item for item in items if not item.done)
-
-    def overdue(self, *, as_of: date) -> DueItems:
-        """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
-
-        A recurring deadline contributes its last missed occurrence only; ``from`` and
-        ``undated`` deadlines are never overdue.
-        """
-        return DueItems(item for item in due_items(self, None, as_of=as_of) if item.overdue)
-
-    def kpi_status(self, *, as_of: date) -> KPIStatuses:
-        """Every KPI with its latest value, target, attainment and grade on ``as_of``."""
-        return kpi_statuses(self, as_of)
-
-    def summary(self, *, as_of: date) -> Summary:
-        """Counts by status and by section on ``as_of``."""
-        return summarize(self, as_of)
-
-    # -- frames (pandas, imported on first use) -----------------------------------------------
-
-    def milestones_frame(self, *, as_of: date | None = None) -> pd.DataFrame:
-        """One row per milestone and KPI target deadline (see :mod:`dgplan.frames`)."""
-        from dgplan.frames import milestones_frame
-
-        return milestones_frame(self, as_of=as_of)
-
-    def kpis_frame(self, *, as_of: date | None = None) -> pd.DataFrame:
-        """One row per KPI with target and latest observation (see :mod:`dgplan.frames`)."""
-        from dgplan.frames import kpis_frame
-
-        return kpis_frame(self, as_of=as_of)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per measure (see :mod:`dgplan.frames`)."""
-        from dgplan.frames import measures_frame
-
-        return measures_frame(self)
-
     # -- files -------------------------------------------------------------------------------
 
     def to_data(self) -> dict[str, Any]:
-        """The plan as plain data in the YAML format (what :meth:`to_yaml` writes)."""
+        """The plan as plain data in the YAML format (what :func:`dgplan.save_plan` writes)."""
         return self.model_dump(by_alias=True, exclude_defaults=True, mode="json", context={"reference": self.issued})
-
-    def to_yaml(self, path: Any) -> None:
-        """Write the plan as YAML, atomically (see :func:`dgplan.plan_io.save_plan`)."""
-        from dgplan.plan_io import save_plan
-
-        save_plan(self, path)
 
 
 _Identified = TypeVar("_Identified", Measure, Milestone, KPI)
@@ -502,11 +429,3 @@ def _by_id(items: Iterable[_Identified], wanted: str) -> _Identified:
         if item.id == wanted:
             return item
     raise KeyError(wanted)
-
-
-def _as_interval(period: PeriodLike, reference: date) -> Interval:
-    if isinstance(period, Interval):
-        return period
-    if isinstance(period, FiscalYear | FiscalQuarter):
-        return period.interval
-    return parse_period(period, reference=reference)

@@ -26,7 +26,8 @@ from pydantic import ValidationError
 
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fields import _to_date
-from dgplan.kpi import KPI, Milestone, Observation, Plan
+from dgplan.kpi import KPI, Milestone, Observation
+from dgplan.plan import Plan
 
 __all__ = [
     "BUNDLED_PLAN",

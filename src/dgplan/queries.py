@@ -1,6 +1,9 @@
 """The questions users ask of a plan: what is due, what is overdue, how the KPIs stand.
 
-The result types are frozen records; :class:`dgplan.kpi.Plan` exposes the questions as methods.
+Each is a function over the plan's data (:class:`dgplan.kpi.PlanData`); the result types are
+frozen records. :class:`dgplan.Plan` (:mod:`dgplan.plan`) offers them as methods. Whether an
+item is due, done or overdue is decided here once, by :func:`due_items`; everything else (the
+statuses of :func:`item_statuses`, the frames, the report and its chart) reads its answer.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from dateutil.relativedelta import relativedelta
 
 from dgplan._results import Results
 from dgplan.deadline import DATED_KINDS, Deadline
+from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
 from dgplan.fiscal import FiscalQuarter, Interval
+from dgplan.kpi import KPI, Grade, Measure, PlanData
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from dgplan.kpi import KPI, Grade, Measure, Plan
 
 __all__ = [
     "STATUSES",
@@ -70,8 +73,6 @@ class DueItems(Results[DueItem]):
         return due_items_frame(self)
 
     def _repr_html_(self) -> str:
-        from dgplan.display import html_table
-
         rows = [
             (i.due, i.item_id, i.deadline.kind.value, "done" if i.done else "OVERDUE" if i.overdue else "due", i.text)
             for i in self
@@ -111,8 +112,6 @@ class KPIStatuses(Results[KPIStatus]):
         return kpi_statuses_frame(self)
 
     def _repr_html_(self) -> str:
-        from dgplan.display import html_table
-
         rows = [(s.kpi_id, s.grade, s.latest_value, s.comparison, s.target_value, s.unit, s.due, s.text) for s in self]
         return html_table(("KPI", "grade", "latest", "", "target", "unit", "due", "text"), rows)
 
@@ -132,8 +131,6 @@ class Summary:
     by_section: dict[str, dict[str, int]]
 
     def _repr_html_(self) -> str:
-        from dgplan.display import html_table
-
         keys = ("measures", "milestones", "kpis", "overdue", "due_this_quarter", "kpi_A", "kpi_B", "kpi_N", "kpi_F")
         rows = [(section, *(counts.get(key, 0) for key in keys)) for section, counts in self.by_section.items()]
         return html_table(("section", *keys), rows, caption=f"as of {self.as_of.isoformat()}")
@@ -212,7 +209,7 @@ def _outside_calendar(error: Exception) -> bool:
     return isinstance(error, ValueError | OverflowError) and not isinstance(error, DgplanError)
 
 
-def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
+def due_items(plan: PlanData, interval: Interval | None, *, as_of: date) -> DueItems:
     """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline).
 
     Raises :class:`PeriodError` when the answer needs days outside years 1-9999.
@@ -225,7 +222,7 @@ def due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems
         raise _beyond_calendar(as_of, interval, error) from error
 
 
-def _due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItems:
+def _due_items(plan: PlanData, interval: Interval | None, *, as_of: date) -> DueItems:
     items = [
         DueItem(
             due=due,
@@ -247,7 +244,7 @@ def _due_items(plan: Plan, interval: Interval | None, *, as_of: date) -> DueItem
     return DueItems(sorted(items, key=lambda item: item.due))
 
 
-def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
+def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     """The status of every KPI of the plan on ``as_of``."""
     try:
         return _kpi_statuses(plan, as_of)
@@ -257,7 +254,7 @@ def kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
         raise _beyond_calendar(as_of, None, error) from error
 
 
-def _kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
+def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     statuses = KPIStatuses()
     for measure in plan.measures:
         for kpi in measure.kpis:
@@ -285,7 +282,7 @@ def _kpi_statuses(plan: Plan, as_of: date) -> KPIStatuses:
     return statuses
 
 
-def summarize(plan: Plan, as_of: date) -> Summary:
+def summarize(plan: PlanData, as_of: date) -> Summary:
     """Counts of measures, overdue items, items due this quarter and KPI grades, by section."""
     overdue = DueItems(item for item in due_items(plan, None, as_of=as_of) if item.overdue)
     quarter = due_items(plan, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
@@ -293,7 +290,7 @@ def summarize(plan: Plan, as_of: date) -> Summary:
 
 
 def summary_of(
-    plan: Plan,
+    plan: PlanData,
     as_of: date,
     *,
     overdue: Sequence[DueItem],
@@ -365,7 +362,7 @@ class SectionStatus:
         return sum(self.counts.values())
 
 
-def has_progress(plan: Plan) -> bool:
+def has_progress(plan: PlanData) -> bool:
     """Whether the plan records any progress at all: a milestone or KPI done, or an observation.
 
     Without any, an item past its date is not known to be late, only not known to be done.
@@ -375,7 +372,7 @@ def has_progress(plan: Plan) -> bool:
     )
 
 
-def item_statuses(plan: Plan, as_of: date) -> list[ItemStatus]:
+def item_statuses(plan: PlanData, as_of: date) -> list[ItemStatus]:
     """Every milestone and every KPI with a target, in plan order, each with one status.
 
     The statuses partition the items: overdue first (a recurring item by its last missed
@@ -449,7 +446,7 @@ def _status_of(
     return ("done" if done and deadline.recurrence is None else "not yet due"), upcoming
 
 
-def section_statuses(plan: Plan, items: Sequence[ItemStatus]) -> list[SectionStatus]:
+def section_statuses(plan: PlanData, items: Sequence[ItemStatus]) -> list[SectionStatus]:
     """Counts of ``items`` by status for each section, in the plan's section order."""
     titles = {section.id: section.title for section in plan.sections}
     order = list(titles) + [m.section for m in plan.measures if m.section not in titles]

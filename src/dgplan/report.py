@@ -20,7 +20,8 @@ from typing import Any
 from dgplan.era import format_wareki
 from dgplan.errors import EraError
 from dgplan.fiscal import FiscalQuarter, FiscalYear
-from dgplan.kpi import Plan, Target
+from dgplan.kpi import Target
+from dgplan.plan import Plan
 from dgplan.queries import (
     STATUSES,
     DueItem,
