@@ -620,6 +620,19 @@ def _chart_caption(facts: _Facts) -> str:
     )
 
 
+_LANES = (0.0, -9.0, 9.0)
+
+
+def _free_lane(placed: list[tuple[float, float, float]], cx: float, radius: float) -> float:
+    """The vertical offset within a row where a mark overlaps the fewest already drawn there:
+    marks a few weeks apart sit above and below each other instead of on top of each other."""
+
+    def overlap(lane: float) -> float:
+        return sum(max(0.0, r + radius + 1 - math.hypot(cx - x, lane - y)) for x, y, r in placed)
+
+    return min(_LANES, key=overlap)
+
+
 def timeline_svg(
     plan: Plan,
     as_of: date,
@@ -704,16 +717,20 @@ def timeline_svg(
         out.append(
             f'<text x="{now:.1f}" y="{_TOP - 10}" text-anchor="middle" fill="#333">as of {as_of.isoformat()}</text>'
         )
-    offsets = {"late": -7.0, "past due": -7.0, "to come": 0.0, "done": 7.0}
+    placed: dict[int, list[tuple[float, float, float]]] = {}
     for (row, day, kind), count in sorted(marks.items(), key=lambda entry: (entry[0][0], entry[0][1], entry[0][2])):
-        radius = 4.0 if count == 1 else min(5.5 + count**0.5, 11.0)
-        cx, cy = x(day), y(row) + offsets[kind]
+        radius = 4.0 if count == 1 else min(5.0 + math.sqrt(count), 8.5)
+        cx = x(day)
+        cy = y(row) + _free_lane(placed.setdefault(row, []), cx, radius)
+        placed[row].append((cx, cy - y(row), radius))
         tip = f"{count} {kind}, due {day.isoformat()}"
+        size = 9 if count < 10 else 7.5 if count < 100 else 6
         out.append(
             f'<g class="mark {kind.replace(" ", "-")}"><title>{tip}</title>'
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{_COLOURS[kind]}" fill-opacity="0.8"/>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{_COLOURS[kind]}" fill-opacity="0.85"/>'
             + (
-                f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}" text-anchor="middle" font-size="9" fill="#fff">{count}</text>'
+                f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" text-anchor="middle" font-size="{size}"'
+                f' fill="#fff">{count}</text>'
                 if count > 1
                 else ""
             )
