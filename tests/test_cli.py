@@ -453,6 +453,14 @@ class TestCron:
         assert not out.startswith("\ufeff")
 
 
+class TestReportCommand:
+    def test_section_option_reports_that_section_only(self) -> None:
+        code, out, _ = run("report", "--section", "III", "--as-of", "2022-11-26")
+        assert code == 0
+        table = out[out.index("## By section") : out.index("| total |")]
+        assert re.findall(r"^\| (\w+) \|", table, flags=re.M) == ["section", "III"]
+
+
 class TestCronAsProcess:
     """The same findings through a real process: what cron actually runs."""
 
