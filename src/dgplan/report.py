@@ -451,7 +451,7 @@ def _intro(facts: _Facts) -> list[str]:
     if not facts.recorded:
         lines.append(
             "No progress is recorded for this plan: items whose date has passed are shown as"
-            f" “{_PAST_DUE}”, not as failures. Record progress with --progress."
+            f" “{_PAST_DUE}”, not as failures. A progress log (done, observed values) tells late from done."
         )
     return lines
 
@@ -603,12 +603,16 @@ def _chart_span(items: Sequence[ItemStatus], as_of: date, years: tuple[int, int]
     """Fiscal years on the x axis: those of the dates shown, as-of included, at most 16 years."""
     if years is not None:
         return years
-    current = FiscalYear.from_date(as_of).year
-    dated = sorted(FiscalYear.from_date(item.due).year for item in items if item.due is not None)
-    first = min([current, *dated[:1]])
+
+    def fiscal(day: date) -> int:
+        # Arithmetic, not FiscalYear: a placeholder such as 9999-12-31 has no fiscal year object.
+        return min(max(day.year if day.month >= 4 else day.year - 1, 1), 9998)
+
+    current = fiscal(as_of)
+    dated = sorted(fiscal(item.due) for item in items if item.due is not None)
+    first = max(min([current, *dated[:1]]), current - 8, 1)
     last = max([current, *dated[-1:]])
-    first = max(first, current - 8)
-    return first, min(last, first + 15)
+    return first, min(last, first + 15, 9998)
 
 
 def _chart_caption(facts: _Facts) -> str:
