@@ -342,3 +342,8 @@ class TestProgressValues:
     def test_note_must_be_text(self, tmp_path: Path) -> None:
         path = write(tmp_path, "p.yaml", "- {id: 1-1/progress/1, date: 2021-10-31, value: 7, note: {a: 1}}\n")
         assert "'note' must be text" in str(refused(path, plan=False))
+
+    def test_plan_with_a_4000_digit_target_says_so_briefly(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "plan.yaml", HEADER + KPI.format(target="9" * 4000, observed="1"))
+        error = refused(path)
+        assert error.line == 9 and "(4000 characters)" in str(error) and len(str(error)) < 400

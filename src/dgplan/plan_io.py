@@ -254,7 +254,7 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[str]
                 problems.append(f"{where}: {_measure_label(located.data, path)}{_field_name(path)}: {message}")
                 continue
         elif "input" in detail and detail["type"] not in ("value_error", "assertion_error"):
-            message = f"{message} (got {detail['input']!r})"
+            message = f"{message} (got {_short(detail['input'])})"
         field = _field_name(path)
         problems.append(f"{_where(located, path, name)}: {_measure_label(located.data, path)}{field}: {message}")
     return problems
