@@ -281,6 +281,7 @@ class _Facts:
     sections: list[SectionStatus]
     statuses: list[KPIStatus]
     recorded: bool
+    titles: dict[str, str]
 
     @property
     def late_word(self) -> str:
@@ -289,10 +290,6 @@ class _Facts:
 
     def titled(self, measure_id: str) -> str:
         return self.titles.get(measure_id, "")
-
-    @property
-    def titles(self) -> dict[str, str]:
-        return {measure.id: measure.title for measure in self.plan.measures}
 
     def with_status(self, status: str) -> list[ItemStatus]:
         return [item for item in self.items if item.status == status]
@@ -308,6 +305,7 @@ def _facts(plan: Plan, as_of: date) -> _Facts:
         sections=section_statuses(plan, items),
         statuses=kpi_statuses(plan, as_of),
         recorded=has_progress(plan),
+        titles={measure.id: measure.title for measure in plan.measures},
     )
 
 
@@ -407,6 +405,7 @@ def _due_rows_in(facts: _Facts, quarter: FiscalQuarter) -> list[list[str]]:
 
 def _kpi_table(facts: _Facts) -> tuple[list[list[str]], int]:
     """KPIs with a numeric target, and how many have none."""
+    targets = {kpi.id: kpi.target for measure in facts.plan.measures for kpi in measure.kpis}
     rows = []
     for s in facts.statuses:
         if s.target_value is None:
@@ -414,7 +413,7 @@ def _kpi_table(facts: _Facts) -> tuple[list[list[str]], int]:
         latest = (
             "" if s.latest_value is None else f"{s.latest_value:g}" + (f" ({_iso(s.latest_on)})" if s.latest_on else "")
         )
-        target = _target_text(facts.plan.kpi(s.kpi_id).target, s.target_value)
+        target = _target_text(targets.get(s.kpi_id), s.target_value)
         rows.append([s.kpi_id, s.text, latest, target, _iso(s.due) or "", s.grade])
     return rows, sum(1 for s in facts.statuses if s.target_value is None)
 
