@@ -600,6 +600,7 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
     kpi_done: dict[str, date] = {}
     milestone_done: dict[str, date] = {}
     seen: dict[tuple[str, date], int] = {}
+    recorded_by_kpi: dict[str, dict[date, float]] = {}
     kpis = {kpi.id: kpi for measure in plan.measures for kpi in measure.kpis}
     milestones = {m.id: m for measure in plan.measures for m in measure.milestones}
     for line, row in _progress_rows(path):
@@ -643,7 +644,9 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
         if value is None and not done:
             problems.append(f"{where}: {item_id!r}: a KPI row needs a value or done: true")
             continue
-        recorded = {o.observed_on: o.value for o in kpis[item_id].observations}
+        if item_id not in recorded_by_kpi:
+            recorded_by_kpi[item_id] = {o.observed_on: o.value for o in kpis[item_id].observations}
+        recorded = recorded_by_kpi[item_id]
         if value is not None and day in recorded:
             # The plan file already holds this observation: the same value again is no news,
             # a different one is a contradiction someone has to settle.
