@@ -519,3 +519,19 @@ class TestCronAsProcess:
         )
         assert (result.returncode, result.stderr) == (0, "")
         assert "<svg" in target.read_text(encoding="utf-8")
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["convert", "0000-01-01"],
+            ["report", "--as-of", "9999-12-31"],
+            ["due", "--within", "99999999999999999999d"],
+            ["export", "--from", "9999-01-01"],
+            ["validate", str(Path(__file__).parent / "data" / "excerpt.txt")],
+        ],
+    )
+    def test_hostile_input_is_one_line(self, args: list[str]) -> None:
+        result = self.dgplan(*args)
+        assert result.returncode == 2, result.stderr
+        assert result.stdout == "" and result.stderr.startswith("dgplan: error: ")
+        assert "Traceback" not in result.stderr

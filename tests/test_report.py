@@ -181,3 +181,16 @@ class TestAnyDay:
             assert repr(as_of.isoformat()) in str(error)
         else:
             assert as_of.isoformat() in page
+
+
+class TestProgressChangesTheWords:
+    def test_one_recorded_row_makes_past_due_items_overdue(self, tmp_path: Path, bundled: Plan) -> None:
+        from dgplan import load_progress
+
+        log = tmp_path / "progress.csv"
+        log.write_text("id,date,value,done,note\n1-1/m2,2022-03-25,,true,改修完了\n", encoding="utf-8")
+        plan = load_progress(log, bundled)
+        text = render_report(plan, date(2022, 11, 26))
+        assert "past due, no progress recorded" not in text and "## Overdue (" in text
+        statuses = {item.item_id: item.status for item in item_statuses(plan, date(2022, 11, 26))}
+        assert statuses["1-1/m2"] == "done"
