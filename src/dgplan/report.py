@@ -491,7 +491,8 @@ th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .note{background:#fff8e1;border-left:4px solid #b45309;padding:.5em 1em}
 .late{color:#c62828}.past{color:#b45309}tfoot td{font-weight:bold}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}
-@media (max-width:40em){body{margin:.5em}table{font-size:.8em}}
+.wide{overflow-x:auto;max-width:100%}td.text{min-width:10em}
+@media (max-width:40em){body{margin:.5em}table{font-size:.8em}td.text{min-width:12em}}
 """
 
 
@@ -501,13 +502,15 @@ def _html_table(
     *,
     numeric: Sequence[int] = (),
     dates: Sequence[int] = (),
+    texts: Sequence[int] = (),
     foot: Sequence[str] | None = None,
     row_class: str = "",
 ) -> str:
     def cells(row: Sequence[str], tag: str = "td") -> str:
         parts = []
         for index, value in enumerate(row):
-            classes = " ".join(c for c, on in (("n", index in numeric), ("date", index in dates)) if on)
+            kinds = (("n", index in numeric), ("date", index in dates), ("text", index in texts))
+            classes = " ".join(c for c, on in kinds if on)
             attribute = f' class="{classes}"' if classes and tag == "td" else ""
             parts.append(f"<{tag}{attribute}>{html.escape(value)}</{tag}>")
         return "".join(parts)
@@ -516,7 +519,8 @@ def _html_table(
     body_class = f' class="{row_class}"' if row_class else ""
     body = "<tbody>" + "".join(f"<tr{body_class}>{cells(row)}</tr>" for row in rows) + "</tbody>"
     footer = "" if foot is None else f"<tfoot><tr>{cells(foot)}</tr></tfoot>"
-    return f"<table>{head}{body}{footer}</table>"
+    # On a phone a wide table scrolls in its own box instead of crushing its text columns.
+    return f'<div class="wide"><table>{head}{body}{footer}</table></div>'
 
 
 def _render_html(facts: _Facts) -> str:
@@ -539,7 +543,7 @@ def _render_html(facts: _Facts) -> str:
         parts.append(f'<p class="note">{html.escape(_intro(facts)[1])}</p>')
     parts += [
         "<h2>By section</h2>",
-        _html_table(header, rows, numeric=numbers, foot=totals),
+        _html_table(header, rows, numeric=numbers, texts=(1,), foot=totals),
         f"<figure>{timeline_svg(plan, as_of, items=facts.items, recorded=facts.recorded)}"
         f"<figcaption>{html.escape(_chart_caption(facts))}</figcaption></figure>",
     ]
@@ -552,15 +556,15 @@ def _render_html(facts: _Facts) -> str:
         parts.append("<p>None.</p>")
     for measure_id, title, group in late:
         parts.append(f"<h3>{html.escape(measure_id)} {html.escape(title)}</h3>")
-        parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,)))
+        parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,), texts=(1, 2)))
     for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
         due = _due_rows_in(facts, quarter)
         parts.append(f"<h2>{heading}: {html.escape(_quarter_name(quarter))} ({len(due)})</h2>")
-        parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,)) if due else "<p>None.</p>")
+        parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,), texts=(1, 3, 4)) if due else "<p>None.</p>")
     kpis, untargeted = _kpi_table(facts)
     parts.append(f"<h2>KPIs with a numeric target ({len(kpis)})</h2>")
     parts.append(f"<p>Grades: {_GRADES}. {untargeted} KPIs have no numeric target.</p>")
-    parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,)) if kpis else "<p>None.</p>")
+    parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,), texts=(1,)) if kpis else "<p>None.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
