@@ -35,6 +35,24 @@ def plan_text(count: int) -> str:
     return yaml.safe_dump({**data, "measures": measures}, allow_unicode=True, sort_keys=False)
 
 
+def report_growth() -> None:
+    """The HTML report on N and 2N measures: it too should double, not quadruple."""
+    from datetime import date
+
+    from bench_plan import synthetic
+
+    from dgplan.report import render_report
+
+    plan = load_plan()
+    previous = None
+    for count in (2_000, 4_000, 8_000):
+        big = synthetic(count, plan)
+        seconds = best_of(lambda b=big: render_report(b, date(2022, 11, 26), fmt="html"), repeat=2)
+        ratio = "" if previous is None else f"   ratio {seconds / previous:.2f}"
+        print(f"{count:>6,} measures: HTML report {seconds:7.2f} s{ratio}")
+        previous = seconds
+
+
 def main() -> None:
     previous = None
     for count in (1_000, 2_000, 4_000, 8_000):
@@ -43,6 +61,7 @@ def main() -> None:
         ratio = "" if previous is None else f"   ratio {seconds / previous:.2f} (2 = linear, 4 = quadratic)"
         print(f"{count:>6,} measures ({len(text) / 1e6:5.1f} MB): load {seconds:7.2f} s{ratio}")
         previous = seconds
+    report_growth()
 
 
 if __name__ == "__main__":

@@ -115,3 +115,14 @@ class TestReportInChromium:
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), clip={"x": 0, "y": 0, "width": 1100, "height": 1150})
         assert SCREENSHOT.stat().st_size > 20_000
+
+    def test_narrow_screen_does_not_scroll_sideways(self, report_page: tuple[Any, list[str]]) -> None:
+        page, _ = report_page
+        page.set_viewport_size({"width": 400, "height": 800})
+        try:
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
+            # the section titles keep a readable width; their table scrolls in its own box
+            width = page.evaluate("() => document.querySelector('td.text').getBoundingClientRect().width")
+            assert width >= 100
+        finally:
+            page.set_viewport_size({"width": 1100, "height": 1500})

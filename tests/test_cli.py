@@ -453,6 +453,29 @@ class TestCron:
         assert not out.startswith("\ufeff")
 
 
+class TestReportCommand:
+    def test_output_onto_a_read_only_file_a_symlink_and_a_device(self, tmp_path: Path) -> None:
+        locked = tmp_path / "locked.md"
+        locked.write_text("keep", encoding="utf-8")
+        locked.chmod(0o444)
+        code, out, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(locked))
+        assert (code, out) == (2, "") and err == f"dgplan: error: {locked}: is read-only; not replacing it\n"
+        assert locked.read_text(encoding="utf-8") == "keep"
+        real = tmp_path / "real.md"
+        (tmp_path / "link.md").symlink_to(real.name)
+        assert run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(tmp_path / "link.md"))[0] == 0
+        assert (tmp_path / "link.md").is_symlink() and real.read_text(encoding="utf-8").startswith("# テスト計画")
+        assert run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", "/dev/null")[0] == 0
+        assert Path("/dev/null").is_char_device()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["link.md", "locked.md", "real.md"]
+
+    def test_section_option_reports_that_section_only(self) -> None:
+        code, out, _ = run("report", "--section", "III", "--as-of", "2022-11-26")
+        assert code == 0
+        table = out[out.index("## By section") : out.index("| total |")]
+        assert re.findall(r"^\| (\w+) \|", table, flags=re.M) == ["section", "III"]
+
+
 class TestCronAsProcess:
     """The same findings through a real process: what cron actually runs."""
 
@@ -511,3 +534,19 @@ class TestCronAsProcess:
         )
         assert (result.returncode, result.stderr) == (0, "")
         assert "<svg" in target.read_text(encoding="utf-8")
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["convert", "0000-01-01"],
+            ["report", "--as-of", "9999-12-31"],
+            ["due", "--within", "99999999999999999999d"],
+            ["export", "--from", "9999-01-01"],
+            ["validate", str(Path(__file__).parent / "data" / "excerpt.txt")],
+        ],
+    )
+    def test_hostile_input_is_one_line(self, args: list[str]) -> None:
+        result = self.dgplan(*args)
+        assert result.returncode == 2, result.stderr
+        assert result.stdout == "" and result.stderr.startswith("dgplan: error: ")
+        assert "Traceback" not in result.stderr

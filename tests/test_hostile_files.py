@@ -321,3 +321,29 @@ class TestFuzz:
                 load_progress(path, load_plan(SMALL))
             except PlanError as error:
                 assert re.match(re.escape(str(path)) + r"(:\d+)?", str(error))
+
+
+class TestProgressValues:
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("id,date,value\n1-1/progress/1,2021-10-31," + "9" * 5000 + "\n", "characters)"),
+            ("id,date,value\n1-1/progress/1,0000-01-01,7\n", "date '0000-01-01' is not a date"),
+            ("id,date,value\n1-1/progress/1,2021-10-31,7\x0000\n", "is not a number"),
+        ],
+        ids=["5000-digit value", "year 0", "NUL in a value"],
+    )
+    def test_csv_values(self, tmp_path: Path, text: str, message: str) -> None:
+        path = tmp_path / "p.csv"
+        path.write_text(text, encoding="utf-8")
+        error = refused(path, plan=False)
+        assert error.line == 2 and message in str(error) and len(str(error)) < 300
+
+    def test_note_must_be_text(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "p.yaml", "- {id: 1-1/progress/1, date: 2021-10-31, value: 7, note: {a: 1}}\n")
+        assert "'note' must be text" in str(refused(path, plan=False))
+
+    def test_plan_with_a_4000_digit_target_says_so_briefly(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "plan.yaml", HEADER + KPI.format(target="9" * 4000, observed="1"))
+        error = refused(path)
+        assert error.line == 9 and "(4000 characters)" in str(error) and len(str(error)) < 400

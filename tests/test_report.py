@@ -147,8 +147,50 @@ class TestHtml:
         assert result.returncode == 0, result.stderr
         assert int(result.stdout) > 10_000
 
+    def test_placeholder_dates_and_empty_plans(self) -> None:
+        base = {"plan": {"title": "t", "issued": "2021-06-18"}}
+        dated = [
+            {"text": "a", "due": "9999-12-31"},
+            {"text": "b", "due": "0001-01-01"},
+            {"text": "c", "due": "2022-03-31"},
+        ]
+        for measures in ([], [{"id": "1-1", "section": "I", "title": "x", "milestones": dated}]):
+            plan = Plan.model_validate({**base, "measures": measures})
+            page = render_report(plan, date(2022, 1, 1), fmt="html")
+            assert "<svg" in page and "</html>" in page
+            assert render_report(plan, date(2022, 1, 1)).startswith("# t\n")
+        # the far dates are counted in the table, and said not to be drawn
+        assert "2 outside these years are not drawn" in page
+
     @pytest.mark.parametrize("as_of", [date(1873, 1, 1), date(1800, 1, 1), date(2020, 2, 29)])
     def test_early_and_leap_as_of(self, small: Plan, as_of: date) -> None:
         page = render_report(small, as_of, fmt="html")
         assert as_of.isoformat() in page
         assert render_report(small, as_of + timedelta(days=1))
+
+
+class TestAnyDay:
+    @settings(max_examples=40)
+    @given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)), st.sampled_from(["markdown", "html"]))
+    def test_a_report_or_a_dgplan_error_on_any_day(self, as_of: date, fmt: str) -> None:
+        from dgplan.errors import DgplanError
+
+        try:
+            page = render_report(load_plan(SMALL), as_of, fmt=fmt)
+        except DgplanError as error:
+            assert repr(as_of.isoformat()) in str(error)
+        else:
+            assert as_of.isoformat() in page
+
+
+class TestProgressChangesTheWords:
+    def test_one_recorded_row_makes_past_due_items_overdue(self, tmp_path: Path, bundled: Plan) -> None:
+        from dgplan import load_progress
+
+        log = tmp_path / "progress.csv"
+        log.write_text("id,date,value,done,note\n1-1/m2,2022-03-25,,true,改修完了\n", encoding="utf-8")
+        plan = load_progress(log, bundled)
+        text = render_report(plan, date(2022, 11, 26))
+        assert "past due, no progress recorded" not in text and "## Overdue (" in text
+        statuses = {item.item_id: item.status for item in item_statuses(plan, date(2022, 11, 26))}
+        assert statuses["1-1/m2"] == "done"

@@ -102,7 +102,9 @@ def _load(plan_path: Path | None, progress_path: Path | None, section: str | Non
         if not measures:
             known = ", ".join(s.id for s in plan.sections) or "none"
             _fail(f"no measures in section {section!r} (sections: {known})")
-        plan = plan.model_copy(update={"measures": measures})
+        kept = {measure.section for measure in measures}
+        sections = tuple(s for s in plan.sections if s.id in kept)
+        plan = plan.model_copy(update={"measures": measures, "sections": sections})
     return plan
 
 

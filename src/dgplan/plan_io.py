@@ -255,7 +255,7 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[str]
                 problems.append(f"{where}: {_measure_label(located.data, path)}{_field_name(path)}: {message}")
                 continue
         elif "input" in detail and detail["type"] not in ("value_error", "assertion_error"):
-            message = f"{message} (got {detail['input']!r})"
+            message = f"{message} (got {_short(detail['input'])})"
         field = _field_name(path)
         problems.append(f"{_where(located, path, name)}: {_measure_label(located.data, path)}{field}: {message}")
     return problems
@@ -537,6 +537,22 @@ def is_progress_log(path: str | os.PathLike[str]) -> bool:
     return isinstance(data, list) or (isinstance(data, dict) and set(data) == {"progress"})
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: a 5000-digit value need not fill the terminal."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _row_date(value: Any) -> date:
+    try:
+        return _to_date(value)
+    except DgplanError:
+        raise
+    except (ValueError, OverflowError) as error:
+        # parse_date lets the datetime module's own range error through (0000-01-01).
+        raise ValueError(f"date {_short(value)} is not a date: {error}") from None
+
+
 def _as_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -545,12 +561,12 @@ def _as_bool(value: Any) -> bool:
         return True
     if text in ("false", "no", "0", ""):
         return False
-    raise ValueError(f"'done' must be true or false, not {value!r}")
+    raise ValueError(f"'done' must be true or false, not {_short(value)}")
 
 
 def _as_number(value: Any) -> float:
     if isinstance(value, bool):
-        raise ValueError(f"value {value!r} is not a number")
+        raise ValueError(f"value {_short(value)} is not a number")
     if isinstance(value, int | float):
         number = _finite(value)
     else:
@@ -558,10 +574,10 @@ def _as_number(value: Any) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"value {value!r} is not a number") from None
+            raise ValueError(f"value {_short(value)} is not a number") from None
     if not math.isfinite(number):
         # A NaN would compare false with every target and grade the KPI behind; inf is no measurement.
-        raise ValueError(f"value {value!r} is not a finite number")
+        raise ValueError(f"value {_short(value)} is not a finite number")
     return number
 
 
@@ -585,6 +601,7 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
     kpi_done: dict[str, date] = {}
     milestone_done: dict[str, date] = {}
     seen: dict[tuple[str, date], int] = {}
+    recorded_by_kpi: dict[str, dict[date, float]] = {}
     kpis = {kpi.id: kpi for measure in plan.measures for kpi in measure.kpis}
     milestones = {m.id: m for measure in plan.measures for m in measure.milestones}
     for line, row in _progress_rows(path):
@@ -604,9 +621,12 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
             problems.append(f"{where}: unknown KPI or milestone id {item_id!r}")
             continue
         try:
-            day = _to_date(row.get("date"))
+            day = _row_date(row.get("date"))
             value = None if row.get("value") is None else _as_number(row["value"])
             done = _as_bool(row.get("done", False))
+            note = row.get("note")
+            if note is not None and not isinstance(note, str | int | float):
+                raise ValueError(f"'note' must be text, not {_short(note)}")
         except (DgplanError, ValueError) as error:
             problems.append(f"{where}: {item_id!r}: {error}")
             continue
@@ -614,7 +634,6 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
             problems.append(f"{where}: {item_id!r}: duplicate row for {day} (first at line {seen[(item_id, day)]})")
             continue
         seen[(item_id, day)] = line
-        note = row.get("note")
         if item_id in milestones:
             if value is not None:
                 problems.append(f"{where}: {item_id!r}: a milestone takes done, not a value")
@@ -626,7 +645,9 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
         if value is None and not done:
             problems.append(f"{where}: {item_id!r}: a KPI row needs a value or done: true")
             continue
-        recorded = {o.observed_on: o.value for o in kpis[item_id].observations}
+        if item_id not in recorded_by_kpi:
+            recorded_by_kpi[item_id] = {o.observed_on: o.value for o in kpis[item_id].observations}
+        recorded = recorded_by_kpi[item_id]
         if value is not None and day in recorded:
             # The plan file already holds this observation: the same value again is no news,
             # a different one is a contradiction someone has to settle.

@@ -282,6 +282,7 @@ class _Facts:
     sections: list[SectionStatus]
     statuses: list[KPIStatus]
     recorded: bool
+    titles: dict[str, str]
 
     @property
     def late_word(self) -> str:
@@ -290,10 +291,6 @@ class _Facts:
 
     def titled(self, measure_id: str) -> str:
         return self.titles.get(measure_id, "")
-
-    @property
-    def titles(self) -> dict[str, str]:
-        return {measure.id: measure.title for measure in self.plan.measures}
 
     def with_status(self, status: str) -> list[ItemStatus]:
         return [item for item in self.items if item.status == status]
@@ -309,6 +306,7 @@ def _facts(plan: Plan, as_of: date) -> _Facts:
         sections=section_statuses(plan, items),
         statuses=kpi_statuses(plan, as_of),
         recorded=has_progress(plan),
+        titles={measure.id: measure.title for measure in plan.measures},
     )
 
 
@@ -408,6 +406,7 @@ def _due_rows_in(facts: _Facts, quarter: FiscalQuarter) -> list[list[str]]:
 
 def _kpi_table(facts: _Facts) -> tuple[list[list[str]], int]:
     """KPIs with a numeric target, and how many have none."""
+    targets = {kpi.id: kpi.target for measure in facts.plan.measures for kpi in measure.kpis}
     rows = []
     for s in facts.statuses:
         if s.target_value is None:
@@ -415,7 +414,7 @@ def _kpi_table(facts: _Facts) -> tuple[list[list[str]], int]:
         latest = (
             "" if s.latest_value is None else f"{s.latest_value:g}" + (f" ({_iso(s.latest_on)})" if s.latest_on else "")
         )
-        target = _target_text(facts.plan.kpi(s.kpi_id).target, s.target_value)
+        target = _target_text(targets.get(s.kpi_id), s.target_value)
         rows.append([s.kpi_id, s.text, latest, target, _iso(s.due) or "", s.grade])
     return rows, sum(1 for s in facts.statuses if s.target_value is None)
 
@@ -452,7 +451,7 @@ def _intro(facts: _Facts) -> list[str]:
     if not facts.recorded:
         lines.append(
             "No progress is recorded for this plan: items whose date has passed are shown as"
-            f" “{_PAST_DUE}”, not as failures. Record progress with --progress."
+            f" “{_PAST_DUE}”, not as failures. A progress log (done, observed values) tells late from done."
         )
     return lines
 
@@ -493,7 +492,8 @@ th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .note{background:#fff8e1;border-left:4px solid #b45309;padding:.5em 1em}
 .late{color:#c62828}.past{color:#b45309}tfoot td{font-weight:bold}
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}
-@media (max-width:40em){body{margin:.5em}table{font-size:.8em}}
+.wide{overflow-x:auto;max-width:100%}td.text{min-width:10em}
+@media (max-width:40em){body{margin:.5em}table{font-size:.8em}td.text{min-width:12em}}
 """
 
 
@@ -503,13 +503,15 @@ def _html_table(
     *,
     numeric: Sequence[int] = (),
     dates: Sequence[int] = (),
+    texts: Sequence[int] = (),
     foot: Sequence[str] | None = None,
     row_class: str = "",
 ) -> str:
     def cells(row: Sequence[str], tag: str = "td") -> str:
         parts = []
         for index, value in enumerate(row):
-            classes = " ".join(c for c, on in (("n", index in numeric), ("date", index in dates)) if on)
+            kinds = (("n", index in numeric), ("date", index in dates), ("text", index in texts))
+            classes = " ".join(c for c, on in kinds if on)
             attribute = f' class="{classes}"' if classes and tag == "td" else ""
             parts.append(f"<{tag}{attribute}>{html.escape(value)}</{tag}>")
         return "".join(parts)
@@ -518,7 +520,8 @@ def _html_table(
     body_class = f' class="{row_class}"' if row_class else ""
     body = "<tbody>" + "".join(f"<tr{body_class}>{cells(row)}</tr>" for row in rows) + "</tbody>"
     footer = "" if foot is None else f"<tfoot><tr>{cells(foot)}</tr></tfoot>"
-    return f"<table>{head}{body}{footer}</table>"
+    # On a phone a wide table scrolls in its own box instead of crushing its text columns.
+    return f'<div class="wide"><table>{head}{body}{footer}</table></div>'
 
 
 def _render_html(facts: _Facts) -> str:
@@ -541,7 +544,7 @@ def _render_html(facts: _Facts) -> str:
         parts.append(f'<p class="note">{html.escape(_intro(facts)[1])}</p>')
     parts += [
         "<h2>By section</h2>",
-        _html_table(header, rows, numeric=numbers, foot=totals),
+        _html_table(header, rows, numeric=numbers, texts=(1,), foot=totals),
         f"<figure>{timeline_svg(plan, as_of, items=facts.items, recorded=facts.recorded)}"
         f"<figcaption>{html.escape(_chart_caption(facts))}</figcaption></figure>",
     ]
@@ -554,15 +557,15 @@ def _render_html(facts: _Facts) -> str:
         parts.append("<p>None.</p>")
     for measure_id, title, group in late:
         parts.append(f"<h3>{html.escape(measure_id)} {html.escape(title)}</h3>")
-        parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,)))
+        parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,), texts=(1, 2)))
     for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
         due = _due_rows_in(facts, quarter)
         parts.append(f"<h2>{heading}: {html.escape(_quarter_name(quarter))} ({len(due)})</h2>")
-        parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,)) if due else "<p>None.</p>")
+        parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,), texts=(1, 3, 4)) if due else "<p>None.</p>")
     kpis, untargeted = _kpi_table(facts)
     parts.append(f"<h2>KPIs with a numeric target ({len(kpis)})</h2>")
     parts.append(f"<p>Grades: {_GRADES}. {untargeted} KPIs have no numeric target.</p>")
-    parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,)) if kpis else "<p>None.</p>")
+    parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,), texts=(1,)) if kpis else "<p>None.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -604,12 +607,16 @@ def _chart_span(items: Sequence[ItemStatus], as_of: date, years: tuple[int, int]
     """Fiscal years on the x axis: those of the dates shown, as-of included, at most 16 years."""
     if years is not None:
         return years
-    current = FiscalYear.from_date(as_of).year
-    dated = sorted(FiscalYear.from_date(item.due).year for item in items if item.due is not None)
-    first = min([current, *dated[:1]])
+
+    def fiscal(day: date) -> int:
+        # Arithmetic, not FiscalYear: a placeholder such as 9999-12-31 has no fiscal year object.
+        return min(max(day.year if day.month >= 4 else day.year - 1, 1), 9998)
+
+    current = fiscal(as_of)
+    dated = sorted(fiscal(item.due) for item in items if item.due is not None)
+    first = max(min([current, *dated[:1]]), current - 8, 1)
     last = max([current, *dated[-1:]])
-    first = max(first, current - 8)
-    return first, min(last, first + 15)
+    return first, min(last, first + 15, 9998)
 
 
 def _chart_caption(facts: _Facts) -> str:
@@ -619,6 +626,19 @@ def _chart_caption(facts: _Facts) -> str:
         f" {late}, done, and to come (a recurring item at its missed or next occurrence)."
         " A number in a mark counts items sharing that date."
     )
+
+
+_LANES = (0.0, -9.0, 9.0)
+
+
+def _free_lane(placed: list[tuple[float, float, float]], cx: float, radius: float) -> float:
+    """The vertical offset within a row where a mark overlaps the fewest already drawn there:
+    marks a few weeks apart sit above and below each other instead of on top of each other."""
+
+    def overlap(lane: float) -> float:
+        return sum(max(0.0, r + radius + 1 - math.hypot(cx - x, lane - y)) for x, y, r in placed)
+
+    return min(_LANES, key=overlap)
 
 
 def timeline_svg(
@@ -705,16 +725,20 @@ def timeline_svg(
         out.append(
             f'<text x="{now:.1f}" y="{_TOP - 10}" text-anchor="middle" fill="#333">as of {as_of.isoformat()}</text>'
         )
-    offsets = {"late": -7.0, "past due": -7.0, "to come": 0.0, "done": 7.0}
+    placed: dict[int, list[tuple[float, float, float]]] = {}
     for (row, day, kind), count in sorted(marks.items(), key=lambda entry: (entry[0][0], entry[0][1], entry[0][2])):
-        radius = 4.0 if count == 1 else min(5.5 + count**0.5, 11.0)
-        cx, cy = x(day), y(row) + offsets[kind]
+        radius = 4.0 if count == 1 else min(5.0 + math.sqrt(count), 8.5)
+        cx = x(day)
+        cy = y(row) + _free_lane(placed.setdefault(row, []), cx, radius)
+        placed[row].append((cx, cy - y(row), radius))
         tip = f"{count} {kind}, due {day.isoformat()}"
+        size = 9 if count < 10 else 7.5 if count < 100 else 6
         out.append(
             f'<g class="mark {kind.replace(" ", "-")}"><title>{tip}</title>'
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{_COLOURS[kind]}" fill-opacity="0.8"/>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{_COLOURS[kind]}" fill-opacity="0.85"/>'
             + (
-                f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}" text-anchor="middle" font-size="9" fill="#fff">{count}</text>'
+                f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" text-anchor="middle" font-size="{size}"'
+                f' fill="#fff">{count}</text>'
                 if count > 1
                 else ""
             )
