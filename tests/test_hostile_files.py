@@ -328,7 +328,7 @@ class TestProgressValues:
         ("text", "message"),
         [
             ("id,date,value\n1-1/progress/1,2021-10-31," + "9" * 5000 + "\n", "characters)"),
-            ("id,date,value\n1-1/progress/1,0000-01-01,7\n", "date '0000-01-01' is not a date"),
+            ("id,date,value\n1-1/progress/1,0000-01-01,7\n", "'0000-01-01': year 0 is outside"),
             ("id,date,value\n1-1/progress/1,2021-10-31,7\x0000\n", "is not a number"),
         ],
         ids=["5000-digit value", "year 0", "NUL in a value"],
