@@ -291,3 +291,18 @@ def _numbers(data: object) -> None:
     elif isinstance(data, list):
         for item in data:
             _numbers(item)
+
+
+class TestRecurrenceInFiles:
+    @pytest.mark.parametrize("phrase", ["毎年度下期", "毎月10日まで", "毎年度4月1日", "毎年度末"])
+    def test_a_recurrence_written_as_a_mapping_reads_back_the_same(self, phrase: str) -> None:
+        from dataclasses import replace
+        from datetime import date
+
+        from dgplan import parse_deadline
+        from dgplan.fields import deadline_from_data, deadline_to_data
+
+        deadline = replace(parse_deadline(phrase, reference=date(2021, 6, 18)), text="", span=None)
+        data = deadline_to_data(deadline)
+        assert isinstance(data, dict)
+        assert deadline_from_data(data) == deadline

@@ -58,22 +58,35 @@ def _recurrence_from_data(value: Any) -> Recurrence:
             raise ValueError(f"{value!r} is not a recurring phrase such as 毎年度末")
         return deadline.recurrence
     if isinstance(value, dict):
-        unknown = set(value) - {"frequency", "fiscal", "month", "starts"}
+        unknown = set(value) - {"frequency", "fiscal", "month", "starts", "day", "months"}
         if unknown:
             raise ValueError(
-                f"unknown keys {sorted(unknown)} in a recurrence; expected frequency, fiscal, month, starts"
+                f"unknown keys {sorted(unknown)} in a recurrence; "
+                "expected frequency, fiscal, month, day, months, starts"
             )
         if value.get("frequency") not in ("yearly", "monthly"):
             raise ValueError(f"recurrence frequency must be 'yearly' or 'monthly', not {value.get('frequency')!r}")
         starts = value.get("starts")
         month = value.get("month")
-        if month is not None and not (isinstance(month, int) and 1 <= month <= 12):
+        if month is not None and not (isinstance(month, int) and not isinstance(month, bool) and 1 <= month <= 12):
             raise ValueError(f"recurrence month must be 1-12, not {month!r}")
+        day = value.get("day")
+        if day is not None and not (
+            isinstance(day, int) and not isinstance(day, bool) and (day == -1 or 1 <= day <= 31)
+        ):
+            raise ValueError(f"recurrence day must be 1-31 or -1 (the month's last day), not {day!r}")
+        months = value.get("months", 1)
+        if not (isinstance(months, int) and not isinstance(months, bool) and 1 <= months <= 12):
+            raise ValueError(f"recurrence months must be 1-12, not {months!r}")
+        if (day is not None or months != 1) and month is None and value["frequency"] == "yearly":
+            raise ValueError("a recurrence with a day or several months needs its first month (month: 4)")
         return Recurrence(
             frequency=value["frequency"],
             fiscal=bool(value.get("fiscal", False)),
             month=month,
             starts=None if starts is None else _to_date(starts),
+            day=day,
+            months=months,
         )
     raise ValueError(f"{value!r} is not a recurrence; expected a phrase such as 毎年度末 or a mapping")
 
@@ -109,8 +122,8 @@ def deadline_from_data(value: Any, reference: date | None = None) -> Deadline:
         window_interval = None if window is None else _to_interval(window, None)
         due = value.get("due")
         due_date = None if due is None else _to_date(due)
-        if due_date is None and window_interval is not None and kind in DATED_KINDS:
-            due_date = window_interval.end
+        if due_date is None and window_interval is not None and (kind in DATED_KINDS or kind == DeadlineKind.RECURRING):
+            due_date = window_interval.end  # a recurring deadline's window is its next occurrence
         recurrence = value.get("recurrence")
         if kind == DeadlineKind.RECURRING and recurrence is None:
             raise ValueError("a recurring deadline needs a recurrence (e.g. 毎年度末)")
@@ -161,6 +174,10 @@ def deadline_to_data(deadline: Deadline, reference: date | None = None) -> str |
         data["recurrence"] = {"frequency": recurrence.frequency, "fiscal": recurrence.fiscal}
         if recurrence.month is not None:
             data["recurrence"]["month"] = recurrence.month
+        if recurrence.day is not None:
+            data["recurrence"]["day"] = recurrence.day
+        if recurrence.months != 1:
+            data["recurrence"]["months"] = recurrence.months
         if recurrence.starts is not None:
             data["recurrence"]["starts"] = recurrence.starts.isoformat()
     if deadline.text:
