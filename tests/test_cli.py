@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
+import dgplan
 from dgplan.cli import main
 
 SMALL = str(Path(__file__).parent / "data" / "small_plan.yaml")
@@ -425,7 +426,9 @@ class TestCron:
     def test_validate_without_file_checks_the_bundled_plan(self) -> None:
         code, out, err = run("validate")
         assert (code, err) == (0, "")
-        assert out == "bundled plan: ok (9 sections, 149 measures, 243 milestones, 324 KPIs)\n"
+        plan = dgplan.load_plan()
+        milestones = sum(len(measure.milestones) for measure in plan.measures)
+        assert out == f"bundled plan: ok (9 sections, 149 measures, {milestones} milestones, 324 KPIs)\n"
 
     def test_validate_reports_every_problem_at_its_line(self, tmp_path: Path) -> None:
         plan = tmp_path / "sections.yaml"

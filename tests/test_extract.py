@@ -77,20 +77,29 @@ class TestExcerpt:
 
     def test_milestones_from_bullets_and_kpis(self) -> None:
         plan, report = extract()
-        kinds = [(m.deadline.kind, m.deadline.due) for m in plan["1-1"].milestones]
-        assert kinds == [
-            (DeadlineKind.BY, date(2022, 3, 31)),
-            (DeadlineKind.WITHIN, date(2025, 3, 31)),
-            (DeadlineKind.BY, date(2022, 3, 31)),
-            (DeadlineKind.WITHIN, date(2025, 3, 31)),
-        ]
-        recurring, pilot, kpi_recurring = plan["1-2"].milestones
+        # Each deadline once, named by its clause; the KPI lines that restate them are linked.
+        first, second = plan["1-1"].milestones
+        assert (first.deadline.kind, first.deadline.due, first.kpi) == (
+            DeadlineKind.BY,
+            date(2022, 3, 31),
+            "1-1/progress/1",
+        )
+        assert first.text == "令和３年度（2021年度）末までに全ての市区町村のシステムを改修し"
+        assert (second.deadline.kind, second.deadline.due, second.kpi) == (
+            DeadlineKind.WITHIN,
+            date(2025, 3, 31),
+            "1-1/progress/2",
+        )
+        assert second.text == "令和６年度（2024年度）中にその他の改修を実施する"
+        # 毎年度末 100％超 is the KPI's target: the target is the due item, no milestone repeats it.
+        recurring, pilot = plan["1-2"].milestones
         assert recurring.deadline.rule == "every fiscal year, by its end"  # 毎年度実施
-        assert kpi_recurring.deadline.rule == "every fiscal year, at its end"  # 毎年度末
+        assert plan.kpi("1-2/progress/1").target.by.rule == "every fiscal year, at its end"  # type: ignore[union-attr]
         assert pilot.deadline.approximate and pilot.deadline.due == date(2022, 8, 31)
-        assert pilot.text.endswith("夏を目途に開始する。")
-        # the law number is cited, not a milestone; the 2-1 milestone is "from" FY2022
-        assert [m.deadline.kind for m in plan["2-1"].milestones] == [DeadlineKind.FROM, DeadlineKind.BY]
+        assert pilot.text.endswith("夏を目途に開始する")
+        # the law number is cited, not a milestone; the 2-1 milestone is "from" FY2022, its KPI target the due item
+        assert [m.deadline.kind for m in plan["2-1"].milestones] == [DeadlineKind.FROM]
+        assert plan.kpi("2-1/progress/1").target.by.due == date(2026, 3, 31)  # type: ignore[union-attr]
         assert report.citations == 1
         assert report.unresolved == ()
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dgplan._text import _drop_ruby_lines, normalize_mapped
+from dgplan._text import _drop_ruby_lines, normalize, normalize_mapped
 from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
 from dgplan.errors import DgplanError
@@ -226,11 +226,37 @@ def _check_numbering(blocks: list[_Block]) -> None:
         expected[str(section_number)] = wanted + 1
 
 
-def _sentence_around(text: str, deadline: Deadline) -> str:
-    assert deadline.span is not None
+# Words that open a sentence by tying it to the one before; they say nothing of what is due.
+_CONNECTIVE = re.compile(
+    r"^(?:そのため|このため|また|さらに|加えて|併せて|あわせて|なお|具体的には|その上で|これにより|これらにより|特に)、"
+)
+
+
+def _clause(text: str, deadline: Deadline, previous: Deadline | None, following: Deadline | None) -> str:
+    """The clause a deadline governs: from the start of its sentence (or, after another deadline
+    in the sentence, from its own words) to the next deadline in the sentence or the sentence's
+    end, without the connective that opens the sentence (そのため、 また、) or closing punctuation."""
+    if deadline.span is None:
+        return text.strip()
     start = text.rfind("。", 0, deadline.span[0]) + 1
+    if previous is not None and previous.span is not None and previous.span[1] > start:
+        start = deadline.span[0]
     end = text.find("。", deadline.span[1])
-    return text[start : len(text) if end < 0 else end + 1].strip()
+    end = len(text) if end < 0 else end
+    if following is not None and following.span is not None and following.span[0] < end:
+        end = following.span[0]
+    clause = " ".join(text[start:end].split()).strip(" 、,・")
+    return _CONNECTIVE.sub("", clause).strip(" 、") or clause
+
+
+_WESTERN_IN_BRACKETS = re.compile(r"\(\d{4}年度?\)")
+_PARTICLES_AT_END = re.compile(r"(?:までの間に|までに|まで|中に|中|内に|内|には|に|は|も|を|の)+$")
+
+
+def _phrase_key(phrase: str) -> str:
+    """A deadline phrase as it is compared: normalised, without the Western year in brackets or the
+    particle after it (令和６年度（2024年度）中に and 令和6年度中 are one phrase)."""
+    return _PARTICLES_AT_END.sub("", _WESTERN_IN_BRACKETS.sub("", normalize(phrase)))
 
 
 _MILESTONE_KINDS = (
@@ -281,35 +307,64 @@ def extract_plan(text: str, *, title: str, issued: date, source: str | None = No
         description = [_join(parts) for parts in block.bullets]
         milestones: list[dict[str, Any]] = []
         kpis: list[dict[str, Any]] = []
-        texts = [(item, False) for item in description]
+        # (passage, the KPI it is the line of, the due date of that KPI's parsed target)
+        texts: list[tuple[str, str | None, date | None]] = [(item, None, None) for item in description]
+        counters: Counter[str] = Counter()
         for kind, items in block.kpis:
             for parts in items:
                 item_text = _join(parts)
                 kpi_items += 1
+                counters[kind] += 1
+                kpi_id = f"{block.measure_id}/{kind}/{counters[kind]}"
                 entry: dict[str, Any] = {"kind": kind, "text": item_text}
+                target_due: date | None = None
                 if item_text.startswith(_UNSET):
                     entry["unset"] = True
                     unset += 1
                 else:
                     target = parse_target(item_text, reference=issued)
+                    target_due = None if target is None or target.by is None else target.by.due
                     if target is not None:
                         entry["target"] = target.model_dump(
                             by_alias=True, exclude_defaults=True, mode="json", context={"reference": issued}
                         )
                         targets += 1
                 kpis.append(entry)
-                texts.append((item_text, True))
-        for passage, _is_kpi in texts:
+                texts.append((item_text, kpi_id, target_due))
+        # One milestone per deadline phrase and due date in a measure: the first clause that
+        # states it names it, and the KPI line that states it too is linked to it. A KPI line
+        # whose target carries the deadline is the due item itself: no milestone repeats it.
+        seen: dict[tuple[str, date | str | None], dict[str, Any]] = {}
+        by_due: dict[date | str | None, dict[str, Any]] = {}
+        for passage, line_kpi, line_target_due in texts:
             found = find_deadlines(passage, reference=issued, citations=True)
             citations += sum(1 for d in found if d.kind == DeadlineKind.CITATION)
             unresolved.extend((block.measure_id, phrase) for phrase in _unresolved(passage, found))
-            for deadline in found:
-                if deadline.kind not in _MILESTONE_KINDS:
+            dated = [d for d in found if d.kind in _MILESTONE_KINDS]
+            for index, deadline in enumerate(dated):
+                previous = dated[index - 1] if index else None
+                following = dated[index + 1] if index + 1 < len(dated) else None
+                due = deadline.due if deadline.recurrence is None else deadline.rule
+                key = (_phrase_key(deadline.text), due)
+                # A KPI line restates a deadline of the description (（令和６年度末）after
+                # 令和６年度末までに…): the same due date makes it the same item.
+                same = seen.get(key) or (by_due.get(due) if line_kpi is not None else None)
+                if same is not None:
+                    if line_kpi is not None:
+                        same.setdefault("kpi", line_kpi)
+                    continue
+                if line_target_due is not None and deadline.due == line_target_due:
                     continue
                 kinds[deadline.kind.value] += 1
-                milestones.append(
-                    {"text": _sentence_around(passage, deadline), "due": deadline_to_data(deadline, issued)}
-                )
+                milestone: dict[str, Any] = {
+                    "text": _clause(passage, deadline, previous, following),
+                    "due": deadline_to_data(deadline, issued),
+                }
+                if line_kpi is not None:
+                    milestone["kpi"] = line_kpi
+                seen[key] = milestone
+                by_due.setdefault(due, milestone)
+                milestones.append(milestone)
         measures.append(
             {
                 "id": block.measure_id,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from dgplan.deadline import Deadline
-from dgplan.queries import STATUSES, DueItem, KPIStatus, item_statuses, kpi_statuses
+from dgplan.queries import STATUSES, DueItem, KPIStatus, item_statuses, kpi_statuses, tracked_items
 
 if TYPE_CHECKING:
     from dgplan.kpi import PlanData
@@ -51,7 +51,8 @@ def _sections(plan: PlanData | None, values: list[Any]) -> pd.Categorical:
 
 
 def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
-    """One row per milestone and per KPI target with a deadline.
+    """One row per due item: each milestone, and each KPI target with a deadline that no milestone
+    carries (:func:`dgplan.queries.tracked_items`).
 
     Columns: measure_id, section, item_id, item_type, text, kind, window_start, window_end, due,
     approximate, rule, done_on, and with ``as_of``: next_due, status, done and overdue, as
@@ -87,19 +88,9 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
         rows.append(row)
 
     for measure in plan.measures:
-        for milestone in measure.milestones:
-            add(
-                measure.id,
-                measure.section,
-                milestone.id,
-                "milestone",
-                milestone.text,
-                milestone.deadline,
-                milestone.done_on,
-            )
-        for kpi in measure.kpis:
-            if kpi.target is not None and kpi.target.by is not None:
-                add(measure.id, measure.section, kpi.id, "kpi", kpi.text, kpi.target.by, kpi.done_on)
+        for item in tracked_items(measure):
+            if item.deadline is not None:
+                add(measure.id, measure.section, item.item_id, item.item_type, item.text, item.deadline, item.done_on)
     columns = [
         "measure_id",
         "section",

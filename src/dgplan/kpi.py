@@ -239,7 +239,12 @@ class KPI(_Model):
 
 
 class Milestone(_Model):
-    """Something a measure is to do, with its deadline (YAML key ``due``)."""
+    """Something a measure is to do, with its deadline (YAML key ``due``).
+
+    ``text`` names what is due (the clause the deadline governs); ``kpi`` is the id of the
+    measure's KPI that states the same deadline, if one does: the milestone is then that KPI's
+    due item, done when the KPI is (its target met, or marked done).
+    """
 
     model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
 
@@ -248,6 +253,7 @@ class Milestone(_Model):
     deadline: DeadlineField = Field(alias="due")
     done_on: DateField | None = None
     note: str | None = None
+    kpi: str | None = None
 
 
 class Section(_Model):
@@ -331,6 +337,10 @@ class Measure(_Model):
         duplicates = sorted(i for i, n in counts.items() if n > 1)
         if duplicates:
             raise ValueError(f"duplicate ids in measure {self.id!r}: {', '.join(duplicates)}")
+        kpi_ids = {k.id for k in self.kpis}
+        unknown = [f"{m.id} names {m.kpi!r}" for m in self.milestones if m.kpi is not None and m.kpi not in kpi_ids]
+        if unknown:
+            raise ValueError(f"milestones link KPIs that measure {self.id!r} does not have: {'; '.join(unknown)}")
         return self
 
 

@@ -9,10 +9,9 @@ statuses of :func:`item_statuses`, the frames, the report and its chart) reads i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from dateutil.relativedelta import relativedelta
@@ -37,6 +36,7 @@ __all__ = [
     "KPIStatus",
     "KPIStatuses",
     "Summary",
+    "TrackedItem",
     "due_items",
     "has_progress",
     "item_statuses",
@@ -44,6 +44,7 @@ __all__ = [
     "section_statuses",
     "summarize",
     "summary_of",
+    "tracked_items",
 ]
 
 
@@ -160,8 +161,12 @@ def _kpi_done(kpi: KPI, as_of: date, deadline: Deadline, window: Interval | None
     return any(start <= o.observed_on <= as_of and target.is_met_by(o.value) for o in kpi.observations)
 
 
-def _occurrences(deadline: Deadline, interval: Interval | None, as_of: date) -> list[tuple[date, Interval | None]]:
+def _occurrences(
+    deadline: Deadline | None, interval: Interval | None, as_of: date
+) -> list[tuple[date, Interval | None]]:
     """(due, occurrence window) pairs: those in ``interval``, or with none, the one that can be overdue."""
+    if deadline is None:
+        return []
     recurrence = deadline.recurrence
     if interval is not None:
         if recurrence is None:
@@ -180,17 +185,60 @@ def _window_of(deadline: Deadline, due: date) -> Interval:
     return deadline.recurrence.next_window(due)
 
 
-def _tracked(
-    measure: Measure, as_of: date
-) -> Iterator[tuple[str, Literal["milestone", "kpi"], str, Deadline, Callable[[Interval | None], bool]]]:
-    """Each milestone and KPI target of a measure: id, type, text, deadline, and whether an
-    occurrence (given its window) is done on ``as_of``."""
+@dataclass(frozen=True, slots=True)
+class TrackedItem:
+    """One due item of a plan: a milestone, or a KPI target no milestone carries.
+
+    ``deadline`` is None for a KPI target without one. ``done_on`` is the milestone's (or KPI's)
+    day of completion; ``kpi`` the KPI whose target, when met, makes the item done.
+    """
+
+    measure: Measure
+    item_id: str
+    item_type: Literal["milestone", "kpi"]
+    text: str
+    deadline: Deadline | None
+    done_on: date | None
+    kpi: KPI | None
+
+    def is_done(self, as_of: date, window: Interval | None) -> bool:
+        """Whether the item, or the occurrence of it in ``window``, is done on ``as_of``."""
+        if self.deadline is None:
+            return self.kpi is not None and self.kpi.is_done(as_of=as_of)
+        if self.item_type == "milestone" and _milestone_done(self.done_on, as_of, self.deadline, window):
+            return True
+        if self.kpi is None:
+            return False
+        if self.kpi.target is None:
+            return self.kpi.done_on is not None and self.kpi.done_on <= as_of
+        return _kpi_done(self.kpi, as_of, self.deadline, window)
+
+
+def _same_due(first: Deadline, second: Deadline) -> bool:
+    return first.due == second.due and first.rule == second.rule
+
+
+def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterator[TrackedItem]:
+    """Each due item of a measure, in order: the one place that says what a plan's due items are.
+
+    Milestones first, then KPI targets. A KPI target whose deadline a milestone already carries
+    (the milestone links the KPI, with the same due date) is that milestone, not a second item.
+    With ``undated_targets``, KPI targets without a deadline come too (deadline None).
+    """
+    kpis = {kpi.id: kpi for kpi in measure.kpis}
+    carried: set[str] = set()
     for milestone in measure.milestones:
-        done_on, deadline = milestone.done_on, milestone.deadline
-        yield milestone.id, "milestone", milestone.text, deadline, partial(_milestone_done, done_on, as_of, deadline)
+        kpi = kpis.get(milestone.kpi) if milestone.kpi is not None else None
+        by = None if kpi is None or kpi.target is None else kpi.target.by
+        if kpi is not None and by is not None and _same_due(by, milestone.deadline):
+            carried.add(kpi.id)
+        yield TrackedItem(
+            measure, milestone.id, "milestone", milestone.text, milestone.deadline, milestone.done_on, kpi
+        )
     for kpi in measure.kpis:
-        if kpi.target is not None and kpi.target.by is not None:
-            yield kpi.id, "kpi", kpi.text, kpi.target.by, partial(_kpi_done, kpi, as_of, kpi.target.by)
+        if kpi.target is None or kpi.id in carried or (kpi.target.by is None and not undated_targets):
+            continue
+        yield TrackedItem(measure, kpi.id, "kpi", kpi.text, kpi.target.by, kpi.done_on, kpi)
 
 
 def _beyond_calendar(as_of: date, interval: Interval | None, error: Exception) -> PeriodError:
@@ -226,18 +274,18 @@ def _due_items(plan: PlanData, interval: Interval | None, *, as_of: date) -> Due
     items = [
         DueItem(
             due=due,
-            item_id=item_id,
-            measure_id=measure.id,
-            section=measure.section,
-            item_type=item_type,
-            text=text,
-            deadline=deadline,
-            done=(done := is_done(window)),
+            item_id=tracked.item_id,
+            measure_id=tracked.measure.id,
+            section=tracked.measure.section,
+            item_type=tracked.item_type,
+            text=tracked.text,
+            deadline=tracked.deadline,  # type: ignore[arg-type]  # an item with occurrences has one
+            done=(done := tracked.is_done(as_of, window)),
             overdue=due < as_of and not done,
         )
         for measure in plan.measures
-        for item_id, item_type, text, deadline, is_done in _tracked(measure, as_of)
-        for due, window in _occurrences(deadline, interval, as_of)
+        for tracked in tracked_items(measure)
+        for due, window in _occurrences(tracked.deadline, interval, as_of)
     ]
     # One order everywhere: by due date, then in the plan's own order (1-2 before 1-10), which
     # the items already have; sorted() is stable. Sorting ids as text would put 1-10 before 1-2.
@@ -389,22 +437,17 @@ def item_statuses(plan: PlanData, as_of: date) -> list[ItemStatus]:
     next_quarter = _first_by_id(due_items(plan, following.interval, as_of=as_of))
     result = []
     for measure in plan.measures:
-        entries: list[tuple[str, Literal["milestone", "kpi"], str, Deadline | None, bool]] = [
-            (m.id, "milestone", m.text, m.deadline, m.done_on is not None and m.done_on <= as_of)
-            for m in measure.milestones
-        ]
-        entries += [
-            (k.id, "kpi", k.text, k.target.by, k.is_done(as_of=as_of)) for k in measure.kpis if k.target is not None
-        ]
-        for item_id, item_type, text, deadline, done in entries:
-            status, due = _status_of(item_id, deadline, done, as_of, latest, this_quarter, next_quarter)
+        for tracked in tracked_items(measure, undated_targets=True):
+            deadline = tracked.deadline
+            done = tracked.is_done(as_of, None if deadline is None or deadline.recurrence else deadline.window)
+            status, due = _status_of(tracked.item_id, deadline, done, as_of, latest, this_quarter, next_quarter)
             result.append(
                 ItemStatus(
-                    item_id=item_id,
+                    item_id=tracked.item_id,
                     measure_id=measure.id,
                     section=measure.section,
-                    item_type=item_type,
-                    text=text,
+                    item_type=tracked.item_type,
+                    text=tracked.text,
                     deadline=deadline,
                     status=status,
                     due=due,
