@@ -26,7 +26,7 @@ def test_tour_executes(tmp_path: Path) -> None:
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
-    assert "149 overdue on 2022-04-01" in text
+    assert "160 overdue on 2022-04-01" in text
     html = "\n".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "デジタル社会の実現に向けた重点計画" in html  # the plan's rich display
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the timeline chart

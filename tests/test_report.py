@@ -98,7 +98,7 @@ class TestMarkdown:
         text = render_report(bundled, date(2026, 11, 26))
         assert "past due, no progress recorded" in text and "No progress is recorded" in text
         assert "overdue" not in text.lower()
-        assert "## Past due, no progress recorded (220)" in text
+        assert "## Past due, no progress recorded (236)" in text
 
 
 class TestHtml:
