@@ -263,3 +263,24 @@ class TestProperties:
         if target is not None:
             assert math.isfinite(target.value)
             assert target.comparison in (">=", ">", "<=", "<", "=", "change")
+
+
+class TestBundledPlan:
+    def test_recurring_targets_know_their_next_due_date(self) -> None:
+        from dgplan import load_plan
+
+        plan = load_plan()
+        recurring = [k for m in plan for k in m.kpis if k.target and k.target.recurrence is not None]
+        assert len(recurring) >= 6  # 毎年度末 (2), 年間 (3), 年1回以上, 1年に1度
+        assert all(k.target and k.target.by and k.target.by.due == date(2022, 3, 31) for k in recurring)
+
+    def test_observed_values_are_no_targets(self) -> None:
+        from dgplan import load_plan
+
+        plan = load_plan()
+        targets = sum(1 for m in plan for k in m.kpis if k.target is not None)
+        assert targets >= 73
+        for measure in plan.measures_in("III") + plan.measures_in("VII"):
+            for item in measure.kpis:
+                if "718団体" in item.text or "98万世帯" in item.text:
+                    assert item.target is None, item.id
