@@ -211,6 +211,25 @@ class TestKPI:
         assert plan.kpi("1-1/effect/1").on_track(as_of=date(2022, 4, 1)) is None
 
     @pytest.mark.parametrize(
+        ("text", "grade"),
+        [
+            ("マイキーID登録者数", "no target"),  # a metric with no target cannot be graded
+            ("研修の実施回数", "no target"),
+            ("地方公共団体における利用率（参考）", "no target"),
+            ("運用コスト", "no target"),
+            ("システムの改修（令和６年度中）", "F"),  # the carrying-out of the measure itself
+            ("運用面、制度面の方針策定", "F"),
+            ("児童生徒１人１台端末の実現", "F"),
+        ],
+    )
+    def test_without_a_target_an_action_is_f_and_a_metric_has_no_target(self, text: str, grade: str) -> None:
+        kpi = KPI.model_validate({"id": "1-1/progress/1", "kind": "progress", "text": text})
+        assert kpi.grade(as_of=date(2022, 4, 1)) == grade
+        assert kpi.on_track(as_of=date(2022, 4, 1)) is None
+        unset = KPI.model_validate({"id": "1-1/progress/1", "kind": "progress", "text": "未設定", "unset": True})
+        assert unset.grade(as_of=date(2022, 4, 1)) == "unset"
+
+    @pytest.mark.parametrize(
         ("comparison", "value", "met", "missed"),
         [(">=", 10, 10, 9.9), (">", 10, 10.1, 10), ("<=", 10, 10, 10.1), ("<", 10, 9.9, 10), ("=", 10, 10, 11)],
     )
@@ -239,7 +258,7 @@ class TestSummary:
         summary = plan.summary(as_of=date(2022, 4, 1))
         assert (summary.measures, summary.milestones, summary.kpis) == (4, 9, 5)
         assert summary.overdue == 3
-        assert summary.kpi_grades == {"A": 2, "B": 1, "F": 2}
+        assert summary.kpi_grades == {"A": 2, "B": 1, "F": 1, "unset": 1}
         assert summary.by_section["I"]["overdue"] == 1
         assert summary.by_section["III"]["kpi_B"] == 1
 
@@ -260,7 +279,7 @@ class TestFrames:
 
     def test_kpis_frame_and_measures(self, plan: Plan) -> None:
         kpis = plan.kpis_frame(as_of=date(2022, 4, 1))
-        assert list(kpis["grade"]) == ["A", "F", "F", "A", "B"]
+        assert list(kpis["grade"]) == ["A", "F", "unset", "A", "B"]
         assert str(kpis["attainment"].dtype) == "float64"
         measures = plan.to_frame()
         assert list(measures["measure_id"]) == ["1-1", "1-2", "2-1", "3-1"]

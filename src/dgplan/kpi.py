@@ -38,6 +38,7 @@ from dgplan.fields import DateField, DeadlineField, IntervalField, Number
 __all__ = [
     "KPI",
     "Baseline",
+    "GRADES",
     "Grade",
     "Measure",
     "Milestone",
@@ -49,7 +50,18 @@ __all__ = [
 ]
 
 Comparison = Literal[">=", ">", "<=", "<", "=", "change"]
-Grade = Literal["A", "B", "N", "F"]
+#: A KPI's review status (spec §6): ``A`` on track, ``B`` behind, ``N`` not yet observed, ``F`` the
+#: carrying-out of the measure itself (done or not done), ``no target`` a metric with no target,
+#: which cannot be graded, and ``unset`` for a KPI not yet set (未設定).
+Grade = Literal["A", "B", "N", "F", "no target", "unset"]
+#: The grades a KPI can have, in the order reports list them.
+GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "unset")
+# A KPI's name ending in one of these measures something (マイキーID登録者数, 研修の実施回数):
+# with no target it cannot be graded. Any other name is an action (システムの改修, 計画の策定).
+_METRIC_ENDINGS = re.compile(
+    r"(?:数|率|割合|量|額|度|比|時間|距離|人口|コスト|進捗|規模|シェア|順位|指数|状況)$"
+)
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 _MEASURE_ID = re.compile(r"\d{1,2}-\d{1,3}")
 
 
@@ -202,10 +214,21 @@ class KPI(_Model):
             return 1.0 if target.is_met_by(latest.value) else 0.0
         return (latest.value - start_value) / (goal - start_value)
 
+    @property
+    def names_a_metric(self) -> bool:
+        """Whether the KPI's name is a quantity (登録者数, 実施率) rather than an action (改修, 策定)."""
+        name = self.text
+        while (shorter := _BRACKETED.sub("", name)) != name:
+            name = shorter
+        return _METRIC_ENDINGS.search(name.strip(" 、。.・")) is not None
+
     def grade(self, *, as_of: date, plan_start: date | None = None) -> Grade:
-        """The review grade (spec §6): A on track, B behind, N no observation, F no numeric target."""
+        """The review status (spec §6): A on track, B behind, N not yet observed; without a target,
+        F for an action (done or not done), ``no target`` for a metric, ``unset`` for 未設定."""
         if self.target is None:
-            return "F"
+            if self.unset:
+                return "unset"
+            return "no target" if self.names_a_metric and self.done_on is None else "F"
         progress = self.attainment(as_of=as_of, plan_start=plan_start)
         if progress is None:
             return "N"
@@ -217,9 +240,9 @@ class KPI(_Model):
         return "A" if progress >= min(max(elapsed, 0.0), 1.0) else "B"
 
     def on_track(self, *, as_of: date, plan_start: date | None = None) -> bool | None:
-        """Grade A; None where the KPI cannot be graded (N) or has no numeric target (F)."""
+        """Grade A; None where the KPI cannot be graded (N, F, no target, unset)."""
         grade = self.grade(as_of=as_of, plan_start=plan_start)
-        return None if grade in ("N", "F") else grade == "A"
+        return None if grade not in ("A", "B") else grade == "A"
 
     def due_on(self, *, as_of: date) -> date | None:
         """The target's due date as seen on ``as_of`` (for a recurring target, its next occurrence)."""

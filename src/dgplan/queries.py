@@ -21,7 +21,7 @@ from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
 from dgplan.fiscal import FiscalQuarter, Interval
-from dgplan.kpi import KPI, Grade, Measure, PlanData
+from dgplan.kpi import GRADES, KPI, Grade, Measure, PlanData
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -132,7 +132,7 @@ class Summary:
     by_section: dict[str, dict[str, int]]
 
     def _repr_html_(self) -> str:
-        keys = ("measures", "milestones", "kpis", "overdue", "due_this_quarter", "kpi_A", "kpi_B", "kpi_N", "kpi_F")
+        keys = ("measures", "milestones", "kpis", "overdue", "due_this_quarter", *(f"kpi_{g}" for g in GRADES))
         rows = [(section, *(counts.get(key, 0) for key in keys)) for section, counts in self.by_section.items()]
         return html_table(("section", *keys), rows, caption=f"as of {self.as_of.isoformat()}")
 

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -404,8 +405,8 @@ def _due_rows_in(facts: _Facts, quarter: FiscalQuarter) -> list[list[str]]:
     return rows
 
 
-def _kpi_table(facts: _Facts) -> tuple[list[list[str]], int]:
-    """KPIs with a numeric target, and how many have none."""
+def _kpi_table(facts: _Facts) -> tuple[list[list[str]], str]:
+    """KPIs with a numeric target, and what the others are (actions, metrics without a target, unset)."""
     targets = {kpi.id: kpi.target for measure in facts.plan.measures for kpi in measure.kpis}
     rows = []
     for s in facts.statuses:
@@ -416,7 +417,18 @@ def _kpi_table(facts: _Facts) -> tuple[list[list[str]], int]:
         )
         target = _target_text(targets.get(s.kpi_id), s.target_value)
         rows.append([s.kpi_id, s.text, latest, target, _iso(s.due) or "", s.grade])
-    return rows, sum(1 for s in facts.statuses if s.target_value is None)
+    others: Counter[str] = Counter(
+        "baseline" if s.comparison is not None else s.grade for s in facts.statuses if s.target_value is None
+    )
+    untargeted = sum(others.values())
+    kinds = (
+        ("F", "carry out the measure itself (F: done or not done)"),
+        ("no target", "name a metric but set no target (cannot be graded)"),
+        ("unset", "are not yet set (未設定)"),
+        ("baseline", "state a change from a baseline whose value is not recorded"),
+    )
+    detail = "; ".join(f"{others[kind]} {words}" for kind, words in kinds if others[kind])
+    return rows, f"{untargeted} KPIs have no numeric target" + (f": {detail}" if detail else "")
 
 
 _SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
@@ -474,7 +486,7 @@ def _render_markdown(facts: _Facts) -> str:
     out += [
         f"## KPIs with a numeric target ({len(kpis)})",
         "",
-        f"Grades: {_GRADES}. {untargeted} KPIs have no numeric target.",
+        f"Grades: {_GRADES}. {untargeted}.",
         "",
     ]
     out.append(_markdown_table(_KPI_COLUMNS, kpis) if kpis else "None.\n")
@@ -564,7 +576,7 @@ def _render_html(facts: _Facts) -> str:
         parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,), texts=(1, 3, 4)) if due else "<p>None.</p>")
     kpis, untargeted = _kpi_table(facts)
     parts.append(f"<h2>KPIs with a numeric target ({len(kpis)})</h2>")
-    parts.append(f"<p>Grades: {_GRADES}. {untargeted} KPIs have no numeric target.</p>")
+    parts.append(f"<p>Grades: {_GRADES}. {html.escape(untargeted)}.</p>")
     parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,), texts=(1,)) if kpis else "<p>None.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
