@@ -41,7 +41,7 @@ def scratch(tmp_path: Path) -> Path:
     (tmp_path / "progress.csv").write_text(
         "id,date,value,done,note\n1-1/m2,2022-03-25,,true,改修完了\n", encoding="utf-8"
     )
-    (tmp_path / "src" / "dgplan" / "data").mkdir(parents=True)
+    (tmp_path / "data").mkdir()
     return tmp_path
 
 

@@ -17,7 +17,7 @@ from dgplan.plan_io import dump_plan
 ISSUED = date(2021, 6, 18)
 TITLE = "デジタル社会の実現に向けた重点計画"
 SOURCE = "デジタル社会の実現に向けた重点計画（令和3年6月18日閣議決定）第3部 施策集"
-BUNDLED = Path(__file__).resolve().parents[1] / "src" / "dgplan" / "data" / "measures.yaml"
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "measures.yaml"
 
 # tests/data/excerpt.txt is written in the layout of the PDF text: blank lines between lines,
 # a heading with a full-width numeral, broken lines, a ruby line, a footnote marker alone on a

@@ -7,6 +7,7 @@ import re
 import stat
 import threading
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import jsonschema
@@ -38,7 +39,7 @@ class TestBundledPlan:
         save_plan(plan, path)
         assert load_plan(path) == plan
         # and the bundled file is already in the written form
-        bundled = Path(__import__("dgplan").__file__).parent / "data" / "measures.yaml"
+        bundled = resources.files("dgplan.data").joinpath("measures.yaml")
         assert path.read_text(encoding="utf-8") == bundled.read_text(encoding="utf-8")
 
 

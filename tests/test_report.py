@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgplan import load_plan
+from dgplan import PlanError, load_plan
 from dgplan.plan import Plan
 from dgplan.queries import STATUSES, has_progress, item_statuses, section_statuses
 from dgplan.report import render_report, timeline_svg
@@ -195,3 +195,58 @@ class TestProgressChangesTheWords:
         assert "past due, no progress recorded" not in text and "## Overdue (" in text
         statuses = {item.item_id: item.status for item in item_statuses(plan, date(2022, 11, 26))}
         assert statuses["1-1/m2"] == "done"
+
+
+class TestOneAnswerEverywhere:
+    """plan.overdue, plan.due_this_quarter, the frames, the report's counts and its chart name the
+    same items, for any as-of date and any progress recorded (issue: "one truth for due items")."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        as_of=st.dates(min_value=date(2021, 1, 1), max_value=date(2030, 12, 31)),
+        done=st.lists(st.tuples(st.integers(0, 40), st.dates(date(2021, 1, 1), date(2030, 12, 31))), max_size=8),
+        values=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3000)), max_size=6),
+    )
+    def test_every_view_agrees(
+        self,
+        tmp_path_factory: pytest.TempPathFactory,
+        as_of: date,
+        done: list[tuple[int, date]],
+        values: list[tuple[int, int]],
+    ) -> None:
+        from dgplan import load_progress
+
+        plan = load_plan(SMALL)
+        milestones = [m.id for measure in plan.measures for m in measure.milestones]
+        kpis = [k.id for measure in plan.measures for k in measure.kpis if not k.unset]
+        rows = ["id,date,value,done,note"]
+        rows += [f"{milestones[i % len(milestones)]},{day.isoformat()},,true," for i, day in done]
+        rows += [f"{kpis[i % len(kpis)]},2021-10-{(i % 28) + 1:02d},{value},," for i, value in values]
+        log = tmp_path_factory.mktemp("progress") / "progress.csv"
+        log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        try:
+            plan = load_progress(log, plan)
+        except PlanError:
+            return  # the same milestone twice on different days: refused, and nothing merged
+
+        overdue = {item.item_id for item in plan.overdue(as_of=as_of)}
+        statuses = item_statuses(plan, as_of)
+        assert {i.item_id for i in statuses if i.status == "overdue"} == overdue
+        frame = plan.milestones_frame(as_of=as_of)
+        assert set(frame.loc[frame["overdue"], "item_id"]) == overdue
+        quarter = {item.item_id for item in plan.due_this_quarter(as_of=as_of)}
+        in_quarter = {i.item_id for i in statuses if i.status == "due this quarter"}
+        assert in_quarter <= quarter  # the rest of the quarter's items are done or overdue
+        assert {i.item_id for i in statuses if i.item_id in quarter} == quarter
+
+        text = render_report(plan, as_of)
+        late = re.search(r"^## (?:Overdue|Past due, no progress recorded) \((\d+)\)$", text, flags=re.M)
+        assert late is not None and int(late.group(1)) == len(overdue)
+        svg = timeline_svg(plan, as_of, years=(2015, 2030))
+        drawn = re.search(r"(\d+) (?:late|past due)", svg)
+        shown = {
+            i.item_id
+            for i in statuses
+            if i.status == "overdue" and i.due and date(2015, 4, 1) <= i.due < date(2031, 4, 1)
+        }
+        assert (int(drawn.group(1)) if drawn else 0) == len(shown)

@@ -354,7 +354,7 @@ def load_plan(path: str | os.PathLike[str] | None = None) -> Plan:
     ``file:line:column: measure 'id': field: message``.
     """
     if path is None:
-        text = resources.files("dgplan").joinpath("data", BUNDLED_PLAN).read_text(encoding="utf-8")
+        text = resources.files("dgplan.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")
         return parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
     return parse_plan(_read_text(path), name=os.fspath(path))
 

@@ -1,0 +1,74 @@
+"""The import graph points one way (docs/design.md): a module imports only modules below it, at module
+level or inside a function, except where pandas must stay lazy."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "dgplan"
+
+# Lowest first; a module may import any module of a lower rank.
+RANKS = {
+    "errors": 0,
+    "display": 0,
+    "_results": 0,
+    "_text": 1,
+    "era": 2,
+    "fiscal": 3,
+    "deadline": 4,
+    "pandas": 5,
+    "fields": 5,
+    "kpi": 6,
+    "queries": 7,
+    "frames": 8,
+    "plan": 9,
+    "plan_io": 10,
+    "targets": 11,
+    "extract": 12,
+    "report": 13,
+    "cli": 14,
+    "__init__": 15,
+    "__main__": 16,
+}
+# Upward imports allowed inside a function, each for pandas' sake: the answers' .to_frame()
+# converts through frames, which imports pandas at its top.
+LAZY_UPWARD = {("queries", "frames")}
+
+
+def imports(path: Path) -> list[tuple[str, bool]]:
+    """(imported dgplan module, whether at module level) for every import in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dgplan."):
+            found.append((node.module.split(".")[1], id(node) in top_level))
+        elif isinstance(node, ast.Import):
+            found += [
+                (alias.name.split(".")[1], id(node) in top_level)
+                for alias in node.names
+                if alias.name.startswith("dgplan.")
+            ]
+    return found
+
+
+def test_every_module_has_a_rank() -> None:
+    assert {path.stem for path in SRC.glob("*.py")} == set(RANKS)
+
+
+@pytest.mark.parametrize("module", sorted(RANKS))
+def test_imports_point_down(module: str) -> None:
+    for target, top_level in imports(SRC / f"{module}.py"):
+        if module in ("__init__", "__main__"):
+            continue
+        upward = RANKS[target] >= RANKS[module]
+        assert not upward or (not top_level and (module, target) in LAZY_UPWARD), (
+            f"{module} imports {target}{'' if top_level else ' inside a function'}"
+        )
+
+
+def test_the_model_imports_no_questions_frames_or_files() -> None:
+    assert {target for target, _ in imports(SRC / "kpi.py")} <= {"deadline", "display", "fields"}
