@@ -13,6 +13,7 @@ __all__ = [
     "DgplanError",
     "DgplanWarning",
     "EraError",
+    "ExtractError",
     "LenientParseWarning",
     "PeriodError",
     "PlanError",
@@ -65,6 +66,16 @@ class PlanError(DgplanError):
         self.column = column
         self.measure_id = measure_id
         self.problems = problems or (message,)
+
+
+class ExtractError(DgplanError):
+    """A plan's text is not in the 施策集 layout, or a measure's block in it is malformed;
+    ``line`` and ``measure_id`` say where."""
+
+    def __init__(self, message: str, *, line: int | None = None, measure_id: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.measure_id = measure_id
 
 
 class DgplanWarning(UserWarning):

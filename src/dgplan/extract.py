@@ -24,21 +24,12 @@ from typing import Any
 from dgplan._text import _drop_ruby_lines, normalize, normalize_mapped
 from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
-from dgplan.errors import DgplanError
+from dgplan.errors import ExtractError
 from dgplan.fields import deadline_to_data
 from dgplan.plan import Plan
 from dgplan.targets import parse_target
 
 __all__ = ["ExtractError", "ExtractReport", "extract_plan"]
-
-
-class ExtractError(DgplanError):
-    """The text is not in the 施策集 layout, or a measure's block is malformed."""
-
-    def __init__(self, message: str, *, line: int | None = None, measure_id: str | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-        self.measure_id = measure_id
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10}
