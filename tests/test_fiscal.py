@@ -426,3 +426,22 @@ class TestParsePeriod:
             assert repr(text) in str(error)
         else:
             assert isinstance(result, Interval)
+
+
+def test_the_typed_record_holds_every_group_of_the_pattern() -> None:
+    from dataclasses import fields
+
+    from dgplan.fiscal import PERIOD_PATTERN, PeriodWords
+
+    assert {f.name for f in fields(PeriodWords)} - {"text"} == set(PERIOD_PATTERN.groupindex)
+    words = PeriodWords.from_match(
+        PERIOD_PATTERN.match("令和3年度（2021年度）第2四半期"), "令和3年度（2021年度）第2四半期"
+    )  # type: ignore[arg-type]
+    assert (words.form, words.era, words.eyear, words.efy, words.west_b, words.quarter) == (
+        "era",
+        "令和",
+        "3",
+        "度",
+        "2021",
+        "2",
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -490,6 +490,119 @@ def _era_text(era: Era) -> str:
     return f"{era.start}..{era.end or ''}"
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodWords:
+    """The words of one period phrase, as :data:`PERIOD_PATTERN` found them: a typed record of the
+    pattern's groups (None where a part is not written), with ``text``, the phrase as the user
+    wrote it, for errors. :func:`resolve_period` reads it with one small function per form."""
+
+    text: str
+    # 令和3年度（2021年度）: the era, its year, a Western year in brackets (three places), 年度
+    era: str | None = None
+    eyear: str | None = None
+    west_a: str | None = None
+    west_b: str | None = None
+    west_c: str | None = None
+    efy: str | None = None
+    # 2017年度（平成29年度）, 2026(令和8)年度: a Western year first, the era in brackets
+    wyear: str | None = None
+    wfy: str | None = None
+    wera: str | None = None
+    wera_year: str | None = None
+    wera_inside: str | None = None
+    wera_year_inside: str | None = None
+    # FY2021（令和3年度）, 2020年代
+    fy: str | None = None
+    fera: str | None = None
+    fera_year: str | None = None
+    decade: str | None = None
+    # R3.4.1, 2021-04-01 (whole dates), R7.4 (a month)
+    abbreviated: str | None = None
+    iso: str | None = None
+    abbr_era: str | None = None
+    abbr_year: str | None = None
+    abbr_month: str | None = None
+    # 次期通常国会, 本年度, 同年度 ...
+    next_diet: str | None = None
+    relative: str | None = None
+    # the month and day after a year: 4月1日, 4月朔日, 元日, 大晦日, 4/1, (水)
+    month: str | None = None
+    day: str | None = None
+    dayword: str | None = None
+    newyear: str | None = None
+    yearend: str | None = None
+    smonth: str | None = None
+    sday: str | None = None
+    weekday: str | None = None
+    # the part of the period: 第2四半期, 上期, 夏, 末, 当初, 中頃, 早期, 通常国会, 上旬
+    quarter: str | None = None
+    half: str | None = None
+    season: str | None = None
+    end: str | None = None
+    beginning: str | None = None
+    middle: str | None = None
+    early: str | None = None
+    diet: str | None = None
+    dekad: str | None = None
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], text: str) -> PeriodWords:
+        return cls(text=text, **match.groupdict())
+
+    @property
+    def form(self) -> str:
+        """Which reader resolves the phrase (the keys of ``_READERS``)."""
+        if self.era is not None or self.abbr_era is not None:
+            return "era"
+        if self.wyear is not None:
+            return "western"
+        if self.fy is not None:
+            return "fy"
+        if self.decade is not None:
+            return "decade"
+        if self.abbreviated is not None or self.iso is not None:
+            return "date"
+        if self.next_diet is not None:
+            return "next_diet"
+        if self.relative is not None:
+            return "relative"
+        return "yearless"
+
+    @property
+    def month_day(self) -> tuple[int, int | None] | None:
+        """The month and day written after the year (day -1: the month's last), or None."""
+        if self.abbr_month is not None:
+            return int(self.abbr_month), None
+        return month_day_of(
+            {
+                "month": self.month,
+                "day": self.day,
+                "dayword": self.dayword,
+                "newyear": self.newyear,
+                "yearend": self.yearend,
+                "smonth": self.smonth,
+                "sday": self.sday,
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Year:
+    """A year or 年度 (or decade) resolved, before a month, a day or a part is cut from it."""
+
+    interval: Interval
+    unit: PeriodUnit
+    year: int
+    era: Era | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    reference: date | None
+    anchor: Period | None
+    strict: bool
+
+
 def _check_lunisolar(text: str, era: Era, era_year: int, start: date, strict: bool) -> None:
     """Era dates before 明治6年 (1873) count lunisolar months: their days are not Gregorian days."""
     if start >= GREGORIAN_ADOPTION:
@@ -503,9 +616,11 @@ def _check_lunisolar(text: str, era: Era, era_year: int, start: date, strict: bo
     warnings.warn(f"{text!r}: {message}; reading it as a Gregorian date", LenientParseWarning, stacklevel=5)
 
 
-def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[Interval, PeriodUnit, Era, int]:
-    """Resolve an era year, checking it against its era and the Western year in brackets."""
-    era_token, year_token = groups["era"] or groups["abbr_era"], groups["eyear"] or groups["abbr_year"]
+def _read_era(words: PeriodWords, context: _Context) -> _Year:
+    """令和3年度, 令和3年(2021年), 令和4年(2022年)度, R7.4: an era year, checked against its era and
+    the Western year in brackets."""
+    text, strict = words.text, context.strict
+    era_token, year_token = words.era or words.abbr_era, words.eyear or words.abbr_year
     if era_token is None or year_token is None:
         raise _period_error(text, "expected an era year such as 令和3年")
     era = era_by_name(era_token)
@@ -513,21 +628,19 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
     if era_year < 1:
         raise _period_error(text, f"era years start at 1 (元年); there is no year {era_year} of {era.name}")
     year = era.to_gregorian_year(era_year)
-    western = groups["west_a"] or groups["west_b"] or groups["west_c"]
+    western = words.west_a or words.west_b or words.west_c
     if western is not None and int(western) != year:
-        message = (
-            f"{era.name}{era_year}年{groups['efy'] or ''} is {year}, but the Western year in brackets says {western}"
-        )
+        message = f"{era.name}{era_year}年{words.efy or ''} is {year}, but the Western year in brackets says {western}"
         if strict:
             raise _period_error(text, message)
         warnings.warn(f"{text!r}: {message}; using {year} (the era year)", LenientParseWarning, stacklevel=4)
     era_span = _era_span(era)
-    if groups["efy"]:
+    if words.efy:
         fiscal = FiscalYear(year).interval
         if not fiscal.overlaps(era_span) and strict:
             raise _period_error(text, f"{era.name}{era_year}年度 ({fiscal}) lies outside {era.name} ({_era_text(era)})")
         _check_lunisolar(text, era, era_year, fiscal.start, strict)
-        return fiscal, "fiscal_year", era, year
+        return _Year(fiscal, "fiscal_year", year, era)
     calendar_year = Interval.year(year)
     clipped = calendar_year.intersection(era_span)
     if clipped is None:
@@ -535,17 +648,13 @@ def _era_base(text: str, groups: dict[str, str | None], strict: bool) -> tuple[I
             raise _period_error(text, f"{era.name} ended in {era.end}; {era.name}{era_year}年 does not exist")
         clipped = calendar_year
     _check_lunisolar(text, era, era_year, clipped.start, strict)
-    return clipped, "year", era, year
+    return _Year(clipped, "year", year, era)
 
 
-def _western_first(text: str, groups: dict[str, str | None], year: int, strict: bool) -> Era | None:
-    """2017年度（平成29年度）: the era year in brackets must name the same year, and exist.
-
-    Returns the era, against which a month or day written after it is checked
-    (2019年（平成31年）5月1日 is not a day of 平成).
-    """
-    era_token = groups["wera"] or groups["wera_inside"]
-    year_token = groups["wera_year"] or groups["wera_year_inside"]
+def _bracketed_era(text: str, era_token: str | None, year_token: str | None, year: int, strict: bool) -> Era | None:
+    """2017年度（平成29年度）, FY2021（令和3年度）: the era year in brackets must name the same year,
+    and exist. Returns the era, against which a month or day written after it is checked
+    (2019年（平成31年）5月1日 is not a day of 平成)."""
     if era_token is None or year_token is None:
         return None
     era = era_by_name(era_token)
@@ -561,6 +670,102 @@ def _western_first(text: str, groups: dict[str, str | None], year: int, strict: 
         warnings.warn(f"{text!r}: {message}; using {year}", LenientParseWarning, stacklevel=4)
         return None
     return era
+
+
+def _read_western(words: PeriodWords, context: _Context) -> _Year:
+    """2021年度, 2021年, 2017年度（平成29年度）, 2026(令和8)年度."""
+    year = int(words.wyear or 0)
+    era_token, year_token = words.wera or words.wera_inside, words.wera_year or words.wera_year_inside
+    era = _bracketed_era(words.text, era_token, year_token, year, context.strict)
+    if words.wfy:
+        return _Year(FiscalYear(year).interval, "fiscal_year", year, era)
+    return _Year(Interval.year(year), "year", year, era)
+
+
+def _read_fy(words: PeriodWords, context: _Context) -> _Year:
+    """FY2021, FY2021（令和3年度）."""
+    year = int(words.fy or 0)
+    _bracketed_era(words.text, words.fera, words.fera_year, year, context.strict)
+    return _Year(FiscalYear(year).interval, "fiscal_year", year)
+
+
+def _read_decade(words: PeriodWords, context: _Context) -> _Year:
+    """2020年代: the ten calendar years 2020..2029."""
+    year = int(words.decade or 0)
+    return _Year(Interval(date(year, 1, 1), date(year + 9, 12, 31)), "decade", year)
+
+
+def _read_date(words: PeriodWords, context: _Context) -> Period:
+    """R3.4.1, H31/4/30, 2021-04-01: a whole date, read as parse_date reads it."""
+    written = words.abbreviated or words.iso or ""
+    try:
+        day = parse_date(written, strict=context.strict)
+    except EraError as error:
+        raise _period_error(words.text, error.message.replace(repr(written), "", 1).lstrip(": ")) from None
+    return _apply_modifiers(words, Period(Interval.day(day), "day", "day"), era=None)
+
+
+def _read_next_diet(words: PeriodWords, context: _Context) -> Period:
+    """次期通常国会: the ordinary Diet session convened in the January after the document's date."""
+    reference = context.reference
+    if reference is None:
+        raise _period_error(words.text, "次期通常国会 is relative to the document's date; pass reference=")
+    # The ordinary session is convened in January; in January itself "next" could mean either.
+    if reference.month == 1:
+        raise _period_error(
+            words.text, f"次期通常国会 is ambiguous in January ({reference}); name the year (令和4年通常国会)"
+        )
+    year = reference.year + 1
+    return Period(Interval(date(year, 1, 1), date(year, 6, 30)), "diet_session", "diet_session", True)
+
+
+def _read_relative(words: PeriodWords, context: _Context) -> _Year | Period:
+    """本年度, 来年度, 年内, 年度末 (the document's date); 同年, 同年度, 翌年度, 同月 (an earlier date)."""
+    text, word = words.text, words.relative or ""
+    unit, source, offset = _RELATIVE_WORDS[word]
+    if source == "reference":
+        if context.reference is None:
+            raise _period_error(text, f"{word} is relative to the document's date; pass reference=")
+        fiscal = unit == "fiscal_year"
+        year = (FiscalYear.from_date(context.reference).year if fiscal else context.reference.year) + offset
+    else:
+        anchor = context.anchor
+        if anchor is None:
+            raise _period_error(text, f"{word} refers to an earlier date, and there is none before it")
+        if unit == "month":
+            if anchor.unit not in ("month", "day", "dekad"):
+                raise _period_error(text, "同月 refers to an earlier month, but the earlier date has none")
+            if words.month_day is not None:
+                raise _period_error(text, "同月 cannot be followed by another month")
+            start = anchor.interval.start
+            return _apply_modifiers(words, Period(Interval.month(start.year, start.month), "month", "month"), era=None)
+        year = _anchor_year(anchor, unit == "fiscal_year") + offset
+    interval = FiscalYear(year).interval if unit == "fiscal_year" else Interval.year(year)
+    if word.endswith("末"):  # 年度末, 年末: the last month of this year or 年度
+        last_month = Interval(interval.end.replace(day=1), interval.end)
+        return _apply_modifiers(words, Period(last_month, "end", unit), era=None)
+    return _Year(interval, unit, year)
+
+
+def _read_yearless(words: PeriodWords, context: _Context) -> _Year:
+    """6月, 4月16日: a month without a year takes the earlier period's, or the document's."""
+    month_day = words.month_day
+    if month_day is None:
+        raise _period_error(words.text, "expected a period such as 令和3年度, 令和4年夏 or 2021年10月")
+    year = _yearless_month_year(words.text, month_day[0], context.reference, context.anchor, month_day[1])
+    return _Year(Interval.year(year), "year", year)
+
+
+_READERS: dict[str, Callable[[PeriodWords, _Context], _Year | Period]] = {
+    "era": _read_era,
+    "western": _read_western,
+    "fy": _read_fy,
+    "decade": _read_decade,
+    "date": _read_date,
+    "next_diet": _read_next_diet,
+    "relative": _read_relative,
+    "yearless": _read_yearless,
+}
 
 
 def _anchor_year(anchor: Period, fiscal: bool) -> int:
@@ -586,8 +791,9 @@ def resolve_period(
     date (``anchor``) to take theirs from; ``anchor`` the nearest preceding explicit period, for
     同年, 同年度, 同月 and months written without a year.
     """
+    words = PeriodWords.from_match(match, text)
     try:
-        return _resolve(match.groupdict(), text=text, reference=reference, anchor=anchor, strict=strict)
+        return _resolve(words, _Context(reference, anchor, strict))
     except DgplanError as error:
         if error.text == text:
             raise
@@ -615,110 +821,38 @@ def _yearless_month_year(
     return reference.year + 1
 
 
-def _resolve(
-    groups: dict[str, str | None], *, text: str, reference: date | None, anchor: Period | None, strict: bool
-) -> Period:
-    month_day = month_day_of(groups)
-    if groups["abbr_month"] is not None:
-        month_day = (int(groups["abbr_month"]), None)
-    era: Era | None = None
-    unit: PeriodUnit
-    if groups["era"] is not None or groups["abbr_era"] is not None:
-        interval, unit, era, year = _era_base(text, groups, strict)
-    elif groups["wyear"] is not None:
-        year = int(groups["wyear"])
-        era = _western_first(text, groups, year, strict)
-        unit = "fiscal_year" if groups["wfy"] else "year"
-        interval = FiscalYear(year).interval if groups["wfy"] else Interval.year(year)
-    elif groups["fy"] is not None:
-        year = int(groups["fy"])
-        unit, interval = "fiscal_year", FiscalYear(year).interval
-        bracketed = {"wera": groups["fera"], "wera_year": groups["fera_year"], "wera_inside": None}
-        _western_first(text, {**bracketed, "wera_year_inside": None}, year, strict)
-    elif groups["decade"] is not None:
-        year = int(groups["decade"])
-        unit, interval = "decade", Interval(date(year, 1, 1), date(year + 9, 12, 31))
-    elif groups["abbreviated"] is not None or groups["iso"] is not None:
-        written = groups["abbreviated"] or groups["iso"]
-        assert written is not None
-        try:
-            day = parse_date(written, strict=strict)
-        except EraError as error:
-            raise _period_error(text, error.message.replace(repr(written), "", 1).lstrip(": ")) from None
-        return _apply_modifiers(text, groups, Period(Interval.day(day), "day", "day"), era=None)
-    elif groups["next_diet"] is not None:
-        if reference is None:
-            raise _period_error(text, "次期通常国会 is relative to the document's date; pass reference=")
-        # The ordinary session is convened in January; in January itself "next" could mean either.
-        if reference.month == 1:
-            raise _period_error(
-                text, f"次期通常国会 is ambiguous in January ({reference}); name the year (令和4年通常国会)"
-            )
-        year = reference.year + 1
-        return Period(Interval(date(year, 1, 1), date(year, 6, 30)), "diet_session", "diet_session", True)
-    elif groups["relative"] is not None:
-        word = groups["relative"]
-        unit, source, offset = _RELATIVE_WORDS[word]
-        if source == "reference":
-            if reference is None:
-                raise _period_error(text, f"{word} is relative to the document's date; pass reference=")
-            fiscal = unit == "fiscal_year"
-            year = (FiscalYear.from_date(reference).year if fiscal else reference.year) + offset
-        else:
-            if anchor is None:
-                raise _period_error(text, f"{word} refers to an earlier date, and there is none before it")
-            if unit == "month":
-                if anchor.unit not in ("month", "day", "dekad"):
-                    raise _period_error(text, "同月 refers to an earlier month, but the earlier date has none")
-                start = anchor.interval.start
-                interval = Interval.month(start.year, start.month)
-                if month_day is None:
-                    return _apply_modifiers(text, groups, Period(interval, "month", "month"), era=None)
-                raise _period_error(text, "同月 cannot be followed by another month")
-            fiscal = unit == "fiscal_year"
-            year = _anchor_year(anchor, fiscal) + offset
-        interval = FiscalYear(year).interval if unit == "fiscal_year" else Interval.year(year)
-        if word.endswith("末"):  # 年度末, 年末: the last month of this year or 年度
-            last_month = Interval(interval.end.replace(day=1), interval.end)
-            return _apply_modifiers(text, groups, Period(last_month, "end", unit), era=None)
-    else:
-        # A month without a year: its year comes from the nearest preceding period, or the document.
-        if month_day is None:
-            raise _period_error(text, "expected a period such as 令和3年度, 令和4年夏 or 2021年10月")
-        year = _yearless_month_year(text, month_day[0], reference, anchor, month_day[1])
-        unit, interval = "year", Interval.year(year)
-
-    base = Period(interval, unit, unit)
-    if month_day is not None:
-        base = _month_or_day(text, groups, month_day, unit, year, era)
-    elif groups["weekday"] is not None:
-        raise _period_error(text, "a weekday in brackets needs a day before it")
-    return _apply_modifiers(text, groups, base, era=era)
+def _resolve(words: PeriodWords, context: _Context) -> Period:
+    """The form's reader gives a year (or a finished period); then its month, day and part."""
+    read = _READERS[words.form](words, context)
+    if isinstance(read, Period):
+        return read
+    base = Period(read.interval, read.unit, read.unit)
+    if words.month_day is not None:
+        base = _month_or_day(words, read)
+    elif words.weekday is not None:
+        raise _period_error(words.text, "a weekday in brackets needs a day before it")
+    return _apply_modifiers(words, base, era=read.era)
 
 
-def _month_or_day(
-    text: str,
-    groups: dict[str, str | None],
-    month_day: tuple[int, int | None],
-    unit: PeriodUnit,
-    year: int,
-    era: Era | None,
-) -> Period:
+def _month_or_day(words: PeriodWords, year: _Year) -> Period:
     """The month (or day) written after a year or a 年度."""
+    text, unit, era = words.text, year.unit, year.era
+    month_day = words.month_day
+    if month_day is None:
+        raise _period_error(text, "expected a month")
     month_number, day_number = month_day
     if unit not in ("year", "fiscal_year"):
         raise _period_error(text, "a month can follow a year, not a decade")
     if not 1 <= month_number <= 12:
         raise _period_error(text, f"month {month_number} does not exist")
-    month_year = year
+    month_year = year.year
     if unit == "fiscal_year":
         # A month after a 年度 (令和3年度2月) falls in the fiscal year: January-March are next year's.
-        month_year = year + 1 if month_number < 4 else year
-    month_interval = Interval.month(month_year, month_number)
-    if unit == "fiscal_year":
+        month_year = year.year + 1 if month_number < 4 else year.year
         era = None  # a 年度 is never clipped to its era, nor are its months (令和元年度4月 is April 2019)
+    month_interval = Interval.month(month_year, month_number)
     if day_number is None:
-        if groups["weekday"] is not None:
+        if words.weekday is not None:
             raise _period_error(text, "a weekday in brackets needs a day before it")
         if era is not None:
             clipped = month_interval.intersection(_era_span(era))
@@ -735,14 +869,14 @@ def _month_or_day(
     day = date(month_year, month_number, day_number)
     if era is not None and day not in era:
         raise _period_error(text, f"{day} is outside {era.name} ({_era_text(era)}); did you mean {format_wareki(day)}?")
-    weekday = groups["weekday"]
+    weekday = words.weekday
     if weekday is not None and "月火水木金土日"[day.weekday()] != weekday:
         actual = "月火水木金土日"[day.weekday()]
         raise _period_error(text, f"{day.isoformat()} is a {actual}曜日, not a {weekday}曜日")
     return Period(Interval.day(day), "day", "day")
 
 
-def _apply_modifiers(text: str, groups: dict[str, str | None], base: Period, *, era: Era | None) -> Period:
+def _apply_modifiers(words: PeriodWords, base: Period, *, era: Era | None) -> Period:
     """Cut the part a modifier names (第2四半期, 上期, 夏, 末, 当初, 早期, 通常国会, 上旬) out of ``base``.
 
     Parts of an era year are cut from the whole calendar year, then clipped to the era
@@ -751,18 +885,20 @@ def _apply_modifiers(text: str, groups: dict[str, str | None], base: Period, *, 
     """
     unit = base.unit
     interval = Interval.year(base.interval.start.year) if unit == "year" else base.interval
-    part = _cut_part(text, groups, interval, unit)
+    part = _cut_part(words, interval, unit)
     if part is None:
         return base
     if era is not None and unit != "fiscal_year":
         clipped = part.interval.intersection(_era_span(era))
         if clipped is None:
-            raise _period_error(text, f"{part.interval} lies outside {era.name} ({_era_text(era)})")
+            raise _period_error(words.text, f"{part.interval} lies outside {era.name} ({_era_text(era)})")
         part = Period(clipped, part.unit, part.base_unit, part.approximate)
     return part
 
 
-def _cut_part(text: str, groups: dict[str, str | None], interval: Interval, unit: PeriodUnit) -> Period | None:
+def _cut_part(words: PeriodWords, interval: Interval, unit: PeriodUnit) -> Period | None:
+    text = words.text
+
     def need(*units: PeriodUnit) -> None:
         if unit not in units:
             names = {"fiscal_year": "年度", "year": "年", "month": "月", "decade": "年代", "day": "日"}
@@ -773,44 +909,44 @@ def _cut_part(text: str, groups: dict[str, str | None], interval: Interval, unit
         return Interval(start, start + relativedelta(months=count) - timedelta(days=1))
 
     start = interval.start
-    if groups["middle"] is not None:
-        if unit == "month" and groups["middle"] == "半ば":
+    if words.middle is not None:
+        if unit == "month" and words.middle == "半ば":
             return Period(Interval(start.replace(day=11), start.replace(day=20)), "dekad", unit, approximate=True)
         # 年度半ば, 中頃: plans use it for anything from the second to the third quarter.
-        raise _period_error(text, f"{groups['middle']} (the middle of a period) has no agreed first and last day")
-    if groups["quarter"] is not None:
+        raise _period_error(text, f"{words.middle} (the middle of a period) has no agreed first and last day")
+    if words.quarter is not None:
         need("fiscal_year", "year")
-        return Period(months(_month_start(start, 3 * (int(groups["quarter"]) - 1)), 3), "quarter", unit)
-    if groups["half"] is not None:
+        return Period(months(_month_start(start, 3 * (int(words.quarter) - 1)), 3), "quarter", unit)
+    if words.half is not None:
         need("fiscal_year", "year", "decade")
-        second = _HALVES[groups["half"]]
+        second = _HALVES[words.half]
         if unit == "decade":
             first_year = start.year + 5 * second
             return Period(Interval(date(first_year, 1, 1), date(first_year + 4, 12, 31)), "half", unit)
         return Period(months(_month_start(start, 6 * second), 6), "half", unit)
-    if groups["season"] is not None:
+    if words.season is not None:
         need("fiscal_year", "year")
-        season = months(date(start.year, _SEASON_START_MONTH[groups["season"]], 1), 3)
+        season = months(date(start.year, _SEASON_START_MONTH[words.season], 1), 3)
         if unit == "fiscal_year" and season.start < start:
             season = Interval(start, season.end)  # 年度 spring: March belongs to the previous 年度
         return Period(season, "season", unit)
-    if groups["end"] is not None:
+    if words.end is not None:
         need("fiscal_year", "year", "month", "decade")
         return Period(Interval(interval.end.replace(day=1), interval.end), "end", unit)
-    if groups["beginning"] is not None:
+    if words.beginning is not None:
         need("fiscal_year", "year", "month", "decade")
         return Period(months(start.replace(day=1), 1), "beginning", unit)
-    if groups["early"] is not None:
+    if words.early is not None:
         need("fiscal_year", "year", "decade")
         if unit == "decade":
             return Period(Interval(start, date(start.year + 2, 12, 31)), "early", unit, approximate=True)
         return Period(months(start, 3), "early", unit, approximate=True)
-    if groups["diet"] is not None:
+    if words.diet is not None:
         need("year")
         return Period(months(date(start.year, 1, 1), 6), "diet_session", unit, approximate=True)
-    if groups["dekad"] is not None:
+    if words.dekad is not None:
         need("month")
-        low, high = _DEKADS[groups["dekad"]]
+        low, high = _DEKADS[words.dekad]
         end_day = min(high, calendar.monthrange(start.year, start.month)[1])
         return Period(Interval(start.replace(day=low), start.replace(day=end_day)), "dekad", unit)
     return None
