@@ -434,9 +434,10 @@ def test_the_typed_record_holds_every_group_of_the_pattern() -> None:
     from dgplan.fiscal import PERIOD_PATTERN, PeriodWords
 
     assert {f.name for f in fields(PeriodWords)} - {"text"} == set(PERIOD_PATTERN.groupindex)
-    words = PeriodWords.from_match(
-        PERIOD_PATTERN.match("令和3年度（2021年度）第2四半期"), "令和3年度（2021年度）第2四半期"
-    )  # type: ignore[arg-type]
+    phrase = "令和3年度(2021年度)第2四半期"  # normalised, as the scanner hands it over
+    match = PERIOD_PATTERN.match(phrase)
+    assert match is not None
+    words = PeriodWords.from_match(match, phrase)
     assert (words.form, words.era, words.eyear, words.efy, words.west_b, words.quarter) == (
         "era",
         "令和",
