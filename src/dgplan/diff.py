@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -315,12 +315,9 @@ class PlanDiff:
 
     @property
     def slips(self) -> tuple[PlanChange, ...]:
-        """Deadlines (milestones and KPI targets) that moved later, the largest slip first, then
-        those that lost their date."""
-        later = sorted(
-            (c for c in self.changes if c.change.endswith(" later")),
-            key=lambda c: (-(c.slip_days or 0), c.measure_id or "", c.item_id or ""),
-        )
+        """Deadlines (milestones and KPI targets) that moved later, the largest slip first (equal
+        slips in plan order), then those that lost their date."""
+        later = sorted((c for c in self.changes if c.change.endswith(" later")), key=lambda c: -(c.slip_days or 0))
         return (*later, *(c for c in self.changes if c.change.endswith(" undated")))
 
     def of(self, *kinds: ChangeKind) -> tuple[PlanChange, ...]:
@@ -511,9 +508,14 @@ def _same_deadline(a: Deadline | None, b: Deadline | None) -> bool:
     if a is None or b is None:
         return a is b
     if a.recurrence is not None or b.recurrence is not None:
-        # A recurring deadline's window and due are its next occurrence after the edition's date:
-        # the same rule in a later edition is the same deadline.
-        return (a.kind, a.recurrence) == (b.kind, b.recurrence)
+        # A recurring deadline's window and due are its next occurrence after the edition's date,
+        # and without a start in its phrase (毎年度末) it starts on that date: the same rule with
+        # the same phrase in a later edition is the same deadline.
+        if a.recurrence is None or b.recurrence is None or a.kind != b.kind:
+            return False
+        if a.recurrence.starts != b.recurrence.starts and _normalise(a.text) != _normalise(b.text):
+            return False
+        return replace(a.recurrence, starts=None) == replace(b.recurrence, starts=None)
     return (a.kind, a.window, a.due) == (b.kind, b.window, b.due)
 
 
