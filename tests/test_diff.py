@@ -101,6 +101,17 @@ class TestSimilarity:
         assert similarity("情報システムの整備の推進", "情報システムの整備の促進") >= THRESHOLD
         assert similarity("マイナンバーカードの普及", "マイナンバーカードの普及促進") >= THRESHOLD
 
+    def test_items_within_a_measure_stay_below_it(self) -> None:
+        # docs/diff.md: no two milestones (at most 0.47) or KPIs of one kind (at most 0.63) of a measure come near it.
+        from itertools import combinations
+
+        from dgplan.diff import _kpi_score, _milestone_score
+
+        plan = dgplan.load_plan()
+        milestones = [_milestone_score(a, b) for m in plan.measures for a, b in combinations(m.milestones, 2)]
+        kpis = [_kpi_score(a, b) for m in plan.measures for a, b in combinations(m.kpis, 2) if a.kind == b.kind]
+        assert max(milestones) < 0.5 and max(kpis) < 0.65 < THRESHOLD
+
 
 class TestSelf:
     def test_the_bundled_plan_against_itself(self) -> None:

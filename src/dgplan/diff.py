@@ -13,8 +13,9 @@ are reported as ambiguous, for a person to decide.
 ...         "measures": [{"id": "1-1", "section": "I", "title": title,
 ...                       "milestones": [{"text": "システム改修", "due": due}]}]})
 >>> diff = diff_plans(edition("令和3年度末までに"), edition("令和4年度末までに"))
->>> [(c.change, c.old, c.new, c.slip_days, c.slip_quarters) for c in diff.changes]
-[('milestone later', '令和3年度末までに', '令和4年度末までに', 365, 4)]
+>>> (moved,) = diff.changes
+>>> moved.change, moved.old, moved.new, moved.slip_days, moved.slip_quarters
+('milestone later', '令和3年度末までに', '令和4年度末までに', 365, 4)
 >>> diff_plans(edition("令和3年度末までに"), edition("令和3年度末までに")).changes
 ()
 """
@@ -57,7 +58,7 @@ __all__ = [
 #: (:func:`similarity`, 0 to 1) is at least this. A reworded title keeps most of its characters
 #: (推進 → 促進, a word added: 0.85 to 0.95); of the 11,026 pairs of different measures in the
 #: bundled plan one scores above 0.75 (7-5 and 7-6, 0.86), and within a measure no two milestones
-#: or KPIs of one kind do (at most 0.65).
+#: (at most 0.47) or KPIs of one kind (at most 0.63) come near it.
 THRESHOLD = 0.75
 #: Two candidates whose scores differ by less than this are a tie: neither is paired.
 EPSILON = 0.02
@@ -332,7 +333,7 @@ class PlanDiff:
         """One row per change, with the :data:`DIFF_COLUMNS`; imports pandas.
 
         ``change`` is an ordered categorical (the order of :data:`CHANGES`), the due dates
-        ``datetime64``, the slips nullable integers.
+        ``datetime64``, the slips nullable integers, ids and texts strings (``<NA>`` where absent).
         """
         import pandas as pd
 
@@ -343,6 +344,8 @@ class PlanDiff:
         for column in ("slip_days", "slip_quarters"):
             frame[column] = frame[column].astype("Int64")
         frame["score"] = frame["score"].astype("float64")
+        for column in ("measure_id", "old_measure_id", "item_id", "old_item_id", "old", "new", "text"):
+            frame[column] = frame[column].astype("string")
         return frame
 
     def _repr_html_(self) -> str:
