@@ -210,7 +210,9 @@ class TestMilestones:
             ({"kind": "undated", "text": "速やかに"}, "令和3年度末までに", "milestone dated", None, None),
             # no order: a recurring rule, a start
             ("毎年度末", "毎年度上期", "milestone rescheduled", None, None),
-            ("令和4年度から", "令和5年度から", "milestone rescheduled", None, None),
+            ("令和4年度から", "令和5年度から", "milestone later", 365, 4),  # a start moved
+            ("令和4年度から", "令和4年度から毎年度", "milestone rescheduled", None, None),  # a start made a rule
+            ("令和4年度から", "令和5年度末までに", "milestone dated", None, None),
             # the same due date, another kind
             ("令和4年3月31日", "令和3年度中", "milestone rescheduled", 0, 0),
         ],

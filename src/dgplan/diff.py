@@ -33,7 +33,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from dgplan.deadline import Deadline
+from dgplan.deadline import Deadline, DeadlineKind
 from dgplan.display import html_table
 from dgplan.kpi import KPI, Measure, Milestone, PlanData, Target
 
@@ -95,7 +95,7 @@ ChangeKind = Literal[
     "target rescheduled",
 ]
 #: Every kind of change, in the order summaries list them. ``later``/``earlier``: the due date
-#: moved; ``undated``: a dated deadline lost its date; ``dated``: an undated one gained one;
+#: moved (for a ``from`` deadline, its start); ``undated``: a dated deadline lost its date; ``dated``: an undated one gained one;
 #: ``rescheduled``: the deadline changed without an order (a recurring rule, a ``from`` start).
 #: ``weakened``: a target asks for less (lower for an increase, higher for a reduction);
 #: ``changed``: a target changed in a way with no order (its unit, its comparison, an ``=``).
@@ -545,6 +545,17 @@ def _move(old: Deadline | None, new: Deadline | None) -> tuple[str, int | None, 
             return "rescheduled", 0, 0
         days = (new.due - old.due).days
         return ("later" if days > 0 else "earlier"), days, _quarter_index(new.due) - _quarter_index(old.due)
+    if (
+        old is not None
+        and new is not None
+        and old.kind == new.kind == DeadlineKind.FROM
+        and old.window is not None
+        and new.window is not None
+    ):
+        # A start (令和4年度から) has no due date; the start moving is the slip.
+        days = (new.window.start - old.window.start).days
+        quarters = _quarter_index(new.window.start) - _quarter_index(old.window.start)
+        return ("later" if days > 0 else "earlier" if days < 0 else "rescheduled"), days, quarters
     if _dated(old):
         return "undated", None, None
     if _dated(new):
