@@ -95,8 +95,9 @@ ChangeKind = Literal[
     "target rescheduled",
 ]
 #: Every kind of change, in the order summaries list them. ``later``/``earlier``: the due date
-#: moved (for a ``from`` deadline, its start); ``undated``: a dated deadline lost its date; ``dated``: an undated one gained one;
-#: ``rescheduled``: the deadline changed without an order (a recurring rule, a ``from`` start).
+#: moved (for a ``from`` deadline, its start); ``undated``: a dated deadline lost its date;
+#: ``dated``: an undated one gained one; ``rescheduled``: the deadline changed without an order
+#: (a recurring rule, a one-off made recurring, another kind with the same due date).
 #: ``weakened``: a target asks for less (lower for an increase, higher for a reduction);
 #: ``changed``: a target changed in a way with no order (its unit, its comparison, an ``=``).
 CHANGES: tuple[ChangeKind, ...] = ChangeKind.__args__  # type: ignore[attr-defined]
