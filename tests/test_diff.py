@@ -160,6 +160,16 @@ class TestMeasures:
         assert change.score == similarity("行政手続のオンライン化の推進", "行政手続のオンライン化の促進")
         assert THRESHOLD <= change.score < 1
 
+    def test_a_stricter_threshold_pairs_fewer(self) -> None:
+        old = plan_of([measure("1-1", "行政手続のオンライン化の推進")])
+        new = plan_of([measure("1-2", "行政手続のオンライン化の促進")])
+        score = similarity("行政手続のオンライン化の推進", "行政手続のオンライン化の促進")
+        assert kinds(diff_plans(old, new)) == ["measure renumbered", "measure retitled"]
+        strict = diff_plans(old, new, threshold=score + 0.01)
+        assert kinds(strict) == ["measure added", "measure removed"] and strict.threshold == score + 0.01
+        with pytest.raises(ValueError, match=re.escape("not 1.5")):
+            diff_plans(old, new, threshold=1.5)
+
     def test_same_id_with_a_rewritten_title_is_one_measure_retitled(self) -> None:
         diff = diff_plans(plan_of([measure("1-1", "甲乙丙丁")]), plan_of([measure("1-1", "戊己庚辛")]))
         (pairing,) = diff.pairings
@@ -673,6 +683,17 @@ class TestCommand:
         assert result.exit_code == 0
         expected = render_diff(diff_plans(dgplan.load_plan(files[0]), dgplan.load_plan(files[1])), fmt)
         assert result.output == expected
+
+    def test_threshold(self, files: tuple[Path, Path]) -> None:
+        # 丙の検討 is 1-3 in one edition and 1-2 in the other: the same title pairs at any threshold,
+        # and a threshold outside (0, 1] is a usage error.
+        result = CliRunner().invoke(
+            main, ["diff", str(files[0]), str(files[1]), "--threshold", "0.99", "--format", "json"]
+        )
+        assert result.exit_code == 0 and json.loads(result.output)["threshold"] == 0.99
+        assert json.loads(result.output)["summary"]["measure renumbered"] == 1
+        bad = CliRunner().invoke(main, ["diff", str(files[0]), str(files[1]), "--threshold", "0"])
+        assert bad.exit_code == 2 and len(bad.stderr.splitlines()) == 1 and "--threshold" in bad.stderr
 
     def test_output_file(self, files: tuple[Path, Path], tmp_path: Path) -> None:
         out = tmp_path / "changes.csv"

@@ -19,7 +19,7 @@ import click
 from dateutil.relativedelta import relativedelta
 
 from dgplan.deadline import parse_deadline
-from dgplan.diff import diff_plans
+from dgplan.diff import THRESHOLD, diff_plans
 from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fiscal import parse_period_detail
@@ -355,11 +355,20 @@ def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=THRESHOLD,
+    show_default=True,
+    help="Title (and text) similarity that pairs renumbered measures, milestones and KPIs.",
+)
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @_bom
 @_verbose
 @_handles_errors
-def diff(old_path: Path, new_path: Path, fmt: str, output: Path | None, bom: bool, verbose: bool) -> None:
+def diff(
+    old_path: Path, new_path: Path, fmt: str, threshold: float, output: Path | None, bom: bool, verbose: bool
+) -> None:
     """What changed from edition OLD of a plan to edition NEW: measures added, removed and paired
     (by id, or by title when renumbered, with the score), deadlines moved, KPI targets changed.
 
@@ -372,7 +381,9 @@ def diff(old_path: Path, new_path: Path, fmt: str, output: Path | None, bom: boo
     old, new = _load_editions(old_path, new_path)
     from dgplan.report import render_diff
 
-    _emit(render_diff(diff_plans(old, new), fmt), output, verbose=verbose, bom=bom and fmt == "csv")
+    _emit(
+        render_diff(diff_plans(old, new, threshold=threshold), fmt), output, verbose=verbose, bom=bom and fmt == "csv"
+    )
 
 
 @main.command()

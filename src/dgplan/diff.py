@@ -225,6 +225,7 @@ class AmbiguousMatch:
     candidates: tuple[tuple[str, str, float], ...]
 
     def mirrored(self) -> AmbiguousMatch:
+        """The same ambiguity seen from the other edition."""
         return AmbiguousMatch(
             self.level, self.new_ids, self.old_ids, tuple(sorted((n, o, s) for o, n, s in self.candidates))
         )
@@ -251,32 +252,39 @@ class MeasureDiff:
 
     @property
     def title_changed(self) -> bool:
+        """Whether the title was reworded (``measure retitled``)."""
         return bool(self.of("measure retitled"))
 
     @property
     def milestones_added(self) -> tuple[PlanChange, ...]:
+        """``milestone added`` changes."""
         return self.of("milestone added")
 
     @property
     def milestones_removed(self) -> tuple[PlanChange, ...]:
+        """``milestone removed`` changes."""
         return self.of("milestone removed")
 
     @property
     def milestones_moved(self) -> tuple[PlanChange, ...]:
+        """Milestones whose deadline moved: later, earlier, undated, dated or rescheduled."""
         return self.of(
             "milestone later", "milestone earlier", "milestone undated", "milestone dated", "milestone rescheduled"
         )
 
     @property
     def kpis_added(self) -> tuple[PlanChange, ...]:
+        """``kpi added`` changes."""
         return self.of("kpi added")
 
     @property
     def kpis_removed(self) -> tuple[PlanChange, ...]:
+        """``kpi removed`` changes."""
         return self.of("kpi removed")
 
     @property
     def targets_changed(self) -> tuple[PlanChange, ...]:
+        """KPI targets set, unset, weakened, strengthened, changed or moved."""
         return tuple(c for c in self.changes if c.change.startswith("target ") or c.change in ("kpi set", "kpi unset"))
 
 
@@ -434,13 +442,14 @@ def _pair(
     new: Sequence[T],
     score: Callable[[T, T], float],
     *,
+    threshold: float,
     identical: Callable[[T], Hashable] | None = None,
     compatible: Callable[[T, T], bool] | None = None,
 ) -> _Pairing:
     """Pair items of two editions; the answer does not depend on which edition comes first.
 
     1. Identical items (``identical`` keys equal), the k-th with the k-th.
-    2. Mutual best candidates at or above the threshold whose best is clear (the runner-up,
+    2. Mutual best candidates at or above ``threshold`` whose best is clear (the runner-up,
        on either side, scores at least :data:`EPSILON` less), in rounds until none is left.
     3. Items still holding candidates are ambiguous, grouped by the candidates they share.
     """
@@ -463,7 +472,7 @@ def _pair(
             if compatible is not None and not compatible(old[i], new[j]):
                 continue
             s = score(old[i], new[j])
-            if s >= THRESHOLD:
+            if s >= threshold:
                 candidates[(i, j)] = s
     while True:
         best_old: dict[int, list[tuple[float, int]]] = {}
@@ -731,9 +740,9 @@ def _unpaired(count_old: int, count_new: int, paired: _Pairing) -> tuple[list[in
     return [i for i in range(count_old) if i not in used_old], [j for j in range(count_new) if j not in used_new]
 
 
-def _diff_milestones(changes: _Changes) -> None:
+def _diff_milestones(changes: _Changes, threshold: float) -> None:
     olds, news = changes.old.milestones, changes.new.milestones
-    paired = _pair(olds, news, _milestone_score, identical=_milestone_key)
+    paired = _pair(olds, news, _milestone_score, threshold=threshold, identical=_milestone_key)
     for group in paired.ambiguous:
         changes.ambiguity("milestone", group, [m.id for m in olds], [m.id for m in news])
     for i, j, s in paired.pairs:
@@ -768,9 +777,11 @@ def _diff_milestones(changes: _Changes) -> None:
         )
 
 
-def _diff_kpis(changes: _Changes) -> None:
+def _diff_kpis(changes: _Changes, threshold: float) -> None:
     olds, news = changes.old.kpis, changes.new.kpis
-    paired = _pair(olds, news, _kpi_score, identical=_kpi_key, compatible=lambda a, b: a.kind == b.kind)
+    paired = _pair(
+        olds, news, _kpi_score, threshold=threshold, identical=_kpi_key, compatible=lambda a, b: a.kind == b.kind
+    )
     for group in paired.ambiguous:
         changes.ambiguity("kpi", group, [k.id for k in olds], [k.id for k in news])
     for i, j, s in paired.pairs:
@@ -837,7 +848,9 @@ def _diff_kpis(changes: _Changes) -> None:
         )
 
 
-def _diff_measure(old: Measure, new: Measure, method: Literal["id", "title"], score: float) -> MeasureDiff:
+def _diff_measure(
+    old: Measure, new: Measure, method: Literal["id", "title"], score: float, threshold: float
+) -> MeasureDiff:
     changes = _Changes(old, new)
     if method == "title":
         changes.head.append(changes.change("measure renumbered", new.title, old=old.id, new=new.id, score=score))
@@ -845,12 +858,12 @@ def _diff_measure(old: Measure, new: Measure, method: Literal["id", "title"], sc
         changes.head.append(changes.change("measure retitled", new.title, old=old.title, new=new.title, score=score))
     if old.section != new.section:
         changes.head.append(changes.change("measure resectioned", new.title, old=old.section, new=new.section))
-    _diff_milestones(changes)
-    _diff_kpis(changes)
+    _diff_milestones(changes, threshold)
+    _diff_kpis(changes, threshold)
     return MeasureDiff(old, new, method, score, changes.collected(), tuple(changes.ambiguous))
 
 
-def diff_plans(old: PlanData, new: PlanData) -> PlanDiff:
+def diff_plans(old: PlanData, new: PlanData, *, threshold: float = THRESHOLD) -> PlanDiff:
     """What changed from the ``old`` edition of a plan to the ``new`` one.
 
     Measures with the same title (normalised) are the same measure, whatever their ids; the
@@ -863,8 +876,14 @@ def diff_plans(old: PlanData, new: PlanData) -> PlanDiff:
     within :data:`EPSILON` of each other, none is paired: the candidates are reported as an
     :class:`AmbiguousMatch` (and a ``... ambiguous`` change), neither added nor removed.
 
+    ``threshold`` (above 0, at most 1) replaces :data:`THRESHOLD` for measures, milestones and
+    KPIs alike: higher pairs fewer reworded items (they become removed and added), lower risks
+    pairing different ones.
+
     ``diff_plans(b, a)`` is the mirror of ``diff_plans(a, b)``: added and removed swap, slips
     change sign, a weakened target is a strengthened one.
+
+    Not compared: descriptions, tags, notes, observations and ``done_on`` (progress, not plan).
     """
     old_measures, new_measures = old.measures, new.measures
 
@@ -872,9 +891,11 @@ def diff_plans(old: PlanData, new: PlanData) -> PlanDiff:
         return _ratio(_normalise(a.title), _normalise(b.title))
 
     def candidate(a: Measure, b: Measure) -> float:
-        return _ratio(_normalise(a.title), _normalise(b.title), floor=THRESHOLD)
+        return _ratio(_normalise(a.title), _normalise(b.title), floor=threshold)
 
-    paired = _pair(old_measures, new_measures, candidate, identical=lambda m: _normalise(m.title))
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be above 0 and at most 1, not {threshold!r}")
+    paired = _pair(old_measures, new_measures, candidate, threshold=threshold, identical=lambda m: _normalise(m.title))
     matched_old = {i for i, _, _ in paired.pairs}
     matched_new = {j for _, j, _ in paired.pairs}
     held_old = {i for group in paired.ambiguous for i in group[0]}
@@ -893,7 +914,7 @@ def diff_plans(old: PlanData, new: PlanData) -> PlanDiff:
     matched = []
     for i, j, s in sorted(pairs, key=lambda p: p[1]):
         a, b = old_measures[i], new_measures[j]
-        matched.append(_diff_measure(a, b, "id" if a.id == b.id else "title", s))
+        matched.append(_diff_measure(a, b, "id" if a.id == b.id else "title", s, threshold))
     ambiguous = [
         _ambiguity("measure", group, [m.id for m in old_measures], [m.id for m in new_measures])
         for group in paired.ambiguous
@@ -931,4 +952,5 @@ def diff_plans(old: PlanData, new: PlanData) -> PlanDiff:
         matched=tuple(matched),
         ambiguous=all_ambiguous,
         changes=tuple(changes),
+        threshold=threshold,
     )
