@@ -743,3 +743,34 @@ def test_diff_plans_takes_plan_data() -> None:
     # The data model is enough: diff needs no questions of a plan.
     data = PlanData.model_validate({"plan": {"title": "例", "issued": "2021-06-18"}, "measures": []})
     assert diff_plans(data, data).changes == ()
+
+
+def test_the_report_section_in_a_browser(tmp_path: Path, example: tuple[dgplan.Plan, dgplan.Plan]) -> None:
+    """The diff section of the HTML report, drawn by headless Chromium (as tests/test_browser.py
+    draws the report): visible, its tables inside a phone's width or scrolling in their own box."""
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from dgplan.report import render_report
+
+    candidates = (os.environ.get("DGPLAN_CHROMIUM"), "chromium", "chromium-browser", "google-chrome")
+    chromium = next((found for c in candidates if c and (found := shutil.which(c))), None)
+    if chromium is None:
+        pytest.fail("no Chromium found (see tests/test_browser.py)")
+    page_file = tmp_path / "report.html"
+    page_file.write_text(
+        render_report(example[1], date(2022, 7, 1), fmt="html", compare=diff_plans(*example)), encoding="utf-8"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 400, "height": 800})
+            page.goto(page_file.as_uri())
+            section = page.locator("section.diff")
+            assert section.is_visible() and section.locator("table").count() == 4
+            assert section.locator("h3").first.inner_text() == "Slipped deadlines (2)"
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
+        finally:
+            browser.close()
