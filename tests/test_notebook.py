@@ -36,6 +36,8 @@ def test_tour_executes(tmp_path: Path) -> None:
     assert "デジタル社会の実現に向けた重点計画" in html  # the plan's rich display
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the timeline chart
     assert "FY2021-Q3" in text or "FY2021-Q3" in html  # the converted ledger column
+    assert "4 deadlines slipped" in text  # the diff of a made-up second edition
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2  # and its chart of slips
 
 
 @pytest.mark.parametrize("name", ["Plan", "Measure", "Deadline", "DueItems", "KPIStatuses", "Summary"])

@@ -25,6 +25,7 @@ from dgplan.errors import (
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
 
 if _typing.TYPE_CHECKING:
+    from dgplan.diff import AmbiguousMatch, MeasureDiff, PlanChange, PlanDiff, diff_plans
     from dgplan.kpi import KPI, Baseline, Grade, Measure, Milestone, Observation, PlanInfo, Section, Target
     from dgplan.plan import Plan
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
@@ -42,6 +43,7 @@ _LAZY = {
     **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
     **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",
+    **dict.fromkeys(("AmbiguousMatch", "MeasureDiff", "PlanChange", "PlanDiff", "diff_plans"), "dgplan.diff"),
 }
 
 
@@ -118,4 +120,10 @@ __all__ = [
     "KPIStatus",
     "KPIStatuses",
     "Summary",
+    # editions: what changed
+    "diff_plans",
+    "PlanDiff",
+    "MeasureDiff",
+    "PlanChange",
+    "AmbiguousMatch",
 ]

@@ -19,6 +19,7 @@ import click
 from dateutil.relativedelta import relativedelta
 
 from dgplan.deadline import parse_deadline
+from dgplan.diff import THRESHOLD, diff_plans
 from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fiscal import parse_period_detail
@@ -180,6 +181,7 @@ def main() -> None:
       dgplan due --this-quarter
       dgplan due --overdue --as-of 令和4年4月1日 --format csv
       dgplan report --format html -o report.html
+      dgplan diff plan-2021.yaml plan-2022.yaml
       dgplan convert 令和3年度末まで
     """
 
@@ -295,6 +297,7 @@ def kpi(
 @_plan_options
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@click.option("--compare", "compare_path", type=_FILE, help="An earlier edition (plan YAML): add what changed since.")
 @_verbose
 @_handles_errors
 def report(
@@ -304,6 +307,7 @@ def report(
     as_of: date | None,
     fmt: str,
     output: Path | None,
+    compare_path: Path | None,
     verbose: bool,
 ) -> None:
     """A status report: summary, overdue, due this quarter, KPIs off track (HTML adds a timeline chart).
@@ -312,12 +316,74 @@ def report(
     Examples:
       dgplan report
       dgplan report --format html -o status.html
+      dgplan report --plan plan-2022.yaml --compare plan-2021.yaml --format html -o status.html
     """
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
+    compare = None
+    if compare_path is not None:
+        earlier = load_plan(compare_path)
+        if section is not None:
+            earlier = earlier.model_copy(update={"measures": tuple(earlier.measures_in(section))})
+        compare = diff_plans(earlier, plan)
     from dgplan.report import render_report
 
-    _emit(render_report(plan, as_of, fmt=fmt), output, verbose=verbose)
+    _emit(render_report(plan, as_of, fmt=fmt, compare=compare), output, verbose=verbose)
+
+
+def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
+    """Both files, or every problem of both at once."""
+    plans: list[Plan] = []
+    problems: list[str] = []
+    for path in (old_path, new_path):
+        try:
+            plans.append(load_plan(path))
+        except PlanError as error:
+            problems += error.problems
+    if problems:
+        raise PlanError(problems[0], problems=tuple(problems))
+    return plans[0], plans[1]
+
+
+@main.command()
+@click.argument("old_path", metavar="OLD", type=_FILE)
+@click.argument("new_path", metavar="NEW", type=_FILE)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "csv", "json", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=THRESHOLD,
+    show_default=True,
+    help="Title (and text) similarity that pairs renumbered measures, milestones and KPIs.",
+)
+@click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_bom
+@_verbose
+@_handles_errors
+def diff(
+    old_path: Path, new_path: Path, fmt: str, threshold: float, output: Path | None, bom: bool, verbose: bool
+) -> None:
+    """What changed from edition OLD of a plan to edition NEW: measures added, removed and paired
+    (by id, or by title when renumbered, with the score), deadlines moved, KPI targets changed.
+
+    \b
+    Examples:
+      dgplan diff plan-2021.yaml plan-2022.yaml
+      dgplan diff plan-2021.yaml plan-2022.yaml --format csv --bom -o changes.csv
+      dgplan diff plan-2021.yaml plan-2022.yaml --format json
+    """
+    old, new = _load_editions(old_path, new_path)
+    from dgplan.report import render_diff
+
+    _emit(
+        render_diff(diff_plans(old, new, threshold=threshold), fmt), output, verbose=verbose, bom=bom and fmt == "csv"
+    )
 
 
 @main.command()

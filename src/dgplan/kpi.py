@@ -58,9 +58,7 @@ Grade = Literal["A", "B", "N", "F", "no target", "unset"]
 GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "unset")
 # A KPI's name ending in one of these measures something (マイキーID登録者数, 研修の実施回数):
 # with no target it cannot be graded. Any other name is an action (システムの改修, 計画の策定).
-_METRIC_ENDINGS = re.compile(
-    r"(?:数|率|割合|量|額|度|比|時間|距離|人口|コスト|進捗|規模|シェア|順位|指数|状況)$"
-)
+_METRIC_ENDINGS = re.compile(r"(?:数|率|割合|量|額|度|比|時間|距離|人口|コスト|進捗|規模|シェア|順位|指数|状況)$")
 _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 _MEASURE_ID = re.compile(r"\d{1,2}-\d{1,3}")
 

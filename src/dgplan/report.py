@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from dgplan.diff import DIFF_COLUMNS, PlanDiff
+from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
 from dgplan.era import format_wareki
 from dgplan.errors import EraError
 from dgplan.fiscal import FiscalQuarter, FiscalYear
@@ -41,6 +43,7 @@ __all__ = [
     "due_rows",
     "kpi_rows",
     "render_calendar",
+    "render_diff",
     "render_due",
     "render_kpis",
     "render_report",
@@ -228,6 +231,33 @@ def render_due(items: Sequence[DueItem], fmt: str, *, as_of: date, plan: Plan | 
 def render_kpis(statuses: Sequence[KPIStatus], fmt: str, *, as_of: date) -> str:
     """KPI statuses in one of the formats of :func:`render_rows`."""
     return render_rows(kpi_rows(statuses), fmt, columns=KPI_COLUMNS, table_columns=_TABLE_KPI, as_of=as_of)
+
+
+_TABLE_DIFF = ("change", "measure", "item", "old", "new", "slip_days", "text")
+
+
+def render_diff(diff: PlanDiff, fmt: str) -> str:
+    """What changed between two editions: ``table`` and ``markdown`` (counts by change, then every
+    change), ``csv`` (the :data:`dgplan.diff.DIFF_COLUMNS`), ``json``, or ``html`` (a section)."""
+    if fmt == "json":
+        return diff_json(diff)
+    if fmt == "html":
+        return diff_html(diff) + "\n"
+    if fmt == "markdown":
+        return diff_markdown(diff, level=1)
+    rows = [
+        {
+            **row,
+            "measure": measure_label(row["old_measure_id"], row["measure_id"]),
+            "item": measure_label(row["old_item_id"], row["item_id"]),
+        }
+        for row in diff.rows()
+    ]
+    if fmt == "table":
+        counts = [{"change": change, "count": count} for change, count in diff.summary.items()]
+        summary = _table(counts, ("change", "count")) if counts else "(no changes)\n"
+        return summary + ("\n" + _table(rows, _TABLE_DIFF, text_width=40) if rows else "")
+    return render_rows(rows, fmt, columns=DIFF_COLUMNS, table_columns=_TABLE_DIFF, as_of=diff.new_issued)
 
 
 def render_calendar(items: Sequence[DueItem], *, plan: Plan | None = None) -> str:
@@ -582,18 +612,26 @@ def _render_html(facts: _Facts) -> str:
     return "\n".join(parts) + "\n"
 
 
-def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown") -> str:
+def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown", compare: PlanDiff | None = None) -> str:
     """A status report (markdown or html): the as-of date in both calendars and its fiscal quarter,
     a table by section, what is overdue grouped by measure, what falls due this quarter and next,
     and the KPIs with a numeric target. HTML adds a timeline chart and is one self-contained file.
 
     When the plan records no progress at all, items past their date are "past due, no progress
     recorded" rather than "overdue": nothing says they are late, only that nothing says they are done.
+
+    ``compare``, a diff from an earlier edition (:func:`dgplan.diff_plans`), adds a last section:
+    what changed, the slipped deadlines first.
     """
     if fmt not in ("markdown", "html"):
         raise ValueError(f"unknown report format {fmt!r}; expected markdown or html")
     facts = _facts(plan, as_of)
-    return _render_markdown(facts) if fmt == "markdown" else _render_html(facts)
+    if fmt == "markdown":
+        return _render_markdown(facts) + ("" if compare is None else "\n" + diff_markdown(compare))
+    page = _render_html(facts)
+    if compare is not None:
+        page = page.replace("</body></html>", diff_html(compare) + "\n</body></html>")
+    return page
 
 
 # ---------------------------------------------------------------------------------------------
