@@ -11,7 +11,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "dgplan"
 
 # Lowest first; a module may import any module of a lower rank.
-RANKS = {
+RANKS: dict[str, float] = {
     "errors": 0,
     "display": 0,
     "_results": 0,
@@ -23,11 +23,13 @@ RANKS = {
     "fields": 5,
     "kpi": 6,
     "queries": 7,
+    "diff": 7.5,
     "frames": 8,
     "plan": 9,
     "plan_io": 10,
     "targets": 11,
     "extract": 12,
+    "diff_render": 12.5,
     "report": 13,
     "cli": 14,
     "__init__": 15,
