@@ -683,11 +683,11 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
         if first_line is None and problems:
             first_line = last_line
         last_line, where = place.line, place.label
-        if not isinstance(row, dict):
-            problems.append(f"{where}: expected a row with id, date, value or done, note (got {row!r})")
-            continue
         if isinstance(row, _BadRow):
             problems.append(f"{where}: {row}")
+            continue
+        if not isinstance(row, dict):
+            problems.append(f"{where}: expected a row with id, date, value or done, note (got {row!r})")
             continue
         unknown = sorted(map(str, set(row) - set(_PROGRESS_COLUMNS)))
         item_id = row.get("id")

@@ -647,7 +647,9 @@ def read_plan_sheet(
         if reader.empty(header.columns):
             continue
         _read_plan_row(reader, measures, reference)
-    problems.extend(problem.message for problem in sorted(cell_problems, key=lambda p: p.order))
+    cell_problems.sort(key=lambda problem: problem.order)
+    problems.extend(problem.message for problem in cell_problems)
+    line, column = cell_problems[0].order[1:] if cell_problems else (None, None)
     info = {
         "title": title or _fact_text(facts, "title") or Path(name).stem,
         "issued": reference,
@@ -661,7 +663,7 @@ def read_plan_sheet(
         except ValidationError as error:
             problems.extend(_model_problems(error, list(measures.values()), grid, header))
     if problems or plan is None:
-        _raise(problems, name)
+        _raise(problems, name, line=line, column=column)
         raise AssertionError  # unreachable
     return plan
 
@@ -920,7 +922,8 @@ def _progress_row(reader: _Row) -> list[tuple[RowPlace, Any]]:
     id_cell = grid.cell(row, reader.header.columns["id"])
     place = RowPlace(f"{grid.path}:{id_cell}", row, id_cell, cells)
     if reader.problems:
-        return [(RowPlace(problem.where, row, id_cell), _BadRow(problem.text)) for problem in reader.problems]
+        problems = sorted(reader.problems, key=lambda problem: problem.order)
+        return [(RowPlace(problem.where, row, id_cell), _BadRow(problem.text)) for problem in problems]
     found: list[tuple[RowPlace, Any]] = []
     if value is not None or (done and done_on is None):
         entry: dict[str, Any] = {"id": item_id, "date": day}
