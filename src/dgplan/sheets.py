@@ -124,8 +124,9 @@ def is_progress_sheet(
     columns: Mapping[str, str] | None = None,
     encoding: str | None = None,
 ) -> bool:
-    """Whether :func:`dgplan.load_progress` reads ``path`` here: a workbook, or a CSV file that is
-    not dgplan's own progress log (whose header names ``id`` and ``date`` in lower case)."""
+    """Whether :func:`dgplan.load_progress` reads ``path`` here: a workbook, or a CSV file whose
+    first 30 rows name an ``ID`` column but whose first row is not dgplan's own progress log header
+    (``id,date,...`` in lower case), or one read with any of the options."""
     name = os.fspath(path).lower()
     if name.endswith(_WORKBOOK_SUFFIXES):
         return True
@@ -135,11 +136,19 @@ def is_progress_sheet(
         return True
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
-            first = stream.readline()
-    except (OSError, UnicodeDecodeError):
-        return True  # the sheet reader says what is wrong, encoding option included
-    header = next(csv.reader([first]), [])
-    return "id" not in header
+            lines = [line for _, line in zip(range(_HEADER_SEARCH_ROWS), stream, strict=False)]
+    except UnicodeDecodeError:
+        return True  # the sheet reader names the encoding option
+    except OSError:
+        return False  # the progress log reader says the file cannot be read
+    try:
+        records = list(csv.reader(lines))
+    except csv.Error:
+        return False
+    if not records or "id" in records[0]:
+        return False
+    ids = {_key(name) for name in PROGRESS_COLUMNS["id"]}
+    return any(_key(cell) in ids for record in records for cell in record)
 
 
 # ---------------------------------------------------------------------------------------------
