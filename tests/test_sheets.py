@@ -14,6 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dgplan
 from dgplan import PlanError, load_plan, load_progress, save_excel
@@ -169,6 +171,14 @@ class TestLoadPlan:
         plan = load_plan(path, issued=ISSUED, columns={"kpi": "効果KPI/指標", "target": "効果KPI/目標値"})
         (kpi,) = plan["1-1"].kpis
         assert kpi.text == "利用率" and kpi.target is not None and (kpi.target.value, kpi.target.unit) == (80, "%")
+
+    def test_a_header_merged_over_two_columns_is_refused(self, tmp_path: Path) -> None:
+        rows = [["施策番号", "施策名", "KPI", None], ["1-1", "普及", "交付数", "100件"]]
+        path = workbook(tmp_path / "wide.xlsx", rows, merges=["C1:D1"])
+        with pytest.raises(
+            PlanError, match=re.escape("工程表!C1 and 工程表!D1 both read 'KPI'; give each column its own header")
+        ):
+            load_plan(path, issued=ISSUED)
 
     # CSV
     def test_csv_plan_in_shift_jis_needs_the_encoding_option(self, tmp_path: Path) -> None:
@@ -388,6 +398,68 @@ class TestCommand:
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
         assert "2-1/m1" in result.output
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(["1-1", "1-2", "令和5年度末まで", "令和5年2月30日", "R5.6.9", "100%", "1,741団体", "=1+1", "進捗"]),
+)
+
+
+def test_validate_tells_a_csv_plan_from_a_progress_log(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("施策番号,施策名,期限\n1-1,改修,来年度末まで\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", str(path), "--issued", "2023-06-09"])
+    assert result.exit_code == 0, result.output
+    assert "1 measures, 1 milestones" in result.output
+    log = tmp_path / "progress.csv"
+    log.write_text("ID,時点,実績値\n1-1/progress/1,2022-01-01,5\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(log)])  # against the bundled plan
+    assert result.exit_code == 0, result.output
+    assert "progress log" in result.output
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_CELLS, min_size=1, max_size=8), max_size=6))
+def test_whatever_a_csv_holds_only_plan_errors_escape(rows: list[list[str | None]]) -> None:
+    import csv
+    import io
+    import tempfile
+
+    header = ["施策番号", "施策名", "取組内容", "期限", "KPI", "目標値", "実績値", "時点"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *[["" if cell is None else cell for cell in row] for row in rows]])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            load_plan(path, issued=ISSUED)
+        except PlanError as error:
+            assert all(problem.startswith(f"{path}:") for problem in error.problems), error.problems
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_CELLS | st.sampled_from(["1-1/progress/1", "1-1/m1", "済", "○"]), max_size=5), max_size=6))
+def test_whatever_a_progress_csv_holds_only_plan_errors_escape(rows: list[list[str | None]]) -> None:
+    import csv
+    import io
+    import tempfile
+
+    plan = load_plan(Path(__file__).parent / "data" / "small_plan.yaml")
+    buffer = io.StringIO()
+    body = [["" if cell is None else cell for cell in row] for row in rows]
+    csv.writer(buffer).writerows([["ID", "時点", "実績値", "完了", "備考"], *body])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "progress.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            merged = load_progress(path, plan)
+        except PlanError as error:
+            assert all(problem.startswith(f"{path}:") for problem in error.problems), error.problems
+        else:
+            assert [m.id for m in merged.measures] == [m.id for m in plan.measures]
 
 
 def test_import_dgplan_does_not_load_openpyxl() -> None:

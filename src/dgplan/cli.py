@@ -90,24 +90,28 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 _SHEETS = (".xlsx", ".xlsm", ".csv")
 
 
+_issued = click.option(
+    "--issued",
+    type=DATE,
+    expose_value=False,
+    callback=_remember,
+    help="For a spreadsheet plan without a 策定日 row: the plan's date (relative phrases use it).",
+)
+_encoding = click.option(
+    "--encoding",
+    expose_value=False,
+    callback=_remember,
+    help="For CSV plans and progress: their encoding (cp932 for Shift_JIS; default UTF-8).",
+)
+
+
 def _plan_options(command: F) -> F:
     options = [
         click.option(
             "--plan", "plan_path", type=_FILE, help="Plan file: YAML, .xlsx or .csv (default: the bundled 2021 plan)."
         ),
-        click.option(
-            "--issued",
-            type=DATE,
-            expose_value=False,
-            callback=_remember,
-            help="For a spreadsheet plan without a 策定日 row: the plan's date (relative phrases use it).",
-        ),
-        click.option(
-            "--encoding",
-            expose_value=False,
-            callback=_remember,
-            help="For CSV plans and progress: their encoding (cp932 for Shift_JIS; default UTF-8).",
-        ),
+        _issued,
+        _encoding,
         click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV, YAML or .xlsx) to merge."),
         click.option("--section", help="Only this section (I, II, ... or its number)."),
         click.option("--as-of", "as_of", type=DATE, help="Reference date, ISO or era (default: today in Tokyo)."),
@@ -117,18 +121,26 @@ def _plan_options(command: F) -> F:
     return command
 
 
-def _load(plan_path: Path | None, progress_path: Path | None, section: str | None) -> Plan:
+def _read_plan(plan_path: Path | None) -> Plan:
+    """The plan: YAML, or a spreadsheet with the --issued and --encoding options."""
     meta = click.get_current_context().meta
     issued, encoding = meta.get("dgplan.issued"), meta.get("dgplan.encoding")
     if plan_path is not None and plan_path.suffix.lower() in _SHEETS:
-        plan = load_plan(plan_path, issued=issued, encoding=encoding if plan_path.suffix.lower() == ".csv" else None)
-    elif issued is not None:
+        return load_plan(plan_path, issued=issued, encoding=encoding if plan_path.suffix.lower() == ".csv" else None)
+    if issued is not None:
         _fail("--issued is for spreadsheet plans (.xlsx, .csv); a YAML plan states its own date")
-    else:
-        plan = load_plan(plan_path)
+    return load_plan(plan_path)
+
+
+def _read_progress(progress_path: Path, plan: Plan) -> Plan:
+    encoding = click.get_current_context().meta.get("dgplan.encoding")
+    return load_progress(progress_path, plan, encoding=encoding if progress_path.suffix.lower() == ".csv" else None)
+
+
+def _load(plan_path: Path | None, progress_path: Path | None, section: str | None) -> Plan:
+    plan = _read_plan(plan_path)
     if progress_path is not None:
-        csv_encoding = encoding if progress_path.suffix.lower() == ".csv" else None
-        plan = load_progress(progress_path, plan, encoding=csv_encoding)
+        plan = _read_progress(progress_path, plan)
     if section is not None:
         measures = tuple(plan.measures_in(section))
         if not measures:
@@ -490,6 +502,8 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
 @main.command()
 @click.argument("file", type=_FILE, required=False)
 @click.option("--plan", "plan_path", type=_FILE, help="For a progress log: the plan it belongs to (default: bundled).")
+@_issued
+@_encoding
 @_handles_errors
 def validate(file: Path | None, plan_path: Path | None) -> None:
     """Check a plan file, or a progress log (.csv, or YAML rows), and list every problem with file:line.
@@ -501,16 +515,17 @@ def validate(file: Path | None, plan_path: Path | None) -> None:
       dgplan validate
       dgplan validate my-plan.yaml
       dgplan validate progress.csv --plan my-plan.yaml
+      dgplan validate 工程表.xlsx --issued 令和5年6月9日
     """
     if file is None:
-        plan = load_plan(plan_path)
+        plan = _read_plan(plan_path)
         click.echo(f"{plan_path or 'bundled plan'}: ok ({_counts(plan)})")
         return
     if plan_path is not None or is_progress_log(file):
-        plan = load_progress(file, load_plan(plan_path))
+        plan = _read_progress(file, _read_plan(plan_path))
         click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures)")
         return
-    plan = load_plan(file)
+    plan = _read_plan(file)
     click.echo(f"{file}: ok ({_counts(plan)})")
 
 

@@ -558,11 +558,14 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | _Bad
 
 
 def is_progress_log(path: str | os.PathLike[str]) -> bool:
-    """Whether a file is a progress log rather than a plan: CSV, or YAML that is a list of rows
-    (or a mapping holding only ``progress``). A file that cannot be read is neither: False."""
+    """Whether a file is a progress log rather than a plan: CSV (unless it is a 工程表 naming
+    施策番号 and no ID column), or YAML that is a list of rows (or a mapping holding only
+    ``progress``). A file that cannot be read is neither: False."""
     name = os.fspath(path)
     if name.lower().endswith(".csv"):
-        return True
+        from dgplan.sheets import is_plan_csv
+
+        return not is_plan_csv(path)
     try:
         data = _compose(_read_text(path), name).data
     except DgplanError:

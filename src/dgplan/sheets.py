@@ -40,6 +40,7 @@ __all__ = [
     "PLAN_COLUMNS",
     "PROGRESS_COLUMNS",
     "SHEET_SUFFIXES",
+    "is_plan_csv",
     "is_progress_sheet",
     "is_sheet",
     "progress_rows",
@@ -134,21 +135,40 @@ def is_progress_sheet(
         return False
     if sheet is not None or columns is not None or encoding is not None:
         return True
+    records = _first_records(path)
+    if records is None:
+        return True  # not UTF-8: the sheet reader names the encoding option
+    if not records or "id" in records[0]:
+        return False
+    return _names_any(records, PROGRESS_COLUMNS["id"])
+
+
+def is_plan_csv(path: str | os.PathLike[str]) -> bool:
+    """Whether a CSV file is a 工程表 (a plan) rather than a progress log: its first 30 rows name a
+    施策番号 column and no ID column."""
+    records = _first_records(path) or []
+    measure_ids = tuple(name for name in PLAN_COLUMNS["id"] if _key(name) != "id")  # `id` is the log's own
+    return _names_any(records, measure_ids) and not _names_any(records, PROGRESS_COLUMNS["id"])
+
+
+def _first_records(path: str | os.PathLike[str]) -> list[list[str]] | None:
+    """The first 30 records of a CSV file ([] if it cannot be read), None if it is not UTF-8."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
             lines = [line for _, line in zip(range(_HEADER_SEARCH_ROWS), stream, strict=False)]
     except UnicodeDecodeError:
-        return True  # the sheet reader names the encoding option
+        return None
     except OSError:
-        return False  # the progress log reader says the file cannot be read
+        return []  # the reader of the file says it cannot be read
     try:
-        records = list(csv.reader(lines))
+        return list(csv.reader(lines))
     except csv.Error:
-        return False
-    if not records or "id" in records[0]:
-        return False
-    ids = {_key(name) for name in PROGRESS_COLUMNS["id"]}
-    return any(_key(cell) in ids for record in records for cell in record)
+        return []
+
+
+def _names_any(records: list[list[str]], names: tuple[str, ...]) -> bool:
+    keys = {_key(name) for name in names}
+    return any(_key(cell) in keys for record in records for cell in record)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,7 +239,6 @@ def _csv_grid(path: str | os.PathLike[str], encoding: str | None) -> _Grid:
         raise PlanError(message, path=name, line=line) from None
     cells: dict[tuple[int, int], Any] = {}
     reader = csv.reader(io.StringIO(text), strict=True)
-    row = 0
     width = 0
     try:
         for row, fields in enumerate(reader, start=1):
@@ -229,7 +248,7 @@ def _csv_grid(path: str | os.PathLike[str], encoding: str | None) -> _Grid:
                     cells[row, column] = value
     except csv.Error as error:
         raise PlanError(f"{name}:{reader.line_num}: not valid CSV: {error}", path=name, line=reader.line_num) from None
-    return _Grid(name, None, cells, [], {}, row, width)
+    return _Grid(name, None, cells, [], {}, _last_row(cells, {}), width)
 
 
 def _workbook_grids(path: str | os.PathLike[str]) -> list[_Grid]:
@@ -283,7 +302,12 @@ def _sheet_grid(name: str, sheet: Worksheet, formulas: Worksheet) -> _Grid:
                     cells.pop((row, column), None)
                 else:
                     cells[row, column] = top_left
-    return _Grid(name, sheet.title, cells, merges, uncached, sheet.max_row, sheet.max_column)
+    return _Grid(name, sheet.title, cells, merges, uncached, _last_row(cells, uncached), sheet.max_column)
+
+
+def _last_row(cells: Mapping[tuple[int, int], Any], uncached: Mapping[tuple[int, int], str]) -> int:
+    """The last row holding anything: a sheet formatted down to row 1,048,576 is read to its data."""
+    return max((row for row, _ in (*cells, *uncached)), default=0)
 
 
 def _pick(grids: list[_Grid], sheet: str | None, name: str) -> _Grid:
@@ -386,10 +410,17 @@ def _find_header(
             hits = [column for column, column_parts in parts.items() if column_parts and _matches(column_parts, header)]
             if len(hits) > 1:
                 cells = " and ".join(grid.cell(last, column) for column in hits)
-                problems.append(
-                    f"{grid.path}:{grid.cell(last, hits[0])}: {cells} are both {header!r}; say which is {key!r}"
-                    f" with columns={{{key!r}: '{'/'.join(parts[hits[0]])}'}}"
-                )
+                where = f"{grid.path}:{grid.cell(last, hits[0])}"
+                if all(parts[column] == parts[hits[0]] for column in hits):
+                    # Nothing tells them apart: a header cell merged over them, or the same header twice.
+                    problems.append(
+                        f"{where}: {cells} both read {'/'.join(parts[hits[0]])!r}; give each column its own header"
+                    )
+                else:
+                    problems.append(
+                        f"{where}: {cells} are both {header!r}; say which is {key!r}"
+                        f" with columns={{{key!r}: '{'/'.join(parts[hits[0]])}'}}"
+                    )
             if hits:
                 chosen[key] = hits[0]
                 labels[key] = "/".join(parts[hits[0]])
