@@ -172,6 +172,17 @@ class TestLoadPlan:
         (kpi,) = plan["1-1"].kpis
         assert kpi.text == "利用率" and kpi.target is not None and (kpi.target.value, kpi.target.unit) == (80, "%")
 
+    def test_the_row_under_a_group_header_is_part_of_the_header(self, tmp_path: Path) -> None:
+        rows = [
+            ["施策番号", "施策名", "KPI", None, None],
+            [None, None, "指標", "目標値", "目標年度"],
+            ["1-1", "普及", "交付数", "100件", "令和7年度"],
+        ]
+        path = workbook(tmp_path / "group.xlsx", rows, merges=["C1:E1"])  # 施策番号 and 施策名 not merged down
+        (kpi,) = load_plan(path, issued=ISSUED)["1-1"].kpis
+        assert kpi.text == "交付数" and kpi.target is not None and kpi.target.value == 100
+        assert kpi.target.by is not None and kpi.target.by.due == date(2026, 3, 31)
+
     def test_a_header_merged_over_two_columns_is_refused(self, tmp_path: Path) -> None:
         rows = [["施策番号", "施策名", "KPI", None], ["1-1", "普及", "交付数", "100件"]]
         path = workbook(tmp_path / "wide.xlsx", rows, merges=["C1:D1"])

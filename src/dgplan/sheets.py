@@ -361,6 +361,18 @@ def _band_start(grid: _Grid, last: int) -> int:
     return first
 
 
+def _band_end(grid: _Grid, last: int, keys: Mapping[str, str]) -> int:
+    """The last row of a header: a row that groups columns (KPI merged over three) is followed by
+    the row naming them (指標 · 目標値 · 目標年度), when that row names a field."""
+    while last < grid.max_row:
+        groups = any(top == bottom == last and right > left for top, left, bottom, right in grid.merges)
+        below = last + 1
+        if not groups or not any(_key(str(grid.value(below, c))) in keys for c in range(1, grid.max_col + 1)):
+            break
+        last = below
+    return last
+
+
 def _names(table: Mapping[str, tuple[str, ...]], columns: Mapping[str, str] | None, name: str) -> dict[str, list[str]]:
     names = {key: list(value) for key, value in table.items()}
     for key, header in (columns or {}).items():
@@ -399,8 +411,8 @@ def _find_header(
             best = (row, len(found))
     if best is None:
         return None
-    last = best[0]
-    first = _band_start(grid, last)
+    last = _band_end(grid, best[0], keys)
+    first = _band_start(grid, best[0])
     parts = {column: _column_parts(grid, first, last, column) for column in range(1, grid.max_col + 1)}
     chosen: dict[str, int] = {}
     labels: dict[str, str] = {}
