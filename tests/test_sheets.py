@@ -279,8 +279,18 @@ class TestFormulas:
 
     def test_a_formula_without_a_cached_value_says_so(self, tmp_path: Path) -> None:
         path = workbook(tmp_path / "formula.xlsx", self.ROWS)  # openpyxl stores no result
-        with pytest.raises(PlanError, match=re.escape("工程表!D2: formula '=100*2' has no cached value")):
+        with pytest.raises(PlanError, match=re.escape("工程表!D2: formula '=100*2' has no cached value")) as caught:
             load_plan(path, issued=ISSUED)
+        assert len(caught.value.problems) == 1  # said once, though the cell is read twice
+
+    def test_in_a_progress_sheet_too(self, tmp_path: Path, plan: dgplan.Plan) -> None:
+        rows = [["ID", "時点", "実績値"], ["1-1/progress/1", "2024-01-31", "=600+100"]]
+        path = workbook(tmp_path / "progress.xlsx", rows, title="進捗")
+        with pytest.raises(PlanError, match=re.escape("進捗!C2: formula '=600+100' has no cached value")):
+            load_progress(path, plan)
+        with_cached_value(path, "600+100", "700")
+        observed = {o.observed_on: o.value for o in load_progress(path, plan).kpi("1-1/progress/1").observations}
+        assert observed[date(2024, 1, 31)] == 700
 
 
 @pytest.fixture

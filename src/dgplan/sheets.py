@@ -500,13 +500,11 @@ class _Row:
     def column(self, key: str) -> int | None:
         return self.header.columns.get(key)
 
-    def where(self, key: str) -> str:
-        column = self.column(key)
-        return self.grid.where(self.row, column or 1)
-
     def fail(self, key: str, message: str) -> None:
         column = self.column(key) or 1
-        self.problems.append(_Problem((self.sheet_index, self.row, column), self.grid.where(self.row, column), message))
+        problem = _Problem((self.sheet_index, self.row, column), self.grid.where(self.row, column), message)
+        if problem not in self.problems:  # a cell read twice is one problem
+            self.problems.append(problem)
 
     def raw(self, key: str) -> Any:
         column = self.column(key)
