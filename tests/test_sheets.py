@@ -253,8 +253,9 @@ class TestPlanProblems:
         path = workbook(tmp_path / "ids.xlsx", [["施策番号", "施策名"], ["A", "改修"]])
         with pytest.raises(
             PlanError, match=re.escape(f"{tmp_path / 'ids.xlsx'}:工程表!A2: measure 'A': measure id 'A'")
-        ):
+        ) as caught:
             load_plan(path, issued=ISSUED)
+        assert (caught.value.line, caught.value.column) == (2, 1)
 
     def test_no_header(self, tmp_path: Path) -> None:
         path = workbook(tmp_path / "empty.xlsx", [["メモ"], ["なにもない"]])

@@ -683,7 +683,7 @@ def read_plan_sheet(
     header = _find_header(grid, PLAN_COLUMNS, columns, required=("id", "title"))
     if header is None:
         raise _no_header(grid, PLAN_COLUMNS, "a plan (施策名, 期限, ...)")
-    facts = _facts(grid, header.first)
+    facts = _facts(grid, header.last)
     problems: list[str] = []
     reference = _issued(issued, facts, grid, problems)
     if reference is None:
@@ -711,7 +711,9 @@ def read_plan_sheet(
         try:
             plan = Plan.model_validate(data, context={"reference": reference})
         except ValidationError as error:
-            problems.extend(_model_problems(error, list(measures.values()), grid, header))
+            model_problems = _model_problems(error, list(measures.values()), grid, header)
+            problems.extend(problem.message for problem in model_problems)
+            line, column = model_problems[0].order[1:] if model_problems[0].order[1] else (None, None)
     if problems or plan is None:
         _raise(problems, name, line=line, column=column)
         raise AssertionError  # unreachable
@@ -880,13 +882,15 @@ def _read_kpi(reader: _Row, measure: _MeasureRows, reference: date) -> None:
             observations.append({"date": day, "value": value})
 
 
-def _model_problems(error: ValidationError, measures: list[_MeasureRows], grid: _Grid, header: _Header) -> list[str]:
+def _model_problems(
+    error: ValidationError, measures: list[_MeasureRows], grid: _Grid, header: _Header
+) -> list[_Problem]:
     """The model's problems, each at the cell it comes from."""
     problems = []
     for detail in error.errors(include_url=False):
         loc = detail["loc"]
-        message = detail["msg"].removeprefix("Value error, ")
-        where = grid.path
+        text = detail["msg"].removeprefix("Value error, ")
+        order, where = (0, 0, 0), grid.path
         if len(loc) >= 2 and loc[0] == "measures" and isinstance(loc[1], int) and loc[1] < len(measures):
             measure = measures[loc[1]]
             row, key = measure.row, "id"
@@ -896,10 +900,11 @@ def _model_problems(error: ValidationError, measures: list[_MeasureRows], grid: 
                 row, key = measure.kpi_rows[loc[3]], "kpi"
             elif len(loc) >= 3 and loc[2] in header.columns:
                 key = str(loc[2])
-            where = grid.where(row, header.columns.get(key, header.columns["id"]))
-            message = f"measure {measure.id!r}: {message}"
-        problems.append(f"{where}: {message}")
-    return problems
+            column = header.columns.get(key, header.columns["id"])
+            order, where = (0, row, column), grid.where(row, column)
+            text = f"measure {measure.id!r}: {text}"
+        problems.append(_Problem(order, where, text))
+    return sorted(problems, key=lambda problem: problem.order)
 
 
 # ---------------------------------------------------------------------------------------------
