@@ -208,9 +208,14 @@ class TestLoadPlan:
         path.write_text("\ufeff" + text, encoding="utf-8")  # Excel's "CSV UTF-8" starts with a BOM
         assert load_plan(path, issued=ISSUED) == plan
 
-    def test_yaml_takes_no_sheet_options(self) -> None:
+    def test_yaml_takes_no_sheet_options(self, tmp_path: Path) -> None:
+        small = Path(__file__).parent / "data" / "small_plan.yaml"
         with pytest.raises(TypeError, match="issued apply to spreadsheets"):
-            load_plan(Path(__file__).parent / "data" / "small_plan.yaml", issued=ISSUED)
+            load_plan(small, issued=ISSUED)
+        log = tmp_path / "progress.yaml"
+        log.write_text("- {id: 1-1/m1, date: 2022-01-01, done: true}\n", encoding="utf-8")
+        with pytest.raises(TypeError, match="sheet, columns and encoding apply to spreadsheets"):
+            load_progress(log, load_plan(small), columns={"id": "ID"})
 
 
 class TestPlanProblems:

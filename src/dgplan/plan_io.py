@@ -664,6 +664,8 @@ def load_progress(
     rows: Iterable[tuple[RowPlace, Any]]
     if sheets.is_progress_sheet(path, sheet=sheet, columns=columns, encoding=encoding):
         rows = sheets.progress_rows(path, sheet=sheet, columns=columns, encoding=encoding)
+    elif sheet is not None or columns is not None or encoding is not None:
+        raise TypeError("load_progress: sheet, columns and encoding apply to spreadsheets (.xlsx, .csv) only")
     else:
         rows = ((RowPlace(f"{name}:{line}", line, f"line {line}"), row) for line, row in _progress_rows(path))
     return merge_progress(rows, plan, name=name)
