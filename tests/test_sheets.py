@@ -267,6 +267,16 @@ class TestPlanProblems:
         with pytest.raises(PlanError, match="no header row in the first 30 rows: expected a row naming '施策番号'"):
             load_plan(path, issued=ISSUED)
 
+    def test_without_openpyxl_the_error_names_the_extra(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        path = workbook(tmp_path / "plan.xlsx", [["施策番号", "施策名"], ["1-1", "改修"]])
+        monkeypatch.setitem(sys.modules, "openpyxl", None)  # what an import of a missing package meets
+        with pytest.raises(
+            PlanError, match=re.escape("reading Excel workbooks needs openpyxl: pip install 'dgplan[excel]'")
+        ):
+            load_plan(path, issued=ISSUED)
+        with pytest.raises(PlanError, match=re.escape("writing Excel workbooks needs openpyxl")):
+            save_excel(load_plan(Path(__file__).parent / "data" / "small_plan.yaml"), tmp_path / "out.xlsx")
+
     def test_not_a_workbook(self, tmp_path: Path) -> None:
         path = tmp_path / "fake.xlsx"
         path.write_text("not a zip", encoding="utf-8")

@@ -166,7 +166,9 @@ def _info_sheet(sheet: Worksheet, plan: Plan) -> None:
     sheet.append(["記入のしかた"])
     sheet.append(["工程表", "完了した工程の「完了日」を記入してください。"])
     sheet.append(["KPI", "新しい実績の「実績値」と「時点」（測定日）を記入してください。「備考」は任意です。"])
-    sheet.append(["読み込み", "dgplan report --progress このファイル.xlsx（または dgplan.load_progress）"])
+    sheet.append(
+        ["読み込み", "dgplan report --plan 計画ファイル --progress このファイル.xlsx（または dgplan.load_progress）"]
+    )
     for row in sheet.iter_rows(min_col=1, max_col=1):
         row[0].font = Font(bold=True)
     sheet.cell(row=2, column=2).number_format = _DATE_FORMAT
