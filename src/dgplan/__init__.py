@@ -40,9 +40,9 @@ _LAZY = {
     ),
     "Plan": "dgplan.plan",
     **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
+    "save_excel": "dgplan.workbook",
     **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",
-    "save_excel": "dgplan.workbook",
 }
 
 

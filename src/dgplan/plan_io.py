@@ -368,10 +368,12 @@ def load_plan(
     read by :func:`dgplan.sheets.read_plan_sheet`, with the other arguments as its options
     (docs/spreadsheets.md); they mean nothing for YAML, and passing one with a YAML file is an error.
     """
-    from dgplan import sheets  # the spreadsheet reader imports openpyxl only when it reads a workbook
+    # Spreadsheets are read by dgplan.sheets, imported here (it imports this module): openpyxl and
+    # the sheet reader load only when a plan is a spreadsheet.
+    from dgplan.sheets import is_sheet, read_plan_sheet
 
-    if path is not None and sheets.is_sheet(path):
-        return sheets.read_plan_sheet(
+    if path is not None and is_sheet(path):
+        return read_plan_sheet(
             path, sheet=sheet, columns=columns, title=title, issued=issued, source=source, encoding=encoding
         )
     options = {"sheet": sheet, "columns": columns, "title": title, "issued": issued, "source": source}
@@ -659,11 +661,11 @@ def load_progress(
     options (docs/spreadsheets.md).
     """
     name = os.fspath(path)
-    from dgplan import sheets  # the spreadsheet reader imports openpyxl only when it reads a workbook
+    from dgplan.sheets import is_progress_sheet, progress_rows  # see load_plan
 
     rows: Iterable[tuple[RowPlace, Any]]
-    if sheets.is_progress_sheet(path, sheet=sheet, columns=columns, encoding=encoding):
-        rows = sheets.progress_rows(path, sheet=sheet, columns=columns, encoding=encoding)
+    if is_progress_sheet(path, sheet=sheet, columns=columns, encoding=encoding):
+        rows = progress_rows(path, sheet=sheet, columns=columns, encoding=encoding)
     elif sheet is not None or columns is not None or encoding is not None:
         raise TypeError("load_progress: sheet, columns and encoding apply to spreadsheets (.xlsx, .csv) only")
     else:
