@@ -134,6 +134,16 @@ class TestLoadPlan:
         assert second.tags == ("デジタル庁", "総務省")
         assert second.milestones[0].deadline.due == date(2025, 3, 31)  # a real Excel date
 
+    def test_headers_match_as_written_by_people(self, tmp_path: Path) -> None:
+        rows = [
+            ["策定日：令和5年6月9日"],  # a fact in one cell
+            ["施策\n番号", "施 策 名", "ＫＰＩ", "目標値"],  # line breaks, spaces, full-width letters
+            ["1-1", "普及", "交付数", 10],
+        ]
+        plan = load_plan(workbook(tmp_path / "written.xlsx", rows))
+        assert plan.issued == ISSUED
+        assert plan["1-1"].title == "普及" and plan["1-1"].kpis[0].text == "交付数"
+
     def test_keyword_facts_fill_in_for_a_sheet_without_them(self, tmp_path: Path) -> None:
         path = workbook(tmp_path / "plain.xlsx", [["施策番号", "施策名", "期限"], ["2-1", "標準化", "来年度末まで"]])
         plan = load_plan(path, issued=ISSUED, title="標準化計画")
@@ -393,6 +403,15 @@ class TestProgressProblems:
         merged = load_progress(path, plan)
         observed = {o.observed_on: o.value for o in merged.kpi("1-1/progress/1").observations}
         assert observed[date(2023, 10, 31)] == 1000
+
+    def test_a_column_mapping_for_progress(self, plan: dgplan.Plan, tmp_path: Path) -> None:
+        rows = [["番号", "測定日", "値"], ["1-1/progress/1", datetime(2024, 6, 30), 1000]]
+        path = workbook(tmp_path / "own.xlsx", rows)
+        merged = load_progress(path, plan, columns={"id": "番号", "date": "測定日", "value": "値"})
+        observed = {o.observed_on: o.value for o in merged.kpi("1-1/progress/1").observations}
+        assert observed[date(2024, 6, 30)] == 1000
+        with pytest.raises(PlanError, match="no header row"):
+            load_progress(path, plan)  # without the mapping nothing names ID
 
     def test_a_csv_with_spreadsheet_headers(self, plan: dgplan.Plan, tmp_path: Path) -> None:
         path = tmp_path / "progress.csv"
