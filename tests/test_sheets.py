@@ -287,6 +287,15 @@ class TestPlanProblems:
         with pytest.raises(PlanError, match=re.escape("writing Excel workbooks needs openpyxl")):
             save_excel(load_plan(Path(__file__).parent / "data" / "small_plan.yaml"), tmp_path / "out.xlsx")
 
+    @pytest.mark.parametrize(("suffix", "kind"), [(".xls", "an Excel 97-2003 workbook"), (".ods", "an OpenDocument")])
+    def test_older_and_other_formats_say_how_to_convert(self, tmp_path: Path, suffix: str, kind: str) -> None:
+        path = tmp_path / f"plan{suffix}"
+        path.write_bytes(b"\xd0\xcf\x11\xe0")
+        with pytest.raises(PlanError, match=re.escape(f"{path}: {kind}")):
+            load_plan(path, issued=ISSUED)
+        with pytest.raises(PlanError, match=re.escape("save it as .xlsx")):
+            load_progress(path, load_plan(Path(__file__).parent / "data" / "small_plan.yaml"))
+
     def test_not_a_workbook(self, tmp_path: Path) -> None:
         path = tmp_path / "fake.xlsx"
         path.write_text("not a zip", encoding="utf-8")

@@ -47,9 +47,10 @@ __all__ = [
     "read_plan_sheet",
 ]
 
-#: The file suffixes read as spreadsheets.
-SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+#: The file suffixes read as spreadsheets (.xls and .ods only to say how to convert them).
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls", ".ods")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_UNREAD_SUFFIXES = {".xls": "an Excel 97-2003 workbook", ".ods": "an OpenDocument spreadsheet"}
 
 #: The headers a plan sheet's columns are known by, per field, in order of preference. A header
 #: matches after NFKC normalisation, without spaces or line breaks, ignoring case (``ＫＰＩ``,
@@ -114,7 +115,8 @@ def _letter(column: int) -> str:
 
 
 def is_sheet(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is read as a spreadsheet (``.xlsx``, ``.xlsm``, ``.csv``)."""
+    """Whether ``path`` is read as a spreadsheet (``.xlsx``, ``.xlsm``, ``.csv``; ``.xls`` and ``.ods``
+    to say how to convert them)."""
     return os.fspath(path).lower().endswith(SHEET_SUFFIXES)
 
 
@@ -129,7 +131,7 @@ def is_progress_sheet(
     first 30 rows name an ``ID`` column but whose first row is not dgplan's own progress log header
     (``id,date,...`` in lower case), or one read with any of the options."""
     name = os.fspath(path).lower()
-    if name.endswith(_WORKBOOK_SUFFIXES):
+    if name.endswith((*_WORKBOOK_SUFFIXES, *_UNREAD_SUFFIXES)):
         return True
     if not name.endswith(".csv"):
         return False
@@ -210,6 +212,11 @@ class _Grid:
 
 def _grids(path: str | os.PathLike[str], encoding: str | None) -> list[_Grid]:
     name = os.fspath(path)
+    suffix = Path(name).suffix.lower()
+    if suffix in _UNREAD_SUFFIXES:
+        raise PlanError(
+            f"{name}: {_UNREAD_SUFFIXES[suffix]} ({suffix}) is not read; save it as .xlsx (Excel workbook)", path=name
+        )
     if name.lower().endswith(".csv"):
         return [_csv_grid(path, encoding)]
     if encoding is not None:
