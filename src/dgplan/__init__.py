@@ -31,6 +31,7 @@ if _typing.TYPE_CHECKING:
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
     from dgplan.queries import DueItem, DueItems, KPIStatus, KPIStatuses, Summary
     from dgplan.targets import parse_target
+    from dgplan.workbook import save_excel
 
 # The plan model needs pydantic and PyYAML; date parsing alone should not pay for them, so these
 # names are imported on first use.
@@ -41,6 +42,7 @@ _LAZY = {
     ),
     "Plan": "dgplan.plan",
     **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
+    "save_excel": "dgplan.workbook",
     **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",
     **dict.fromkeys(("AmbiguousMatch", "MeasureDiff", "PlanChange", "PlanDiff", "diff_plans"), "dgplan.diff"),
@@ -114,6 +116,7 @@ __all__ = [
     "parse_plan",
     "plan_schema",
     "save_plan",
+    "save_excel",
     # answers
     "DueItem",
     "DueItems",

@@ -82,10 +82,38 @@ DATE = _DateType()
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a spreadsheet option in the context, for _load, without a parameter in every command."""
+    ctx.meta[f"dgplan.{param.name}"] = value
+    return value
+
+
+_SHEETS = (".xlsx", ".xlsm", ".csv")
+
+
+_issued = click.option(
+    "--issued",
+    type=DATE,
+    expose_value=False,
+    callback=_remember,
+    help="For a spreadsheet plan without a 策定日 row: the plan's date (relative phrases use it).",
+)
+_encoding = click.option(
+    "--encoding",
+    expose_value=False,
+    callback=_remember,
+    help="For CSV plans and progress: their encoding (cp932 for Shift_JIS; default UTF-8).",
+)
+
+
 def _plan_options(command: F) -> F:
     options = [
-        click.option("--plan", "plan_path", type=_FILE, help="Plan YAML file (default: the bundled 2021 plan)."),
-        click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV or YAML) to merge."),
+        click.option(
+            "--plan", "plan_path", type=_FILE, help="Plan file: YAML, .xlsx or .csv (default: the bundled 2021 plan)."
+        ),
+        _issued,
+        _encoding,
+        click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV, YAML or .xlsx) to merge."),
         click.option("--section", help="Only this section (I, II, ... or its number)."),
         click.option("--as-of", "as_of", type=DATE, help="Reference date, ISO or era (default: today in Tokyo)."),
     ]
@@ -94,10 +122,26 @@ def _plan_options(command: F) -> F:
     return command
 
 
+def _read_plan(plan_path: Path | None) -> Plan:
+    """The plan: YAML, or a spreadsheet with the --issued and --encoding options."""
+    meta = click.get_current_context().meta
+    issued, encoding = meta.get("dgplan.issued"), meta.get("dgplan.encoding")
+    if plan_path is not None and plan_path.suffix.lower() in _SHEETS:
+        return load_plan(plan_path, issued=issued, encoding=encoding if plan_path.suffix.lower() == ".csv" else None)
+    if issued is not None:
+        _fail("--issued is for spreadsheet plans (.xlsx, .csv); a YAML plan states its own date")
+    return load_plan(plan_path)
+
+
+def _read_progress(progress_path: Path, plan: Plan) -> Plan:
+    encoding = click.get_current_context().meta.get("dgplan.encoding")
+    return load_progress(progress_path, plan, encoding=encoding if progress_path.suffix.lower() == ".csv" else None)
+
+
 def _load(plan_path: Path | None, progress_path: Path | None, section: str | None) -> Plan:
-    plan = load_plan(plan_path)
+    plan = _read_plan(plan_path)
     if progress_path is not None:
-        plan = load_progress(progress_path, plan)
+        plan = _read_progress(progress_path, plan)
     if section is not None:
         measures = tuple(plan.measures_in(section))
         if not measures:
@@ -388,7 +432,14 @@ def diff(
 
 @main.command()
 @_plan_options
-@click.option("--format", "fmt", type=click.Choice(["ics", "csv", "json"]), default="ics", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ics", "csv", "json", "xlsx"]),
+    default="ics",
+    show_default=True,
+    help="xlsx: the whole plan as a workbook to fill in (milestones, KPIs); needs -o.",
+)
 @click.option("--from", "start", type=DATE, help="First day to export (default: the plan's date).")
 @click.option("--until", "end", type=DATE, help="Last day to export (default: ten years after the first).")
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
@@ -407,14 +458,28 @@ def export(
     bom: bool,
     verbose: bool,
 ) -> None:
-    """Every due date as a calendar (RFC 5545), CSV or JSON, one entry per due date.
+    """Every due date as a calendar (RFC 5545), CSV or JSON, one entry per due date; or the plan
+    as an Excel workbook to fill in and pass back with --progress (--format xlsx).
 
     \b
     Examples:
       dgplan export -o deadlines.ics
       dgplan export --format csv --from 2022-04-01 --until 2023-03-31
+      dgplan export --format xlsx -o 工程表.xlsx
     """
+    if fmt == "xlsx" and output is None:
+        _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
     plan = _load(plan_path, progress_path, section)
+    if fmt == "xlsx":
+        if start is not None or end is not None:
+            _fail("--from and --until select due dates for ics, csv and json; --format xlsx writes the whole plan")
+        from dgplan import save_excel
+
+        assert output is not None
+        save_excel(plan, output)
+        if verbose:
+            click.echo(f"wrote {output}", err=True)
+        return
     first = start or plan.issued
     # relativedelta, not replace(): ten years after 29 February is 28 February.
     last = end or (first + relativedelta(years=10) if first.year <= date.max.year - 10 else date.max)
@@ -503,6 +568,8 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
 @main.command()
 @click.argument("file", type=_FILE, required=False)
 @click.option("--plan", "plan_path", type=_FILE, help="For a progress log: the plan it belongs to (default: bundled).")
+@_issued
+@_encoding
 @_handles_errors
 def validate(file: Path | None, plan_path: Path | None) -> None:
     """Check a plan file, or a progress log (.csv, or YAML rows), and list every problem with file:line.
@@ -514,16 +581,17 @@ def validate(file: Path | None, plan_path: Path | None) -> None:
       dgplan validate
       dgplan validate my-plan.yaml
       dgplan validate progress.csv --plan my-plan.yaml
+      dgplan validate 工程表.xlsx --issued 令和5年6月9日
     """
     if file is None:
-        plan = load_plan(plan_path)
+        plan = _read_plan(plan_path)
         click.echo(f"{plan_path or 'bundled plan'}: ok ({_counts(plan)})")
         return
     if plan_path is not None or is_progress_log(file):
-        plan = load_progress(file, load_plan(plan_path))
+        plan = _read_progress(file, _read_plan(plan_path))
         click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures)")
         return
-    plan = load_plan(file)
+    plan = _read_plan(file)
     click.echo(f"{file}: ok ({_counts(plan)})")
 
 

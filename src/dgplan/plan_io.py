@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import yaml
 from pydantic import ValidationError
@@ -31,9 +31,11 @@ from dgplan.plan import Plan
 
 __all__ = [
     "BUNDLED_PLAN",
+    "RowPlace",
     "is_progress_log",
     "load_plan",
     "load_progress",
+    "merge_progress",
     "plan_schema",
     "save_plan",
     "write_atomic",
@@ -346,21 +348,48 @@ def _unlisted_sections(located: _Located, name: str) -> Iterator[str]:
             )
 
 
-def load_plan(path: str | os.PathLike[str] | None = None) -> Plan:
+def load_plan(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    sheet: str | None = None,
+    columns: dict[str, str] | None = None,
+    title: str | None = None,
+    issued: date | str | None = None,
+    source: str | None = None,
+    encoding: str | None = None,
+) -> Plan:
     """Load a plan file; with no argument, the bundled 2021 plan.
 
     Every problem (wrong type, unknown key, a phrase that is not a deadline, a duplicate id, an
     impossible date) is reported at once in one :class:`PlanError`, each as
     ``file:line:column: measure 'id': field: message``.
+
+    A spreadsheet (``.xlsx``, ``.xlsm``, ``.csv``: a 工程表 with a row per measure or milestone) is
+    read by :func:`dgplan.sheets.read_plan_sheet`, with the other arguments as its options
+    (docs/spreadsheets.md); they mean nothing for YAML, and passing one with a YAML file is an error.
     """
+    # Spreadsheets are read by dgplan.sheets, imported here (it imports this module): openpyxl and
+    # the sheet reader load only when a plan is a spreadsheet.
+    from dgplan.sheets import is_sheet, read_plan_sheet
+
+    if path is not None and is_sheet(path):
+        return read_plan_sheet(
+            path, sheet=sheet, columns=columns, title=title, issued=issued, source=source, encoding=encoding
+        )
+    options = {"sheet": sheet, "columns": columns, "title": title, "issued": issued, "source": source}
+    given = sorted(key for key, value in {**options, "encoding": encoding}.items() if value is not None)
+    if given:
+        raise TypeError(f"load_plan: {', '.join(given)} apply to spreadsheets (.xlsx, .csv) only")
     if path is None:
         text = resources.files("dgplan.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")
         return parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
     return parse_plan(_read_text(path), name=os.fspath(path))
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of one.
+
+    Text is written as UTF-8 with ``\n`` line ends; bytes (a workbook) as they are.
 
     A symlink is followed: its target is replaced and the link stays. A device or a pipe
     (``/dev/null``, ``/dev/stdout``) is written to directly, since renaming a file over it would
@@ -378,7 +407,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a directory", name)
         try:
-            with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            with _opened(path, text) as stream:
                 stream.write(text)
         except OSError as error:
             raise _named(error, name) from None
@@ -397,7 +426,13 @@ def _named(error: OSError, name: str) -> OSError:
     return type(error)(error.errno, error.strerror or str(error), name)
 
 
-def _replace(target: Path, text: str, mode: int | None) -> None:
+def _opened(target: str | os.PathLike[str] | int, text: str | bytes) -> IO[Any]:
+    if isinstance(text, bytes):
+        return open(target, "wb")
+    return open(target, "w", encoding="utf-8", newline="\n")
+
+
+def _replace(target: Path, text: str | bytes, mode: int | None) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         if mode is None:
@@ -406,7 +441,7 @@ def _replace(target: Path, text: str, mode: int | None) -> None:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temporary, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with _opened(handle, text) as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
@@ -525,11 +560,14 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | _Bad
 
 
 def is_progress_log(path: str | os.PathLike[str]) -> bool:
-    """Whether a file is a progress log rather than a plan: CSV, or YAML that is a list of rows
-    (or a mapping holding only ``progress``). A file that cannot be read is neither: False."""
+    """Whether a file is a progress log rather than a plan: CSV (unless it is a 工程表 naming
+    施策番号 and no ID column), or YAML that is a list of rows (or a mapping holding only
+    ``progress``). A file that cannot be read is neither: False."""
     name = os.fspath(path)
     if name.lower().endswith(".csv"):
-        return True
+        from dgplan.sheets import is_plan_csv
+
+        return not is_plan_csv(path)
     try:
         data = _compose(_read_text(path), name).data
     except DgplanError:
@@ -588,29 +626,75 @@ def _finite(value: int | float) -> float:
         return math.inf
 
 
-def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
+@dataclass(frozen=True, slots=True)
+class RowPlace:
+    """Where a progress row stands: ``label`` starts its messages (``log.csv:4``, ``book.xlsx:進捗!A4``),
+    ``line`` is its line or sheet row, ``first`` names it to a later duplicate (``line 4``), and
+    ``cells`` labels the cell of each column when the row comes from a sheet."""
+
+    label: str
+    line: int | None
+    first: str
+    cells: tuple[tuple[str, str], ...] = ()
+
+    def at(self, column: str) -> str:
+        """The label of ``column``'s cell, or the row's."""
+        return dict(self.cells).get(column, self.label)
+
+
+def load_progress(
+    path: str | os.PathLike[str],
+    plan: Plan,
+    *,
+    sheet: str | None = None,
+    columns: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> Plan:
     """Merge a progress log (CSV or YAML rows of id, date, value or done, note) into ``plan``.
 
     A KPI row adds an observation (``value``) or marks the KPI done; a milestone row marks the
     milestone done on ``date``. Unknown ids, duplicate rows and values that do not parse are all
     reported at once in one :class:`PlanError`; on error nothing is merged and ``plan`` is unchanged.
+
+    A workbook (``.xlsx``) or a CSV file with spreadsheet headers (``ID``, ``時点``, ``実績値``, ...)
+    is read by :func:`dgplan.sheets.progress_rows`; ``sheet``, ``columns`` and ``encoding`` are its
+    options (docs/spreadsheets.md).
     """
     name = os.fspath(path)
+    from dgplan.sheets import is_progress_sheet, progress_rows  # see load_plan
+
+    rows: Iterable[tuple[RowPlace, Any]]
+    if is_progress_sheet(path, sheet=sheet, columns=columns, encoding=encoding):
+        rows = progress_rows(path, sheet=sheet, columns=columns, encoding=encoding)
+    elif sheet is not None or columns is not None or encoding is not None:
+        raise TypeError("load_progress: sheet, columns and encoding apply to spreadsheets (.xlsx, .csv) only")
+    else:
+        rows = ((RowPlace(f"{name}:{line}", line, f"line {line}"), row) for line, row in _progress_rows(path))
+    return merge_progress(rows, plan, name=name)
+
+
+def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: str) -> Plan:
+    """Merge progress rows (each with its place) into ``plan``, or raise one :class:`PlanError`
+    listing every problem; see :func:`load_progress`."""
     problems: list[str] = []
     observations: dict[str, list[Observation]] = {}
     kpi_done: dict[str, date] = {}
     milestone_done: dict[str, date] = {}
-    seen: dict[tuple[str, date], int] = {}
+    seen: dict[tuple[str, date], str] = {}
     recorded_by_kpi: dict[str, dict[date, float]] = {}
     kpis = {kpi.id: kpi for measure in plan.measures for kpi in measure.kpis}
     milestones = {m.id: m for measure in plan.measures for m in measure.milestones}
-    for line, row in _progress_rows(path):
-        where = f"{name}:{line}"
-        if not isinstance(row, dict):
-            problems.append(f"{where}: expected a row with id, date, value or done, note (got {row!r})")
-            continue
+    last_line: int | None = None
+    first_line: int | None = None  # the line (or sheet row) of the first problem
+    for place, row in rows:
+        if first_line is None and problems:
+            first_line = last_line
+        last_line, where = place.line, place.label
         if isinstance(row, _BadRow):
             problems.append(f"{where}: {row}")
+            continue
+        if not isinstance(row, dict):
+            problems.append(f"{where}: expected a row with id, date, value or done, note (got {row!r})")
             continue
         unknown = sorted(map(str, set(row) - set(_PROGRESS_COLUMNS)))
         item_id = row.get("id")
@@ -618,7 +702,7 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
             problems.append(f"{where}: {item_id!r}: unknown keys {unknown}")
             continue
         if not isinstance(item_id, str) or (item_id not in kpis and item_id not in milestones):
-            problems.append(f"{where}: unknown KPI or milestone id {item_id!r}")
+            problems.append(f"{place.at('id')}: unknown KPI or milestone id {item_id!r}")
             continue
         try:
             day = _row_date(row.get("date"))
@@ -631,9 +715,9 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
             problems.append(f"{where}: {item_id!r}: {error}")
             continue
         if (item_id, day) in seen:
-            problems.append(f"{where}: {item_id!r}: duplicate row for {day} (first at line {seen[(item_id, day)]})")
+            problems.append(f"{where}: {item_id!r}: duplicate row for {day} (first at {seen[(item_id, day)]})")
             continue
-        seen[(item_id, day)] = line
+        seen[(item_id, day)] = place.first
         if item_id in milestones:
             if value is not None:
                 problems.append(f"{where}: {item_id!r}: a milestone takes done, not a value")
@@ -667,7 +751,8 @@ def load_progress(path: str | os.PathLike[str], plan: Plan) -> Plan:
         summary = (
             problems[0] if len(problems) == 1 else f"{name}: {len(problems)} problems:\n  " + "\n  ".join(problems)
         )
-        raise PlanError(summary, path=name, line=_line_of(problems[0]), problems=tuple(problems))
+        line = first_line if first_line is not None else last_line
+        raise PlanError(summary, path=name, line=line, problems=tuple(problems))
     return _merged(plan, observations, kpi_done, milestone_done)
 
 
