@@ -67,6 +67,10 @@ class TestParseDeadlineErrors:
             ("令和元年(2019)年5月1日まで", "unexpected '年'"),
             ("令和5年度4月~翌3月", "cannot be read"),
             ("0001年1月1日より前に", "outside the years 1 to 9999"),
+            ("令和3年度【2022年度】", "says 2022"),
+            ("令和6年度に着手し、7年度に完成", "second date without its era"),
+            ("令和8年度中小企業実態調査", "names a thing"),
+            ("令和8年度内閣府予算", "names a thing"),
             ("9999年12月31日から1年以内", "outside the years 1 to 9999"),
             ("令和元~3年度(2020~2022年度)", "brackets say 2020~2022"),
             ("令和3年度末までに、令和4年度中に", "2 deadlines"),
@@ -481,6 +485,26 @@ class TestFormsFromOtherPlans:
     )
     def test_numbers_that_are_not_years(self, text: str) -> None:
         assert find_deadlines(text, citations=True) == []
+
+    def test_words_of_the_passage_anchor_this_years_end(self) -> None:
+        found = find_deadlines("令和8年度に着手し、年度内に完了", reference=date(2024, 6, 21))
+        assert [d.due for d in found] == [date(2027, 3, 31), date(2027, 3, 31)]
+        previous = find_deadlines("令和9年度に本格実施するため、前年度中に試行", reference=date(2026, 6, 1))
+        assert previous[1].window == Interval(date(2026, 4, 1), date(2027, 3, 31))
+
+    def test_recurring_ten_days_and_new_year(self) -> None:
+        assert parse_deadline("毎月上旬").next_due(date(2024, 6, 21)) == date(2024, 7, 10)
+        assert parse_deadline("毎年度4月上旬").next_due(date(2024, 6, 21)) == date(2025, 4, 10)
+        assert parse_deadline("毎年6月下旬").next_due(date(2024, 6, 1)) == date(2024, 6, 30)
+        assert parse_deadline("毎年元日").next_due(date(2024, 6, 21)) == date(2025, 1, 1)
+        assert parse_deadline("毎年").due_dates(Interval(date(9999, 12, 31), date(9999, 12, 31))) == [
+            date(9999, 12, 31)
+        ]
+
+    def test_a_range_before_a_recurrence_starts_it(self) -> None:
+        [yearly] = find_deadlines("令和7年度から令和9年度まで毎年度", reference=date(2024, 6, 21))
+        assert yearly.recurrence is not None and yearly.recurrence.starts == date(2025, 4, 1)
+        assert yearly.due == date(2026, 3, 31)
 
     def test_invisible_characters_from_pdf_are_ignored(self) -> None:
         for mark in ("\u200b", "\u00ad", "\u2060", "\ufeff"):

@@ -92,6 +92,8 @@ FOOTNOTE_BEFORE_SUFFIX = re.compile(
     r"|下半期|前半|後半|を目途|目途|めど|頃)"
 )
 _ALNUM = re.compile(r"[0-9A-Za-z]")
+# Lenticular brackets are brackets to a reader (令和3年度【2022年度】); NFKC leaves them as they are.
+_BRACKETS = {"【": "(", "】": ")", "〔": "(", "〕": ")"}
 
 
 def kanji_to_int(numeral: str) -> int:
@@ -165,7 +167,7 @@ def _nfkc_mapped(text: str) -> MappedText:
     for index, char in enumerate(text):
         if ord(char) > 0x7F and unicodedata.category(char) == "Cf":
             continue  # zero-width spaces, soft hyphens and BOMs that PDF extraction leaves inside words
-        normal = unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char
+        normal = _BRACKETS.get(char) or (unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char)
         pieces.append(normal)
         origin.extend([index] * len(normal))
     return MappedText("".join(pieces), tuple(origin), len(text))

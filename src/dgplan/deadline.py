@@ -145,6 +145,8 @@ class Recurrence:
             if window.end > interval.end:
                 break
             dues.append(window.end)
+            if window.end == date.max:
+                break
             day = window.end + timedelta(days=1)
         return dues
 
@@ -264,7 +266,7 @@ class Deadline:
 # The grammar. Vocabulary is data; each table is tried in order at the point after a period.
 
 #: Every dash and tilde plans use between two periods (after NFKC: ～ is ~, － is -).
-RANGE_JOINER_CHARS = "~〜∼\\-‐‑–—―ー−"
+RANGE_JOINER_CHARS = "~〜∼⁓\\-‐‑–—―ー−"
 _JOINER_CLASS = f"[{RANGE_JOINER_CHARS}]"
 #: Words that make a deadline approximate when they follow its period (令和4年夏頃, 令和4年度を目途に).
 APPROXIMATE_WORDS = ("頃", "ごろ", "程度", "見込み", "予定", "目途", "目処", "めど", "メド")
@@ -309,11 +311,32 @@ _ACTION_GLUED = re.compile(
     rf"[\u4e00-\u9fff\u30a1-\u30faー]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
     r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30faの]|$)"
 )
-_OFFSET = re.compile(r"\)?(?:後|から(?:起算して)?)(?P<count>\d{1,2})(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月)以内")
+_OFFSET = re.compile(
+    r"\)?(?:後|から(?:起算して)?)(?P<count>\d{1,3})(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週間)(?:以内|を超えない)"
+)
+# X から N日間 / N か月間: a stretch of time that starts with X.
+_DURATION = re.compile(
+    r"\)?から(?:起算して)?の?(?P<count>\d{1,3})(?:(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週)間|(?P<years>か年|カ年|ヶ年)間?)"
+)
+
+
+def _span_of(count: str, unit: str) -> relativedelta:
+    """N年, Nか月, N日, N週間 as a span of time."""
+    number = int(count)
+    if unit == "年":
+        return relativedelta(years=number)
+    if unit == "日":
+        return relativedelta(days=number)
+    if unit.startswith("週"):
+        return relativedelta(weeks=number)
+    return relativedelta(months=number)
+
+
 _SOON_AFTER = re.compile(r"\)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = re.compile(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
-_RANGE_JOIN = re.compile(rf"\)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
-_LIST_JOIN = re.compile(r"\)?(?:及び|および|並びに|・|と)")
+_RANGE_JOIN = re.compile(rf"\)?(?P<about>頃|ごろ|中)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
+# 、 joins a list only before a year with its era left out (令和7年度、8年度に): the era is the first's.
+_LIST_JOIN = re.compile(r"\)?(?:及び|および|並びに|・|と|、(?=(?:元|\d{1,2})年))")
 _RANGE_END = re.compile(r"\)?(?:まで(?:に|の間(?:に)?)?|にかけて|において|の間|に)")
 _LIST_END = re.compile(r"\)?(?:にかけて|において|の間|に|で)")
 _APPROX_ATTACHED = re.compile(rf"(?:を|の)?(?:{_APPROX_ALTERNATION})|を目指(?:す|して|し)?")
@@ -326,7 +349,7 @@ _ERA_RANGE = re.compile(
     rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?{_JOINER_CLASS}"
     rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
 )
-_WESTERN_RANGE = re.compile(rf"(?<![\d.,])(?P<first>\d{{4}}){_JOINER_CLASS}(?P<last>\d{{4}})年(?P<fy>度)?")
+_WESTERN_RANGE = re.compile(rf"(?<![\d.,])(?P<first>\d{{4}})(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}})年(?P<fy>度)?")
 # A Western range in brackets after an era range, which must name the same years.
 _BRACKETED_WESTERN_RANGE = re.compile(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})(?:年度?)?\)")
 
@@ -362,14 +385,16 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], _Suffix], ...] = (
     (re.compile(r"\)?以前から"), _Suffix.PAST_STATE),
     (re.compile(r"\)?以前"), _Suffix.BY),
     (
-        re.compile(r"\)?(?:より(?:も)?前(?![倒半期後])|前(?=まで|に|の[^\u4e00-\u9fff]|[、。)]|$))(?:まで(?:に)?|に)?"),
+        re.compile(
+            r"\)?(?:より(?:も)?前(?![倒半期後])|の?前(?=まで|に|の[^\u4e00-\u9fff]|[、。)]|$))(?:まで(?:に)?|に)?"
+        ),
         _Suffix.BEFORE,
     ),
     (re.compile(r"\)?(?:以降|以後|を始期として|を始期に)"), _Suffix.FROM),
     (re.compile(r"\)?(?:から|より)開始"), _Suffix.START),
     (re.compile(r"\)?(?:から|より)"), _Suffix.FROM),
     (re.compile(r"\)?まで(?:の間)?"), _Suffix.BY),
-    (re.compile(r"\)?(?:中|内|期間中)"), _Suffix.WITHIN),
+    (re.compile(r"\)?(?:中|内|期間中)(?=目途|目処|予定|見込|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"), _Suffix.WITHIN),
     (re.compile(r"\)?(?:を通じ|を通して|において|にわたり|の間|をかけて)"), _Suffix.WITHIN),
     (re.compile(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
     (re.compile(r"\)?(?:を|の)?(?:目途|目処|めど|メド)|\)?を目指(?:す|して|し)?"), _Suffix.TARGET),
@@ -381,15 +406,17 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], _Suffix], ...] = (
 
 _RECURRING = re.compile(
     r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)"
-    r"(?:(?P<end>末)|(?P<beginning>当初|初め|始め|初頭)"
+    r"(?:(?P<end>末日?)|(?P<beginning>当初|初め|始め|初頭)"
     r"|の?(?P<part>上半期|下半期|上期|下期|前半|後半|第[1-4]四半期|[春夏秋冬](?!期))"
-    r"|(?<=月)(?P<mday>\d{1,2})日)?(?P<within>中)?"
+    r"|(?<=月)(?P<mday>\d{1,2})日|(?<=月)(?P<mdekad>上旬|中旬|下旬)|(?<=年)(?P<newyear>元日|元旦))?(?P<within>中)?"
     r"(?:まで(?:に)?|に)?"
 )
 _RECURRING_MONTH = re.compile(
-    r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<end>末))?"
-    r"(?:までに|まで|中|に|(?=[、。)]|$))"
+    r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<end>末)|(?P<dekad>上旬|中旬|下旬))?"
+    r"(?:までに|まで|中|に|時点|(?=[、。)]|$))"
 )
+# The last day of the first, second and last ten days of a month (上旬, 中旬, 下旬); -1: its last.
+_DEKAD_END = {"上旬": 10, "中旬": 20, "下旬": -1}
 # The months a part of a year or 年度 covers, as (first month, months): fiscal, then calendar.
 _RECURRING_PARTS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "上期": ((4, 6), (1, 6)),
@@ -499,6 +526,32 @@ def _open_from(start: date) -> Interval:
     return Interval(start, date.max)
 
 
+_SHIFT = re.compile(
+    r"\)?の(?:(?P<word>翌日|前日|翌月|前月)|(?P<count>\d{1,3})(?P<unit>日|週間|か月|ヶ月|カ月)(?P<way>前|後))"
+)
+
+
+def _shifted(period: Period, shift: re.Match[str]) -> Period | None:
+    """The day after or before a day (の翌日, の前日, の3日前), the month after or before a month (の翌月)."""
+    interval = period.interval
+    word = shift["word"]
+    if word is None:
+        if period.unit != "day":
+            return None
+        span = _span_of(shift["count"], shift["unit"])
+        day = interval.start - span if shift["way"] == "前" else interval.start + span
+        return Period(Interval.day(day), "day", "day")
+    if word in ("翌日", "前日"):
+        if period.unit != "day":
+            return None
+        day = interval.start + timedelta(days=1 if word == "翌日" else -1)
+        return Period(Interval.day(day), "day", "day")
+    if period.unit not in ("month", "day"):
+        return None
+    first = interval.start.replace(day=1) + relativedelta(months=1 if word == "翌月" else -1)
+    return Period(Interval.month(first.year, first.month), "month", "month")
+
+
 def _leading_tilde(text: str, start: int) -> bool:
     """A tilde right before the period, with no period before it (a list item or a table cell)."""
     if start == 0 or text[start - 1] not in RANGE_JOINER_CHARS or text[start - 1] in "ー-":
@@ -577,7 +630,7 @@ _OWN_YEAR_GROUPS = ("era", "wyear", "fy", "decade", "abbreviated", "abbr_era", "
 _BARE_MODIFIER = re.compile(
     r"の?(?:第[1-4]四半期|上半期|下半期|前半期|後半期|上期|下期|前半|後半|前期|後期|[春夏秋冬](?!期)|上旬|中旬|下旬)"
 )
-_BARE_DAY = re.compile(r"(?P<day>\d{1,2})日(?:\([月火水木金土日](?:曜日?)?\))?")
+_BARE_DAY = re.compile(r"(?P<day>\d{1,2})日(?!間|以内|以降|以後|後|前|を超え)(?:\([月火水木金土日](?:曜日?)?\))?")
 _BARE_SLASH = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![\d/])")
 _ERA_LESS_YEAR = re.compile(rf"{ERA_YEAR_TOKEN}(?:\(\d{{4}}\))?(?:年|\.\d)")
 _TWO_DIGIT_YEAR = re.compile(r"\d{2}年")
@@ -646,7 +699,13 @@ def _second_end(scan: _Scan, first: re.Match[str], at: int) -> tuple[Period, int
         resolved = _resolved(scan, candidate, written.end())
         if resolved is not None and resolved[1].end() == len(candidate):
             later = resolved[0]
-            if short is not _BARE_MODIFIER and later.interval.end < scan.latest_start():
+            if short is _BARE_DAY and later.interval.end < scan.latest_start():
+                # 4月25日～5日: the next such day is in the next month, not the next year.
+                following = later.interval.start + relativedelta(months=1)
+                if following.day != later.interval.start.day:
+                    return None  # 1月31日～30日 would be 2月30日: no such day
+                later = replace(later, interval=Interval.day(following))
+            elif short is _BARE_SLASH and later.interval.end < scan.latest_start():
                 later = replace(later, interval=_next_year(later.interval))
             return later, written.end()
     return None
@@ -662,6 +721,37 @@ def _year_period(scan: _Scan, written: str, at: int) -> tuple[Period, re.Match[s
 
 # What may not follow a range written once: it would make the range a baseline, a start, a name.
 _NOT_AFTER_RANGE = re.compile(r"\)?(?:比|以降|以後|から|より|時点|以前|前|後|について|[\u4e00-\u9fff\u30a1-\u30fa])")
+
+
+# The unit written once for both ends: 令和5年6~7月, 令和8年度1~3月, 令和5年4月1~5日.
+_MONTHS_ONCE = re.compile(rf"の?(?P<first>\d{{1,2}}){_JOINER_CLASS}(?P<last>\d{{1,2}})月")
+_DAYS_ONCE = re.compile(rf"(?P<first>\d{{1,2}}){_JOINER_CLASS}(?P<last>\d{{1,2}})日")
+
+
+def _unit_written_once(scan: _Scan, position: int) -> Deadline | None:
+    """令和5年6~7月, 令和7年度の1～3月, 令和5年4月1~5日: months or days with their unit written once."""
+    text = scan.mapped.text
+    head = PERIOD_PATTERN.match(text, position)
+    if head is None or head.end() == position or any(head[g] is not None for g in _MODIFIER_GROUPS):
+        return None
+    written = text[position : head.end()]
+    if head["month"] is None and head["day"] is None and (head["era"] or head["wyear"]):
+        once, unit = _MONTHS_ONCE.match(text, head.end()), "月"
+    elif head["month"] is not None and head["day"] is None and head["dayword"] is None:
+        once, unit = _DAYS_ONCE.match(text, head.end()), "日"
+    else:
+        return None
+    if once is None:
+        return None
+    ends = [_resolved(scan, f"{written}{once[end]}{unit}", once.end(), anchor=scan.anchor) for end in ("first", "last")]
+    first, last = (resolved[0] if resolved is not None else None for resolved in ends)
+    if first is None or last is None:
+        return None
+    if last.interval.end < first.interval.start:
+        phrase = text[position : once.end()]
+        raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), once.end())
+    scan.latest = scan.anchor = last
+    return _finish_range(scan, position, span_of(first, last), once.end(), False, _RANGE_END)
 
 
 def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
@@ -726,6 +816,13 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
 
     if (law := _LAW.match(text, position)) is not None:
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, law.end(), note="law number")
+    if (shift := _SHIFT.match(text, position)) is not None:
+        # 令和8年3月31日の翌日から: the day after, then read what follows it.
+        moved = _shifted(period, shift)
+        if moved is None:
+            phrase = text[start : shift.end()]
+            raise _Unresolved(DgplanError(f"{phrase!r}: that is not a date dgplan can count", text=phrase), shift.end())
+        return _classify_after_period(scan, moved, match, shift.end())
     if _leading_tilde(text, start):
         # ～令和8年度, (~2026年度): a range with no first end runs up to the period: by its end.
         end = _skip_bracket_year(text, position)
@@ -735,10 +832,12 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
 
     # Offsets: X 後N年以内, X からN年以内, X（…）から起算してN年以内.
     if (offset := _OFFSET.match(text, position)) is not None:
-        count = int(offset["count"])
-        delta = relativedelta(years=count) if offset["unit"] == "年" else relativedelta(months=count)
-        due = window.end + delta
+        due = window.end + _span_of(offset["count"], offset["unit"])
         return _deadline_for(scan, DeadlineKind.BY, Interval(window.start, due), due, start, offset.end())
+    if (duration := _DURATION.match(text, position)) is not None:
+        last = window.start + _span_of(duration["count"], duration["unit"] or "年")
+        span = Interval(window.start, max(window.start, last - timedelta(days=1)))
+        return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, duration.end())
     if (soon := _SOON_AFTER.match(text, position)) is not None:
         after = window.end + timedelta(days=1)
         return _deadline_for(scan, DeadlineKind.FROM, _open_from(after), None, start, soon.end(), approximate=True)
@@ -766,7 +865,13 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         if second is not None:
             phrase = text[start : joined.end()]
             raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), second[1])
+        if join is _RANGE_JOIN and joined["about"] and not joined["tilde"]:
+            # 令和8年度中から, 令和8年度頃から: from then on (頃: approximately).
+            about = approximate or joined["about"] in ("頃", "ごろ")
+            about, end = _approximate_after(text, joined.end(), about)
+            return _deadline_for(scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=about)
         if join is _RANGE_JOIN and joined["tilde"]:
+            approximate = approximate or joined["about"] in ("頃", "ごろ")
             # A tilde with nothing after it is "from then on"; with words we cannot read, no deadline.
             if _AFTER_TRAILING_TILDE.match(text, joined.end()) is None:
                 phrase = text[start : joined.end() + 1]
@@ -790,6 +895,11 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
     # No marker: a bare period. It names a thing (令和3年度予算, 令和2年度衛生行政報告例), cites a
     # past decision (令和2年12月25日閣議決定), or is the window itself (（令和6年度中）, KPI brackets).
     if (decision := _DECISION.match(text, position)) is not None:
+        if scan.reference is not None and window.start > scan.reference and _is_bare_name(match):
+            # 令和8年度改定 in a plan of 2024: a revision to be made then, not one made.
+            return _deadline_for(
+                scan, DeadlineKind.WITHIN, window, window.end, start, position, approximate=approximate
+            )
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, decision.end(), note="past decision")
     glued = _is_bare_name(match) and _NOUN_START.match(text, position) is not None
     if glued and (action := _ACTION_GLUED.match(text, position)) is not None:
@@ -871,7 +981,8 @@ def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
     word = match["word"]
     end = match.end()
     if word == "毎月":
-        recurrence = Recurrence("monthly", day=int(match["mday"]) if match["mday"] else None)
+        day_of_month = _DEKAD_END[match["mdekad"]] if match["mdekad"] else None
+        recurrence = Recurrence("monthly", day=int(match["mday"]) if match["mday"] else day_of_month)
         if recurrence.day is not None and not 1 <= recurrence.day <= 31:
             return None
     else:
@@ -885,18 +996,21 @@ def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
             month = 4 if fiscal else 1
         elif match["part"]:
             month, months = _RECURRING_PARTS[match["part"]][0 if fiscal else 1]
+        elif match["newyear"]:
+            month, day = 1, 1  # 毎年元日
         else:
             # 各年度の実績報告を6月末までに: the month belongs to the recurrence, not to a new date.
             later = _RECURRING_MONTH.match(text, end)
             if later is not None and 1 <= int(later["month"]) <= 12:
                 month = int(later["month"])
-                day = int(later["day"]) if later["day"] else None
-                if day is not None and not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+                day = int(later["day"]) if later["day"] else _DEKAD_END.get(later["dekad"] or "")
+                if day is not None and day != -1 and not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
                     return None  # 毎年2月30日: no such day comes back
                 end = later.end()
         recurrence = Recurrence("yearly", fiscal=fiscal, month=month, day=day, months=months)
     starts = None
-    if scan.found and scan.found[-1].kind == DeadlineKind.FROM and scan.found[-1].window is not None:
+    starting = (DeadlineKind.FROM, DeadlineKind.RANGE)  # 令和4年度から毎年度, 令和7年度から令和9年度まで毎年度
+    if scan.found and scan.found[-1].kind in starting and scan.found[-1].window is not None:
         previous = scan.found[-1]
         if previous._phrase_end in (position, position - 1):
             starts = previous.window.start  # type: ignore[union-attr]
@@ -1049,7 +1163,7 @@ def text_of(scan: _Scan, match: re.Match[str]) -> str:
 
 def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     """The deadline (or citation) whose period starts at ``position``, if one does."""
-    written_once = _range_written_once(scan, position)
+    written_once = _unit_written_once(scan, position) or _range_written_once(scan, position)
     if written_once is not None:
         return written_once
     found = _period_at(scan, position)
@@ -1057,12 +1171,7 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
         return None
     period, end, match = found
     anchor = scan.anchor
-    if (
-        _is_yearless(match)
-        and anchor is not None
-        and not anchor.is_fiscal
-        and period.interval.end < anchor.interval.start
-    ):
+    if _is_yearless(match) and anchor is not None and period.interval.end < anchor.interval.start:
         # 令和4年10月に開始し、3月までに完了: March 2022 by the letter, March 2023 by the sense.
         phrase = text_of(scan, match)
         message = (
@@ -1121,6 +1230,9 @@ def find_deadlines(
 
 
 _DATE_WORDS_AFTER = re.compile(r"[年月日度]|\d+[年月日/.]")
+# A year or month written without its era elsewhere in the phrase (令和6年度に着手し、7年度に完成):
+# a second date that parse_deadline cannot read, so the phrase is not one deadline.
+_ERA_LESS_DATE = re.compile(r"(?<![\d,.])(?:元|\d{1,2})(?:年度?|月)(?![\d度]|間|ぶり|分|以上|以内|ごと|毎|連続|目)")
 
 
 def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
@@ -1161,6 +1273,14 @@ def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
         if after is not None or (before and (before.isdigit() or before in "年月日度")):
             extra = after.group() if after is not None else before
             raise DeadlineError(f"{text!r}: unexpected {extra!r} around the deadline; {expected}", text=text)
+        read = [(d._phrase_start, d._phrase_end) for d in found]
+        for other in _ERA_LESS_DATE.finditer(mapped.text):
+            if not any(low <= other.start() < high for low, high in read):
+                raise DeadlineError(
+                    f"{text!r}: {other.group()!r} is a second date without its era or year; read the text with"
+                    " find_deadlines, or write the era",
+                    text=text,
+                )
         return deadline
     undated = [d for d in found if d.kind == DeadlineKind.UNDATED]
     if undated:

@@ -98,7 +98,7 @@ ERA_YEAR_TOKEN = r"(?:元|\d{1,2})"
 
 _WEEKDAYS = "月火水木金土日"
 #: A weekday in brackets after a day, (水) or (水曜日); checked against the date, then ignored.
-WEEKDAY_TOKEN = rf"(?:\((?P<weekday>[{_WEEKDAYS}])(?:曜日?)?\))"
+WEEKDAY_TOKEN = rf"(?:\((?P<weekday>[{_WEEKDAYS}])(?:曜日?)?(?:・祝日?)?\))"
 #: Words that name a day of a month without a number: 朔日 (the 1st), 晦日 and 末日 (the last day).
 DAY_WORDS = {"朔日": 1, "晦日": -1, "末日": -1}
 #: The day part after a year: 4月1日, 4月朔日, 12月晦日, 元日 (1 January), or 1/1.
@@ -117,7 +117,8 @@ _ERA_ABBREVIATED = re.compile(
 )
 _WESTERN_DATE = re.compile(
     r"(?P<year>\d{4})(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
-    rf"|年(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦)"
+    rf"|年(?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年\))?"
+    rf"(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦)"
     r"|年(?P<yearend>大晦日))"
     rf"{WEEKDAY_TOKEN}?"
 )
@@ -277,7 +278,8 @@ def parse_date(text: str, *, strict: bool = True) -> date:
     """
     if not isinstance(text, str):
         raise EraError(f"{text!r} is not a string; " + _EXPECTED_DATE)
-    normal = normalize_phrase(text)
+    # A date is one word: spaces between its parts (R 3.4.1, 令和 3年) say nothing.
+    normal = normalize_phrase(text).replace(" ", "")
     match = _ERA_DATE.fullmatch(normal) or _ERA_ABBREVIATED.fullmatch(normal)
     if match is not None:
         groups = match.groupdict()
@@ -296,6 +298,10 @@ def parse_date(text: str, *, strict: bool = True) -> date:
         month, day_number = month_day_of(match.groupdict()) or (0, 0)
         day = _make_date(text, int(match["year"]), month, day_number or 0)
         _check_weekday(text, day, match["weekday"])
+        if match["wera"] is not None:  # 2021年(令和3年)4月1日: the era year must agree, the day lie in the era
+            era = era_by_name(match["wera"])
+            _check_western(text, era, _era_year_number(match["wera_year"]), match["year"], strict=strict)
+            _check_in_era(text, era, day, strict=strict)
         return day
     raise EraError(f"{text!r} is not a date; " + _EXPECTED_DATE, text=text)
 

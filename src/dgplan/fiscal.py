@@ -381,27 +381,33 @@ class Period:
 
 
 # Relative words and their meaning: (unit, which reference, offset in years).
-# "reference" means the document's own date; "anchor" the nearest preceding explicit period.
-_RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor"], int]] = {
+# "reference" means the document's own date (本年度 is this 年度 whatever the passage says);
+# "anchor" the nearest preceding explicit period (同年度, 翌年度); "either" the nearest preceding
+# period where the passage has one, else the document's date (令和8年度については、年度末までに:
+# the end of FY2026; 年度末までに alone: the end of the document's 年度).
+_RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor", "either"], int]] = {
     "本年度": ("fiscal_year", "reference", 0),
     "今年度": ("fiscal_year", "reference", 0),
     "当年度": ("fiscal_year", "reference", 0),
-    "年度内": ("fiscal_year", "reference", 0),
+    "年度内": ("fiscal_year", "either", 0),
     "来年度": ("fiscal_year", "reference", 1),
-    "次年度": ("fiscal_year", "reference", 1),
-    "前年度": ("fiscal_year", "reference", -1),
+    "次年度": ("fiscal_year", "either", 1),
+    "前年度": ("fiscal_year", "either", -1),
     "昨年度": ("fiscal_year", "reference", -1),
     "本年": ("year", "reference", 0),
     "今年": ("year", "reference", 0),
-    "年内": ("year", "reference", 0),
-    "年末": ("year", "reference", 0),
-    "年度末": ("fiscal_year", "reference", 0),
+    "年内": ("year", "either", 0),
+    "年末": ("year", "either", 0),
+    "年度末": ("fiscal_year", "either", 0),
     "来年": ("year", "reference", 1),
     "昨年": ("year", "reference", -1),
+    "前年": ("year", "either", -1),
     "同年度": ("fiscal_year", "anchor", 0),
     "翌年度": ("fiscal_year", "anchor", 1),
+    "翌々年度": ("fiscal_year", "anchor", 2),
     "同年": ("year", "anchor", 0),
     "翌年": ("year", "anchor", 1),
+    "翌々年": ("year", "anchor", 2),
     "同月": ("month", "anchor", 0),
 }
 _ANCHORED_ALTERNATION = "|".join(
@@ -409,7 +415,7 @@ _ANCHORED_ALTERNATION = "|".join(
 )
 # Words about the document's date are read only where they stand alone: 当該年度内 and 30年度内 are not 年度内.
 _DOCUMENT_ALTERNATION = "|".join(
-    sorted((w for w, m in _RELATIVE_WORDS.items() if m[1] == "reference"), key=len, reverse=True)
+    sorted((w for w, m in _RELATIVE_WORDS.items() if m[1] != "anchor"), key=len, reverse=True)
 )
 
 _HALVES = {
@@ -436,6 +442,7 @@ PERIOD_PATTERN = re.compile(
         (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
             (?:\((?P<west_c>\d{{4}})年?\)(?=度))?(?P<efy>度)?
             (?:\((?:西暦)?(?P<west_b>\d{{4}})年?(?:度)?\))?
+            (?:\((?P<ebr_era>{ERA_TOKEN})(?P<ebr_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![\d.,A-Za-z和成治正])(?P<wyear>\d{{4}})
             (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
             年(?P<wfy>度)?(?!代|前|間|ぶり|分|に[一1][度回])
@@ -446,7 +453,7 @@ PERIOD_PATTERN = re.compile(
       | (?P<abbreviated>(?<![A-Za-z\d]){_ERA_YEAR}(?:\.\d{{1,2}}\.|/\d{{1,2}}/)\d{{1,2}}(?![\d.])
             (?:\([月火水木金土日](?:曜日?)?\))?)
       | (?<![A-Za-z\d])(?P<abbr_era>{ERA_TOKEN})(?P<abbr_year>{ERA_YEAR_TOKEN})\.(?P<abbr_month>\d{{1,2}})(?![\d.])
-      | (?P<iso>(?<![\d.,])\d{{4}}-\d{{2}}-\d{{2}}(?!\d))
+      | (?P<iso>(?<![\d.,])\d{{4}}(?:-\d{{2}}-\d{{2}}|/\d{{1,2}}/\d{{1,2}})(?![\d/]))
       | (?P<next_diet>次期通常国会)
       | (?P<relative>(?:{_ANCHORED_ALTERNATION})|(?<![\d\u4e00-\u9fff々])(?:{_DOCUMENT_ALTERNATION}))
       | (?<![\d.,年])(?=\d{{1,2}}月)
@@ -457,18 +464,19 @@ PERIOD_PATTERN = re.compile(
           | (?<=年)(?P<newyear>元日|元旦)
           | (?<=年)(?P<yearend>大晦日)
           | (?<=[年度])(?P<smonth>\d{{1,2}})/(?P<sday>\d{{1,2}})(?![\d/])
+          | (?<=同月)(?P<mday>\d{{1,2}})日
         )
         {WEEKDAY_TOKEN}?
     )?
     (?:の?
         (?:
-            第(?P<quarter>[1-4])四半期
+            第?(?P<quarter>[1-4])(?:四半期|Q)|Q(?P<quarter_q>[1-4])
           | (?P<half>上半期|下半期|前半期|後半期|上期|下期|前半|後半|前期|後期)
           | (?P<season>[春夏秋冬])(?!期)
           | (?P<end>末)(?!日)
-          | (?P<beginning>当初(?!予算)|初め|始め(?![るまたてら])|初頭|冒頭)
+          | (?P<beginning>当初(?!予算)|初め|始め(?![るまたてら])|はじめ(?![るまたてら])|初頭|冒頭)
           | (?P<middle>中頃|中ごろ|半ば)
-          | (?P<early>早期|早々)
+          | (?P<early>早期|早々|(?:できる(?:だけ|限り)|可能な限り)?早い時期)
           | (?P<diet>通常国会)
           | (?P<dekad>上旬|中旬|下旬)
         )
@@ -504,6 +512,9 @@ class PeriodWords:
     west_b: str | None = None
     west_c: str | None = None
     efy: str | None = None
+    # 令和元年度（平成31年度）: the same year in another era, in brackets
+    ebr_era: str | None = None
+    ebr_year: str | None = None
     # 2017年度（平成29年度）, 2026(令和8)年度: a Western year first, the era in brackets
     wyear: str | None = None
     wfy: str | None = None
@@ -533,9 +544,11 @@ class PeriodWords:
     yearend: str | None = None
     smonth: str | None = None
     sday: str | None = None
+    mday: str | None = None  # 同月15日
     weekday: str | None = None
     # the part of the period: 第2四半期, 上期, 夏, 末, 当初, 中頃, 早期, 通常国会, 上旬
     quarter: str | None = None
+    quarter_q: str | None = None  # Q3 (FY2026Q3 is a label, read apart)
     half: str | None = None
     season: str | None = None
     end: str | None = None
@@ -634,6 +647,8 @@ def _read_era(words: PeriodWords, context: _Context) -> _Year:
         if strict:
             raise _period_error(text, message)
         warnings.warn(f"{text!r}: {message}; using {year} (the era year)", LenientParseWarning, stacklevel=4)
+    if words.ebr_era is not None and words.ebr_year is not None:
+        _bracketed_era(text, words.ebr_era, words.ebr_year, year, strict)
     era_span = _era_span(era)
     if words.efy:
         fiscal = FiscalYear(year).interval
@@ -723,6 +738,8 @@ def _read_relative(words: PeriodWords, context: _Context) -> _Year | Period:
     """本年度, 来年度, 年内, 年度末 (the document's date); 同年, 同年度, 翌年度, 同月 (an earlier date)."""
     text, word = words.text, words.relative or ""
     unit, source, offset = _RELATIVE_WORDS[word]
+    if source == "either":
+        source = "reference" if context.anchor is None else "anchor"
     if source == "reference":
         if context.reference is None:
             raise _period_error(text, f"{word} is relative to the document's date; pass reference=")
@@ -738,7 +755,13 @@ def _read_relative(words: PeriodWords, context: _Context) -> _Year | Period:
             if words.month_day is not None:
                 raise _period_error(text, "同月 cannot be followed by another month")
             start = anchor.interval.start
-            return _apply_modifiers(words, Period(Interval.month(start.year, start.month), "month", "month"), era=None)
+            month = Interval.month(start.year, start.month)
+            if words.mday is not None:  # 同月15日
+                day = int(words.mday)
+                if not 1 <= day <= month.end.day:
+                    raise _period_error(text, f"{month.start:%Y-%m} has days 1 to {month.end.day}, not {day}")
+                return Period(Interval.day(month.start.replace(day=day)), "day", "day")
+            return _apply_modifiers(words, Period(month, "month", "month"), era=None)
         year = _anchor_year(anchor, unit == "fiscal_year") + offset
     interval = FiscalYear(year).interval if unit == "fiscal_year" else Interval.year(year)
     if word.endswith("末"):  # 年度末, 年末: the last month of this year or 年度
@@ -914,9 +937,10 @@ def _cut_part(words: PeriodWords, interval: Interval, unit: PeriodUnit) -> Perio
             return Period(Interval(start.replace(day=11), start.replace(day=20)), "dekad", unit, approximate=True)
         # 年度半ば, 中頃: plans use it for anything from the second to the third quarter.
         raise _period_error(text, f"{words.middle} (the middle of a period) has no agreed first and last day")
-    if words.quarter is not None:
+    quarter = words.quarter or words.quarter_q
+    if quarter is not None:
         need("fiscal_year", "year")
-        return Period(months(_month_start(start, 3 * (int(words.quarter) - 1)), 3), "quarter", unit)
+        return Period(months(_month_start(start, 3 * (int(quarter) - 1)), 3), "quarter", unit)
     if words.half is not None:
         need("fiscal_year", "year", "decade")
         second = _HALVES[words.half]

@@ -276,7 +276,8 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | None = None) -> st
         event.add("uid", f"{item.item_id}-{item.due.isoformat()}@dgplan")
         event.add("dtstamp", _stamp(item.due))
         event.add("dtstart", item.due)
-        event.add("dtend", item.due + timedelta(days=1))
+        if item.due < date.max:  # without DTEND an all-day event lasts its one day (RFC 5545 3.6.1)
+            event.add("dtend", item.due + timedelta(days=1))
         event.add("summary", f"[{item.measure_id}] {title or item.text}"[:200])
         description = [f"{item.item_id}: {item.text}", f"deadline: {item.deadline.text} ({item.deadline.kind.value})"]
         if title:
