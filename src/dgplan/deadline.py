@@ -320,7 +320,7 @@ _DURATION = re.compile(
 )
 
 
-def _span_of(count: str, unit: str) -> relativedelta:
+def _length(count: str, unit: str) -> relativedelta:
     """N年, Nか月, N日, N週間 as a span of time."""
     number = int(count)
     if unit == "年":
@@ -491,7 +491,7 @@ def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] 
     match = PERIOD_PATTERN.match(text, position)
     if match is None or match.end() == position:
         return None
-    phrase = scan.source[slice(*scan.mapped.source_span(match.start(), match.end()))]
+    phrase = _words_of(scan, match)
     if match["relative"] == "同月":
         anchor = scan.month_anchor
     elif match["relative"] in _REFERS_TO_LATEST:
@@ -538,7 +538,7 @@ def _shifted(period: Period, shift: re.Match[str]) -> Period | None:
     if word is None:
         if period.unit != "day":
             return None
-        span = _span_of(shift["count"], shift["unit"])
+        span = _length(shift["count"], shift["unit"])
         day = interval.start - span if shift["way"] == "前" else interval.start + span
         return Period(Interval.day(day), "day", "day")
     if word in ("翌日", "前日"):
@@ -751,7 +751,7 @@ def _unit_written_once(scan: _Scan, position: int) -> Deadline | None:
         phrase = text[position : once.end()]
         raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), once.end())
     scan.latest = scan.anchor = last
-    return _finish_range(scan, position, span_of(first, last), once.end(), False, _RANGE_END)
+    return _finish_range(scan, position, _from_first_to_last(first, last), once.end(), False, _RANGE_END)
 
 
 def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
@@ -786,7 +786,7 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         end = bracket.end()
     if _STATISTIC.match(text, end) is not None:
         return _deadline_for(
-            scan, DeadlineKind.CITATION, span_of(first, last), None, position, end, note="names a thing"
+            scan, DeadlineKind.CITATION, _from_first_to_last(first, last), None, position, end, note="names a thing"
         )
     if (
         _RANGE_END.match(text, end) is None
@@ -796,10 +796,10 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         problem = f"{text[position : end + 1]!r}: a range written with its era once, then more than a range"
         raise _Unresolved(DgplanError(problem, text=phrase), end + 1)
     scan.latest = scan.anchor = last
-    return _finish_range(scan, position, span_of(first, last), end, first.approximate or last.approximate, _RANGE_END)
+    return _finish_range(scan, position, _from_first_to_last(first, last), end, first.approximate or last.approximate, _RANGE_END)
 
 
-def span_of(first: Period, last: Period) -> Interval:
+def _from_first_to_last(first: Period, last: Period) -> Interval:
     """From the first period's first day to the last period's last day."""
     return Interval(first.interval.start, last.interval.end)
 
@@ -832,10 +832,10 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
 
     # Offsets: X 後N年以内, X からN年以内, X（…）から起算してN年以内.
     if (offset := _OFFSET.match(text, position)) is not None:
-        due = window.end + _span_of(offset["count"], offset["unit"])
+        due = window.end + _length(offset["count"], offset["unit"])
         return _deadline_for(scan, DeadlineKind.BY, Interval(window.start, due), due, start, offset.end())
     if (duration := _DURATION.match(text, position)) is not None:
-        last = window.start + _span_of(duration["count"], duration["unit"] or "年")
+        last = window.start + _length(duration["count"], duration["unit"] or "年")
         span = Interval(window.start, max(window.start, last - timedelta(days=1)))
         return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, duration.end())
     if (soon := _SOON_AFTER.match(text, position)) is not None:
@@ -1156,7 +1156,7 @@ def scan_passage(
     return mapped, scan.found
 
 
-def text_of(scan: _Scan, match: re.Match[str]) -> str:
+def _words_of(scan: _Scan, match: re.Match[str]) -> str:
     """The words of ``match`` as the user wrote them."""
     return scan.source[slice(*scan.mapped.source_span(match.start(), match.end()))]
 
@@ -1173,7 +1173,7 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     anchor = scan.anchor
     if _is_yearless(match) and anchor is not None and period.interval.end < anchor.interval.start:
         # 令和4年10月に開始し、3月までに完了: March 2022 by the letter, March 2023 by the sense.
-        phrase = text_of(scan, match)
+        phrase = _words_of(scan, match)
         message = (
             f"{phrase!r} has no year, and the earlier date ({anchor.interval}) leaves two readings: "
             f"{period.interval} (its year) or {_next_year(period.interval)} (the next such month after it)"
