@@ -796,7 +796,9 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         problem = f"{text[position : end + 1]!r}: a range written with its era once, then more than a range"
         raise _Unresolved(DgplanError(problem, text=phrase), end + 1)
     scan.latest = scan.anchor = last
-    return _finish_range(scan, position, _from_first_to_last(first, last), end, first.approximate or last.approximate, _RANGE_END)
+    return _finish_range(
+        scan, position, _from_first_to_last(first, last), end, first.approximate or last.approximate, _RANGE_END
+    )
 
 
 def _from_first_to_last(first: Period, last: Period) -> Interval:
