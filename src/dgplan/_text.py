@@ -8,11 +8,14 @@ the text the user gave us.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
+    "LazyPattern",
     "MappedText",
     "kanji_to_int",
     "normalize",
@@ -276,3 +279,43 @@ def normalize_phrase(text: str) -> str:
     """
     mapped = _squeeze_spaces(_nfkc_mapped(text))
     return _kanji_numerals(mapped).text
+
+
+class LazyPattern:
+    """A regular expression compiled on first use: `dgplan convert 令和3年度` and a plan read from
+    its cache use few of the deadline grammar's patterns, and compiling all of them at import
+    took a good part of the command's start. After the first use the compiled pattern's own
+    methods answer directly (they shadow these, in the instance's ``__dict__``)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        pattern = re.compile(self.pattern, self.flags)
+        self.__dict__.update(
+            match=pattern.match, fullmatch=pattern.fullmatch, search=pattern.search, finditer=pattern.finditer,
+            sub=pattern.sub, findall=pattern.findall, split=pattern.split,
+        )  # fmt: skip
+        return pattern
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, string, count)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled().findall(string, pos, endpos)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
+        return self.compiled().split(string, maxsplit)

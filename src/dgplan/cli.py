@@ -13,17 +13,16 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from dateutil.relativedelta import relativedelta
 
-from dgplan.deadline import parse_deadline
-from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
-from dgplan.fiscal import parse_period_detail
-from dgplan.plan import Plan
-from dgplan.plan_io import is_progress_log, load_plan, load_progress, write_atomic
+
+# Each command imports what it uses, in its body: `dgplan --help` needs none of the parsers,
+# `dgplan convert` no plan model (pydantic, PyYAML), and none of them pandas.
+if TYPE_CHECKING:
+    from dgplan.plan import Plan
 
 # Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact.
 JST = timezone(timedelta(hours=9), "JST")
@@ -68,6 +67,8 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
+        from dgplan.era import parse_date
+
         try:
             return parse_date(str(value))
         except DgplanError as error:
@@ -94,6 +95,8 @@ def _plan_options(command: F) -> F:
 
 
 def _load(plan_path: Path | None, progress_path: Path | None, section: str | None) -> Plan:
+    from dgplan.plan_io import load_plan, load_progress
+
     plan = load_plan(plan_path)
     if progress_path is not None:
         plan = load_progress(progress_path, plan)
@@ -116,6 +119,8 @@ def _emit(text: str, output: Path | None, *, verbose: bool = False, bom: bool = 
     if output is None:
         click.echo(text, nl=False)
     else:
+        from dgplan.plan_io import write_atomic
+
         write_atomic(output, text)
         if verbose:
             click.echo(f"wrote {output}", err=True)
@@ -348,6 +353,8 @@ def export(
       dgplan export -o deadlines.ics
       dgplan export --format csv --from 2022-04-01 --until 2023-03-31
     """
+    from dateutil.relativedelta import relativedelta
+
     plan = _load(plan_path, progress_path, section)
     first = start or plan.issued
     # relativedelta, not replace(): ten years after 29 February is 28 February.
@@ -398,6 +405,9 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
 
 
 def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str, Any]:
+    from dgplan.era import format_wareki, parse_date
+    from dgplan.fiscal import parse_period_detail
+
     if to_wareki:
         day = parse_date(text)
         return {"input": text, "type": "date", "wareki": format_wareki(day), "iso": day.isoformat()}
@@ -420,6 +430,8 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
         }
     except DgplanError:
         pass
+    from dgplan.deadline import parse_deadline  # the largest grammar: only when it is needed
+
     deadline = parse_deadline(text, reference=reference)
     window = deadline.window
     return {
@@ -449,6 +461,8 @@ def validate(file: Path | None, plan_path: Path | None) -> None:
       dgplan validate my-plan.yaml
       dgplan validate progress.csv --plan my-plan.yaml
     """
+    from dgplan.plan_io import is_progress_log, load_plan, load_progress
+
     if file is None:
         plan = load_plan(plan_path)
         click.echo(f"{plan_path or 'bundled plan'}: ok ({_counts(plan)})")

@@ -74,7 +74,9 @@ _DEPRECATED = frozenset(name for name in dir(BaseModel) if getattr(getattr(BaseM
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # defer_build: a model's validators are built when it first validates, not when dgplan.kpi is
+    # imported; the bundled plan, read from its cache (dgplan.plan_io), never validates at all.
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     def __dir__(self) -> list[str]:
         return [name for name in super().__dir__() if name not in _DEPRECATED]

@@ -520,13 +520,76 @@ def load_plan(path: str | os.PathLike[str] | None = None) -> Plan:
     ``file:line:column: measure 'id': field: message``.
     """
     if path is None:
-        text = resources.files("dgplan").joinpath("data", BUNDLED_PLAN).read_text(encoding="utf-8")
-        return parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
+        return _bundled_plan()
     name = os.fspath(path)
     if name.lower().endswith(".json"):
         with _collector_paused():
             return _parse_json(_read_text(path), name)
     return parse_plan(_read_text(path), name=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled plan, validated once per version of its file: the `dgplan` commands load it on
+# every run, and validating it (every phrase and date parsed) costs more than reading it back.
+# The validated plan is pickled to the user's cache directory ($XDG_CACHE_HOME/dgplan, else
+# ~/.cache/dgplan), under a name made of dgplan's version and the SHA-256 of the plan file's text;
+# the pickle repeats both, and is used only when they match the file being loaded now. Any
+# problem with the cache (no home, a read-only directory, a truncated or foreign file) means
+# loading the plan from its YAML as before, silently.
+
+
+def _cache_directory() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        home = os.path.expanduser("~")
+        if home == "~" or not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "dgplan"
+
+
+def _bundled_text() -> str:
+    return resources.files("dgplan").joinpath("data", BUNDLED_PLAN).read_text(encoding="utf-8")
+
+
+def _bundled_plan() -> Plan:
+    import hashlib
+    import pickle
+
+    from dgplan import __version__
+
+    text = _bundled_text()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = (__version__, digest)
+    directory = _cache_directory()
+    path = None if directory is None else directory / f"bundled-plan-{__version__}-{digest[:16]}.pickle"
+    if path is not None:
+        try:
+            with open(path, "rb") as stream:
+                cached_key, plan = pickle.load(stream)
+            if cached_key == key and isinstance(plan, Plan):
+                return plan
+        except Exception:  # a missing, unreadable, truncated or foreign cache file: a miss
+            pass
+    plan = parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _replace_bytes(path, pickle.dumps((key, plan), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # an unwritable cache: load from YAML next time too
+            pass
+    return plan
+
+
+def _replace_bytes(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
