@@ -84,7 +84,7 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 def _plan_options(command: F) -> F:
     options = [
-        click.option("--plan", "plan_path", type=_FILE, help="Plan YAML file (default: the bundled 2021 plan)."),
+        click.option("--plan", "plan_path", type=_FILE, help="Plan file, YAML or JSON (default: the bundled plan)."),
         click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV or YAML) to merge."),
         click.option("--section", help="Only this section (I, II, ... or its number)."),
         click.option("--as-of", "as_of", type=DATE, help="Reference date, ISO or era (default: today in Tokyo)."),
