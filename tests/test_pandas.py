@@ -305,3 +305,15 @@ class TestToDatetimeThroughArrow:
         values = ["令和３年４月１日", "٢٠٢١-٠٤-٠١", "2021-04-01", "令和3年(2021年)4月1日", "令和3年(0000年)4月1日"]
         result = dp.to_datetime(pd.Series(values, dtype=object), errors="coerce", unit="s")
         assert [None if pd.isna(s) else s.date() for s in result] == [scalar_or_none(v) for v in values]
+
+    def test_missing_values_among_strings(self) -> None:
+        values = [None, "令和3年4月1日", np.nan, "2021-04-01", None, "soon", "令和3年4月1日"]
+        series = pd.Series(values, dtype=object, index=list("abcdefg"))
+        result = dp.to_datetime(series, errors="coerce")
+        assert result.index.tolist() == list("abcdefg")
+        assert [None if pd.isna(s) else s.date() for s in result] == [
+            None, date(2021, 4, 1), None, date(2021, 4, 1), None, None, date(2021, 4, 1),
+        ]  # fmt: skip
+        with pytest.raises(EraError, match=re.escape("row 'f': 'soon' is not a date")):
+            dp.to_datetime(series)
+        assert dp.date_failures(series).index.tolist() == ["f"]
