@@ -381,9 +381,12 @@ def _parse_json(text: str, name: str) -> Plan:
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result = dict(items)
-        if len(result) < len(items):
+        if len(result) < len(items):  # a key given twice: json.loads would keep the last silently
             seen: set[str] = set()
-            duplicates.extend(key for key, _ in items if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+            for key, _ in items:
+                if key in seen:
+                    duplicates.append(key)
+                seen.add(key)
         return result
 
     try:
