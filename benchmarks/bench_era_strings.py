@@ -1,13 +1,15 @@
 """Era date strings to datetime64: dgplan.pandas.to_datetime against pd.to_datetime on ISO strings.
 
-Two shapes of 1,000,000 strings: a ledger column (10,000 distinct dates in one style, repeated) and
-any day 1989-2100 in any of four styles (about 160,000 distinct strings). And a per-element loop
+Three shapes of 1,000,000 strings: a ledger column (10,000 distinct dates in one style, repeated),
+any day 1989-2100 in any of four styles (about 160,000 distinct strings), and 1,000,000 distinct
+strings (any day 1873-2117 in twelve styles). And a per-element loop
 with japanera on a 20,000-row sample, scaled to 1,000,000. Run: python benchmarks/bench_era_strings.py
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,6 +36,42 @@ def styles(day: date, which: int) -> str:
     return format_wareki(day, western=True).replace("（", "(").replace("）", ")")
 
 
+def _short(day: date) -> str:
+    return format_wareki(day, style="short")
+
+
+# Twelve ways to write a day; with every day 1873-2117 (era years of one or two digits) that is
+# over 1,000,000 different strings.
+DISTINCT_STYLES: tuple[Callable[[date], str], ...] = (
+    lambda d: styles(d, 0),
+    lambda d: styles(d, 1),
+    lambda d: styles(d, 2),
+    lambda d: styles(d, 3),
+    lambda d: d.isoformat(),
+    lambda d: f"{d.year}/{d.month}/{d.day}",
+    lambda d: f"{d.year}年{d.month}月{d.day}日",
+    lambda d: f"{d.year}.{d.month}.{d.day}",
+    lambda d: _short(d).replace(".", "/"),
+    lambda d: _short(d).lower(),
+    lambda d: _short(d)[0] + "{:02d}.{:02d}.{:02d}".format(*map(int, _short(d)[1:].split("."))),
+    lambda d: format_wareki(d)[:1] + _short(d)[1:],
+)
+
+
+def all_distinct(rng: np.random.Generator) -> tuple[pd.Series, pd.Series]:
+    """1,000,000 different strings: days 1873-2117 in twelve styles, each (day, style) once."""
+    first = date(1873, 1, 1)
+    span = (date(2117, 12, 31) - first).days + 1
+    count = len(DISTINCT_STYLES)
+    picks = rng.choice(span * count, ROWS, replace=False)
+    texts, isos = [], []
+    for pick in picks.tolist():
+        day = first + timedelta(days=pick // count)
+        texts.append(DISTINCT_STYLES[pick % count](day))
+        isos.append(day.isoformat())
+    return pd.Series(texts, dtype=object), pd.Series(isos, dtype=object)
+
+
 def main() -> None:
     rng = np.random.default_rng(2021)
     first, span = date(1989, 1, 8), (date(2100, 12, 31) - date(1989, 1, 8)).days
@@ -53,18 +91,24 @@ def main() -> None:
     diverse = pd.Series(texts, dtype=object)
     diverse_iso = pd.Series([d.isoformat() for d in days], dtype=object)
     print(f"diverse shape: {diverse.nunique():,} distinct strings in {ROWS:,} rows")
+    distinct, distinct_iso = all_distinct(rng)
+    print(f"all-distinct shape: {distinct.nunique():,} distinct strings in {ROWS:,} rows")
 
     assert (dp.to_datetime(ledger) == pd.to_datetime(ledger_iso, format="%Y-%m-%d")).all()
     assert (dp.to_datetime(diverse) == pd.to_datetime(diverse_iso, format="%Y-%m-%d")).all()
+    assert (dp.to_datetime(distinct) == pd.to_datetime(distinct_iso, format="%Y-%m-%d")).all()
 
     for name, column, iso in (
         ("ledger (10,000 distinct, one style)", ledger, ledger_iso),
         ("diverse (any day, four styles)", diverse, diverse_iso),
+        ("all distinct (1873-2117, twelve styles)", distinct, distinct_iso),
     ):
         ours = best_of(lambda c=column: dp.to_datetime(c))
         reference = best_of(lambda i=iso: pd.to_datetime(i, format="%Y-%m-%d"))
         print(ratio_line(f"to_datetime, {name}", ours, reference, "pd.to_datetime ISO"))
 
+    if "--no-japanera" in sys.argv:
+        return
     try:
         from japanera import EraDate
     except ImportError:

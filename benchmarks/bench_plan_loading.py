@@ -28,7 +28,10 @@ def plan_text(count: int) -> str:
         measure_id = f"{index // 999 + 1}-{index % 999 + 1}"
         measure["id"] = measure_id
         # Child ids carry the measure id; let the loader number them again.
-        measure["milestones"] = [{k: v for k, v in m.items() if k != "id"} for m in measure.get("milestones", [])]
+        # (and drop their links to KPIs, which name the original ids)
+        measure["milestones"] = [
+            {k: v for k, v in m.items() if k not in ("id", "kpi")} for m in measure.get("milestones", [])
+        ]
         measure["kpis"] = [{k: v for k, v in k_.items() if k != "id"} for k_ in measure.get("kpis", [])]
         measures.append(measure)
     # Sections are listed in the bundled plan; synthetic measures keep their section letters.

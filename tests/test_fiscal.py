@@ -433,7 +433,7 @@ def test_the_typed_record_holds_every_group_of_the_pattern() -> None:
 
     from dgplan.fiscal import PERIOD_PATTERN, PeriodWords
 
-    assert {f.name for f in fields(PeriodWords)} - {"text"} == set(PERIOD_PATTERN.groupindex)
+    assert {f.name for f in fields(PeriodWords)} - {"text"} == set(PERIOD_PATTERN.compiled().groupindex)
     phrase = "令和3年度(2021年度)第2四半期"  # normalised, as the scanner hands it over
     match = PERIOD_PATTERN.match(phrase)
     assert match is not None

@@ -260,3 +260,60 @@ class TestDask:
 
 def test_numpy_input() -> None:
     assert dp.to_datetime(np.array(["R3.4.1"], dtype=object)).iloc[0] == pd.Timestamp("2021-04-01")
+
+
+# The Arrow (RE2) pass over distinct values, forced on for small inputs: the same answers as
+# parse_date on every input, like the Python pass.
+pytest.importorskip("pyarrow")
+
+
+@pytest.fixture
+def arrow_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dp, "_ARROW_MIN", 0)
+
+
+@pytest.mark.usefixtures("arrow_always")
+class TestToDatetimeThroughArrow:
+    @given(
+        st.lists(
+            st.one_of(
+                era_strings(),
+                st.builds(written, DAYS, st.sampled_from(STYLES), st.booleans()),
+                st.dates().map(date.isoformat),
+                DAYS.map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
+                DAYS.map(lambda d: f"{d.year}{'-/.'[d.day % 3]}{d.month}{'-/.'[d.day % 3]}{d.day}"),
+                GARBAGE,
+                st.text(max_size=12),
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    def test_accepts_what_parse_date_accepts(self, values: list[str]) -> None:
+        result = dp.to_datetime(pd.Series(values, dtype=object), errors="coerce", unit="s")
+        got = [None if pd.isna(stamp) else stamp.date() for stamp in result]
+        assert got == [scalar_or_none(value) for value in values]
+
+    def test_mixed_objects_fall_back(self) -> None:
+        values = ["令和3年4月1日", None, 20210401, "2021-04-01\n", "２０２１年４月１日", "R3.4.1"]
+        result = dp.to_datetime(pd.Series(values, dtype=object), errors="coerce")
+        expected = [scalar_or_none(v) if isinstance(v, str) else None for v in values]
+        assert [None if pd.isna(s) else s.date() for s in result] == expected
+        assert expected[0] == expected[3] == expected[4] == date(2021, 4, 1)
+
+    def test_all_strings_with_unicode_digits(self) -> None:
+        values = ["令和３年４月１日", "٢٠٢١-٠٤-٠١", "2021-04-01", "令和3年(2021年)4月1日", "令和3年(0000年)4月1日"]
+        result = dp.to_datetime(pd.Series(values, dtype=object), errors="coerce", unit="s")
+        assert [None if pd.isna(s) else s.date() for s in result] == [scalar_or_none(v) for v in values]
+
+    def test_missing_values_among_strings(self) -> None:
+        values = [None, "令和3年4月1日", np.nan, "2021-04-01", None, "soon", "令和3年4月1日"]
+        series = pd.Series(values, dtype=object, index=list("abcdefg"))
+        result = dp.to_datetime(series, errors="coerce")
+        assert result.index.tolist() == list("abcdefg")
+        assert [None if pd.isna(s) else s.date() for s in result] == [
+            None, date(2021, 4, 1), None, date(2021, 4, 1), None, None, date(2021, 4, 1),
+        ]  # fmt: skip
+        with pytest.raises(EraError, match=re.escape("row 'f': 'soon' is not a date")):
+            dp.to_datetime(series)
+        assert dp.date_failures(series).index.tolist() == ["f"]

@@ -265,9 +265,9 @@ class TestPlanProblems:
             load_plan(path, issued=ISSUED)
 
     def test_the_model_s_problems_point_at_cells_too(self, tmp_path: Path) -> None:
-        path = workbook(tmp_path / "ids.xlsx", [["施策番号", "施策名"], ["A", "改修"]])
+        path = workbook(tmp_path / "ids.xlsx", [["施策番号", "施策名"], ["A/1", "改修"]])
         with pytest.raises(
-            PlanError, match=re.escape(f"{tmp_path / 'ids.xlsx'}:工程表!A2: measure 'A': measure id 'A'")
+            PlanError, match=re.escape(f"{tmp_path / 'ids.xlsx'}:工程表!A2: measure 'A/1': measure id 'A/1'")
         ) as caught:
             load_plan(path, issued=ISSUED)
         assert (caught.value.line, caught.value.column) == (2, 1)

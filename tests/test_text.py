@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgplan._text import kanji_to_int, normalize, normalize_mapped
+from dgplan._text import MappedText, _nfkc_mapped, _squeeze_spaces, kanji_to_int, normalize, normalize_mapped
 
 
 class TestKanjiToInt:
@@ -86,3 +89,64 @@ class TestNormalize:
         end = mapped.text.index("改修")
         source_start, source_end = mapped.source_span(start, end)
         assert raw[source_start:source_end] == "令和３年度\n\n（2021年度）末までに"
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulk NFKC and white-space passes give exactly what a character-by-character pass gives.
+
+
+def _nfkc_one_by_one(text: str) -> MappedText:
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if ord(char) > 0x7F and unicodedata.category(char) == "Cf":
+            continue
+        normal = unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char
+        pieces.append(normal)
+        origin.extend([index] * len(normal))
+    return MappedText("".join(pieces), tuple(origin), len(text))
+
+
+def _squeeze_one_by_one(mapped: MappedText) -> MappedText:
+    text = mapped.text
+    keep_chars: list[str] = []
+    keep_origin: list[int] = []
+    length = len(text)
+    index = 0
+    while index < length:
+        char = text[index]
+        if char.isspace():
+            end = index
+            while end < length and text[end].isspace():
+                end += 1
+            before = text[index - 1] if index else ""
+            after = text[end] if end < length else ""
+            if before and after and re.match(r"[0-9A-Za-z]", before) and re.match(r"[0-9A-Za-z]", after):
+                keep_chars.append(" ")
+                keep_origin.append(mapped.origin[index])
+            index = end
+            continue
+        keep_chars.append(char)
+        keep_origin.append(mapped.origin[index])
+        index += 1
+    return MappedText("".join(keep_chars), tuple(keep_origin), mapped.source_length)
+
+
+_TRICKY = "ａＢ０１ｶﾞｷﾞ①㍻㈱\u200b\u00ad\ufeff\u3000 \t\n\r\x0b\x1c\x85\xa0が\u3099か\u309b令和三年度AZaz09,.-]^\\"
+
+
+class TestBulkPassesAgree:
+    @given(st.text(alphabet=st.sampled_from(_TRICKY)) | st.text())
+    @settings(max_examples=400)
+    def test_nfkc(self, value: str) -> None:
+        assert _nfkc_mapped(value) == _nfkc_one_by_one(value)
+
+    @given(st.text(alphabet=st.sampled_from(_TRICKY)) | st.text())
+    @settings(max_examples=400)
+    def test_squeeze_spaces(self, value: str) -> None:
+        mapped = _nfkc_one_by_one(value)
+        assert _squeeze_spaces(mapped) == _squeeze_one_by_one(mapped)
+
+    def test_pure_ascii_and_empty(self) -> None:
+        for value in ("", "abc", "a b", "  ", "2021 年"):
+            assert _squeeze_spaces(_nfkc_mapped(value)) == _squeeze_one_by_one(_nfkc_one_by_one(value))

@@ -5,46 +5,63 @@
 datetime.date(2021, 4, 1)
 """
 
-# Private aliases: a bare `importlib`, `Any` or `TYPE_CHECKING` here would be an attribute of
-# dgplan, and users would find it next to the API.
-import typing as _typing
-from importlib import import_module as _import_module
-
-from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
-from dgplan.era import ERAS, Era, era_by_name, era_of, format_wareki, parse_date, parse_era_year
-from dgplan.errors import (
-    DeadlineError,
-    DgplanError,
-    DgplanWarning,
-    EraError,
-    ExtractError,
-    LenientParseWarning,
-    PeriodError,
-    PlanError,
-)
-from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
-
-if _typing.TYPE_CHECKING:
+# `import dgplan` imports nothing else (not even `typing`): each name is imported from its module
+# on first use, so a script that reads dates does not pay for the plan model (pydantic, PyYAML),
+# and the `dgplan` command starts fast. TYPE_CHECKING is the constant mypy knows by its name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
     from dgplan.diff import AmbiguousMatch, MeasureDiff, PlanChange, PlanDiff, diff_plans
+    from dgplan.era import ERAS, Era, era_by_name, era_of, format_wareki, parse_date, parse_era_year
+    from dgplan.errors import (
+        DeadlineError,
+        DgplanError,
+        DgplanWarning,
+        EraError,
+        ExtractError,
+        LenientParseWarning,
+        PeriodError,
+        PlanError,
+    )
+    from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
     from dgplan.kpi import KPI, Baseline, Grade, Measure, Milestone, Observation, PlanInfo, Section, Target
     from dgplan.plan import Plan
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
     from dgplan.queries import DueItem, DueItems, KPIStatus, KPIStatuses, Summary
     from dgplan.targets import parse_target
     from dgplan.workbook import save_excel
+del TYPE_CHECKING
 
-# The plan model needs pydantic and PyYAML; date parsing alone should not pay for them, so these
-# names are imported on first use.
 _LAZY = {
+    **dict.fromkeys(
+        (
+            "DeadlineError",
+            "DgplanError",
+            "DgplanWarning",
+            "EraError",
+            "ExtractError",
+            "LenientParseWarning",
+            "PeriodError",
+            "PlanError",
+        ),
+        "dgplan.errors",
+    ),
+    **dict.fromkeys(
+        ("ERAS", "Era", "era_by_name", "era_of", "format_wareki", "parse_date", "parse_era_year"), "dgplan.era"
+    ),
+    **dict.fromkeys(
+        ("FiscalQuarter", "FiscalYear", "Interval", "Period", "parse_period", "parse_period_detail"), "dgplan.fiscal"
+    ),
+    **dict.fromkeys(("Deadline", "DeadlineKind", "Recurrence", "find_deadlines", "parse_deadline"), "dgplan.deadline"),
     **dict.fromkeys(
         ("KPI", "Baseline", "Grade", "Measure", "Milestone", "Observation", "PlanInfo", "Section", "Target"),
         "dgplan.kpi",
     ),
     "Plan": "dgplan.plan",
     **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
-    "save_excel": "dgplan.workbook",
     **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",
+    "save_excel": "dgplan.workbook",
     **dict.fromkeys(("AmbiguousMatch", "MeasureDiff", "PlanChange", "PlanDiff", "diff_plans"), "dgplan.diff"),
 }
 
@@ -53,7 +70,9 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'dgplan' has no attribute {name!r}")
-    value = getattr(_import_module(module), name)
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 

@@ -8,11 +8,14 @@ the text the user gave us.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
+    "LazyPattern",
     "MappedText",
     "kanji_to_int",
     "normalize",
@@ -161,15 +164,39 @@ class MappedText:
         return MappedText("".join(pieces), tuple(origin), self.source_length)
 
 
+def _nfkc_char(char: str) -> str:
+    """What one non-ASCII character becomes: its NFKC form, or nothing for a format character
+    (zero-width spaces, soft hyphens and BOMs that PDF extraction leaves inside words)."""
+    if char in _BRACKETS:
+        return _BRACKETS[char]
+    return "" if unicodedata.category(char) == "Cf" else unicodedata.normalize("NFKC", char)
+
+
 def _nfkc_mapped(text: str) -> MappedText:
+    """NFKC character by character, keeping the offset each output character came from.
+
+    Most characters (ASCII, kanji, kana) are their own NFKC form: the distinct characters of the
+    text are looked at once, and only those that change (full-width digits, half-width kana, ①,
+    format characters) are visited; the stretches between them are copied whole.
+    """
+    changes = {char: normal for char in set(text) if char > "\x7f" and (normal := _nfkc_char(char)) != char}
+    if not changes:
+        return MappedText(text, tuple(range(len(text))), len(text))
     pieces: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        if ord(char) > 0x7F and unicodedata.category(char) == "Cf":
-            continue  # zero-width spaces, soft hyphens and BOMs that PDF extraction leaves inside words
-        normal = _BRACKETS.get(char) or (unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char)
+    last = 0
+    pattern = re.compile("[" + "".join(re.escape(char) for char in sorted(changes)) + "]")
+    for match in pattern.finditer(text):
+        index = match.start()
+        if last < index:
+            pieces.append(text[last:index])
+            origin.extend(range(last, index))
+        normal = changes[match.group()]
         pieces.append(normal)
         origin.extend([index] * len(normal))
+        last = index + 1
+    pieces.append(text[last:])
+    origin.extend(range(last, len(text)))
     return MappedText("".join(pieces), tuple(origin), len(text))
 
 
@@ -177,6 +204,8 @@ def _drop_ruby_lines(text: str) -> str:
     """Blank out ruby lines, keeping the text's length so offsets stay valid."""
     lines = text.split("\n")
     previous_content = ""
+    # The last line with content: a ruby line has content after it (found once, not per line).
+    last_content = max((index for index, line in enumerate(lines) if line.strip()), default=-1)
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -186,7 +215,7 @@ def _drop_ruby_lines(text: str) -> str:
             and stripped not in _NOT_RUBY
             and previous_content != ""
             and _KANJI.fullmatch(previous_content[-1]) is not None
-            and any(later.strip() for later in lines[index + 1 :])
+            and index < last_content
         )
         if is_ruby:
             lines[index] = " " * len(line)
@@ -195,30 +224,29 @@ def _drop_ruby_lines(text: str) -> str:
     return "\n".join(lines)
 
 
+_SPACES = re.compile(r"\s+")  # \s is str.isspace() for str patterns
+
+
 def _squeeze_spaces(mapped: MappedText) -> MappedText:
     """Drop white space, except between two ASCII letters or digits (where it separates words)."""
-    text = mapped.text
-    keep_chars: list[str] = []
-    keep_origin: list[int] = []
+    text, source = mapped.text, mapped.origin
     length = len(text)
-    index = 0
-    while index < length:
-        char = text[index]
-        if char.isspace():
-            end = index
-            while end < length and text[end].isspace():
-                end += 1
-            before = text[index - 1] if index else ""
-            after = text[end] if end < length else ""
-            if before and after and _ALNUM.match(before) and _ALNUM.match(after):
-                keep_chars.append(" ")
-                keep_origin.append(mapped.origin[index])
-            index = end
-            continue
-        keep_chars.append(char)
-        keep_origin.append(mapped.origin[index])
-        index += 1
-    return MappedText("".join(keep_chars), tuple(keep_origin), mapped.source_length)
+    pieces: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for match in _SPACES.finditer(text):
+        index, end = match.span()
+        pieces.append(text[last:index])
+        origin.extend(source[last:index])
+        if index and end < length and _ALNUM.match(text[index - 1]) and _ALNUM.match(text[end]):
+            pieces.append(" ")
+            origin.append(source[index])
+        last = end
+    if not last:
+        return mapped  # no white space at all
+    pieces.append(text[last:])
+    origin.extend(source[last:])
+    return MappedText("".join(pieces), tuple(origin), mapped.source_length)
 
 
 def _kanji_numerals(mapped: MappedText) -> MappedText:
@@ -278,3 +306,43 @@ def normalize_phrase(text: str) -> str:
     """
     mapped = _squeeze_spaces(_nfkc_mapped(text))
     return _kanji_numerals(mapped).text
+
+
+class LazyPattern:
+    """A regular expression compiled on first use: `dgplan convert 令和3年度` and a plan read from
+    its cache use few of the deadline grammar's patterns, and compiling all of them at import
+    took a good part of the command's start. After the first use the compiled pattern's own
+    methods answer directly (they shadow these, in the instance's ``__dict__``)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        pattern = re.compile(self.pattern, self.flags)
+        self.__dict__.update(
+            match=pattern.match, fullmatch=pattern.fullmatch, search=pattern.search, finditer=pattern.finditer,
+            sub=pattern.sub, findall=pattern.findall, split=pattern.split,
+        )  # fmt: skip
+        return pattern
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, string, count)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled().findall(string, pos, endpos)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
+        return self.compiled().split(string, maxsplit)

@@ -13,18 +13,16 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from dateutil.relativedelta import relativedelta
 
-from dgplan.deadline import parse_deadline
-from dgplan.diff import THRESHOLD, diff_plans
-from dgplan.era import format_wareki, parse_date
 from dgplan.errors import DgplanError, PlanError
-from dgplan.fiscal import parse_period_detail
-from dgplan.plan import Plan
-from dgplan.plan_io import is_progress_log, load_plan, load_progress, write_atomic
+
+# Each command imports what it uses, in its body: `dgplan --help` needs none of the parsers,
+# `dgplan convert` no plan model (pydantic, PyYAML), and none of them pandas.
+if TYPE_CHECKING:
+    from dgplan.plan import Plan
 
 # Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact.
 JST = timezone(timedelta(hours=9), "JST")
@@ -69,6 +67,8 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
+        from dgplan.era import parse_date
+
         try:
             return parse_date(str(value))
         except DgplanError as error:
@@ -123,7 +123,9 @@ def _plan_options(command: F) -> F:
 
 
 def _read_plan(plan_path: Path | None) -> Plan:
-    """The plan: YAML, or a spreadsheet with the --issued and --encoding options."""
+    """The plan: YAML or JSON, or a spreadsheet with the --issued and --encoding options."""
+    from dgplan.plan_io import load_plan
+
     meta = click.get_current_context().meta
     issued, encoding = meta.get("dgplan.issued"), meta.get("dgplan.encoding")
     if plan_path is not None and plan_path.suffix.lower() in _SHEETS:
@@ -134,6 +136,8 @@ def _read_plan(plan_path: Path | None) -> Plan:
 
 
 def _read_progress(progress_path: Path, plan: Plan) -> Plan:
+    from dgplan.plan_io import load_progress
+
     encoding = click.get_current_context().meta.get("dgplan.encoding")
     return load_progress(progress_path, plan, encoding=encoding if progress_path.suffix.lower() == ".csv" else None)
 
@@ -161,6 +165,8 @@ def _emit(text: str, output: Path | None, *, verbose: bool = False, bom: bool = 
     if output is None:
         click.echo(text, nl=False)
     else:
+        from dgplan.plan_io import write_atomic
+
         write_atomic(output, text)
         if verbose:
             click.echo(f"wrote {output}", err=True)
@@ -366,6 +372,9 @@ def report(
     plan = _load(plan_path, progress_path, section)
     compare = None
     if compare_path is not None:
+        from dgplan.diff import diff_plans
+        from dgplan.plan_io import load_plan
+
         earlier = load_plan(compare_path)
         if section is not None:
             earlier = earlier.model_copy(update={"measures": tuple(earlier.measures_in(section))})
@@ -377,6 +386,8 @@ def report(
 
 def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
     """Both files, or every problem of both at once."""
+    from dgplan.plan_io import load_plan
+
     plans: list[Plan] = []
     problems: list[str] = []
     for path in (old_path, new_path):
@@ -402,16 +413,15 @@ def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1, min_open=True),
-    default=THRESHOLD,
-    show_default=True,
-    help="Title (and text) similarity that pairs renumbered measures, milestones and KPIs.",
+    help="Title (and text) similarity that pairs renumbered measures, milestones and KPIs"
+    " (default: the library's, dgplan.diff.THRESHOLD).",
 )
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @_bom
 @_verbose
 @_handles_errors
 def diff(
-    old_path: Path, new_path: Path, fmt: str, threshold: float, output: Path | None, bom: bool, verbose: bool
+    old_path: Path, new_path: Path, fmt: str, threshold: float | None, output: Path | None, bom: bool, verbose: bool
 ) -> None:
     """What changed from edition OLD of a plan to edition NEW: measures added, removed and paired
     (by id, or by title when renumbered, with the score), deadlines moved, KPI targets changed.
@@ -423,11 +433,11 @@ def diff(
       dgplan diff plan-2021.yaml plan-2022.yaml --format json
     """
     old, new = _load_editions(old_path, new_path)
+    from dgplan.diff import THRESHOLD, diff_plans
     from dgplan.report import render_diff
 
-    _emit(
-        render_diff(diff_plans(old, new, threshold=threshold), fmt), output, verbose=verbose, bom=bom and fmt == "csv"
-    )
+    changes = diff_plans(old, new, threshold=THRESHOLD if threshold is None else threshold)
+    _emit(render_diff(changes, fmt), output, verbose=verbose, bom=bom and fmt == "csv")
 
 
 @main.command()
@@ -469,6 +479,8 @@ def export(
     """
     if fmt == "xlsx" and output is None:
         _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+    from dateutil.relativedelta import relativedelta
+
     plan = _load(plan_path, progress_path, section)
     if fmt == "xlsx":
         if start is not None or end is not None:
@@ -529,6 +541,9 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
 
 
 def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str, Any]:
+    from dgplan.era import format_wareki, parse_date
+    from dgplan.fiscal import parse_period_detail
+
     if to_wareki:
         day = parse_date(text)
         return {"input": text, "type": "date", "wareki": format_wareki(day), "iso": day.isoformat()}
@@ -551,6 +566,8 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
         }
     except DgplanError:
         pass
+    from dgplan.deadline import parse_deadline  # the largest grammar: only when it is needed
+
     deadline = parse_deadline(text, reference=reference)
     window = deadline.window
     return {
@@ -583,6 +600,8 @@ def validate(file: Path | None, plan_path: Path | None) -> None:
       dgplan validate progress.csv --plan my-plan.yaml
       dgplan validate 工程表.xlsx --issued 令和5年6月9日
     """
+    from dgplan.plan_io import is_progress_log
+
     if file is None:
         plan = _read_plan(plan_path)
         click.echo(f"{plan_path or 'bundled plan'}: ok ({_counts(plan)})")

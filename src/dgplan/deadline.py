@@ -16,7 +16,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from dgplan._text import MappedText, normalize_mapped
+from dgplan._text import LazyPattern, MappedText, normalize_mapped
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
 from dgplan.errors import DeadlineError, DgplanError
 from dgplan.fiscal import PERIOD_PATTERN, FiscalYear, Interval, Period, resolve_period
@@ -300,22 +300,22 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 
 _APPROX_ALTERNATION = _alternation(APPROXIMATE_WORDS)
-_LAW = re.compile(r"\)?(?:法律|政令|内閣府令|府令|省令|告示|条例|規則|訓令|通達)第\d*号?")
-_DECISION = re.compile(
+_LAW = LazyPattern(r"\)?(?:法律|政令|内閣府令|府令|省令|告示|条例|規則|訓令|通達)第\d*号?")
+_DECISION = LazyPattern(
     r"[^、。()「」]{0,40}?(?:閣議決定|閣議了解|決定|了解|策定|改定|改訂|取りまとめ|とりまとめ|公表|成立|公布|施行|発出|答申|提言)"
     r"(?:された|し、|した)?(?=[)」。、の]|$)"
 )
-_STATISTIC = re.compile(r"の(?:調査|実績|結果|予算|決算|報告|統計|データ|数値|値|補正|税制|白書|年報)")
-_NOUN_START = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
-_ACTION_GLUED = re.compile(
+_STATISTIC = LazyPattern(r"の(?:調査|実績|結果|予算|決算|報告|統計|データ|数値|値|補正|税制|白書|年報)")
+_NOUN_START = LazyPattern(r"[\u4e00-\u9fff\u30a1-\u30fa]")
+_ACTION_GLUED = LazyPattern(
     rf"[\u4e00-\u9fff\u30a1-\u30faー]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
     r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30faの]|$)"
 )
-_OFFSET = re.compile(
+_OFFSET = LazyPattern(
     r"\)?(?:後|から(?:起算して)?)(?P<count>\d{1,3})(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週間)(?:以内|を超えない)"
 )
 # X から N日間 / N か月間: a stretch of time that starts with X.
-_DURATION = re.compile(
+_DURATION = LazyPattern(
     r"\)?から(?:起算して)?の?(?P<count>\d{1,3})(?:(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週)間|(?P<years>か年|カ年|ヶ年)間?)"
 )
 
@@ -332,31 +332,31 @@ def _length(count: str, unit: str) -> relativedelta:
     return relativedelta(months=number)
 
 
-_SOON_AFTER = re.compile(r"\)?後、?(?:速やかに|直ちに|早急に)")
-_ASAP_BY = re.compile(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
-_RANGE_JOIN = re.compile(rf"\)?(?P<about>頃|ごろ|中)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
+_SOON_AFTER = LazyPattern(r"\)?後、?(?:速やかに|直ちに|早急に)")
+_ASAP_BY = LazyPattern(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
+_RANGE_JOIN = LazyPattern(rf"\)?(?P<about>頃|ごろ|中)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
 # 、 joins a list only before a year with its era left out (令和7年度、8年度に): the era is the first's.
-_LIST_JOIN = re.compile(r"\)?(?:及び|および|並びに|・|と|、(?=(?:元|\d{1,2})年))")
-_RANGE_END = re.compile(r"\)?(?:まで(?:に|の間(?:に)?)?|にかけて|において|の間|に)")
-_LIST_END = re.compile(r"\)?(?:にかけて|において|の間|に|で)")
-_APPROX_ATTACHED = re.compile(rf"(?:を|の)?(?:{_APPROX_ALTERNATION})|を目指(?:す|して|し)?")
+_LIST_JOIN = LazyPattern(r"\)?(?:及び|および|並びに|・|と|、(?=(?:元|\d{1,2})年))")
+_RANGE_END = LazyPattern(r"\)?(?:まで(?:に|の間(?:に)?)?|にかけて|において|の間|に)")
+_LIST_END = LazyPattern(r"\)?(?:にかけて|において|の間|に|で)")
+_APPROX_ATTACHED = LazyPattern(rf"(?:を|の)?(?:{_APPROX_ALTERNATION})|を目指(?:す|して|し)?")
 _APPROX_TAILS = ("に", "として", "とする", "で")
-_INTENT = re.compile(_alternation(INTENT_WORDS))
+_INTENT = LazyPattern(_alternation(INTENT_WORDS))
 # A verb in the past tense closing the clause (創設した。, 策定された「…」): the date records history.
-_PAST_TENSE = re.compile(r"[^、。「」()]{0,24}?(?:された|した|してきた|してきている|開始した)(?=[。、「」()]|$)")
+_PAST_TENSE = LazyPattern(r"[^、。「」()]{0,24}?(?:された|した|してきた|してきている|開始した)(?=[。、「」()]|$)")
 # The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
-_ERA_RANGE = re.compile(
+_ERA_RANGE = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?{_JOINER_CLASS}"
     rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
 )
-_WESTERN_RANGE = re.compile(rf"(?<![\d.,])(?P<first>\d{{4}})(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}})年(?P<fy>度)?")
+_WESTERN_RANGE = LazyPattern(rf"(?<![\d.,])(?P<first>\d{{4}})(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}})年(?P<fy>度)?")
 # A Western range in brackets after an era range, which must name the same years.
-_BRACKETED_WESTERN_RANGE = re.compile(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})(?:年度?)?\)")
+_BRACKETED_WESTERN_RANGE = LazyPattern(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})(?:年度?)?\)")
 
 
 # What may follow a trailing tilde: the end, punctuation, a bracket, a particle, an approximate or
 # undated word (令和7年度～, 令和7年度～（予定）, R7～順次).
-_AFTER_TRAILING_TILDE = re.compile(
+_AFTER_TRAILING_TILDE = LazyPattern(
     rf"$|[、。,.)(「」\[\]\s]|[はもにでをの](?![\u4e00-\u9fff])|{_APPROX_ALTERNATION}|順次|継続|随時|引き続き"
 )
 
@@ -380,38 +380,38 @@ class _Suffix(enum.Enum):
 
 
 # Tried in order right after a period and its approximate markers.
-_SUFFIXES: tuple[tuple[re.Pattern[str], _Suffix], ...] = (
-    (re.compile(r"\)?時点(?:で|において|の|では)?"), _Suffix.POINT),
-    (re.compile(r"\)?以前から"), _Suffix.PAST_STATE),
-    (re.compile(r"\)?以前"), _Suffix.BY),
+_SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
+    (LazyPattern(r"\)?時点(?:で|において|の|では)?"), _Suffix.POINT),
+    (LazyPattern(r"\)?以前から"), _Suffix.PAST_STATE),
+    (LazyPattern(r"\)?以前"), _Suffix.BY),
     (
-        re.compile(
+        LazyPattern(
             r"\)?(?:より(?:も)?前(?![倒半期後])|の?前(?=まで|に|の[^\u4e00-\u9fff]|[、。)]|$))(?:まで(?:に)?|に)?"
         ),
         _Suffix.BEFORE,
     ),
-    (re.compile(r"\)?(?:以降|以後|を始期として|を始期に)"), _Suffix.FROM),
-    (re.compile(r"\)?(?:から|より)開始"), _Suffix.START),
-    (re.compile(r"\)?(?:から|より)"), _Suffix.FROM),
-    (re.compile(r"\)?まで(?:の間)?"), _Suffix.BY),
-    (re.compile(r"\)?(?:中|内|期間中)(?=目途|目処|予定|見込|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"), _Suffix.WITHIN),
-    (re.compile(r"\)?(?:を通じ|を通して|において|にわたり|の間|をかけて)"), _Suffix.WITHIN),
-    (re.compile(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
-    (re.compile(r"\)?(?:を|の)?(?:目途|目処|めど|メド)|\)?を目指(?:す|して|し)?"), _Suffix.TARGET),
-    (re.compile(r"\)?について"), _Suffix.TOPIC),
-    (re.compile(r"\)?比"), _Suffix.BASELINE),
-    (re.compile(r"\)?に"), _Suffix.PARTICLE),
-    (re.compile(r"\)?[はも]"), _Suffix.TOPIC_PARTICLE),
+    (LazyPattern(r"\)?(?:以降|以後|を始期として|を始期に)"), _Suffix.FROM),
+    (LazyPattern(r"\)?(?:から|より)開始"), _Suffix.START),
+    (LazyPattern(r"\)?(?:から|より)"), _Suffix.FROM),
+    (LazyPattern(r"\)?まで(?:の間)?"), _Suffix.BY),
+    (LazyPattern(r"\)?(?:中|内|期間中)(?=目途|目処|予定|見込|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"), _Suffix.WITHIN),
+    (LazyPattern(r"\)?(?:を通じ|を通して|において|にわたり|の間|をかけて)"), _Suffix.WITHIN),
+    (LazyPattern(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
+    (LazyPattern(r"\)?(?:を|の)?(?:目途|目処|めど|メド)|\)?を目指(?:す|して|し)?"), _Suffix.TARGET),
+    (LazyPattern(r"\)?について"), _Suffix.TOPIC),
+    (LazyPattern(r"\)?比"), _Suffix.BASELINE),
+    (LazyPattern(r"\)?に"), _Suffix.PARTICLE),
+    (LazyPattern(r"\)?[はも]"), _Suffix.TOPIC_PARTICLE),
 )
 
-_RECURRING = re.compile(
+_RECURRING = LazyPattern(
     r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)"
     r"(?:(?P<end>末日?)|(?P<beginning>当初|初め|始め|初頭)"
     r"|の?(?P<part>上半期|下半期|上期|下期|前半|後半|第[1-4]四半期|[春夏秋冬](?!期))"
     r"|(?<=月)(?P<mday>\d{1,2})日|(?<=月)(?P<mdekad>上旬|中旬|下旬)|(?<=年)(?P<newyear>元日|元旦))?(?P<within>中)?"
     r"(?:まで(?:に)?|に)?"
 )
-_RECURRING_MONTH = re.compile(
+_RECURRING_MONTH = LazyPattern(
     r"[^。]{0,30}?(?<!\d)(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<end>末)|(?P<dekad>上旬|中旬|下旬))?"
     r"(?:までに|まで|中|に|時点|(?=[、。)]|$))"
 )
@@ -435,7 +435,7 @@ _RECURRING_PARTS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "第4四半期": ((1, 3), (10, 3)),
 }
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_UNDATED = re.compile(
+_UNDATED = LazyPattern(
     r"可能な限り早期に|できる(?:だけ|限り)早期に|早期に|速やかに|早急に|順次|引き続き|継続的に|随時|適宜|当面|将来的に|中長期的に"
 )
 _EARLIEST = "遅くとも"
@@ -526,7 +526,7 @@ def _open_from(start: date) -> Interval:
     return Interval(start, date.max)
 
 
-_SHIFT = re.compile(
+_SHIFT = LazyPattern(
     r"\)?の(?:(?P<word>翌日|前日|翌月|前月)|(?P<count>\d{1,3})(?P<unit>日|週間|か月|ヶ月|カ月)(?P<way>前|後))"
 )
 
@@ -595,7 +595,7 @@ def _approximate_after(text: str, end: int, approximate: bool) -> tuple[bool, in
 
 
 def _finish_range(
-    scan: _Scan, start: int, span: Interval, end: int, approximate: bool, closing: re.Pattern[str]
+    scan: _Scan, start: int, span: Interval, end: int, approximate: bool, closing: LazyPattern
 ) -> Deadline:
     """A range from its first period's start to its last's end, with the words that close it."""
     text = scan.mapped.text
@@ -627,13 +627,13 @@ def _resolved(
 # Groups of PERIOD_PATTERN that give a period its own year; a month with none leans on an earlier date.
 _OWN_YEAR_GROUPS = ("era", "wyear", "fy", "decade", "abbreviated", "abbr_era", "iso", "next_diet", "relative")
 # The second end of a range written short, leaning on the first: 上期~下期, 4月1日~5日, 4/1~6/30.
-_BARE_MODIFIER = re.compile(
+_BARE_MODIFIER = LazyPattern(
     r"の?(?:第[1-4]四半期|上半期|下半期|前半期|後半期|上期|下期|前半|後半|前期|後期|[春夏秋冬](?!期)|上旬|中旬|下旬)"
 )
-_BARE_DAY = re.compile(r"(?P<day>\d{1,2})日(?!間|以内|以降|以後|後|前|を超え)(?:\([月火水木金土日](?:曜日?)?\))?")
-_BARE_SLASH = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![\d/])")
-_ERA_LESS_YEAR = re.compile(rf"{ERA_YEAR_TOKEN}(?:\(\d{{4}}\))?(?:年|\.\d)")
-_TWO_DIGIT_YEAR = re.compile(r"\d{2}年")
+_BARE_DAY = LazyPattern(r"(?P<day>\d{1,2})日(?!間|以内|以降|以後|後|前|を超え)(?:\([月火水木金土日](?:曜日?)?\))?")
+_BARE_SLASH = LazyPattern(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![\d/])")
+_ERA_LESS_YEAR = LazyPattern(rf"{ERA_YEAR_TOKEN}(?:\(\d{{4}}\))?(?:年|\.\d)")
+_TWO_DIGIT_YEAR = LazyPattern(r"\d{2}年")
 
 
 def _is_yearless(match: re.Match[str]) -> bool:
@@ -720,12 +720,12 @@ def _year_period(scan: _Scan, written: str, at: int) -> tuple[Period, re.Match[s
 
 
 # What may not follow a range written once: it would make the range a baseline, a start, a name.
-_NOT_AFTER_RANGE = re.compile(r"\)?(?:比|以降|以後|から|より|時点|以前|前|後|について|[\u4e00-\u9fff\u30a1-\u30fa])")
+_NOT_AFTER_RANGE = LazyPattern(r"\)?(?:比|以降|以後|から|より|時点|以前|前|後|について|[\u4e00-\u9fff\u30a1-\u30fa])")
 
 
 # The unit written once for both ends: 令和5年6~7月, 令和8年度1~3月, 令和5年4月1~5日.
-_MONTHS_ONCE = re.compile(rf"の?(?P<first>\d{{1,2}}){_JOINER_CLASS}(?P<last>\d{{1,2}})月")
-_DAYS_ONCE = re.compile(rf"(?P<first>\d{{1,2}}){_JOINER_CLASS}(?P<last>\d{{1,2}})日")
+_MONTHS_ONCE = LazyPattern(rf"の?(?P<first>\d{{1,2}}){_JOINER_CLASS}(?P<last>\d{{1,2}})月")
+_DAYS_ONCE = LazyPattern(rf"(?P<first>\d{{1,2}}){_JOINER_CLASS}(?P<last>\d{{1,2}})日")
 
 
 def _unit_written_once(scan: _Scan, position: int) -> Deadline | None:
@@ -1231,10 +1231,10 @@ def find_deadlines(
     return found
 
 
-_DATE_WORDS_AFTER = re.compile(r"[年月日度]|\d+[年月日/.]")
+_DATE_WORDS_AFTER = LazyPattern(r"[年月日度]|\d+[年月日/.]")
 # A year or month written without its era elsewhere in the phrase (令和6年度に着手し、7年度に完成):
 # a second date that parse_deadline cannot read, so the phrase is not one deadline.
-_ERA_LESS_DATE = re.compile(r"(?<![\d,.])(?:元|\d{1,2})(?:年度?|月)(?![\d度]|間|ぶり|分|以上|以内|ごと|毎|連続|目)")
+_ERA_LESS_DATE = LazyPattern(r"(?<![\d,.])(?:元|\d{1,2})(?:年度?|月)(?![\d度]|間|ぶり|分|以上|以内|ごと|毎|連続|目)")
 
 
 def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:

@@ -9,13 +9,12 @@ datetime.date(2019, 5, 1)
 from __future__ import annotations
 
 import calendar
-import re
 import warnings
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from dgplan._text import normalize_phrase
+from dgplan._text import LazyPattern, normalize_phrase
 from dgplan.errors import EraError, LenientParseWarning
 
 __all__ = [
@@ -106,16 +105,16 @@ DAY_OF_YEAR_TOKEN = (
     r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<dayword>朔日|晦日|末日))"
     r"|(?P<newyear>元日|元旦)|(?P<yearend>大晦日)|(?P<smonth>\d{1,2})/(?P<sday>\d{1,2})(?![\d/]))"
 )
-_ERA_DATE = re.compile(
+_ERA_DATE = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})"
     r"(?:\((?P<west_a>\d{4})\))?年(?:\((?P<west_b>\d{4})年?\))?"
     rf"{DAY_OF_YEAR_TOKEN}{WEEKDAY_TOKEN}?"
 )
-_ERA_ABBREVIATED = re.compile(
+_ERA_ABBREVIATED = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?P<sep>[./-])(?P<month>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})"
     rf"{WEEKDAY_TOKEN}?"
 )
-_WESTERN_DATE = re.compile(
+_WESTERN_DATE = LazyPattern(
     r"(?P<year>\d{4})(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
     rf"|年(?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年\))?"
     rf"(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦)"
@@ -145,7 +144,7 @@ def month_day_of(groups: dict[str, str | None]) -> tuple[int, int | None] | None
     return int(month), None if day is None else int(day)
 
 
-_ERA_YEAR = re.compile(
+_ERA_YEAR = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年?(?:\((?P<west_b>\d{{4}})年?\))?"
 )
 

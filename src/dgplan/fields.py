@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import AllowInfNan, BeforeValidator, PlainSerializer, SerializationInfo, ValidationInfo, WithJsonSchema
@@ -26,8 +27,24 @@ def _to_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        return parse_date(value)
+        return _parsed_date(value)
     raise ValueError(f"{value!r} is not a date; expected an ISO or era date such as 2022-03-31 or 令和4年3月31日")
+
+
+# Plans repeat the same few dates and phrases thousands of times: each distinct one is parsed once.
+# The results are immutable (dates, frozen deadlines); errors are not cached, so each raises anew.
+_PARSE_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=_PARSE_CACHE_SIZE)
+def _parsed_date(text: str) -> date:
+    return parse_date(text)
+
+
+@lru_cache(maxsize=_PARSE_CACHE_SIZE)
+def _parsed_deadline(text: str, reference: date | None) -> Deadline:
+    # A plan file's deadline stands alone: its offsets in the phrase mean nothing there.
+    return replace(parse_deadline(text, reference=reference), span=None)
 
 
 def _reference(info: ValidationInfo | SerializationInfo | None) -> date | None:
@@ -107,8 +124,7 @@ def deadline_from_data(value: Any, reference: date | None = None) -> Deadline:
             return Deadline.by(date.fromisoformat(value.strip()))
         except ValueError:
             pass
-        # A plan file's deadline stands alone: its offsets in the phrase mean nothing there.
-        return replace(parse_deadline(value, reference=reference), span=None)
+        return _parsed_deadline(value, reference)
     if isinstance(value, dict):
         unknown = set(value) - _DEADLINE_KEYS
         if unknown:

@@ -21,7 +21,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from dgplan._text import normalize_phrase
+from dgplan._text import LazyPattern, normalize_phrase
 from dgplan.era import (
     ERA_TOKEN,
     ERA_YEAR_TOKEN,
@@ -248,7 +248,7 @@ class FiscalYear:
         return self.label
 
 
-_QUARTER_LABEL = re.compile(r"FY(?P<year>\d{4})-?Q(?P<quarter>[1-4])", re.IGNORECASE)
+_QUARTER_LABEL = LazyPattern(r"FY(?P<year>\d{4})-?Q(?P<quarter>[1-4])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -436,7 +436,7 @@ _DEKADS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
 _ERA_YEAR = rf"{ERA_TOKEN}{ERA_YEAR_TOKEN}"
 
 #: The grammar of a period phrase, on normalised text. Named groups are read by :func:`resolve_period`.
-PERIOD_PATTERN = re.compile(
+PERIOD_PATTERN = LazyPattern(
     rf"""
     (?:
         (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年

@@ -46,7 +46,8 @@ def _sections(plan: PlanData | None, values: list[Any]) -> pd.Categorical:
     """Sections as an ordered categorical: the plan's own order (I, II, ..., IX; never IX before V),
     or without the plan, Roman numerals by value and other names as they first appear."""
     order = [] if plan is None else [section.id for section in plan.sections]
-    rest = sorted(set(values) - set(order), key=lambda v: (_roman_value(v) or 10_000, values.index(v)))
+    first = {value: index for index, value in reversed(list(enumerate(values)))}  # first appearance
+    rest = sorted(set(values) - set(order), key=lambda v: (_roman_value(v) or 10_000, first[v]))
     return pd.Categorical(values, categories=order + rest, ordered=True)
 
 

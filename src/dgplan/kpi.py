@@ -60,7 +60,10 @@ GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "unset")
 # with no target it cannot be graded. Any other name is an action (システムの改修, 計画の策定).
 _METRIC_ENDINGS = re.compile(r"(?:数|率|割合|量|額|度|比|時間|距離|人口|コスト|進捗|規模|シェア|順位|指数|状況)$")
 _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
-_MEASURE_ID = re.compile(r"\d{1,2}-\d{1,3}")
+# A measure id of the national plans' shape: section number, measure number (1-1, 12-105). Ids of
+# this shape also name their section by number (measures_in("1")); any other unique id is valid too
+# (municipal numbering: A-1-2, 1(2)①), and names no section.
+_NUMBERED_ID = re.compile(r"\d{1,2}-\d{1,3}")
 
 
 # pydantic v1's names (.dict(), .json(), .schema(), parse_obj, ...) still exist on v2 models, and
@@ -69,7 +72,9 @@ _DEPRECATED = frozenset(name for name in dir(BaseModel) if getattr(getattr(BaseM
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # defer_build: a model's validators are built when it first validates, not when dgplan.kpi is
+    # imported; the bundled plan, read from its cache (dgplan.plan_io), never validates at all.
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     def __dir__(self) -> list[str]:
         return [name for name in super().__dir__() if name not in _DEPRECATED]
@@ -223,19 +228,23 @@ class KPI(_Model):
     def grade(self, *, as_of: date, plan_start: date | None = None) -> Grade:
         """The review status (spec §6): A on track, B behind, N not yet observed; without a target,
         F for an action (done or not done), ``no target`` for a metric, ``unset`` for 未設定."""
+        return self._assess(as_of, plan_start)[1]
+
+    def _assess(self, as_of: date, plan_start: date | None) -> tuple[float | None, Grade]:
+        """(attainment, grade) on ``as_of``, computing the attainment once (queries need both)."""
         if self.target is None:
             if self.unset:
-                return "unset"
-            return "no target" if self.names_a_metric and self.done_on is None else "F"
+                return None, "unset"
+            return None, ("no target" if self.names_a_metric and self.done_on is None else "F")
         progress = self.attainment(as_of=as_of, plan_start=plan_start)
         if progress is None:
-            return "N"
+            return None, "N"
         due = self.due_on(as_of=as_of)
         baseline = self._baseline(plan_start or date.min)
         if due is None or baseline is None or due <= baseline[0]:
-            return "A" if progress >= 1 else "B"
+            return progress, ("A" if progress >= 1 else "B")
         elapsed = (as_of - baseline[0]).days / (due - baseline[0]).days
-        return "A" if progress >= min(max(elapsed, 0.0), 1.0) else "B"
+        return progress, ("A" if progress >= min(max(elapsed, 0.0), 1.0) else "B")
 
     def on_track(self, *, as_of: date, plan_start: date | None = None) -> bool | None:
         """Grade A; None where the KPI cannot be graded (N, F, no target, unset)."""
@@ -285,7 +294,7 @@ class Section(_Model):
 
 
 class Measure(_Model):
-    """A measure (施策), ``1-1``, with its milestones and KPIs."""
+    """A measure (施策), ``1-1`` (or any unique id: ``A-1-2``), with its milestones and KPIs."""
 
     id: str
     section: str
@@ -348,8 +357,13 @@ class Measure(_Model):
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
-        if not _MEASURE_ID.fullmatch(value):
-            raise ValueError(f"measure id {value!r} should look like '1-1' (section number, measure number)")
+        # Any text names a measure (1-1, A-1-2, 1(2)①), but not with "/", which separates the
+        # measure's id from its milestones' and KPIs' (1-1/m1), nor blank or padded with spaces.
+        if not value.strip() or value != value.strip() or "/" in value or not value.isprintable():
+            raise ValueError(
+                f"measure id {value!r} must be printable text without '/' or surrounding spaces,"
+                " such as '1-1' or 'A-1-2'"
+            )
         return value
 
     @model_validator(mode="after")
@@ -434,8 +448,12 @@ class PlanData(_Model):
         return iter(self.measures)
 
     def measures_in(self, section: str) -> list[Measure]:
-        """The measures of one section (``I``, or its number ``1``)."""
-        return [m for m in self.measures if m.section == section or m.id.split("-")[0] == section]
+        """The measures of one section (``I``, or its number ``1``: the first part of ids such as ``1-1``)."""
+        return [
+            m
+            for m in self.measures
+            if m.section == section or (m.id.split("-")[0] == section and _NUMBERED_ID.fullmatch(m.id))
+        ]
 
     def kpi(self, kpi_id: str) -> KPI:
         """Look a KPI up by its id (``1-1/progress/1``)."""

@@ -78,7 +78,90 @@ def _fields(text: str) -> tuple[int, int, int, int, int, int] | None:
             int(western) if western is not None else -1,
             1,
         )
-    return -1, int(year), int(iso_month or j_month), int(iso_day or j_day), 0, 1
+    return -1, int(year), int(iso_month or j_month), int(iso_day or j_day), -1, 1
+
+
+# _FAST for Arrow's regular expressions (RE2): no back-references (each separator is spelled
+# out), no look-ahead (the era letter's is implied by the digit or 元 that must follow), and only
+# ASCII digits (\d in RE2). What it matches, _FAST matches with the same groups; what it does not
+# (full-width digits, spaces) goes through _fields as before.
+_ERA_RE2 = "明治|大正|昭和|平成|令和|[明大昭平令]|[MmTtSsHhRr]"
+_MD = r"(?P<{0}m>\d{{1,2}}){1}(?P<{0}d>\d{{1,2}})"
+_FAST_RE2 = (
+    rf"^(?:(?P<era>{_ERA_RE2})(?P<ey>元|\d{{1,2}})"
+    r"(?:年(?:\((?P<west>\d{4})年?\))?(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+    + "".join(f"|{sep}" + _MD.format(f"s{n}", sep) for n, sep in enumerate((r"\.", "/", "-")))
+    + r")|(?P<y>\d{4})(?:"
+    + "|".join(sep + _MD.format(f"i{n}", sep) for n, sep in enumerate(("-", "/", r"\.")))
+    + r"|年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日))$"
+)
+#: From how many distinct values the Arrow path is worth its set-up (when pyarrow is installed).
+_ARROW_MIN = 2_000
+
+
+def _arrow_fields(values: np.ndarray) -> np.ndarray | None:
+    """The rows of :func:`_fields` for every value, by one Arrow (RE2) pass over all of them;
+    rows it did not match are all zeros (left to _fields). None without pyarrow, or when a value
+    is not a string."""
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return None
+    try:
+        strings = pa.array(values, type=pa.string())
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    parts = pc.extract_regex(strings, pattern=_FAST_RE2)
+    matched = parts.is_valid().to_numpy(zero_copy_only=False)
+
+    def number(text: pa.Array, empty: int = 0) -> np.ndarray:
+        """Digits to integers; a group that took no part ("") or a row that did not match, ``empty``."""
+        text = pc.if_else(pc.equal(text, ""), None, text)
+        return np.asarray(pc.fill_null(pc.cast(text, pa.int64()), empty).to_numpy(zero_copy_only=False))
+
+    def joined(*names: str) -> pa.Array:
+        """The one group of several alternatives that matched (the others are empty)."""
+        return pc.binary_join_element_wise(*(parts.field(name) for name in names), "")
+
+    tokens = list(_ERA_INDEX)
+    position = pc.fill_null(pc.index_in(parts.field("era"), value_set=pa.array(tokens)), -1)
+    position = np.asarray(position.to_numpy(zero_copy_only=False))
+    era_index = np.where(position >= 0, np.array([_ERA_INDEX[token] for token in tokens])[position], -1)
+    era_year = number(pc.replace_substring(parts.field("ey"), "元", "1"))
+    year = np.where(era_index >= 0, era_year, number(parts.field("y")))
+    month = number(joined("m", "s0m", "s1m", "s2m", "i0m", "i1m", "i2m", "jm"))
+    day = number(joined("d", "s0d", "s1d", "s2d", "i0d", "i1d", "i2d", "jd"))
+    western = number(parts.field("west"), empty=-1)
+    fields = np.stack([era_index, year, month, day, western, np.ones(len(values), dtype=np.int64)], axis=1)
+    fields = fields.astype(np.int64)
+    fields[~matched] = 0
+    return fields
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, -1 where missing; the distinct values, in order of first appearance).
+
+    For a long column of strings, Arrow's hash table (``dictionary_encode``) gives the same
+    codes as ``pd.factorize`` several times faster; anything Arrow will not take as text (a
+    number, a date, NaT) leaves the column to ``pd.factorize``."""
+    if len(series) >= _ARROW_MIN:
+        try:
+            import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+            import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+        except ImportError:
+            pass
+        else:
+            try:
+                encoded = pc.dictionary_encode(pa.array(series, type=pa.string(), from_pandas=True))
+            except (pa.ArrowException, TypeError, ValueError):
+                pass
+            else:
+                codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.intp)
+                uniques = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+                return codes, uniques
+    factorized, distinct = pd.factorize(series, use_na_sentinel=True)
+    return factorized, np.asarray(distinct, dtype=object)
 
 
 def _parse_unique(uniques: pd.Series, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
@@ -86,13 +169,20 @@ def _parse_unique(uniques: pd.Series, strict: bool, unit: Unit) -> tuple[np.ndar
     message of each failure."""
     values = uniques.to_numpy(dtype=object)
     unmatched = (0, 0, 0, 0, 0, 0)
-    rows: list[tuple[int, int, int, int, int, int]] = []
-    for value in values:
-        found = _fields(value) if isinstance(value, str) else unmatched
-        if found is None:
-            found = _fields("".join(unicodedata.normalize("NFKC", value).split())) or unmatched
-        rows.append(found)
-    fields = np.array(rows, dtype=np.int64).reshape(len(values), 6)
+    fields = _arrow_fields(values) if len(values) >= _ARROW_MIN else None
+    if fields is None:
+        rows: list[tuple[int, int, int, int, int, int]] = []
+        for value in values:
+            found = _fields(value) if isinstance(value, str) else unmatched
+            if found is None:
+                found = _fields("".join(unicodedata.normalize("NFKC", value).split())) or unmatched
+            rows.append(found)
+        fields = np.array(rows, dtype=np.int64).reshape(len(values), 6)
+    else:
+        for position in np.flatnonzero(fields[:, 5] == 0):
+            value = values[position]
+            found = _fields(value) or _fields("".join(unicodedata.normalize("NFKC", value).split())) or unmatched
+            fields[position] = found
     era_index, year, month, day, western, matched = fields.T
     era_rows = era_index >= 0
     safe_era = np.where(era_rows, era_index, 0)
@@ -190,7 +280,7 @@ def to_datetime(
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
     _check_unit(unit)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = _factorize(series)
     parsed, failures = _parse_unique(pd.Series(uniques, dtype=object), strict, unit)
     if failures and errors == "raise":
         failed = np.isin(codes, np.fromiter(failures, dtype=np.int64))
@@ -207,7 +297,7 @@ def date_failures(
     """The rows :func:`to_datetime` cannot parse (or hold in ``unit``): value and message, by index label."""
     series = _series(values)
     _check_unit(unit)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = _factorize(series)
     _, failures = _parse_unique(pd.Series(uniques, dtype=object), strict, unit)
     failed = np.isin(codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(codes), bool)
     rows = np.flatnonzero(failed)

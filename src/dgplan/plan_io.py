@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import errno
+import gc
 import io
+import json
 import math
 import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -64,6 +67,21 @@ _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _PlanLoader(_SafeBase):  # type: ignore[misc,valid-type]
     """The safe loader, minus implicit timestamps: dates stay text for dgplan's own date parsing,
     which reads era dates too and says what is wrong with an impossible one (2021-02-30)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._resolved: dict[str, str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        # PyYAML matches every plain scalar against its implicit patterns; a plan repeats the
+        # same values (kind: progress, unit: 件), so each distinct one is matched once per load.
+        # Plan loaders add no path resolvers, so a node's tag depends on its kind and value only.
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = self._resolved[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
 
 _PlanLoader.yaml_implicit_resolvers = {
@@ -204,6 +222,71 @@ def _count_nodes(root: yaml.Node) -> int:
     return len(seen)
 
 
+class _NeedsPositions(Exception):
+    """The fast reader met something only the located reader handles (or reports) properly."""
+
+
+_NEEDS_POSITIONS: Any = _NeedsPositions
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _plain_data(text: str) -> Any:
+    """The YAML document as plain data, fast: libyaml composes, a lean walk builds, no positions.
+
+    Returns ``_NEEDS_POSITIONS`` for anything the located reader (:func:`_compose`) must handle or
+    report: invalid YAML, aliases (it bounds their expansion), tags other than the core ones,
+    merge keys, complex or duplicate keys, nesting deeper than ``MAX_DEPTH``, scalars that do not
+    construct. For every other document the data equals ``_compose(text).data``.
+    """
+    loader = _PlanLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return _NEEDS_POSITIONS
+        # Without an "&" there is no anchor, so no alias: no node to watch for a second visit.
+        return _plain(node, loader, 0, set() if "&" in text else None)
+    except (yaml.YAMLError, RecursionError, _NeedsPositions):
+        return _NEEDS_POSITIONS
+    finally:
+        loader.dispose()
+
+
+def _plain(node: yaml.Node, loader: yaml.SafeLoader, depth: int, seen: set[int] | None) -> Any:
+    if depth > MAX_DEPTH:
+        raise _NeedsPositions
+    if seen is not None:
+        if id(node) in seen:  # an alias
+            raise _NeedsPositions
+        seen.add(id(node))
+    tag = node.tag
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if tag == _STR_TAG:
+            return node.value
+        if tag not in _PLAIN_TAGS:
+            raise _NeedsPositions
+        try:
+            return loader.construct_object(node, deep=True)
+        except Exception:
+            raise _NeedsPositions from None
+    depth += 1
+    if kind is yaml.MappingNode and tag == _MAP_TAG:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag not in _PLAIN_TAGS:
+                raise _NeedsPositions
+            key = _plain(key_node, loader, depth, seen)
+            if key in result:
+                raise _NeedsPositions
+            result[key] = _plain(value_node, loader, depth, seen)
+        return result
+    if kind is yaml.SequenceNode and tag == _SEQ_TAG:
+        return [_plain(item, loader, depth, seen) for item in node.value]
+    raise _NeedsPositions
+
+
 def _where(located: _Located, path: _Path, name: str) -> str:
     for length in range(len(path), -1, -1):
         mark = located.marks.get(path[:length])
@@ -263,15 +346,77 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[str]
     return problems
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a plan loads.
+
+    Loading allocates millions of objects that all stay alive (YAML nodes, then the models) and
+    makes no cycles; each full collection walks all of them, and enough of them run during a
+    load that a 20,000-measure plan took four times as long with the collector on. Reference
+    counting still frees everything as usual; the collector's state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
     """Read a plan from YAML text; ``name`` is used in error messages."""
-    located = _compose(text, name)
-    data = located.data
-    problems = [f"{name}:{line}:{column}: duplicate key {path[-1]!r}" for path, line, column in located.duplicates]
-    if not isinstance(data, dict):
-        raise PlanError(f"{name}: expected a mapping with 'plan' and 'measures' at the top", path=name)
-    problems.extend(_duplicate_ids(located, name))
-    problems.extend(_unlisted_sections(located, name))
+    with _collector_paused():
+        data = _plain_data(text)
+        if data is not _NEEDS_POSITIONS:
+            plan = _valid_plan(data)
+            if plan is not None:
+                return plan
+        # Something is wrong (or the file uses aliases, whose expansion the located loader
+        # bounds): read it again, keeping the line and column of every value, to say where.
+        return _located_plan(_compose(text, name), name)
+
+
+def _parse_json(text: str, name: str) -> Plan:
+    """Read a plan from JSON text (the same schema as the YAML format)."""
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(items)
+        if len(result) < len(items):  # a key given twice: json.loads would keep the last silently
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    duplicates.append(key)
+                seen.add(key)
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as error:
+        raise PlanError(
+            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}",
+            path=name,
+            line=error.lineno,
+            column=error.colno,
+        ) from None
+    except RecursionError:
+        raise PlanError(f"{name}: not valid JSON: nested too deeply", path=name) from None
+    if not duplicates:
+        plan = _valid_plan(data)
+        if plan is not None:
+            return plan
+    # JSON is YAML (nearly always): the located YAML loader says where each value is.
+    try:
+        located = _compose(text, name)
+    except PlanError:
+        located = _Located(data=data, marks={}, duplicates=[], key_marks={})
+    if duplicates and not located.duplicates:
+        raise PlanError(f"{name}: duplicate key {duplicates[0]!r}", path=name)
+    return _located_plan(_Located(data, located.marks, located.duplicates, located.key_marks), name)
+
+
+def _validation_context(data: dict[str, Any]) -> dict[str, Any]:
     reference = None
     info = data.get("plan")
     if isinstance(info, dict):
@@ -279,10 +424,33 @@ def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
             reference = _to_date(info.get("issued"))
         except (DgplanError, ValueError):
             reference = None
+    return {"reference": reference, "duplicate_ids_checked": True, "sections_checked": True}
+
+
+def _valid_plan(data: Any) -> Plan | None:
+    """The plan, when ``data`` holds one without any problem; else None (the caller says where)."""
+    if not isinstance(data, dict):
+        return None
+    unlocated = _Located(data=data, marks={}, duplicates=[], key_marks={})
+    if any(_duplicate_ids(unlocated, "")) or any(_unlisted_sections(unlocated, "")):
+        return None
     try:
-        plan = Plan.model_validate(
-            data, context={"reference": reference, "duplicate_ids_checked": True, "sections_checked": True}
-        )
+        return Plan.model_validate(data, context=_validation_context(data))
+    except ValidationError:
+        return None
+
+
+def _located_plan(located: _Located, name: str) -> Plan:
+    """Validate ``located.data`` and raise one :class:`PlanError` listing every problem, each at its
+    line and column."""
+    data = located.data
+    problems = [f"{name}:{line}:{column}: duplicate key {path[-1]!r}" for path, line, column in located.duplicates]
+    if not isinstance(data, dict):
+        raise PlanError(f"{name}: expected a mapping with 'plan' and 'measures' at the top", path=name)
+    problems.extend(_duplicate_ids(located, name))
+    problems.extend(_unlisted_sections(located, name))
+    try:
+        plan = Plan.model_validate(data, context=_validation_context(data))
     except ValidationError as error:
         problems.extend(_problems(located, error, name))
         plan = None
@@ -358,7 +526,8 @@ def load_plan(
     source: str | None = None,
     encoding: str | None = None,
 ) -> Plan:
-    """Load a plan file; with no argument, the bundled 2021 plan.
+    """Load a plan file, YAML or (when its name ends in ``.json``) JSON of the same schema; with no
+    argument, the bundled 2021 plan.
 
     Every problem (wrong type, unknown key, a phrase that is not a deadline, a duplicate id, an
     impossible date) is reported at once in one :class:`PlanError`, each as
@@ -381,9 +550,76 @@ def load_plan(
     if given:
         raise TypeError(f"load_plan: {', '.join(given)} apply to spreadsheets (.xlsx, .csv) only")
     if path is None:
-        text = resources.files("dgplan.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")
-        return parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
-    return parse_plan(_read_text(path), name=os.fspath(path))
+        return _bundled_plan()
+    name = os.fspath(path)
+    if name.lower().endswith(".json"):
+        with _collector_paused():
+            return _parse_json(_read_text(path), name)
+    return parse_plan(_read_text(path), name=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled plan, validated once per version of its file: the `dgplan` commands load it on
+# every run, and validating it (every phrase and date parsed) costs more than reading it back.
+# The validated plan is pickled to the user's cache directory ($XDG_CACHE_HOME/dgplan, else
+# ~/.cache/dgplan), under a name made of dgplan's version and the SHA-256 of the plan file's text;
+# the pickle repeats both, and is used only when they match the file being loaded now. Any
+# problem with the cache (no home, a read-only directory, a truncated or foreign file) means
+# loading the plan from its YAML as before, silently.
+
+
+def _cache_directory() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        home = os.path.expanduser("~")
+        if home == "~" or not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "dgplan"
+
+
+def _bundled_text() -> str:
+    return resources.files("dgplan.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")
+
+
+def _bundled_plan() -> Plan:
+    import hashlib
+    import pickle
+
+    from dgplan import __version__
+
+    text = _bundled_text()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = (__version__, digest)
+    directory = _cache_directory()
+    path = None if directory is None else directory / f"bundled-plan-{__version__}-{digest[:16]}.pickle"
+    if path is not None:
+        try:
+            with open(path, "rb") as stream:
+                cached_key, plan = pickle.load(stream)
+            if cached_key == key and isinstance(plan, Plan):
+                return plan
+        except Exception:  # a missing, unreadable, truncated or foreign cache file: a miss
+            pass
+    plan = parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _replace_bytes(path, pickle.dumps((key, plan), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # an unwritable cache: load from YAML next time too
+            pass
+    return plan
+
+
+def _replace_bytes(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:

@@ -308,6 +308,8 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
         for kpi in measure.kpis:
             latest = kpi.latest(as_of=as_of)
             target = kpi.target
+            # KPI.attainment, .grade and .on_track, computed once (grade needs the attainment).
+            attainment, grade = kpi._assess(as_of, plan.issued)
             statuses.append(
                 KPIStatus(
                     kpi_id=kpi.id,
@@ -322,9 +324,9 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
                     target_value=None if target is None else target.goal(),
                     unit=None if target is None else target.unit,
                     due=kpi.due_on(as_of=as_of),
-                    attainment=kpi.attainment(as_of=as_of, plan_start=plan.issued),
-                    grade=kpi.grade(as_of=as_of, plan_start=plan.issued),
-                    on_track=kpi.on_track(as_of=as_of, plan_start=plan.issued),
+                    attainment=attainment,
+                    grade=grade,
+                    on_track=None if grade not in ("A", "B") else grade == "A",
                 )
             )
     return statuses
