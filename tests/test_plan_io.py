@@ -307,3 +307,29 @@ class TestRecurrenceInFiles:
         data = deadline_to_data(deadline)
         assert isinstance(data, dict)
         assert deadline_from_data(data) == deadline
+
+
+class TestProblemRecords:
+    def test_every_problem_is_a_record_in_file_order(self, tmp_path: Path) -> None:
+        from dgplan import Problem
+
+        path = tmp_path / "plan.yaml"
+        path.write_text(
+            "plan: {title: t, issued: 2021-06-18}\n"
+            "sections: [{id: I}]\n"
+            "measures:\n"
+            "  - {id: '1-1', section: II, title: a, milestones: [{text: x, due: soon}]}\n"
+            "  - {id: '1-1', section: I, title: b}\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(PlanError) as caught:
+            load_plan(path)
+        details = caught.value.details
+        assert all(isinstance(detail, Problem) for detail in details)
+        assert [(d.line, d.measure, d.field) for d in details] == sorted(
+            [(d.line, d.measure, d.field) for d in details], key=lambda t: t[0] or 0
+        )
+        assert {(d.measure, d.field) for d in details} >= {("1-1", "section"), ("1-1", "milestones[1].due")}
+        assert caught.value.problems == tuple(str(d) for d in details)
+        assert (caught.value.line, caught.value.measure_id) == (details[0].line, details[0].measure)
+        assert str(details[0]).startswith(f"{path}:{details[0].line}:{details[0].column}: measure '1-1': ")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         LenientParseWarning,
         PeriodError,
         PlanError,
+        Problem,
     )
     from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
     from dgplan.kpi import KPI, Baseline, Grade, Measure, Milestone, Observation, PlanInfo, Section, Target
@@ -43,6 +44,8 @@ _LAZY = {
             "LenientParseWarning",
             "PeriodError",
             "PlanError",
+    "Problem",
+            "Problem",
         ),
         "dgplan.errors",
     ),
@@ -96,6 +99,7 @@ __all__ = [
     "LenientParseWarning",
     "PeriodError",
     "PlanError",
+    "Problem",
     # eras and dates
     "ERAS",
     "Era",

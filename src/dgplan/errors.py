@@ -7,6 +7,7 @@ catch one class for "this input is not what dgplan expected".
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 __all__ = [
     "DeadlineError",
@@ -17,6 +18,7 @@ __all__ = [
     "LenientParseWarning",
     "PeriodError",
     "PlanError",
+    "Problem",
 ]
 
 
@@ -46,8 +48,31 @@ class DeadlineError(DgplanError):
     """A phrase is not a deadline dgplan can resolve exactly."""
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a plan file: where it is (file, line, column, measure, field) and what.
+
+    ``str()`` formats it, in the one place that does: ``plan.yaml:3:14: measure '1-1':
+    milestones[1].due: 'soon' is not a deadline phrase ...``.
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    measure: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + "".join(f":{n}" for n in (self.line, self.column) if n is not None)
+        measure = "" if self.measure is None else f"measure {self.measure!r}: "
+        field = "" if self.field is None else f"{self.field}: "
+        return f"{where}: {measure}{field}{self.message}"
+
+
 class PlanError(DgplanError):
-    """A plan or progress file has problems; ``problems`` lists every one of them."""
+    """A plan or progress file has problems; ``problems`` lists every one of them as text, and
+    ``details``, for a plan file, as :class:`Problem` records (first by position in the file)."""
 
     def __init__(
         self,
@@ -59,13 +84,31 @@ class PlanError(DgplanError):
         measure_id: str | None = None,
         problems: tuple[str, ...] = (),
         text: str | None = None,
+        details: tuple[Problem, ...] = (),
     ) -> None:
         super().__init__(message, text=text)
         self.path = None if path is None else os.fspath(path)
         self.line = line
         self.column = column
         self.measure_id = measure_id
-        self.problems = problems or (message,)
+        self.details = details
+        self.problems = problems or tuple(str(detail) for detail in details) or (message,)
+
+    @classmethod
+    def from_problems(cls, name: str, details: list[Problem]) -> PlanError:
+        """One error for every problem of a file, in file order, located at the first."""
+        ordered = tuple(sorted(details, key=lambda p: (p.line or 0, p.column or 0)))
+        first = ordered[0]
+        lines = [str(problem) for problem in ordered]
+        summary = lines[0] if len(lines) == 1 else f"{name}: {len(lines)} problems:\n  " + "\n  ".join(lines)
+        return cls(
+            summary,
+            path=name,
+            line=first.line,
+            column=first.column,
+            measure_id=first.measure,
+            details=ordered,
+        )
 
 
 class ExtractError(DgplanError):

@@ -27,7 +27,7 @@ from typing import IO, Any, NoReturn
 import yaml
 from pydantic import ValidationError
 
-from dgplan.errors import DgplanError, PlanError
+from dgplan.errors import DgplanError, PlanError, Problem
 from dgplan.fields import _to_date
 from dgplan.kpi import KPI, Milestone, Observation
 from dgplan.plan import Plan
@@ -287,20 +287,27 @@ def _plain(node: yaml.Node, loader: yaml.SafeLoader, depth: int, seen: set[int] 
     raise _NeedsPositions
 
 
-def _where(located: _Located, path: _Path, name: str) -> str:
+def _mark(located: _Located, path: _Path) -> tuple[int | None, int | None]:
+    """The line and column of the node at ``path``, or of the nearest enclosing one."""
     for length in range(len(path), -1, -1):
         mark = located.marks.get(path[:length])
         if mark is not None:
-            return f"{name}:{mark[0]}:{mark[1]}"
-    return name
+            return mark[0], mark[1]
+    return None, None
 
 
-def _measure_label(data: Any, path: _Path) -> str:
+def _measure_label(data: Any, path: _Path) -> str | None:
     if len(path) >= 2 and path[0] == "measures" and isinstance(path[1], int) and isinstance(data, dict):
         measures = data.get("measures")
         if isinstance(measures, list) and path[1] < len(measures) and isinstance(measures[path[1]], dict):
-            return f"measure {measures[path[1]].get('id', '#' + str(path[1] + 1))!r}: "
-    return ""
+            return str(measures[path[1]].get("id", "#" + str(path[1] + 1)))
+    return None
+
+
+def _problem(located: _Located, name: str, path: _Path, message: str, *, at: _Path | None = None) -> Problem:
+    """A problem of the value at ``path``, placed at ``at`` (default: the value itself)."""
+    line, column = _mark(located, path if at is None else at)
+    return Problem(name, message, line, column, _measure_label(located.data, path), _field_name(path))
 
 
 def _field_name(path: _Path) -> str:
@@ -321,7 +328,7 @@ def _read_text(path: str | os.PathLike[str]) -> str:
         raise PlanError(f"{os.fspath(path)}: not UTF-8 text", path=path) from None
 
 
-def _problems(located: _Located, error: ValidationError, name: str) -> list[str]:
+def _problems(located: _Located, error: ValidationError, name: str) -> list[Problem]:
     problems = []
     for detail in error.errors(include_url=False):
         path: _Path = tuple(detail["loc"])
@@ -336,13 +343,13 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[str]
             message = f"unknown key {str(path[-1])!r}"
             key_mark = located.key_marks.get(path)
             if key_mark is not None:
-                where = f"{name}:{key_mark[0]}:{key_mark[1]}"
-                problems.append(f"{where}: {_measure_label(located.data, path)}{_field_name(path)}: {message}")
+                line, column = key_mark
+                label = _measure_label(located.data, path)
+                problems.append(Problem(name, message, line, column, label, _field_name(path)))
                 continue
         elif "input" in detail and detail["type"] not in ("value_error", "assertion_error"):
             message = f"{message} (got {_short(detail['input'])})"
-        field = _field_name(path)
-        problems.append(f"{_where(located, path, name)}: {_measure_label(located.data, path)}{field}: {message}")
+        problems.append(_problem(located, name, path, message))
     return problems
 
 
@@ -444,7 +451,7 @@ def _located_plan(located: _Located, name: str) -> Plan:
     """Validate ``located.data`` and raise one :class:`PlanError` listing every problem, each at its
     line and column."""
     data = located.data
-    problems = [f"{name}:{line}:{column}: duplicate key {path[-1]!r}" for path, line, column in located.duplicates]
+    problems = [Problem(name, f"duplicate key {path[-1]!r}", line, column) for path, line, column in located.duplicates]
     if not isinstance(data, dict):
         raise PlanError(f"{name}: expected a mapping with 'plan' and 'measures' at the top", path=name)
     problems.extend(_duplicate_ids(located, name))
@@ -455,34 +462,11 @@ def _located_plan(located: _Located, name: str) -> Plan:
         problems.extend(_problems(located, error, name))
         plan = None
     if problems or plan is None:
-        problems.sort(key=_position)
-        count = len(problems)
-        summary = problems[0] if count == 1 else f"{name}: {count} problems:\n  " + "\n  ".join(problems)
-        first = problems[0] if problems else name
-        line = _line_of(first)
-        raise PlanError(summary, path=name, line=line, problems=tuple(problems), measure_id=_measure_of(first))
+        raise PlanError.from_problems(name, problems or [Problem(name, "the plan does not validate")])
     return plan
 
 
-def _position(problem: str) -> tuple[int, int]:
-    parts = problem.split(":")
-    numbers = [int(part) for part in parts[1:3] if part.isdigit()] + [0, 0]
-    return numbers[0], numbers[1]
-
-
-def _line_of(problem: str) -> int | None:
-    parts = problem.split(":")
-    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
-
-
-def _measure_of(problem: str) -> str | None:
-    marker = "measure '"
-    if marker not in problem:
-        return None
-    return problem.split(marker, 1)[1].split("'", 1)[0]
-
-
-def _duplicate_ids(located: _Located, name: str) -> Iterator[str]:
+def _duplicate_ids(located: _Located, name: str) -> Iterator[Problem]:
     measures = located.data.get("measures") if isinstance(located.data, dict) else None
     if not isinstance(measures, list):
         return
@@ -492,14 +476,14 @@ def _duplicate_ids(located: _Located, name: str) -> Iterator[str]:
             continue
         measure_id = measure["id"]
         if measure_id in seen:
-            where = _where(located, ("measures", index, "id"), name)
             first = located.marks.get(("measures", seen[measure_id], "id"), (0, 0))[0]
-            yield f"{where}: measure {measure_id!r}: duplicate measure id (first at line {first})"
+            line, column = _mark(located, ("measures", index, "id"))
+            yield Problem(name, f"duplicate measure id (first at line {first})", line, column, str(measure_id))
         else:
             seen[measure_id] = index
 
 
-def _unlisted_sections(located: _Located, name: str) -> Iterator[str]:
+def _unlisted_sections(located: _Located, name: str) -> Iterator[Problem]:
     """Each measure naming a section the plan does not list, at the line of its ``section``;
     found here, beside every other problem, rather than by the model once all else is valid."""
     data = located.data if isinstance(located.data, dict) else {}
@@ -509,11 +493,8 @@ def _unlisted_sections(located: _Located, name: str) -> Iterator[str]:
     known = {str(s.get("id")) for s in sections if isinstance(s, dict)}
     for index, measure in enumerate(measures):
         if isinstance(measure, dict) and isinstance(measure.get("section"), str) and measure["section"] not in known:
-            where = _where(located, ("measures", index, "section"), name)
-            yield (
-                f"{where}: {_measure_label(data, ('measures', index))}section: {measure['section']!r} is not"
-                f" listed under 'sections' ({', '.join(sorted(known))})"
-            )
+            message = f"{measure['section']!r} is not listed under 'sections' ({', '.join(sorted(known))})"
+            yield _problem(located, name, ("measures", index, "section"), message)
 
 
 def load_plan(
