@@ -44,7 +44,6 @@ _LAZY = {
             "LenientParseWarning",
             "PeriodError",
             "PlanError",
-    "Problem",
             "Problem",
         ),
         "dgplan.errors",
