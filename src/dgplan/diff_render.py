@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dgplan.diff import EPSILON, PlanChange, PlanDiff
+from dgplan.display import markdown_table
 
 __all__ = ["SLIP_COLUMNS", "diff_html", "diff_json", "diff_markdown", "measure_label", "pairing_rows", "slip_rows"]
 
@@ -104,15 +105,6 @@ def diff_json(diff: PlanDiff) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def diff_markdown(diff: PlanDiff, *, level: int = 2) -> str:
     """The diff as a markdown section: counts by change, slipped deadlines, pairings to check,
     every change. ``level`` is the heading level of the section."""
@@ -120,17 +112,17 @@ def diff_markdown(diff: PlanDiff, *, level: int = 2) -> str:
     out = [f"{head} {_heading(diff)}", ""]
     if not diff:
         return "\n".join([*out, "No changes.", ""])
-    out += [_markdown_table(("change", "count"), [[k, str(n)] for k, n in diff.summary.items()]), ""]
+    out += [markdown_table(("change", "count"), [[k, str(n)] for k, n in diff.summary.items()]), ""]
     slips = slip_rows(diff)
     out += [f"{head}# Slipped deadlines ({len(slips)})", ""]
-    out.append(_markdown_table(SLIP_COLUMNS, slips) if slips else "None.\n")
+    out.append(markdown_table(SLIP_COLUMNS, slips) if slips else "None.\n")
     pairings = pairing_rows(diff)
     if pairings:
-        out += [f"{head}# Pairings to check ({len(pairings)})", "", _markdown_table(_PAIRING_COLUMNS, pairings)]
+        out += [f"{head}# Pairings to check ({len(pairings)})", "", markdown_table(_PAIRING_COLUMNS, pairings)]
     out += [
         f"{head}# All changes ({len(diff.changes)})",
         "",
-        _markdown_table(_CHANGE_COLUMNS, _change_rows(diff.changes)),
+        markdown_table(_CHANGE_COLUMNS, _change_rows(diff.changes)),
     ]
     return "\n".join(out)
 

@@ -1,4 +1,5 @@
-"""Rich display in Jupyter: small HTML tables for plans, measures, deadlines and answers."""
+"""Tables for people: small HTML tables for Jupyter (plans, measures, deadlines, answers) and the
+markdown tables of the reports."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-__all__ = ["html_table"]
+__all__ = ["html_table", "markdown_table"]
 
 
 def _cell(value: Any) -> str:
@@ -26,3 +27,14 @@ def html_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption
     body = "".join("<tr>" + "".join(f"<td>{_cell(value)}</td>" for value in row) + "</tr>" for row in rows)
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="dgplan">{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A markdown table; a ``|`` in a cell is escaped and a line break becomes a space."""
+
+    def cell(value: str) -> str:
+        return value.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from typing import Any
 
 from dgplan.diff import DIFF_COLUMNS, PlanDiff
 from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
+from dgplan.display import markdown_table
 from dgplan.era import format_wareki
 from dgplan.errors import EraError
 from dgplan.fiscal import FiscalQuarter, FiscalYear
@@ -478,15 +479,6 @@ def _target_text(target: Target | None, goal: float) -> str:
 _GRADES = "A on track, B behind, N no observation yet"
 
 
-def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def escape(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(escape(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def _intro(facts: _Facts) -> list[str]:
     lines = [
         f"As of {_both_calendars(facts.as_of)}, fiscal quarter {_quarter_name(facts.quarter)}.",
@@ -502,17 +494,17 @@ def _intro(facts: _Facts) -> list[str]:
 def _render_markdown(facts: _Facts) -> str:
     header, rows, totals = _section_rows(facts)
     out = [f"# {facts.plan.title}", "", *(line + "\n" for line in _intro(facts)), "## By section", ""]
-    out.append(_markdown_table(header, [*rows, totals]))
+    out.append(markdown_table(header, [*rows, totals]))
     late = _late_rows(facts)
     out += [f"## {facts.late_word.capitalize()} ({sum(len(r) for _, _, r in late)})", ""]
     if not late:
         out.append("None.\n")
     for measure_id, title, group in late:
-        out += [f"### {measure_id} {title}", "", _markdown_table(_LATE_COLUMNS, group)]
+        out += [f"### {measure_id} {title}", "", markdown_table(_LATE_COLUMNS, group)]
     for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
         due = _due_rows_in(facts, quarter)
         out += [f"## {heading}: {_quarter_name(quarter)} ({len(due)})", ""]
-        out.append(_markdown_table(_DUE_COLUMNS, due) if due else "None.\n")
+        out.append(markdown_table(_DUE_COLUMNS, due) if due else "None.\n")
     kpis, untargeted = _kpi_table(facts)
     out += [
         f"## KPIs with a numeric target ({len(kpis)})",
@@ -520,7 +512,7 @@ def _render_markdown(facts: _Facts) -> str:
         f"Grades: {_GRADES}. {untargeted}.",
         "",
     ]
-    out.append(_markdown_table(_KPI_COLUMNS, kpis) if kpis else "None.\n")
+    out.append(markdown_table(_KPI_COLUMNS, kpis) if kpis else "None.\n")
     return "\n".join(out)
 
 
