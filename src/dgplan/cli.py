@@ -487,7 +487,8 @@ def export(
             _fail("--from and --until select due dates for ics, csv and json; --format xlsx writes the whole plan")
         from dgplan import save_excel
 
-        assert output is not None
+        if output is None:  # refused before the plan was read; said again for the type checker
+            _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
         save_excel(plan, output)
         if verbose:
             click.echo(f"wrote {output}", err=True)

@@ -204,8 +204,7 @@ class Deadline:
         that occurrence's window. ``from``, ``undated`` and citations are never overdue.
         """
         done = done_on is not None and done_on <= as_of
-        if self.kind == DeadlineKind.RECURRING:
-            assert self.recurrence is not None
+        if self.recurrence is not None:
             missed = self.recurrence.last_window_before(as_of)
             if missed is None:
                 return False

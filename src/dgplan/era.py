@@ -252,8 +252,7 @@ def _check_in_era(text: str, era: Era, day: date, *, strict: bool) -> None:
     if day < era.start:
         message = f"{text!r} is before the start of {era.name} ({era.start.isoformat()})"
     else:
-        assert era.end is not None
-        message = f"{text!r} is after the end of {era.name} ({era.end.isoformat()})"
+        message = f"{text!r} is after the end of {era.name} ({era.end})"
     message += f"; did you mean {_suggestion(day)}?"
     if strict:
         raise EraError(message, text=text)

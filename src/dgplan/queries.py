@@ -138,8 +138,7 @@ class Summary:
 
 
 def _cycle_start(deadline: Deadline, window: Interval) -> date:
-    assert deadline.recurrence is not None
-    if deadline.recurrence.frequency == "monthly":
+    if deadline.recurrence is None or deadline.recurrence.frequency == "monthly":
         return window.start
     return window.end - relativedelta(years=1) + timedelta(days=1)
 
@@ -156,7 +155,8 @@ def _kpi_done(kpi: KPI, as_of: date, deadline: Deadline, window: Interval | None
     if deadline.recurrence is None or window is None:
         return kpi.is_done(as_of=as_of)
     target = kpi.target
-    assert target is not None
+    if target is None:
+        return kpi.is_done(as_of=as_of)
     start = _cycle_start(deadline, window)
     return any(start <= o.observed_on <= as_of and target.is_met_by(o.value) for o in kpi.observations)
 
@@ -180,9 +180,8 @@ def _occurrences(
     return [(deadline.due, deadline.window)]
 
 
-def _window_of(deadline: Deadline, due: date) -> Interval:
-    assert deadline.recurrence is not None
-    return deadline.recurrence.next_window(due)
+def _window_of(deadline: Deadline, due: date) -> Interval | None:
+    return None if deadline.recurrence is None else deadline.recurrence.next_window(due)
 
 
 @dataclass(frozen=True, slots=True)

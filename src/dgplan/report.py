@@ -401,7 +401,8 @@ def _late_rows(facts: _Facts) -> list[tuple[str, str, list[list[str]]]]:
     """Late items grouped by measure, in plan order: (measure id, title, rows)."""
     groups: dict[str, list[list[str]]] = {}
     for item in facts.with_status("overdue"):
-        assert item.due is not None
+        if item.due is None:  # an overdue item always has its missed date; nothing to list without one
+            continue
         days = (facts.as_of - item.due).days
         groups.setdefault(item.measure_id, []).append(
             [item.item_id, item.text, _phrase(item), item.due.isoformat(), str(days)]

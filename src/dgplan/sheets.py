@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -473,7 +473,7 @@ def _no_header(grid: _Grid, table: Mapping[str, tuple[str, ...]], what: str) -> 
     )
 
 
-def _raise(problems: list[str], name: str, *, line: int | None = None, column: int | None = None) -> None:
+def _raise(problems: list[str], name: str, *, line: int | None = None, column: int | None = None) -> NoReturn:
     count = len(problems)
     summary = problems[0] if count == 1 else f"{name}: {count} problems:\n  " + "\n  ".join(problems)
     raise PlanError(summary, path=name, line=line, column=column, problems=tuple(problems))
@@ -695,7 +695,6 @@ def read_plan_sheet(
     reference = _issued(issued, facts, grid, problems)
     if reference is None:
         _raise(problems, name)
-        raise AssertionError  # unreachable: _raise raises
     cell_problems: list[_Problem] = []
     measures: dict[str, _MeasureRows] = {}
     _check_merges(grid, header, cell_problems)
@@ -723,7 +722,6 @@ def read_plan_sheet(
             line, column = model_problems[0].order[1:] if model_problems[0].order[1] else (None, None)
     if problems or plan is None:
         _raise(problems, name, line=line, column=column)
-        raise AssertionError  # unreachable
     return plan
 
 

@@ -183,8 +183,7 @@ def workbook_bytes(plan: Plan) -> bytes:
     except ImportError:
         raise PlanError("writing Excel workbooks needs openpyxl: pip install 'dgplan[excel]'") from None
     book = Workbook()
-    milestones = book.active
-    assert milestones is not None
+    milestones = book.active or book.create_sheet()  # a new workbook has its one sheet active
     milestones.title = "工程表"
     _fill_sheet(milestones, MILESTONE_HEADER, _milestone_rows(plan))
     _fill_sheet(book.create_sheet("KPI"), KPI_HEADER, _kpi_rows(plan))
