@@ -319,6 +319,12 @@ _DURATION = LazyPattern(
 )
 
 
+# X までの N年間: a stretch of time that ends with X.
+_DURATION_BEFORE = LazyPattern(
+    r"\)?までの(?P<count>\d{1,3})(?:(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週)間|(?P<years>か年|カ年|ヶ年)間?)"
+)
+
+
 def _length(count: str, unit: str) -> relativedelta:
     """N年, Nか月, N日, N週間 as a span of time."""
     number = int(count)
@@ -839,6 +845,11 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         last = window.start + _length(duration["count"], duration["unit"] or "年")
         span = Interval(window.start, max(window.start, last - timedelta(days=1)))
         return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, duration.end())
+    if (leading_up := _DURATION_BEFORE.match(text, position)) is not None:
+        # 2029年度までの4年間: the stretch that ends with the period (FY2026..FY2029).
+        first = window.end + timedelta(days=1) - _length(leading_up["count"], leading_up["unit"] or "年")
+        span = Interval(min(first, window.end), window.end)
+        return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, leading_up.end())
     if (soon := _SOON_AFTER.match(text, position)) is not None:
         after = window.end + timedelta(days=1)
         return _deadline_for(scan, DeadlineKind.FROM, _open_from(after), None, start, soon.end(), approximate=True)

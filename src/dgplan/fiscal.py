@@ -964,7 +964,8 @@ def _cut_part(words: PeriodWords, interval: Interval, unit: PeriodUnit) -> Perio
         need("fiscal_year", "year", "decade")
         if unit == "decade":
             return Period(Interval(start, date(start.year + 2, 12, 31)), "early", unit, approximate=True)
-        return Period(months(start, 3), "early", unit, approximate=True)
+        # 早々: at the very start, its first month; 早期 and 早い時期: its first quarter.
+        return Period(months(start, 1 if words.early == "早々" else 3), "early", unit, approximate=True)
     if words.diet is not None:
         need("year")
         return Period(months(date(start.year, 1, 1), 6), "diet_session", unit, approximate=True)
