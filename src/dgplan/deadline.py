@@ -926,6 +926,17 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
     return _deadline_for(scan, kind, window, window.end, start, position, approximate=approximate)
 
 
+# The kind a suffix gives a dated deadline (the rest are read in _by_suffix; PARTICLE starts as on).
+_SUFFIX_KINDS = {
+    _Suffix.POINT: DeadlineKind.ON,
+    _Suffix.BY: DeadlineKind.BY,
+    _Suffix.START: DeadlineKind.BY,  # 遅くとも X から開始: it must have started by the end of X
+    _Suffix.WITHIN: DeadlineKind.WITHIN,
+    _Suffix.TARGET: DeadlineKind.BY,
+    _Suffix.TOPIC_PARTICLE: DeadlineKind.WITHIN,
+}
+
+
 def _by_suffix(
     scan: _Scan,
     suffix: _Suffix,
@@ -959,14 +970,7 @@ def _by_suffix(
         before = _before(period)
         approximate, end = _approximate_after(text, end, approximate)
         return _deadline_for(scan, DeadlineKind.BY, before, before.end, start, end, approximate=approximate)
-    kind = {
-        _Suffix.POINT: DeadlineKind.ON,
-        _Suffix.BY: DeadlineKind.BY,
-        _Suffix.START: DeadlineKind.BY,  # 遅くとも X から開始: it must have started by the end of X
-        _Suffix.WITHIN: DeadlineKind.WITHIN,
-        _Suffix.TARGET: DeadlineKind.BY,
-        _Suffix.TOPIC_PARTICLE: DeadlineKind.WITHIN,
-    }.get(suffix, DeadlineKind.ON)
+    kind = _SUFFIX_KINDS.get(suffix, DeadlineKind.ON)
     if suffix is _Suffix.TARGET:
         approximate = True
     if suffix is _Suffix.PARTICLE and period.unit not in ("day", "month", "dekad"):
