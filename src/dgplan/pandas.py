@@ -3,10 +3,11 @@
 Importing this module imports pandas and registers two Series accessors: ``s.wareki`` and
 ``s.fiscal``. ``import dgplan`` alone never imports pandas.
 
-The converters work on the unique values of a column (``pd.factorize``) and parse the common
-forms with one regular expression and integer arithmetic; anything unusual (kanji numerals,
-weekdays, out-of-era dates) falls back to :func:`dgplan.parse_date`, so results always equal
-the scalar parser's.
+The common forms are read by the compiled reader (``dgplan._fastdate``, where dgplan was built
+with a C compiler), row by row; what it leaves is read by distinct value (``pd.factorize``) with
+one regular expression and integer arithmetic, and anything unusual (kanji numerals, weekdays,
+out-of-era dates) falls back to :func:`dgplan.parse_date`, so results always equal the scalar
+parser's.
 
 >>> import pandas as pd
 >>> import dgplan.pandas as dp
@@ -29,6 +30,11 @@ from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, WarekiS
 from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import parse_period
 
+try:
+    from dgplan import _fastdate as _compiled
+except ImportError:  # built without a C compiler: the pure-Python path answers alone, as fast as it can
+    _compiled = None  # type: ignore[assignment]
+
 __all__ = [
     "date_failures",
     "fiscal_quarter",
@@ -48,6 +54,19 @@ _ERA_START_YEAR = np.array([era.start.year for era in ERAS], dtype=np.int64)
 _ERA_FIRST_DAY = np.array([np.datetime64(era.start, "D") for era in ERAS])
 _ERA_LAST_DAY = np.array([np.datetime64(era.end or date(9999, 12, 31), "D") for era in ERAS])
 _GREGORIAN = np.datetime64(GREGORIAN_ADOPTION, "D")
+
+# The same table for the compiled reader: the era tokens _FAST reads, longest first (令和 before
+# 令), and each era's first year and first and last days, as days since 1970-01-01.
+_COMPILED_TOKENS = tuple(
+    sorted(
+        ((token, index) for token, index in _ERA_INDEX.items() if re.fullmatch(ERA_TOKEN, token)),
+        key=lambda pair: -len(pair[0]),
+    )
+)
+_COMPILED_ERAS = tuple(
+    (int(start), int(first.astype(np.int64)), int(last.astype(np.int64)))
+    for start, first, last in zip(_ERA_START_YEAR, _ERA_FIRST_DAY, _ERA_LAST_DAY, strict=True)
+)
 
 # The common forms, without white space: 令和3年4月1日, 令和3年(2021年)4月1日, R3.4.1, H31/4/30,
 # 2021-04-01, 2021/4/1, 2021年4月1日. Anything else goes to parse_date.
@@ -164,10 +183,62 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return factorized, np.asarray(distinct, dtype=object)
 
 
-def _parse_unique(uniques: pd.Series, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
+def _compiled_days(values: np.ndarray, unit: Unit) -> np.ndarray | None:
+    """The day of each value the compiled reader settles, NaT for the others (and for days
+    ``unit`` cannot hold, whose message the Python path writes); None when dgplan was built
+    without it. It settles only what :func:`_parse_pure` settles on its fast path, to the same day."""
+    if _compiled is None:
+        return None
+    gregorian = int(_GREGORIAN.astype(np.int64))
+    days = np.frombuffer(_compiled.days(values, _COMPILED_TOKENS, _COMPILED_ERAS, gregorian), dtype=np.int64)
+    # INT64_MIN, the compiled reader's "not settled", is NaT's own bit pattern.
+    result = days.astype("datetime64[D]")
+    result[~_fits(result, unit)] = np.datetime64("NaT")
+    return result
+
+
+def _parse_values(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
     """Parse distinct values: datetime64[D] (NaT where failed or outside ``unit``'s range) and the
-    message of each failure."""
-    values = uniques.to_numpy(dtype=object)
+    message of each failure, by position. The compiled reader settles the common forms; the
+    rest go through the Python path."""
+    settled = _compiled_days(values, unit)
+    if settled is None:
+        return _parse_pure(values, strict, unit)
+    rest = np.flatnonzero(np.isnat(settled))
+    if len(rest) == 0:
+        return settled, {}
+    parsed, failures = _parse_pure(values[rest], strict, unit)
+    settled[rest] = parsed
+    return settled, {int(rest[position]): message for position, message in failures.items()}
+
+
+def _parse_column(
+    series: pd.Series, strict: bool, unit: Unit
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
+    """Parse a column: (datetime64[D] per row, NaT where missing or failed; per row, the code of
+    its value among the distinct values the Python path read, -1 for missing rows and rows the
+    compiled reader settled; those distinct values; the message of each failure, by code).
+
+    A column of Python strings goes to the compiled reader row by row: that is cheaper than
+    finding its distinct values first. Other columns (pandas' Arrow-backed strings, mixed
+    objects) are read by distinct value."""
+    settled = _compiled_days(np.ascontiguousarray(series.to_numpy()), unit) if series.dtype == object else None
+    if settled is None:
+        codes, uniques = _factorize(series)
+        parsed, failures = _parse_values(uniques, strict, unit)
+        return _take(parsed, codes), codes, uniques, failures
+    rest = np.flatnonzero(np.isnat(settled))
+    codes = np.full(len(series), -1, dtype=np.intp)
+    rest_codes, uniques = _factorize(series.iloc[rest])
+    parsed, failures = _parse_pure(uniques, strict, unit)
+    settled[rest] = _take(parsed, rest_codes)
+    codes[rest] = rest_codes
+    return settled, codes, uniques, failures
+
+
+def _parse_pure(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
+    """Parse distinct values in Python (with Arrow's help where installed): datetime64[D] (NaT
+    where failed or outside ``unit``'s range) and the message of each failure, by position."""
     unmatched = (0, 0, 0, 0, 0, 0)
     fields = _arrow_fields(values) if len(values) >= _ARROW_MIN else None
     if fields is None:
@@ -280,15 +351,14 @@ def to_datetime(
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
     _check_unit(unit)
-    codes, uniques = _factorize(series)
-    parsed, failures = _parse_unique(pd.Series(uniques, dtype=object), strict, unit)
+    parsed, codes, uniques, failures = _parse_column(series, strict, unit)
     if failures and errors == "raise":
         failed = np.isin(codes, np.fromiter(failures, dtype=np.int64))
         first = int(np.flatnonzero(failed)[0])
         label: Hashable = series.index[first]
         code = int(codes[first])
         raise EraError(f"row {label!r}: {failures[code]}", text=str(uniques[code]))
-    return pd.Series(_take(parsed, codes).astype(f"datetime64[{unit}]"), index=series.index, name=series.name)
+    return pd.Series(parsed.astype(f"datetime64[{unit}]"), index=series.index, name=series.name)
 
 
 def date_failures(
@@ -297,8 +367,7 @@ def date_failures(
     """The rows :func:`to_datetime` cannot parse (or hold in ``unit``): value and message, by index label."""
     series = _series(values)
     _check_unit(unit)
-    codes, uniques = _factorize(series)
-    _, failures = _parse_unique(pd.Series(uniques, dtype=object), strict, unit)
+    _, codes, _, failures = _parse_column(series, strict, unit)
     failed = np.isin(codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(codes), bool)
     rows = np.flatnonzero(failed)
     return pd.DataFrame(

@@ -1,0 +1,462 @@
+/*
+ * dgplan._fastdate: the common era-date forms of a column, read in compiled code.
+ *
+ * This is an accelerator for dgplan.pandas, never the reference: it settles only the strings
+ * that dgplan.pandas' own fast path (the _FAST pattern and the checks after it) settles, with the
+ * same day, and leaves every other string (full-width digits, spaces, kanji numerals, weekdays,
+ * every error) to the Python path, which is tested against dgplan.parse_date. The tests compare
+ * the two paths on generated strings.
+ *
+ * Forms (no white space, ASCII digits only):
+ *   <era><元|d{1,2}>年[(dddd[年])]<d{1,2}>月<d{1,2}>日     令和3年4月1日, 令和3年(2021年)4月1日
+ *   <era><元|d{1,2}><sep><d{1,2}><sep><d{1,2}>             R3.4.1, H31/4/30 (one sep of . / -)
+ *   dddd<sep><d{1,2}><sep><d{1,2}>                          2021-04-01, 2021/4/1
+ *   dddd年<d{1,2}>月<d{1,2}>日                              2021年4月1日
+ * The era tokens and bounds come from Python (dgplan.era's table), so no era is written here.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Longer strings are none of the forms above: the longest is about 20 characters. */
+#define MAX_LENGTH 32
+#define MAX_TOKENS 64
+#define MAX_TOKEN_LENGTH 8
+#define PREFETCH_DISTANCE 8
+
+/* The value for "not settled here": the Python path reads the string. */
+static const int64_t UNSETTLED = INT64_MIN;
+
+typedef struct {
+    Py_UCS4 text[MAX_TOKEN_LENGTH];
+    Py_ssize_t length;
+    int era;
+} Token;
+
+typedef struct {
+    Token tokens[MAX_TOKENS];
+    Py_ssize_t token_count;
+    Py_ssize_t era_count;
+    int64_t start_year[MAX_TOKENS];
+    int64_t first_day[MAX_TOKENS];
+    int64_t last_day[MAX_TOKENS];
+    int64_t gregorian_day;
+} EraTable;
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (any year from 1 to 9999). */
+static int64_t
+days_from_civil(int64_t year, int64_t month, int64_t day)
+{
+    /* Count from 1 March of year 0 so that the leap day is the last day of its year. */
+    if (month <= 2) {
+        year -= 1;
+    }
+    const int64_t era = year / 400; /* year >= 0 here */
+    const int64_t year_of_era = year - era * 400;
+    const int64_t shifted_month = month > 2 ? month - 3 : month + 9;
+    const int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+static int
+is_leap(int64_t year)
+{
+    return (year % 4 == 0) && (year % 100 != 0 || year % 400 == 0);
+}
+
+static int64_t
+days_in_month(int64_t year, int64_t month)
+{
+    static const int64_t lengths[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return lengths[month - 1] + (month == 2 && is_leap(year));
+}
+
+static int
+is_digit(Py_UCS4 c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* One or two ASCII digits at *pos, greedily; a third digit makes the caller's next token fail,
+   as \d{1,2} followed by a non-digit does in the pattern. Returns -1 when there is no digit. */
+static int64_t
+one_or_two_digits(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t *pos)
+{
+    Py_ssize_t p = *pos;
+    if (p >= n || !is_digit(s[p])) {
+        return -1;
+    }
+    int64_t value = s[p] - '0';
+    p++;
+    if (p < n && is_digit(s[p])) {
+        value = value * 10 + (s[p] - '0');
+        p++;
+    }
+    *pos = p;
+    return value;
+}
+
+static int64_t
+four_digits(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t pos)
+{
+    if (pos + 4 > n) {
+        return -1;
+    }
+    int64_t value = 0;
+    for (Py_ssize_t i = pos; i < pos + 4; i++) {
+        if (!is_digit(s[i])) {
+            return -1;
+        }
+        value = value * 10 + (s[i] - '0');
+    }
+    return value;
+}
+
+static int
+is_separator(Py_UCS4 c)
+{
+    return c == '.' || c == '/' || c == '-';
+}
+
+/* <sep><d{1,2}><sep><d{1,2}> to the end, one separator throughout. */
+static int
+read_short_month_day(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t pos, int64_t *month, int64_t *day)
+{
+    if (pos >= n || !is_separator(s[pos])) {
+        return 0;
+    }
+    const Py_UCS4 separator = s[pos++];
+    *month = one_or_two_digits(s, n, &pos);
+    if (*month < 0 || pos >= n || s[pos] != separator) {
+        return 0;
+    }
+    pos++;
+    *day = one_or_two_digits(s, n, &pos);
+    return *day >= 0 && pos == n;
+}
+
+/* <d{1,2}>月<d{1,2}>日 to the end. */
+static int
+read_kanji_month_day(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t pos, int64_t *month, int64_t *day)
+{
+    *month = one_or_two_digits(s, n, &pos);
+    if (*month < 0 || pos >= n || s[pos] != 0x6708 /* 月 */) {
+        return 0;
+    }
+    pos++;
+    *day = one_or_two_digits(s, n, &pos);
+    if (*day < 0 || pos >= n || s[pos] != 0x65E5 /* 日 */) {
+        return 0;
+    }
+    return pos + 1 == n;
+}
+
+static int
+valid_date(int64_t year, int64_t month, int64_t day)
+{
+    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+}
+
+static int64_t
+western_date(const Py_UCS4 *s, Py_ssize_t n)
+{
+    const int64_t year = four_digits(s, n, 0);
+    int64_t month, day;
+    if (year < 0 || n < 5) {
+        return UNSETTLED;
+    }
+    int read;
+    if (s[4] == 0x5E74 /* 年 */) {
+        read = read_kanji_month_day(s, n, 5, &month, &day);
+    }
+    else {
+        read = read_short_month_day(s, n, 4, &month, &day);
+    }
+    if (!read || !valid_date(year, month, day)) {
+        return UNSETTLED;
+    }
+    return days_from_civil(year, month, day);
+}
+
+static int64_t
+era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
+{
+    /* Tokens are sorted longest first, so 令和 is tried before 令 (as in the pattern). */
+    const Token *token = NULL;
+    for (Py_ssize_t t = 0; t < table->token_count; t++) {
+        const Token *candidate = &table->tokens[t];
+        if (candidate->length <= n
+            && memcmp(candidate->text, s, (size_t)candidate->length * sizeof(Py_UCS4)) == 0) {
+            token = candidate;
+            break;
+        }
+    }
+    if (token == NULL) {
+        return UNSETTLED;
+    }
+    Py_ssize_t pos = token->length;
+    int64_t era_year;
+    if (pos < n && s[pos] == 0x5143 /* 元 */) {
+        era_year = 1;
+        pos++;
+    }
+    else {
+        era_year = one_or_two_digits(s, n, &pos);
+        if (era_year <= 0) { /* no digit, or era year 0: the Python path says why */
+            return UNSETTLED;
+        }
+    }
+    int64_t month, day, western = -1;
+    int read;
+    if (pos < n && s[pos] == 0x5E74 /* 年 */) {
+        pos++;
+        if (pos < n && s[pos] == '(') {
+            western = four_digits(s, n, pos + 1);
+            if (western < 0) {
+                return UNSETTLED;
+            }
+            pos += 5;
+            if (pos < n && s[pos] == 0x5E74 /* 年 */) {
+                pos++;
+            }
+            if (pos >= n || s[pos] != ')') {
+                return UNSETTLED;
+            }
+            pos++;
+        }
+        read = read_kanji_month_day(s, n, pos, &month, &day);
+    }
+    else {
+        read = read_short_month_day(s, n, pos, &month, &day);
+    }
+    if (!read) {
+        return UNSETTLED;
+    }
+    const int era = token->era;
+    const int64_t year = table->start_year[era] + era_year - 1;
+    if ((western >= 0 && western != year) || !valid_date(year, month, day)) {
+        return UNSETTLED;
+    }
+    const int64_t stamp = days_from_civil(year, month, day);
+    if (stamp < table->first_day[era] || stamp > table->last_day[era] || stamp < table->gregorian_day) {
+        return UNSETTLED;
+    }
+    return stamp;
+}
+
+/* The Python path reads a string that its pattern does not match again after NFKC with the
+   white space taken out. For the characters that matter here, this is that same mapping:
+   full-width digits, Latin letters, brackets and separators to ASCII, and the spaces dropped.
+   Any other character that NFKC would change is left alone, so the string fails to match here
+   and the Python path reads it. Returns 0 for a character no form here can hold. */
+static int
+as_nfkc_without_spaces(Py_UCS4 c, Py_UCS4 *text, Py_ssize_t *length)
+{
+    if (c == ' ' || c == '\t' || c == 0x00A0 /* no-break space */ || c == 0x3000 /* ideographic space */) {
+        return 1;
+    }
+    if (c >= 0xFF01 && c <= 0xFF5E) { /* the full-width forms of ASCII ! .. ~ */
+        text[(*length)++] = c - 0xFF01 + '!';
+        return 1;
+    }
+    /* 年 月 日 元 and the era names are their own NFKC. */
+    text[(*length)++] = c;
+    return 1;
+}
+
+static int64_t
+settle(const EraTable *table, PyObject *value)
+{
+    if (!PyUnicode_Check(value)) {
+        return UNSETTLED;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    /* Before 3.12 a string made by the old C API may not have its canonical form yet. */
+    if (PyUnicode_READY(value) < 0) {
+        PyErr_Clear();
+        return UNSETTLED;
+    }
+#endif
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    if (n < 5 || n > MAX_LENGTH) {
+        return UNSETTLED;
+    }
+    const int kind = PyUnicode_KIND(value);
+    const void *data = PyUnicode_DATA(value);
+    Py_UCS4 text[MAX_LENGTH];
+    Py_ssize_t length = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80 && c != ' ' && c != '\t') {
+            text[length++] = c;
+        }
+        else if (!as_nfkc_without_spaces(c, text, &length)) {
+            return UNSETTLED;
+        }
+    }
+    if (length < 5) {
+        return UNSETTLED;
+    }
+    return is_digit(text[0]) ? western_date(text, length) : era_date(table, text, length);
+}
+
+static int
+int64_item(PyObject *sequence, Py_ssize_t index, int64_t *out)
+{
+    PyObject *item = PySequence_GetItem(sequence, index);
+    if (item == NULL) {
+        return 0;
+    }
+    *out = PyLong_AsLongLong(item);
+    Py_DECREF(item);
+    return !(*out == -1 && PyErr_Occurred());
+}
+
+static int
+read_table(PyObject *tokens, PyObject *eras, EraTable *table)
+{
+    if (!PyTuple_Check(tokens) || !PyTuple_Check(eras)) {
+        PyErr_SetString(PyExc_TypeError, "tokens and eras must be tuples");
+        return 0;
+    }
+    table->token_count = PyTuple_GET_SIZE(tokens);
+    table->era_count = PyTuple_GET_SIZE(eras);
+    if (table->token_count > MAX_TOKENS || table->era_count > MAX_TOKENS) {
+        PyErr_SetString(PyExc_ValueError, "too many era tokens or eras");
+        return 0;
+    }
+    for (Py_ssize_t t = 0; t < table->token_count; t++) {
+        PyObject *pair = PyTuple_GET_ITEM(tokens, t);
+        PyObject *text;
+        int era;
+        if (!PyArg_ParseTuple(pair, "Ui", &text, &era)) {
+            return 0;
+        }
+        const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        if (length < 1 || length > MAX_TOKEN_LENGTH || era < 0 || era >= table->era_count) {
+            PyErr_Format(PyExc_ValueError, "bad era token %R", pair);
+            return 0;
+        }
+        if (t > 0 && length > table->tokens[t - 1].length) {
+            PyErr_SetString(PyExc_ValueError, "era tokens must be sorted longest first");
+            return 0;
+        }
+        for (Py_ssize_t i = 0; i < length; i++) {
+            table->tokens[t].text[i] = PyUnicode_READ_CHAR(text, i);
+        }
+        table->tokens[t].length = length;
+        table->tokens[t].era = era;
+    }
+    for (Py_ssize_t e = 0; e < table->era_count; e++) {
+        PyObject *bounds = PyTuple_GET_ITEM(eras, e);
+        if (!PyTuple_Check(bounds) || PyTuple_GET_SIZE(bounds) != 3) {
+            PyErr_Format(PyExc_ValueError, "era %zd must be (start year, first day, last day)", e);
+            return 0;
+        }
+        if (!int64_item(bounds, 0, &table->start_year[e]) || !int64_item(bounds, 1, &table->first_day[e])
+            || !int64_item(bounds, 2, &table->last_day[e])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+PyDoc_STRVAR(days_doc,
+"days(values, tokens, eras, gregorian_day, /) -> bytes\n\n"
+"For each value, the day it names (days since 1970-01-01, native int64), or INT64_MIN where\n"
+"the value is not one of the common forms or is not settled here. values: a list, or a\n"
+"one-dimensional object array; tokens: ((era token, era index), ...) sorted longest first;\n"
+"eras: ((start year, first day, last day), ...); gregorian_day: the first day era dates may name.");
+
+static PyObject *
+days(PyObject *module, PyObject *args)
+{
+    PyObject *values, *tokens, *eras;
+    long long gregorian_day;
+    if (!PyArg_ParseTuple(args, "OOOL:days", &values, &tokens, &eras, &gregorian_day)) {
+        return NULL;
+    }
+    EraTable table;
+    if (!read_table(tokens, eras, &table)) {
+        return NULL;
+    }
+    table.gregorian_day = gregorian_day;
+
+    /* An object array exports its element pointers as a buffer of format "O": read them in
+       place. Anything else (a list, a tuple) goes through the sequence protocol. */
+    Py_buffer view;
+    int have_view = 0;
+    PyObject *fast = NULL;
+    PyObject **items;
+    Py_ssize_t count;
+    if (PyObject_CheckBuffer(values)
+        && PyObject_GetBuffer(values, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0) {
+        have_view = 1;
+        if (view.ndim != 1 || view.format == NULL || strcmp(view.format, "O") != 0
+            || view.itemsize != (Py_ssize_t)sizeof(PyObject *)) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_TypeError, "values must be a one-dimensional object array or a sequence");
+            return NULL;
+        }
+        items = (PyObject **)view.buf;
+        count = view.len / view.itemsize;
+    }
+    else {
+        PyErr_Clear();
+        fast = PySequence_Fast(values, "values must be a one-dimensional object array or a sequence");
+        if (fast == NULL) {
+            return NULL;
+        }
+        items = PySequence_Fast_ITEMS(fast);
+        count = PySequence_Fast_GET_SIZE(fast);
+    }
+
+    PyObject *result = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
+    if (result != NULL) {
+        int64_t *out = (int64_t *)PyBytes_AS_STRING(result);
+        for (Py_ssize_t i = 0; i < count; i++) {
+#if defined(__GNUC__) || defined(__clang__)
+            /* A column that repeats values points all over memory; ask for the strings a few
+               rows ahead so that reading them overlaps with the work on this one. */
+            if (i + PREFETCH_DISTANCE < count && items[i + PREFETCH_DISTANCE] != NULL) {
+                __builtin_prefetch(items[i + PREFETCH_DISTANCE]);
+                __builtin_prefetch((const char *)items[i + PREFETCH_DISTANCE] + 64);
+            }
+#endif
+            /* A NULL slot (an uninitialised object array) is no string. */
+            out[i] = items[i] == NULL ? UNSETTLED : settle(&table, items[i]);
+        }
+    }
+    if (have_view) {
+        PyBuffer_Release(&view);
+    }
+    Py_XDECREF(fast);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"days", days, METH_VARARGS, days_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    "dgplan._fastdate",
+    "The common era-date forms of a column, read in compiled code (an accelerator for dgplan.pandas).",
+    -1,
+    methods,
+};
+
+PyMODINIT_FUNC
+PyInit__fastdate(void)
+{
+    PyObject *created = PyModule_Create(&module);
+    if (created != NULL && PyModule_AddObject(created, "UNSETTLED", PyLong_FromLongLong(UNSETTLED)) < 0) {
+        Py_DECREF(created);
+        return NULL;
+    }
+    return created;
+}

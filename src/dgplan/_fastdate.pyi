@@ -1,0 +1,13 @@
+"""dgplan._fastdate: the compiled reader of the common era-date forms (see _fastdate.c)."""
+
+from collections.abc import Sequence
+
+UNSETTLED: int
+
+def days(
+    values: object,
+    tokens: Sequence[tuple[str, int]],
+    eras: Sequence[tuple[int, int, int]],
+    gregorian_day: int,
+    /,
+) -> bytes: ...

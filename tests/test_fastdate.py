@@ -1,0 +1,255 @@
+"""The compiled reader of common era-date forms (dgplan._fastdate) against the Python path.
+
+The compiled reader is an accelerator: every string it settles must get the day parse_date gives,
+and everything else is left to the Python path. These tests compare the two on generated strings
+shaped like the forms (with the perturbations that make them wrong), and check that the Python
+path alone, with the reader switched off, still gives the same columns and messages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dgplan.pandas as dp
+from dgplan import format_wareki, parse_date
+from dgplan.errors import DgplanError, EraError
+
+
+@pytest.fixture(scope="module")
+def compiled() -> object:
+    """The compiled module; building it is part of installing dgplan where a C compiler exists."""
+    if dp._compiled is None:
+        if os.environ.get("DGPLAN_ALLOW_PURE_PYTHON"):
+            pytest.skip("dgplan._fastdate is not built and DGPLAN_ALLOW_PURE_PYTHON is set")
+        pytest.fail(
+            "dgplan._fastdate is not built: install a C compiler and Python's headers and reinstall"
+            " (pip install -e '.[test]'), or set DGPLAN_ALLOW_PURE_PYTHON=1 to test the Python path alone"
+        )
+    return dp._compiled
+
+
+@pytest.fixture
+def pure_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dp, "_compiled", None)
+
+
+def scalar(value: object) -> date | None:
+    try:
+        return parse_date(value)  # type: ignore[arg-type]
+    except (DgplanError, ValueError, OverflowError, TypeError):
+        return None
+
+
+def settled(values: list[object], unit: dp.Unit = "s") -> list[date | None]:
+    days = dp._compiled_days(np.array(values, dtype=object), unit)
+    assert days is not None
+    return [None if np.isnat(day) else day.astype(date) for day in days]
+
+
+FULL_WIDTH = str.maketrans("0123456789()./-RHSTMrhstm", "０１２３４５６７８９（）．／－ＲＨＳＴＭｒｈｓｔｍ")
+
+
+@st.composite
+def near_forms(draw: st.DrawFn) -> str:
+    """A string in the shape of a common form, often slightly wrong: eras and years that do not
+    fit, bracketed years that disagree, three digits, mixed separators, full-width characters,
+    white space, kanji and compatibility characters the compiled reader must leave alone."""
+    era = draw(
+        st.sampled_from(["令和", "令", "R", "r", "平成", "H", "昭和", "S", "大正", "T", "明治", "m", "㋿", "REIWA", ""])
+    )
+
+    def number(low: int, high: int) -> str:
+        value = draw(st.integers(low, high))
+        return str(value).zfill(draw(st.integers(1, 3)))
+
+    year = draw(st.one_of(st.just("元"), st.builds(lambda: number(0, 101)), st.builds(lambda: number(1860, 2200))))
+    separator = draw(st.sampled_from(["年", "年", ".", "/", "-", "・"]))
+    month, day = number(0, 13), number(0, 32)
+    if separator == "年":
+        bracket = ""
+        if draw(st.booleans()):
+            western = draw(st.integers(1860, 2130))
+            bracket = f"({western}{draw(st.sampled_from(['年', '']))})"
+        text = f"{era}{year}年{bracket}{month}月{day}{draw(st.sampled_from(['日', '日', '', '日(木)']))}"
+    else:
+        second = draw(st.sampled_from([separator, separator, separator, ".", "/"]))
+        text = f"{era}{year}{separator}{month}{second}{day}"
+    if draw(st.booleans()):
+        text = text.translate(FULL_WIDTH)
+    if draw(st.booleans()):
+        cut = draw(st.integers(0, len(text)))
+        text = (
+            text[:cut] + draw(st.sampled_from([" ", "\u3000", "\t", "\n", "\xa0", "〇", "一", "\u200b"])) + text[cut:]
+        )
+    return text
+
+
+ALPHABET = "令和平成昭明治大正RHSrh元年月日()（）0123456789０１２３./-．／ 　"
+
+
+class TestAgainstParseDate:
+    @given(st.lists(st.one_of(near_forms(), st.text(alphabet=ALPHABET, max_size=16), st.text(max_size=8)), max_size=40))
+    def test_what_it_settles_is_parse_dates_answer(self, compiled: object, values: list[str]) -> None:
+        for value, day in zip(values, settled(list(values)), strict=True):
+            if day is not None:
+                assert day == scalar(value), value
+
+    @given(st.lists(near_forms(), max_size=40))
+    def test_it_settles_exactly_what_the_python_fast_path_settles(self, compiled: object, values: list[str]) -> None:
+        """Both ways: nothing the Python fast path reads is left to it, and nothing more is settled.
+        The Python path's fallback to parse_date is switched off to see its fast path alone.
+        Line breaks (white space to str.split) and ㋿ (令和 after NFKC) are left out: the compiled
+        reader leaves them to the Python path on purpose, as rare."""
+
+        def refuse(value: str, strict: bool = True) -> date:
+            raise EraError("fallback switched off", text=value)
+
+        kept = [value for value in values if "\n" not in value and "㋿" not in value]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dp, "parse_date", refuse)
+            fast_path, _ = dp._parse_pure(np.array(kept, dtype=object), strict=True, unit="s")
+        expected = [None if np.isnat(day) else day.astype(date) for day in fast_path]
+        assert settled(kept) == expected
+
+    @given(st.dates(min_value=date(1873, 1, 1), max_value=date(2200, 12, 31)))
+    def test_it_settles_every_day_in_every_common_style(self, compiled: object, day: date) -> None:
+        styles = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}年{day.month}月{day.day}日"]
+        styles += [f"{day.year}.{day.month:02d}.{day.day:02d}"]
+        if day.year < 2118:
+            styles += [format_wareki(day), format_wareki(day, style="short"), format_wareki(day, western=True)]
+            styles += [format_wareki(day).translate(FULL_WIDTH), format_wareki(day, style="short").lower()]
+        assert settled(styles) == [day] * len(styles)
+
+
+class TestTable:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("令和3年4月1日", date(2021, 4, 1)),
+            ("令和元年5月1日", date(2019, 5, 1)),
+            ("R03.04.01", date(2021, 4, 1)),
+            ("r3-4-1", date(2021, 4, 1)),
+            ("H31/4/30", date(2019, 4, 30)),
+            ("令和3年(2021年)4月1日", date(2021, 4, 1)),
+            ("令和3年（2021）4月1日", date(2021, 4, 1)),
+            ("令和 3年 4月 1日", date(2021, 4, 1)),
+            ("２０２１－０４－０１", date(2021, 4, 1)),
+            ("2024-02-29", date(2024, 2, 29)),
+            ("明治6年1月1日", date(1873, 1, 1)),
+            ("0001-01-01", date(1, 1, 1)),
+            ("9999-12-31", date(9999, 12, 31)),
+            # Left to the Python path (which reads some of them and refuses the others):
+            ("平成31年5月1日", None),  # after the end of 平成
+            ("令和元年4月30日", None),  # before the start of 令和
+            ("明治5年12月31日", None),  # before the Gregorian calendar
+            ("令和3年(2022年)4月1日", None),  # the bracketed year disagrees
+            ("令和0年4月1日", None),
+            ("令和3年2月29日", None),
+            ("2023-02-29", None),
+            ("0000-01-01", None),
+            ("R3.4/1", None),
+            ("R123.4.1", None),
+            ("令和三年四月一日", None),
+            ("㋿3年4月1日", None),
+            ("令和3年4月1日(木)", None),
+            ("20210401", None),
+            ("٢٠٢١-٠٤-٠١", None),
+            ("令和3年4月1日" + " " * 40, None),
+        ],
+    )
+    def test_settles_or_leaves(self, compiled: object, text: str, expected: date | None) -> None:
+        assert settled([text]) == [expected]
+        if expected is not None:
+            assert parse_date(text) == expected
+
+    def test_outside_nanoseconds_is_left_for_the_message(self, compiled: object) -> None:
+        assert settled(["2300-01-01"], unit="ns") == [None]
+        assert settled(["2300-01-01"], unit="s") == [date(2300, 1, 1)]
+
+    def test_anything_not_a_string_is_left(self, compiled: object) -> None:
+        assert settled([None, np.nan, 20210401, b"2021-04-01", date(2021, 4, 1)]) == [None] * 5
+
+    def test_a_string_subclass_is_read(self, compiled: object) -> None:
+        class Text(str):
+            pass
+
+        assert settled([Text("令和3年4月1日")]) == [date(2021, 4, 1)]
+
+
+class TestInputs:
+    def table(self) -> tuple[object, ...]:
+        return (dp._COMPILED_TOKENS, dp._COMPILED_ERAS, int(dp._GREGORIAN.astype(np.int64)))
+
+    def test_list_tuple_and_strided_array(self, compiled: object) -> None:
+        values = ["R3.4.1", "soon", "2021-04-02", "x"]
+        expected = [date(2021, 4, 1).toordinal(), None, date(2021, 4, 2).toordinal(), None]
+        epoch = date(1970, 1, 1).toordinal()
+        for given_values in (
+            values,
+            tuple(values),
+            np.array(values, dtype=object),
+            np.array([value for value in values for _ in (1, 2)], dtype=object)[::2],
+        ):
+            days = np.frombuffer(compiled.days(given_values, *self.table()), dtype=np.int64)  # type: ignore[attr-defined]
+            assert [None if d == compiled.UNSETTLED else int(d) + epoch for d in days] == expected  # type: ignore[attr-defined]
+
+    def test_refuses_what_is_not_a_column(self, compiled: object) -> None:
+        with pytest.raises(TypeError, match="one-dimensional"):
+            compiled.days(np.array([["R3.4.1"]], dtype=object), *self.table())  # type: ignore[attr-defined]
+        with pytest.raises(TypeError, match="one-dimensional"):
+            compiled.days(5, *self.table())  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match="longest first"):
+            compiled.days([], (("R", 4), ("令和", 4)), *self.table()[1:])  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match="bad era token"):
+            compiled.days([], (("令和", 9),), *self.table()[1:])  # type: ignore[attr-defined]
+
+
+@st.composite
+def columns(draw: st.DrawFn) -> list[object]:
+    return draw(st.lists(st.one_of(near_forms(), st.none(), st.just(float("nan")), st.text(max_size=6)), max_size=30))
+
+
+class TestWithAndWithoutTheCompiledReader:
+    @given(columns())
+    def test_same_columns_and_failures(self, compiled: object, values: list[object]) -> None:
+        series = pd.Series(values, dtype=object, index=[f"row{n}" for n in range(len(values))])
+        fast = dp.to_datetime(series, errors="coerce", unit="s")
+        fast_failures = dp.date_failures(series, unit="s")
+        saved = dp._compiled
+        try:
+            dp._compiled = None
+            pure = dp.to_datetime(series, errors="coerce", unit="s")
+            pure_failures = dp.date_failures(series, unit="s")
+        finally:
+            dp._compiled = saved
+        pd.testing.assert_series_equal(fast, pure)
+        pd.testing.assert_frame_equal(fast_failures, pure_failures)
+
+    @pytest.mark.usefixtures("pure_python")
+    def test_python_path_alone(self) -> None:
+        series = pd.Series(["令和3年4月1日", "R3.4.1", None, "令和３年４月１日", "2300-01-01"], dtype=object)
+        assert dp._compiled_days(np.array(["R3.4.1"], dtype=object), "s") is None
+        result = dp.to_datetime(series, errors="coerce")
+        assert result.iloc[:4].tolist()[:2] == [pd.Timestamp("2021-04-01")] * 2
+        assert result.iloc[3] == pd.Timestamp("2021-04-01")
+        assert result.isna().tolist() == [False, False, True, False, True]
+        with pytest.raises(EraError, match=re.escape("row 4: '2300-01-01' is 2300-01-01, outside the range")):
+            dp.to_datetime(series)
+
+    def test_first_bad_row_is_named_alike(self, compiled: object) -> None:
+        days = [date(2020, 1, 1) + timedelta(days=n) for n in range(3000)]
+        values: list[object] = [format_wareki(d) for d in days]
+        values[1234] = "令和3年2月30日"
+        values[2000] = "soon"
+        series = pd.Series(values, dtype=object)
+        with pytest.raises(EraError, match=re.escape("row 1234: '令和3年2月30日'")):
+            dp.to_datetime(series)
+        assert dp.date_failures(series).index.tolist() == [1234, 2000]
