@@ -32,7 +32,7 @@ def synthetic(count: int, template: Plan) -> Plan:
 
 
 def main() -> None:
-    text = resources.files("dgplan").joinpath("data", "measures.yaml").read_text(encoding="utf-8")
+    text = resources.files("dgplan.data").joinpath("measures.yaml").read_text(encoding="utf-8")
     load = best_of(lambda: parse_plan(text))
     plan = load_plan()
     overdue = best_of(lambda: plan.overdue(as_of=AS_OF))

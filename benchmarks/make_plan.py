@@ -24,7 +24,7 @@ DATES = ("2021-09-30", "令和4年3月31日", "2022-09-30", "2023-03-31", "令�
 
 def bundled_phrases() -> list[str]:
     """The distinct deadline phrases of the bundled plan, in their order of first appearance."""
-    text = resources.files("dgplan").joinpath("data", "measures.yaml").read_text(encoding="utf-8")
+    text = resources.files("dgplan.data").joinpath("measures.yaml").read_text(encoding="utf-8")
     data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     phrases: dict[str, None] = {}
     for measure in data["measures"]:
