@@ -332,6 +332,10 @@ read_table(PyObject *tokens, PyObject *eras, EraTable *table)
         PyObject *pair = PyTuple_GET_ITEM(tokens, t);
         PyObject *text;
         int era;
+        if (!PyTuple_Check(pair)) {
+            PyErr_Format(PyExc_TypeError, "era token %zd must be a (text, era index) tuple", t);
+            return 0;
+        }
         if (!PyArg_ParseTuple(pair, "Ui", &text, &era)) {
             return 0;
         }
