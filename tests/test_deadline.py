@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgplan import DeadlineError, DgplanError, Interval
+from dgplan import ERAS, DeadlineError, DgplanError, Interval
+from dgplan import deadline as deadline_module
+from dgplan import fiscal as fiscal_module
 from dgplan._text import normalize_mapped
 from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
 
@@ -515,3 +517,89 @@ class TestFormsFromOtherPlans:
         assert len(find_deadlines("毎年度" * 2000)) == 2000
         with pytest.raises(DgplanError):
             parse_deadline("一" * 20000)
+
+
+# -- The scanner skips to where a phrase may start ----------------------------------------------
+
+
+def _scanned(text: str, reference: date | None, *, everywhere: bool) -> list[tuple[str, int, int]]:
+    """Every deadline, citation and undated marker scan_passage finds, every field and the offsets in
+    the normalised text; ``everywhere`` tries every position instead of skipping to candidates."""
+    with pytest.MonkeyPatch.context() as patch:
+        if everywhere:
+            patch.setattr(deadline_module._Candidates, "first_from", lambda self, position: position)
+        _, found = deadline_module.scan_passage(text, reference, undated=True)
+    return [(repr(d), d._phrase_start, d._phrase_end) for d in found]
+
+
+# Digits, units, particles and words around a period that glue the grammar's vocabulary together.
+_GLUE = """
+    0 1 2 3 4 9 10 12 31 2021 2030 元 年 年度 月 日 末 末日 四半期 第 年代 ( ) 、 。 . / ・ の は も に で を
+    まで までに から より 以降 以前 以内 後 前 中 内 時点 比 ごと 毎年度 毎年 毎月 各年度 翌日 か月 日間 間
+    速やかに 順次 引き続き 早期に 閣議決定 法律 号 予算 調査 した された について にかけて 起算して
+"""
+# The grammar's own vocabulary, from its tables, and the glue.
+_VOCABULARY = sorted(
+    {era.name for era in ERAS}
+    | {era.name[0] for era in ERAS}
+    | {era.letter for era in ERAS}
+    | {era.letter.lower() for era in ERAS}
+    | set(fiscal_module._RELATIVE_WORDS)
+    | set(fiscal_module._HALVES)
+    | set(fiscal_module._SEASON_START_MONTH)
+    | set(fiscal_module._DEKADS)
+    | set(deadline_module.APPROXIMATE_WORDS)
+    | set(deadline_module.INTENT_WORDS)
+    | set(deadline_module.ACTION_NOUNS)
+    | set(deadline_module.RANGE_JOINER_CHARS)
+    | set(deadline_module._RECURRING_PARTS)
+    | set(deadline_module._LIST_BEFORE_COMMA)
+    | {deadline_module._EARLIEST, fiscal_module._FY, fiscal_module._NEXT_DIET}
+    | {"٣", "१२", "٢٠٢١"}  # digits NFKC leaves as they are, which the grammar's \d reads
+    | set(_GLUE.split())
+)
+
+
+class TestSkippingToCandidates:
+    """The scanner tries its patterns only where one of them matches (_Candidates). That must find
+    exactly what trying every position finds, for every phrase the grammar reads and any text."""
+
+    @pytest.mark.parametrize("digits", ["0123456789", "٠١٢٣٤٥٦٧٨٩"], ids=["ascii", "arabic-indic"])
+    @pytest.mark.parametrize("row", ROWS, ids=[row["phrase"] for row in ROWS])
+    def test_every_phrase_of_the_table_is_found_in_running_text(self, row: dict[str, Any], digits: str) -> None:
+        # Arabic-Indic digits: NFKC leaves them, and the grammar's \d reads them as it does 0-9.
+        before, after = "本計画では、", "とする。"
+        text = before + row["phrase"].translate(str.maketrans("0123456789", digits)) + after
+        reference = row.get("reference", PLAN_DATE)
+        found = _scanned(text, reference, everywhere=False)
+        assert found == _scanned(text, reference, everywhere=True)
+        normal = normalize_mapped(text).text
+        first = re.compile(f"[{fiscal_module.PERIOD_FIRST_CHARS}]")
+        for position in range(len(normal)):
+            if fiscal_module.PERIOD_PATTERN.match(normal, position) is not None:
+                assert first.match(normal, position), normal[position:]  # the check before a period's search
+        if digits.isascii():
+            spans = [d.span for d in deadline_module.scan_passage(text, reference, undated=True)[1]]
+            assert any(span is not None and span[0] == len(before) for span in spans), spans
+
+    @settings(max_examples=300)
+    @given(st.lists(st.sampled_from(_VOCABULARY) | st.characters(), max_size=30).map("".join))
+    def test_any_text_of_the_grammars_words(self, text: str) -> None:
+        for reference in (PLAN_DATE, None):
+            assert _scanned(text, reference, everywhere=False) == _scanned(text, reference, everywhere=True)
+
+    def test_the_plan(self, plan_source_text: str) -> None:
+        text = plan_source_text[:40_000]
+        assert _scanned(text, PLAN_DATE, everywhere=False) == _scanned(text, PLAN_DATE, everywhere=True)
+
+
+class TestClauses:
+    @given(st.text(alphabet="、。やAB及び並びに又はまたは"))
+    def test_the_clause_of_a_character_counts_the_clause_ends_before_it(self, text: str) -> None:
+        # A clause ends after every 。 and every 、 that does not follow a word joining a list.
+        ends = deadline_module._clause_ends(text)
+        clause = 0
+        for index, char in enumerate(text):
+            assert deadline_module._clause_of(ends, index) == clause
+            if char == "。" or (char == "、" and not text.endswith(deadline_module._LIST_BEFORE_COMMA, 0, index)):
+                clause += 1

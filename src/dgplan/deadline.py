@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
@@ -19,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from dgplan._text import LazyPattern, MappedText, normalize_mapped
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
 from dgplan.errors import DeadlineError, DgplanError
-from dgplan.fiscal import PERIOD_PATTERN, FiscalYear, Interval, Period, resolve_period
+from dgplan.fiscal import PERIOD_FIRST_CHARS, PERIOD_PATTERN, FiscalYear, Interval, Period, resolve_period
 
 __all__ = [
     "Deadline",
@@ -1046,15 +1047,24 @@ def _recurring_at(scan: _Scan, position: int) -> Deadline | None:
 _LIST_BEFORE_COMMA = ("や", "及び", "並びに", "又は", "または", "及")
 
 
-def _clause_ids(text: str) -> list[int]:
-    """For each character, the number of the clause it is in; clauses end at 、 and 。."""
-    ids: list[int] = []
-    clause = 0
-    for index, char in enumerate(text):
-        ids.append(clause)
-        if char == "。" or (char == "、" and not text.endswith(_LIST_BEFORE_COMMA, 0, index)):
-            clause += 1
-    return ids
+_CLAUSE_MARK = LazyPattern("[、。]")
+
+
+def _clause_ends(text: str) -> list[int]:
+    """Where clauses end, in order: every 。 and every 、 that does not join the items of a list.
+
+    The clause a character is in is the number of ends before it (:func:`_clause_of`).
+    """
+    return [
+        mark.start()
+        for mark in _CLAUSE_MARK.finditer(text)
+        if mark.group() == "。" or not text.endswith(_LIST_BEFORE_COMMA, 0, mark.start())
+    ]
+
+
+def _clause_of(ends: list[int], index: int) -> int:
+    """The number of the clause that the character at ``index`` is in (0 for the first)."""
+    return bisect_left(ends, index)
 
 
 def _mark_intent(scan: _Scan) -> None:
@@ -1068,13 +1078,13 @@ def _mark_intent(scan: _Scan) -> None:
     markers = list(_INTENT.finditer(text))
     if not markers:
         return
-    ids = _clause_ids(text)
+    ends = _clause_ends(text)
     by_clause: dict[int, list[int]] = {}
     for index, deadline in enumerate(scan.found):
-        if deadline.kind != DeadlineKind.CITATION and deadline._phrase_start < len(ids):
-            by_clause.setdefault(ids[deadline._phrase_start], []).append(index)
+        if deadline.kind != DeadlineKind.CITATION and deadline._phrase_start < len(text):
+            by_clause.setdefault(_clause_of(ends, deadline._phrase_start), []).append(index)
     for marker in markers:
-        clause = ids[marker.start()]
+        clause = _clause_of(ends, marker.start())
         chosen: int | None = None
         in_clause = by_clause.get(clause, [])
         preceding = [i for i in in_clause if scan.found[i]._phrase_end <= marker.start()]
@@ -1120,6 +1130,44 @@ def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadlin
     return _deadline_for(scan, DeadlineKind.CITATION, None, None, start, end, note=f"unresolved: {error.message}")
 
 
+# The patterns the scanner tries at a position: a period (_period_at, _unit_written_once), a range
+# written with its era or year once (_range_written_once), a recurrence, an undated marker. Where
+# none of them matches, nothing is found there, so the scanner skips to the next position where one
+# does. The period is looked for behind a check of its first character: searched for in full, it
+# tries each branch of its head (look-behinds all) at every character of the text.
+_PERIOD_START = LazyPattern(rf"(?=[{PERIOD_FIRST_CHARS}])(?:{PERIOD_PATTERN.pattern})", PERIOD_PATTERN.flags)
+_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED)
+
+
+class _Candidates:
+    """The positions of a text where a phrase may start: where one of the scanner's patterns matches."""
+
+    __slots__ = ("_ahead", "_searches", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._searches: list[Callable[[str, int], re.Match[str] | None]] = [
+            pattern.compiled().search for pattern in _PHRASE_STARTS
+        ]
+        self._ahead = [-1] * len(self._searches)  # where each pattern matches next, as last searched
+
+    def first_from(self, position: int) -> int:
+        """The first candidate at or after ``position`` (the text's length if none is left).
+
+        Positions must be asked for in order: each pattern is searched for again only once the
+        scanner has passed the match found last time, so the text is searched through once.
+        """
+        text = self._text
+        first = len(text)
+        for index, search in enumerate(self._searches):
+            ahead = self._ahead[index]
+            if ahead < position:
+                match = search(text, position)
+                ahead = self._ahead[index] = len(text) if match is None else match.start()
+            first = min(first, ahead)
+        return first
+
+
 def scan_passage(
     text: str, reference: date | None, *, strict: bool = False, undated: bool = False, past_as_citations: bool = True
 ) -> tuple[MappedText, list[Deadline]]:
@@ -1131,8 +1179,9 @@ def scan_passage(
     mapped = normalize_mapped(text)
     scan = _Scan(mapped=mapped, source=text, reference=reference)
     normal = mapped.text
+    candidates = _Candidates(normal)
     position = 0
-    while position < len(normal):
+    while (position := candidates.first_from(position)) < len(normal):
         try:
             deadline = _recurring_at(scan, position) or _deadline_at(scan, position)
         except _Unresolved as error:

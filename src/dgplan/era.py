@@ -92,6 +92,11 @@ ERA_TOKEN = (
     + "".join(era.letter + era.letter.lower() for era in ERAS)
     + "](?![A-Za-z]))"
 )
+#: Every character that :data:`ERA_TOKEN` can start with: an era's first character, its letter in
+#: either case (for scanners that look for where a date may start before matching it in full).
+ERA_FIRST_CHARS = "".join(
+    sorted({era.name[0] for era in ERAS} | {c for era in ERAS for c in era.letter + era.letter.lower()})
+)
 #: Regex of an era year: 元 or one to two digits (after normalisation).
 ERA_YEAR_TOKEN = r"(?:元|\d{1,2})"
 

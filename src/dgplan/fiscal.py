@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from dgplan._text import LazyPattern, normalize_phrase
 from dgplan.era import (
+    ERA_FIRST_CHARS,
     ERA_TOKEN,
     ERA_YEAR_TOKEN,
     GREGORIAN_ADOPTION,
@@ -434,6 +435,8 @@ _SEASON_START_MONTH = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 _DEKADS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
 
 _ERA_YEAR = rf"{ERA_TOKEN}{ERA_YEAR_TOKEN}"
+_FY = "FY"
+_NEXT_DIET = "次期通常国会"
 
 #: The grammar of a period phrase, on normalised text. Named groups are read by :func:`resolve_period`.
 PERIOD_PATTERN = LazyPattern(
@@ -447,14 +450,14 @@ PERIOD_PATTERN = LazyPattern(
             (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
             年(?P<wfy>度)?(?!代|前|間|ぶり|分|に[一1][度回])
             (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
-      | (?<![A-Za-z])FY(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
+      | (?<![A-Za-z]){_FY}(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
             (?:\((?P<fera>{ERA_TOKEN})(?P<fera_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![\d.,])(?P<decade>\d{{3}}0)年代
       | (?P<abbreviated>(?<![A-Za-z\d]){_ERA_YEAR}(?:\.\d{{1,2}}\.|/\d{{1,2}}/)\d{{1,2}}(?![\d.])
             (?:\([月火水木金土日](?:曜日?)?\))?)
       | (?<![A-Za-z\d])(?P<abbr_era>{ERA_TOKEN})(?P<abbr_year>{ERA_YEAR_TOKEN})\.(?P<abbr_month>\d{{1,2}})(?![\d.])
       | (?P<iso>(?<![\d.,])\d{{4}}(?:-\d{{2}}-\d{{2}}|/\d{{1,2}}/\d{{1,2}})(?![\d/]))
-      | (?P<next_diet>次期通常国会)
+      | (?P<next_diet>{_NEXT_DIET})
       | (?P<relative>(?:{_ANCHORED_ALTERNATION})|(?<![\d\u4e00-\u9fff々])(?:{_DOCUMENT_ALTERNATION}))
       | (?<![\d.,年])(?=\d{{1,2}}月)
     )
@@ -483,6 +486,13 @@ PERIOD_PATTERN = LazyPattern(
     )?
     """,
     re.VERBOSE,
+)
+#: Every character a match of :data:`PERIOD_PATTERN` can start with, as the body of a character
+#: class: the first character of each branch of its head (a digit, for a Western year, an ISO date,
+#: a decade or a month; an era's name or letter; FY; 次期通常国会; a relative word), built from the
+#: same pieces, so that a scanner can skip to where a period may start before matching it in full.
+PERIOD_FIRST_CHARS = r"\d" + re.escape(
+    "".join(sorted(set(ERA_FIRST_CHARS) | {_FY[0], _NEXT_DIET[0]} | {word[0] for word in _RELATIVE_WORDS}))
 )
 
 
