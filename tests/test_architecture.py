@@ -25,6 +25,7 @@ RANKS: dict[str, float] = {
     "kpi": 6,
     "queries": 7,
     "diff": 7.5,
+    "_bundled": 7.7,
     "frames": 8,
     "plan": 9,
     "plan_io": 10,

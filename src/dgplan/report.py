@@ -16,27 +16,30 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dgplan.diff import DIFF_COLUMNS, PlanDiff
-from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
 from dgplan.display import markdown_table
 from dgplan.era import format_wareki
 from dgplan.errors import EraError
 from dgplan.fiscal import FiscalQuarter, FiscalYear
-from dgplan.kpi import Target
-from dgplan.plan import Plan
 from dgplan.queries import (
     STATUSES,
     DueItem,
     ItemStatus,
     KPIStatus,
     SectionStatus,
+    TrackedPlan,
     has_progress,
     item_statuses,
     kpi_statuses,
     section_statuses,
 )
+
+# The models and the diff only for types at the top: `dgplan due` renders its answers without them.
+if TYPE_CHECKING:
+    from dgplan.diff import PlanDiff
+    from dgplan.kpi import Target
+    from dgplan.plan import Plan
 
 __all__ = [
     "DUE_COLUMNS",
@@ -222,7 +225,7 @@ def render_rows(
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def render_due(items: Sequence[DueItem], fmt: str, *, as_of: date, plan: Plan | None = None) -> str:
+def render_due(items: Sequence[DueItem], fmt: str, *, as_of: date, plan: Plan | TrackedPlan | None = None) -> str:
     """Due items in one of the formats of :func:`render_rows`, or ``ics``."""
     if fmt == "ics":
         return render_calendar(items, plan=plan)
@@ -240,6 +243,9 @@ _TABLE_DIFF = ("change", "measure", "item", "old", "new", "slip_days", "text")
 def render_diff(diff: PlanDiff, fmt: str) -> str:
     """What changed between two editions: ``table`` and ``markdown`` (counts by change, then every
     change), ``csv`` (the :data:`dgplan.diff.DIFF_COLUMNS`), ``json``, or ``html`` (a section)."""
+    from dgplan.diff import DIFF_COLUMNS
+    from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
+
     if fmt == "json":
         return diff_json(diff)
     if fmt == "html":
@@ -261,7 +267,7 @@ def render_diff(diff: PlanDiff, fmt: str) -> str:
     return render_rows(rows, fmt, columns=DIFF_COLUMNS, table_columns=_TABLE_DIFF, as_of=diff.new_issued)
 
 
-def render_calendar(items: Sequence[DueItem], *, plan: Plan | None = None) -> str:
+def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None = None) -> str:
     """An RFC 5545 calendar: one all-day event per due date, with the measure id and title."""
     from icalendar import Calendar, Event
 
@@ -619,6 +625,8 @@ def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown", compare: Pl
     """
     if fmt not in ("markdown", "html"):
         raise ValueError(f"unknown report format {fmt!r}; expected markdown or html")
+    from dgplan.diff_render import diff_html, diff_markdown
+
     facts = _facts(plan, as_of)
     if fmt == "markdown":
         return _render_markdown(facts) + ("" if compare is None else "\n" + diff_markdown(compare))
