@@ -548,8 +548,6 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
       dgplan convert 令和3年度末まで 令和4年夏
       dgplan convert --to-wareki 2021-04-01
     """
-    import json
-
     from dgplan.errors import DgplanError
 
     rows: list[dict[str, Any]] = []
@@ -564,6 +562,8 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
                 message = f"{text!r}: {message}"
             click.echo(f"dgplan: error: {message}", err=True)
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:

@@ -33,9 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUSES",
     "DueItem",
-    "MeasureRef",
     "PeriodLike",
-    "SectionRef",
     "TrackedPlan",
     "ItemStatus",
     "SectionStatus",
@@ -318,26 +316,9 @@ PeriodLike = FiscalQuarter | FiscalYear | Interval | str
 
 
 @dataclass(frozen=True, slots=True)
-class SectionRef:
-    """A section of a plan, by id and title."""
-
-    id: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class MeasureRef:
-    """A measure of a plan, by id, section and title."""
-
-    id: str
-    section: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
 class TrackedPlan:
-    """What the due questions read of a plan: its title and date, its sections and measures by
-    id and title, and its due items (:func:`tracked_items`), in plan order.
+    """What the due questions read of a plan: its title and date, the title of each measure by
+    id (in plan order), and its due items (:func:`tracked_items`), in plan order.
 
     Plain data, without the models: the ``dgplan due`` command reads the bundled plan's from a
     cache without importing pydantic. :class:`dgplan.Plan`'s due questions are these methods,
@@ -346,8 +327,7 @@ class TrackedPlan:
 
     title: str
     issued: date
-    sections: tuple[SectionRef, ...]
-    measures: tuple[MeasureRef, ...]
+    measure_titles: dict[str, str]
     items: tuple[TrackedItem, ...]
 
     @classmethod
@@ -356,8 +336,7 @@ class TrackedPlan:
         return cls(
             title=plan.title,
             issued=plan.issued,
-            sections=tuple(SectionRef(s.id, s.title) for s in plan.sections),
-            measures=tuple(MeasureRef(m.id, m.section, m.title) for m in plan.measures),
+            measure_titles={m.id: m.title for m in plan.measures},
             items=_tracked(plan),
         )
 

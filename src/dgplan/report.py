@@ -289,7 +289,12 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", plan.title if plan is not None else "dgplan deadlines")
     # One lookup table: asking the plan per item would scan its measures each time.
-    titles = {} if plan is None else {measure.id: measure.title for measure in plan.measures}
+    if plan is None:
+        titles = {}
+    elif isinstance(plan, TrackedPlan):
+        titles = plan.measure_titles
+    else:
+        titles = {measure.id: measure.title for measure in plan.measures}
     for item in items:
         event = Event()
         title = titles.get(item.measure_id, "")
