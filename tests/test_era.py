@@ -322,3 +322,26 @@ class TestFormatWareki:
             theirs = japanera.EraDate.from_date(day).strftime("%-K%-n年%-m月%-d日")
             assert format_wareki(day, style="kanji") == theirs, day
             day += timedelta(days=1)
+
+
+class TestIsoFastPath:
+    """ISO dates skip the era patterns; the answer (or the error) is the one the patterns give."""
+
+    @given(
+        st.from_regex(r"\A[0-9０-９]{3,5}-[0-9]{1,3}-[0-9]{1,3}\Z", fullmatch=True)
+        | st.from_regex(r"\A\d{4}-\d{1,2}-\d{1,2}\Z", fullmatch=True)
+    )
+    def test_the_same_as_the_patterns(self, text: str) -> None:
+        from unittest import mock
+
+        def outcome() -> object:
+            try:
+                return parse_date(text)
+            except EraError as error:
+                return str(error)
+            except (ValueError, OverflowError) as error:
+                return type(error)
+
+        fast = outcome()
+        with mock.patch("dgplan.era._iso_parts", lambda normal: None):
+            assert outcome() == fast

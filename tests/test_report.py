@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from dgplan import PlanError, load_plan
 from dgplan.plan import Plan
 from dgplan.queries import STATUSES, has_progress, item_statuses, section_statuses
-from dgplan.report import render_report, timeline_svg
+from dgplan.report import _fit, _width, render_report, timeline_svg
 
 SMALL = Path(__file__).parent / "data" / "small_plan.yaml"
 
@@ -250,3 +250,20 @@ class TestOneAnswerEverywhere:
             if i.status == "overdue" and i.due and date(2015, 4, 1) <= i.due < date(2031, 4, 1)
         }
         assert (int(drawn.group(1)) if drawn else 0) == len(shown)
+
+
+class TestFit:
+    """Table cells: the longest start of the text that fits, with an ellipsis, wide characters as two."""
+
+    @given(st.text(alphabet=st.sampled_from("あ漢ｱA1 ①\u200b"), max_size=40), st.integers(1, 30))
+    def test_the_longest_start_that_fits(self, text: str, width: int) -> None:
+        fitted = _fit(text, width)
+        if _width(text) <= width:
+            assert fitted == text
+            return
+        start = fitted.removesuffix("…")
+        assert fitted == start + "…" and text.startswith(start)
+        assert _width(start) <= width - 1 < _width(text[: len(start) + 1])
+
+    def test_a_long_text_in_linear_time(self) -> None:
+        assert _fit("令和" * 50_000, 60) == "令和" * 14 + "令…"

@@ -23,6 +23,47 @@ __all__ = [
     "normalize_phrase",
 ]
 
+
+class LazyPattern:
+    """A regular expression compiled on first use: `dgplan convert 令和3年度` and a plan read from
+    its cache use few of the deadline grammar's patterns, and compiling all of them at import
+    took a good part of the command's start. After the first use the compiled pattern's own
+    methods answer directly (they shadow these, in the instance's ``__dict__``)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        pattern = re.compile(self.pattern, self.flags)
+        self.__dict__.update(
+            match=pattern.match, fullmatch=pattern.fullmatch, search=pattern.search, finditer=pattern.finditer,
+            sub=pattern.sub, findall=pattern.findall, split=pattern.split,
+        )  # fmt: skip
+        return pattern
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, string, count)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled().findall(string, pos, endpos)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
+        return self.compiled().split(string, maxsplit)
+
+
 _KANJI_DIGITS = {
     "〇": 0,
     "零": 0,
@@ -41,10 +82,10 @@ KANJI_NUMERAL_CHARS = "".join(_KANJI_DIGITS) + "".join(_KANJI_UNITS)
 
 # Units after which a run of kanji numerals is a number; elsewhere (一部, 一体, 十分) it is a word.
 _NUMERAL_UNIT = r"(?:年|月|日|か月|ヶ月|カ月|箇月|ケ月|四半期)"
-_KANJI_RUN = re.compile(f"[{KANJI_NUMERAL_CHARS}]+")
+_KANJI_RUN = LazyPattern(f"[{KANJI_NUMERAL_CHARS}]+")
 # What may follow a run for it to be a number: a unit; a Western year in brackets before 年
 # (令和三(2021)年); or a joiner and a second number with a unit (令和二〜六年度, 三・四月).
-_NUMBER_FOLLOWS = re.compile(
+_NUMBER_FOLLOWS = LazyPattern(
     rf"{_NUMERAL_UNIT}|\(\d{{4}}\)年|[~〜∼\-‐–—―ー−・、]\D{{0,2}}(?:[{KANJI_NUMERAL_CHARS}]+|\d+|元){_NUMERAL_UNIT}"
 )
 
@@ -86,15 +127,15 @@ _NOT_RUBY = frozenset(
         "とも",
     ]
 )
-_HIRAGANA_LINE = re.compile(r"[ぁ-ゖー]{1,4}")
-_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々]")
+_HIRAGANA_LINE = LazyPattern(r"[ぁ-ゖー]{1,4}")
+_KANJI = LazyPattern(r"[\u3400-\u9fff\uf900-\ufaff々]")
 
 # Footnote numbers glued between a period and the word that completes it (毎年度114末).
-FOOTNOTE_BEFORE_SUFFIX = re.compile(
+FOOTNOTE_BEFORE_SUFFIX = LazyPattern(
     r"(?<=[年月日度])\d{1,3}(?=末|まで|中に|中$|内に|以降|以後|当初|初頭|冒頭|上期|下期|上半期"
     r"|下半期|前半|後半|を目途|目途|めど|頃)"
 )
-_ALNUM = re.compile(r"[0-9A-Za-z]")
+_ALNUM = LazyPattern(r"[0-9A-Za-z]")
 # Lenticular brackets are brackets to a reader (令和3年度【2022年度】); NFKC leaves them as they are.
 _BRACKETS = {"【": "(", "】": ")", "〔": "(", "〕": ")"}
 
@@ -142,7 +183,7 @@ class MappedText:
             return at, at
         return self.origin[start], self.origin[end - 1] + 1
 
-    def rewrite(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> MappedText:
+    def rewrite(self, pattern: re.Pattern[str] | LazyPattern, replace: Callable[[re.Match[str]], str]) -> MappedText:
         """Replace every match of ``pattern``; replacement characters map to the match's start."""
         pieces: list[str] = []
         origin: list[int] = []
@@ -224,7 +265,7 @@ def _drop_ruby_lines(text: str) -> str:
     return "\n".join(lines)
 
 
-_SPACES = re.compile(r"\s+")  # \s is str.isspace() for str patterns
+_SPACES = LazyPattern(r"\s+")  # \s is str.isspace() for str patterns
 
 
 def _squeeze_spaces(mapped: MappedText) -> MappedText:
@@ -306,43 +347,3 @@ def normalize_phrase(text: str) -> str:
     """
     mapped = _squeeze_spaces(_nfkc_mapped(text))
     return _kanji_numerals(mapped).text
-
-
-class LazyPattern:
-    """A regular expression compiled on first use: `dgplan convert 令和3年度` and a plan read from
-    its cache use few of the deadline grammar's patterns, and compiling all of them at import
-    took a good part of the command's start. After the first use the compiled pattern's own
-    methods answer directly (they shadow these, in the instance's ``__dict__``)."""
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern = pattern
-        self.flags = flags
-
-    def compiled(self) -> re.Pattern[str]:
-        pattern = re.compile(self.pattern, self.flags)
-        self.__dict__.update(
-            match=pattern.match, fullmatch=pattern.fullmatch, search=pattern.search, finditer=pattern.finditer,
-            sub=pattern.sub, findall=pattern.findall, split=pattern.split,
-        )  # fmt: skip
-        return pattern
-
-    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled().match(string, pos, endpos)
-
-    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled().fullmatch(string, pos, endpos)
-
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled().search(string, pos, endpos)
-
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.compiled().finditer(string, pos, endpos)
-
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled().sub(repl, string, count)
-
-    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
-        return self.compiled().findall(string, pos, endpos)
-
-    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
-        return self.compiled().split(string, maxsplit)

@@ -7,22 +7,22 @@ one-line message on stderr.
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from functools import wraps
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from dgplan.errors import DgplanError, PlanError
-
-# Each command imports what it uses, in its body: `dgplan --help` needs none of the parsers,
-# `dgplan convert` no plan model (pydantic, PyYAML), and none of them pandas.
+# Each command imports what it uses, in its body: `dgplan --help` needs none of the parsers (nor
+# dgplan.errors or pathlib), `dgplan convert` no plan model (pydantic, PyYAML), `dgplan due` on the
+# bundled plan neither (it reads the plan's TrackedPlan from the cache), and none of them pandas.
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dgplan.plan import Plan
+    from dgplan.queries import TrackedPlan
 
 # Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is exact.
 JST = timezone(timedelta(hours=9), "JST")
@@ -45,6 +45,8 @@ def _handles_errors(command: F) -> F:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from dgplan.errors import DgplanError, PlanError
+
         try:
             return command(*args, **kwargs)
         except PlanError as error:
@@ -68,6 +70,7 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, date):
             return value
         from dgplan.era import parse_date
+        from dgplan.errors import DgplanError
 
         try:
             return parse_date(str(value))
@@ -78,8 +81,20 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]
             self.fail(f"{value!r} is not a date: {error}", param, ctx)
 
 
+class _FileType(click.Path):
+    """A file name, as a :class:`pathlib.Path` (imported when a command is given one, not for --help)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def coerce_path_result(self, value: Any) -> Any:
+        from pathlib import Path
+
+        return Path(value)
+
+
 DATE = _DateType()
-_FILE = click.Path(dir_okay=False, path_type=Path)
+_FILE = _FileType()
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -157,6 +172,21 @@ def _load(plan_path: Path | None, progress_path: Path | None, section: str | Non
     return plan
 
 
+def _tracked(plan_path: Path | None, progress_path: Path | None, section: str | None) -> TrackedPlan:
+    """What the due questions read of the plan: for the bundled plan alone, from the cache
+    without the models (pydantic) when it holds it; else from the plan :func:`_load` reads."""
+    from dgplan.queries import TrackedPlan
+
+    meta = click.get_current_context().meta
+    if plan_path is None and progress_path is None and section is None and meta.get("dgplan.issued") is None:
+        from dgplan._bundled import cached_tracked_plan
+
+        cached = cached_tracked_plan()
+        if cached is not None:
+            return cached
+    return TrackedPlan.of(_load(plan_path, progress_path, section))
+
+
 def _emit(text: str, output: Path | None, *, verbose: bool = False, bom: bool = False) -> None:
     """Data to stdout or, atomically, to a file. Silent on success, as cron wants, unless -v."""
     if bom:
@@ -181,11 +211,10 @@ def _library_message(message: str) -> str:
     return message.replace("pass reference=", "pass --reference DATE")
 
 
-_WITHIN = re.compile(r"(?P<count>\d+)\s*(?P<unit>d|w|days?|weeks?)")
-
-
 def _within_days(text: str, as_of: date) -> int:
-    match = _WITHIN.fullmatch(text.strip())
+    import re
+
+    match = re.fullmatch(r"(?P<count>\d+)\s*(?P<unit>d|w|days?|weeks?)", text.strip())
     if match is None:
         _fail(f"--within {text!r}: expected a number of days or weeks, such as 30d or 2w")
     room = (date.max - as_of).days
@@ -289,7 +318,7 @@ def due(
     if len(chosen) > 1:
         _fail(f"{' and '.join(chosen)} exclude each other: choose one of {', '.join(given)}")
     as_of = as_of or today_in_tokyo()
-    plan = _load(plan_path, progress_path, section)
+    plan = _tracked(plan_path, progress_path, section)
     if overdue:
         items = plan.overdue(as_of=as_of)
     elif within is not None:
@@ -386,6 +415,7 @@ def report(
 
 def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
     """Both files, or every problem of both at once."""
+    from dgplan.errors import PlanError
     from dgplan.plan_io import load_plan
 
     plans: list[Plan] = []
@@ -518,7 +548,7 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
       dgplan convert 令和3年度末まで 令和4年夏
       dgplan convert --to-wareki 2021-04-01
     """
-    import json
+    from dgplan.errors import DgplanError
 
     rows: list[dict[str, Any]] = []
     failures = 0
@@ -532,6 +562,8 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
                 message = f"{text!r}: {message}"
             click.echo(f"dgplan: error: {message}", err=True)
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
@@ -543,6 +575,7 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
 
 def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str, Any]:
     from dgplan.era import format_wareki, parse_date
+    from dgplan.errors import DgplanError
     from dgplan.fiscal import parse_period_detail
 
     if to_wareki:

@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from dgplan._progress import KPIProgress, latest_index, meets
 from dgplan.deadline import Recurrence
 from dgplan.display import html_table
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
@@ -143,19 +144,7 @@ class Target(_Model):
 
     def is_met_by(self, value: float) -> bool:
         """Whether ``value`` satisfies the target."""
-        goal = self.goal()
-        if goal is None:
-            return False
-        comparison = self.comparison
-        if comparison == "change":
-            comparison = "<=" if self.value < 0 else ">="
-        return {
-            ">=": value >= goal,
-            ">": value > goal,
-            "<=": value <= goal,
-            "<": value < goal,
-            "=": value == goal,
-        }[comparison]
+        return meets(self.comparison, self.goal(), self.value, value)
 
 
 class KPI(_Model):
@@ -187,8 +176,8 @@ class KPI(_Model):
 
     def latest(self, *, as_of: date) -> Observation | None:
         """The last observation on or before ``as_of``."""
-        seen = [o for o in self.observations if o.observed_on <= as_of]
-        return max(seen, key=lambda o: o.observed_on) if seen else None
+        index = latest_index([o.observed_on for o in self.observations], as_of)
+        return None if index is None else self.observations[index]
 
     def _baseline(self, plan_start: date) -> tuple[date, float] | None:
         target = self.target
@@ -262,10 +251,19 @@ class KPI(_Model):
 
     def is_done(self, *, as_of: date) -> bool:
         """A KPI is done when marked done, or when its latest value meets its target."""
-        if self.done_on is not None and self.done_on <= as_of:
-            return True
-        latest = self.latest(as_of=as_of)
-        return self.target is not None and latest is not None and self.target.is_met_by(latest.value)
+        return self._progress().is_done(as_of=as_of)
+
+    def _progress(self) -> KPIProgress:
+        """What decides whether the KPI is done, as plain values (:mod:`dgplan._progress`)."""
+        target = self.target
+        return KPIProgress(
+            done_on=self.done_on,
+            observations=tuple((o.observed_on, o.value) for o in self.observations),
+            has_target=target is not None,
+            comparison=">=" if target is None else target.comparison,
+            goal=None if target is None else target.goal(),
+            target_value=0.0 if target is None else target.value,
+        )
 
 
 class Milestone(_Model):

@@ -15,20 +15,24 @@ pandas, on first use).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
-from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
 from dgplan.kpi import PlanData
-from dgplan.queries import DueItems, KPIStatuses, Summary, due_items, kpi_statuses, summarize
+from dgplan.queries import (
+    DueItems,
+    KPIStatuses,
+    PeriodLike,
+    Summary,
+    TrackedPlan,
+    kpi_statuses,
+    summarize,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["PeriodLike", "Plan"]
-
-#: What the period questions accept: a fiscal quarter or year, an interval, or a phrase (令和4年度上期).
-PeriodLike = FiscalQuarter | FiscalYear | Interval | str
 
 
 class Plan(PlanData):
@@ -40,24 +44,26 @@ class Plan(PlanData):
 
     # -- questions ---------------------------------------------------------------------------
 
+    # The due questions are TrackedPlan's (dgplan.queries): one answer for a Plan and for the
+    # `dgplan due` command, which reads the bundled plan's TrackedPlan from a cache.
+
     def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
         """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
         done and overdue flags as they stand on ``as_of``."""
-        return due_items(self, Interval(start, end), as_of=as_of)
+        return TrackedPlan.of(self).due_between(start, end, as_of=as_of)
 
     def due_in(self, period: PeriodLike, *, as_of: date) -> DueItems:
         """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期),
         with its done and overdue flags as they stand on ``as_of``."""
-        return due_items(self, _as_interval(period, self.issued), as_of=as_of)
+        return TrackedPlan.of(self).due_in(period, as_of=as_of)
 
     def due_this_quarter(self, *, as_of: date) -> DueItems:
         """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
-        return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
+        return TrackedPlan.of(self).due_this_quarter(as_of=as_of)
 
     def upcoming(self, *, as_of: date, days: int = 30) -> DueItems:
         """Everything due from ``as_of`` to ``days`` days later, not yet done."""
-        items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
-        return DueItems(item for item in items if not item.done)
+        return TrackedPlan.of(self).upcoming(as_of=as_of, days=days)
 
     def overdue(self, *, as_of: date) -> DueItems:
         """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
@@ -65,7 +71,7 @@ class Plan(PlanData):
         A recurring deadline contributes its last missed occurrence only; ``from`` and
         ``undated`` deadlines are never overdue.
         """
-        return DueItems(item for item in due_items(self, None, as_of=as_of) if item.overdue)
+        return TrackedPlan.of(self).overdue(as_of=as_of)
 
     def kpi_status(self, *, as_of: date) -> KPIStatuses:
         """Every KPI with its latest value, target, attainment and grade on ``as_of``."""
@@ -94,11 +100,3 @@ class Plan(PlanData):
         from dgplan.frames import measures_frame
 
         return measures_frame(self)
-
-
-def _as_interval(period: PeriodLike, reference: date) -> Interval:
-    if isinstance(period, Interval):
-        return period
-    if isinstance(period, FiscalYear | FiscalQuarter):
-        return period.interval
-    return parse_period(period, reference=reference)

@@ -20,17 +20,19 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 import yaml
 from pydantic import ValidationError
 
+from dgplan import _bundled
+from dgplan._bundled import BUNDLED_PLAN
 from dgplan.errors import DgplanError, PlanError, Problem
 from dgplan.fields import _to_date
 from dgplan.kpi import KPI, Milestone, Observation
 from dgplan.plan import Plan
+from dgplan.queries import TrackedPlan
 
 __all__ = [
     "BUNDLED_PLAN",
@@ -44,8 +46,6 @@ __all__ = [
     "write_atomic",
 ]
 
-#: The bundled plan: the 2021 Priority Policy Program for Realizing a Digital Society.
-BUNDLED_PLAN = "measures.yaml"
 
 _Path = tuple[str | int, ...]
 
@@ -540,67 +540,35 @@ def load_plan(
 
 
 # ---------------------------------------------------------------------------------------------
-# The bundled plan, validated once per version of its file: the `dgplan` commands load it on
-# every run, and validating it (every phrase and date parsed) costs more than reading it back.
-# The validated plan is pickled to the user's cache directory ($XDG_CACHE_HOME/dgplan, else
-# ~/.cache/dgplan), under a name made of dgplan's version and the SHA-256 of the plan file's text;
-# the pickle repeats both, and is used only when they match the file being loaded now. Any
-# problem with the cache (no home, a read-only directory, a truncated or foreign file) means
-# loading the plan from its YAML as before, silently.
+# The bundled plan, validated once per version of its file and cached (dgplan._bundled says how):
+# an entry holds the plan's TrackedPlan, which `dgplan due` reads without the models, and the
+# pickled Plan, unpickled here.
 
 
 def _cache_directory() -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
-        home = os.path.expanduser("~")
-        if home == "~" or not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base) / "dgplan"
+    directory = _bundled.cache_directory()
+    return None if directory is None else Path(directory)
 
 
 def _bundled_text() -> str:
-    return resources.files("dgplan.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")
+    return _bundled.bundled_text()
 
 
 def _bundled_plan() -> Plan:
-    import hashlib
     import pickle
 
-    from dgplan import __version__
-
     text = _bundled_text()
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    key = (__version__, digest)
-    directory = _cache_directory()
-    path = None if directory is None else directory / f"bundled-plan-{__version__}-{digest[:16]}.pickle"
-    if path is not None:
+    entry = _bundled.read(text)
+    if entry is not None:
         try:
-            with open(path, "rb") as stream:
-                cached_key, plan = pickle.load(stream)
-            if cached_key == key and isinstance(plan, Plan):
-                return plan
-        except Exception:  # a missing, unreadable, truncated or foreign cache file: a miss
-            pass
+            plan = pickle.loads(entry[1])
+        except Exception:  # a truncated or foreign pickle: a miss
+            plan = None
+        if isinstance(plan, Plan):
+            return plan
     plan = parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _replace_bytes(path, pickle.dumps((key, plan), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:  # an unwritable cache: load from YAML next time too
-            pass
+    _bundled.write(text, TrackedPlan.of(plan), pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
     return plan
-
-
-def _replace_bytes(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:

@@ -16,19 +16,25 @@ from typing import TYPE_CHECKING, Literal
 
 from dateutil.relativedelta import relativedelta
 
+from dgplan._progress import KPIProgress
 from dgplan._results import Results
 from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
-from dgplan.fiscal import FiscalQuarter, Interval
-from dgplan.kpi import GRADES, KPI, Grade, Measure, PlanData
+from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
 
+# The models (pydantic) only for types: the due questions read a TrackedPlan, which the `dgplan due`
+# command reads back from its cache without importing them.
 if TYPE_CHECKING:
     import pandas as pd
+
+    from dgplan.kpi import Grade, Measure, PlanData
 
 __all__ = [
     "STATUSES",
     "DueItem",
+    "PeriodLike",
+    "TrackedPlan",
     "ItemStatus",
     "SectionStatus",
     "Status",
@@ -132,6 +138,8 @@ class Summary:
     by_section: dict[str, dict[str, int]]
 
     def _repr_html_(self) -> str:
+        from dgplan.kpi import GRADES
+
         keys = ("measures", "milestones", "kpis", "overdue", "due_this_quarter", *(f"kpi_{g}" for g in GRADES))
         rows = [(section, *(counts.get(key, 0) for key in keys)) for section, counts in self.by_section.items()]
         return html_table(("section", *keys), rows, caption=f"as of {self.as_of.isoformat()}")
@@ -151,14 +159,11 @@ def _milestone_done(done_on: date | None, as_of: date, deadline: Deadline, windo
     return True
 
 
-def _kpi_done(kpi: KPI, as_of: date, deadline: Deadline, window: Interval | None) -> bool:
-    if deadline.recurrence is None or window is None:
-        return kpi.is_done(as_of=as_of)
-    target = kpi.target
-    if target is None:
+def _kpi_done(kpi: KPIProgress, as_of: date, deadline: Deadline, window: Interval | None) -> bool:
+    if deadline.recurrence is None or window is None or not kpi.has_target:
         return kpi.is_done(as_of=as_of)
     start = _cycle_start(deadline, window)
-    return any(start <= o.observed_on <= as_of and target.is_met_by(o.value) for o in kpi.observations)
+    return any(start <= day <= as_of and kpi.is_met_by(value) for day, value in kpi.observations)
 
 
 def _occurrences(
@@ -189,16 +194,18 @@ class TrackedItem:
     """One due item of a plan: a milestone, or a KPI target no milestone carries.
 
     ``deadline`` is None for a KPI target without one. ``done_on`` is the milestone's (or KPI's)
-    day of completion; ``kpi`` the KPI whose target, when met, makes the item done.
+    day of completion; ``kpi`` the progress of the KPI whose target, when met, makes the item done.
+    Plain data (no model), so that a plan's items can be cached and read back cheaply.
     """
 
-    measure: Measure
+    measure_id: str
+    section: str
     item_id: str
     item_type: Literal["milestone", "kpi"]
     text: str
     deadline: Deadline | None
     done_on: date | None
-    kpi: KPI | None
+    kpi: KPIProgress | None
 
     def is_done(self, as_of: date, window: Interval | None) -> bool:
         """Whether the item, or the occurrence of it in ``window``, is done on ``as_of``."""
@@ -208,7 +215,7 @@ class TrackedItem:
             return True
         if self.kpi is None:
             return False
-        if self.kpi.target is None:
+        if not self.kpi.has_target:
             return self.kpi.done_on is not None and self.kpi.done_on <= as_of
         return _kpi_done(self.kpi, as_of, self.deadline, window)
 
@@ -232,12 +239,21 @@ def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterato
         if kpi is not None and by is not None and _same_due(by, milestone.deadline):
             carried.add(kpi.id)
         yield TrackedItem(
-            measure, milestone.id, "milestone", milestone.text, milestone.deadline, milestone.done_on, kpi
+            measure.id,
+            measure.section,
+            milestone.id,
+            "milestone",
+            milestone.text,
+            milestone.deadline,
+            milestone.done_on,
+            None if kpi is None else kpi._progress(),
         )
     for kpi in measure.kpis:
         if kpi.target is None or kpi.id in carried or (kpi.target.by is None and not undated_targets):
             continue
-        yield TrackedItem(measure, kpi.id, "kpi", kpi.text, kpi.target.by, kpi.done_on, kpi)
+        yield TrackedItem(
+            measure.id, measure.section, kpi.id, "kpi", kpi.text, kpi.target.by, kpi.done_on, kpi._progress()
+        )
 
 
 def _beyond_calendar(as_of: date, interval: Interval | None, error: Exception) -> PeriodError:
@@ -256,39 +272,108 @@ def _outside_calendar(error: Exception) -> bool:
     return isinstance(error, ValueError | OverflowError) and not isinstance(error, DgplanError)
 
 
-def due_items(plan: PlanData, interval: Interval | None, *, as_of: date) -> DueItems:
+def due_items(plan: PlanData | TrackedPlan, interval: Interval | None, *, as_of: date) -> DueItems:
     """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline).
 
     Raises :class:`PeriodError` when the answer needs days outside years 1-9999.
     """
+    tracked = plan.items if isinstance(plan, TrackedPlan) else _tracked(plan)
     try:
-        return _due_items(plan, interval, as_of=as_of)
+        return _due_items(tracked, interval, as_of=as_of)
     except (ValueError, OverflowError) as error:
         if not _outside_calendar(error):
             raise
         raise _beyond_calendar(as_of, interval, error) from error
 
 
-def _due_items(plan: PlanData, interval: Interval | None, *, as_of: date) -> DueItems:
+def _tracked(plan: PlanData) -> tuple[TrackedItem, ...]:
+    return tuple(tracked for measure in plan.measures for tracked in tracked_items(measure))
+
+
+def _due_items(tracked_plan: Sequence[TrackedItem], interval: Interval | None, *, as_of: date) -> DueItems:
     items = [
         DueItem(
             due=due,
             item_id=tracked.item_id,
-            measure_id=tracked.measure.id,
-            section=tracked.measure.section,
+            measure_id=tracked.measure_id,
+            section=tracked.section,
             item_type=tracked.item_type,
             text=tracked.text,
             deadline=tracked.deadline,  # type: ignore[arg-type]  # an item with occurrences has one
             done=(done := tracked.is_done(as_of, window)),
             overdue=due < as_of and not done,
         )
-        for measure in plan.measures
-        for tracked in tracked_items(measure)
+        for tracked in tracked_plan
         for due, window in _occurrences(tracked.deadline, interval, as_of)
     ]
     # One order everywhere: by due date, then in the plan's own order (1-2 before 1-10), which
     # the items already have; sorted() is stable. Sorting ids as text would put 1-10 before 1-2.
     return DueItems(sorted(items, key=lambda item: item.due))
+
+
+#: What the period questions accept: a fiscal quarter or year, an interval, or a phrase (令和4年度上期).
+PeriodLike = FiscalQuarter | FiscalYear | Interval | str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedPlan:
+    """What the due questions read of a plan: its title and date, the title of each measure by
+    id (in plan order), and its due items (:func:`tracked_items`), in plan order.
+
+    Plain data, without the models: the ``dgplan due`` command reads the bundled plan's from a
+    cache without importing pydantic. :class:`dgplan.Plan`'s due questions are these methods,
+    asked of ``TrackedPlan.of(plan)``, so both give the same answers.
+    """
+
+    title: str
+    issued: date
+    measure_titles: dict[str, str]
+    items: tuple[TrackedItem, ...]
+
+    @classmethod
+    def of(cls, plan: PlanData) -> TrackedPlan:
+        """The due items and the names of ``plan``."""
+        return cls(
+            title=plan.title,
+            issued=plan.issued,
+            measure_titles={m.id: m.title for m in plan.measures},
+            items=_tracked(plan),
+        )
+
+    def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
+        """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
+        done and overdue flags as they stand on ``as_of``."""
+        return due_items(self, Interval(start, end), as_of=as_of)
+
+    def due_in(self, period: PeriodLike, *, as_of: date) -> DueItems:
+        """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期),
+        with its done and overdue flags as they stand on ``as_of``."""
+        return due_items(self, _as_interval(period, self.issued), as_of=as_of)
+
+    def due_this_quarter(self, *, as_of: date) -> DueItems:
+        """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
+        return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
+
+    def upcoming(self, *, as_of: date, days: int = 30) -> DueItems:
+        """Everything due from ``as_of`` to ``days`` days later, not yet done."""
+        items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
+        return DueItems(item for item in items if not item.done)
+
+    def overdue(self, *, as_of: date) -> DueItems:
+        """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
+
+        A recurring deadline contributes its last missed occurrence only; ``from`` and
+        ``undated`` deadlines are never overdue.
+        """
+        return DueItems(item for item in due_items(self, None, as_of=as_of) if item.overdue)
+
+
+def _as_interval(period: PeriodLike, reference: date) -> Interval:
+    if isinstance(period, Interval):
+        return period
+    if isinstance(period, FiscalYear | FiscalQuarter):
+        return period.interval
+    return parse_period(period, reference=reference)
 
 
 def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:

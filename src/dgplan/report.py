@@ -6,37 +6,36 @@ The JSON and CSV schemas are stable (see docs/cli.md): ISO dates, ids, kinds.
 from __future__ import annotations
 
 import contextlib
-import csv
-import html
-import io
-import json
 import math
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dgplan.diff import DIFF_COLUMNS, PlanDiff
-from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
 from dgplan.display import markdown_table
 from dgplan.era import format_wareki
 from dgplan.errors import EraError
 from dgplan.fiscal import FiscalQuarter, FiscalYear
-from dgplan.kpi import Target
-from dgplan.plan import Plan
 from dgplan.queries import (
     STATUSES,
     DueItem,
     ItemStatus,
     KPIStatus,
     SectionStatus,
+    TrackedPlan,
     has_progress,
     item_statuses,
     kpi_statuses,
     section_statuses,
 )
+
+# The models and the diff only for types at the top: `dgplan due` renders its answers without them.
+if TYPE_CHECKING:
+    from dgplan.diff import PlanDiff
+    from dgplan.kpi import Target
+    from dgplan.plan import Plan
 
 __all__ = [
     "DUE_COLUMNS",
@@ -145,19 +144,31 @@ def kpi_rows(statuses: Sequence[KPIStatus]) -> list[dict[str, Any]]:
     ]
 
 
+def _escape(text: str) -> str:
+    # The html module imports its table of entities: only the HTML outputs need it.
+    from html import escape
+
+    return escape(text)
+
+
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _fit(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text
-    cut = ""
-    for char in text:
-        if _width(cut + char) > width - 1:
-            break
-        cut += char
-    return cut + "…"
+    # The longest start that leaves room for the ellipsis, widths summed as they come and only as
+    # far as needed (measuring each longer start again was quadratic: most of `dgplan due`'s time).
+    used = 0
+    end = 0
+    for index, char in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used <= width - 1:
+            end = index + 1
+        elif used > width:
+            return text[:end] + "…"
+    return text
 
 
 def _cell(value: Any) -> str:
@@ -210,19 +221,24 @@ def render_rows(
     if fmt == "markdown":
         return _markdown(rows, table_columns)
     if fmt == "csv":
+        import csv
+        import io
+
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
         return buffer.getvalue()
     if fmt == "json":
+        import json
+
         items = [{c: _json_value(row.get(c)) for c in columns} for row in rows]
         data = {"as_of": as_of.isoformat(), "items": items}
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def render_due(items: Sequence[DueItem], fmt: str, *, as_of: date, plan: Plan | None = None) -> str:
+def render_due(items: Sequence[DueItem], fmt: str, *, as_of: date, plan: Plan | TrackedPlan | None = None) -> str:
     """Due items in one of the formats of :func:`render_rows`, or ``ics``."""
     if fmt == "ics":
         return render_calendar(items, plan=plan)
@@ -240,6 +256,9 @@ _TABLE_DIFF = ("change", "measure", "item", "old", "new", "slip_days", "text")
 def render_diff(diff: PlanDiff, fmt: str) -> str:
     """What changed between two editions: ``table`` and ``markdown`` (counts by change, then every
     change), ``csv`` (the :data:`dgplan.diff.DIFF_COLUMNS`), ``json``, or ``html`` (a section)."""
+    from dgplan.diff import DIFF_COLUMNS
+    from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
+
     if fmt == "json":
         return diff_json(diff)
     if fmt == "html":
@@ -261,7 +280,7 @@ def render_diff(diff: PlanDiff, fmt: str) -> str:
     return render_rows(rows, fmt, columns=DIFF_COLUMNS, table_columns=_TABLE_DIFF, as_of=diff.new_issued)
 
 
-def render_calendar(items: Sequence[DueItem], *, plan: Plan | None = None) -> str:
+def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None = None) -> str:
     """An RFC 5545 calendar: one all-day event per due date, with the measure id and title."""
     from icalendar import Calendar, Event
 
@@ -270,7 +289,12 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | None = None) -> st
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", plan.title if plan is not None else "dgplan deadlines")
     # One lookup table: asking the plan per item would scan its measures each time.
-    titles = {} if plan is None else {measure.id: measure.title for measure in plan.measures}
+    if plan is None:
+        titles = {}
+    elif isinstance(plan, TrackedPlan):
+        titles = plan.measure_titles
+    else:
+        titles = {measure.id: measure.title for measure in plan.measures}
     for item in items:
         event = Event()
         title = titles.get(item.measure_id, "")
@@ -549,7 +573,7 @@ def _html_table(
             kinds = (("n", index in numeric), ("date", index in dates), ("text", index in texts))
             classes = " ".join(c for c, on in kinds if on)
             attribute = f' class="{classes}"' if classes and tag == "td" else ""
-            parts.append(f"<{tag}{attribute}>{html.escape(value)}</{tag}>")
+            parts.append(f"<{tag}{attribute}>{_escape(value)}</{tag}>")
         return "".join(parts)
 
     head = f"<thead><tr>{cells(columns, 'th')}</tr></thead>"
@@ -570,37 +594,35 @@ def _render_html(facts: _Facts) -> str:
         "<!DOCTYPE html>",
         '<html lang="ja"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(plan.title)}: {as_of.isoformat()}</title>",
+        f"<title>{_escape(plan.title)}: {as_of.isoformat()}</title>",
         f"<style>{_CSS.strip()}</style></head><body>",
-        f"<header><h1>{html.escape(plan.title)}</h1>",
-        f'<p class="asof">As of <time datetime="{as_of.isoformat()}">{html.escape(shown)}</time>,'
-        f" fiscal quarter {html.escape(_quarter_name(facts.quarter))}.</p></header>",
+        f"<header><h1>{_escape(plan.title)}</h1>",
+        f'<p class="asof">As of <time datetime="{as_of.isoformat()}">{_escape(shown)}</time>,'
+        f" fiscal quarter {_escape(_quarter_name(facts.quarter))}.</p></header>",
     ]
     if not facts.recorded:
-        parts.append(f'<p class="note">{html.escape(_intro(facts)[1])}</p>')
+        parts.append(f'<p class="note">{_escape(_intro(facts)[1])}</p>')
     parts += [
         "<h2>By section</h2>",
         _html_table(header, rows, numeric=numbers, texts=(1,), foot=totals),
         f"<figure>{timeline_svg(plan, as_of, items=facts.items, recorded=facts.recorded)}"
-        f"<figcaption>{html.escape(_chart_caption(facts))}</figcaption></figure>",
+        f"<figcaption>{_escape(_chart_caption(facts))}</figcaption></figure>",
     ]
     late = _late_rows(facts)
     css = "late" if facts.recorded else "past"
-    parts.append(
-        f'<h2 class="{css}">{html.escape(facts.late_word.capitalize())} ({sum(len(r) for _, _, r in late)})</h2>'
-    )
+    parts.append(f'<h2 class="{css}">{_escape(facts.late_word.capitalize())} ({sum(len(r) for _, _, r in late)})</h2>')
     if not late:
         parts.append("<p>None.</p>")
     for measure_id, title, group in late:
-        parts.append(f"<h3>{html.escape(measure_id)} {html.escape(title)}</h3>")
+        parts.append(f"<h3>{_escape(measure_id)} {_escape(title)}</h3>")
         parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,), texts=(1, 2)))
     for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
         due = _due_rows_in(facts, quarter)
-        parts.append(f"<h2>{heading}: {html.escape(_quarter_name(quarter))} ({len(due)})</h2>")
+        parts.append(f"<h2>{heading}: {_escape(_quarter_name(quarter))} ({len(due)})</h2>")
         parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,), texts=(1, 3, 4)) if due else "<p>None.</p>")
     kpis, untargeted = _kpi_table(facts)
     parts.append(f"<h2>KPIs with a numeric target ({len(kpis)})</h2>")
-    parts.append(f"<p>Grades: {_GRADES}. {html.escape(untargeted)}.</p>")
+    parts.append(f"<p>Grades: {_GRADES}. {_escape(untargeted)}.</p>")
     parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,), texts=(1,)) if kpis else "<p>None.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -619,6 +641,8 @@ def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown", compare: Pl
     """
     if fmt not in ("markdown", "html"):
         raise ValueError(f"unknown report format {fmt!r}; expected markdown or html")
+    from dgplan.diff_render import diff_html, diff_markdown
+
     facts = _facts(plan, as_of)
     if fmt == "markdown":
         return _render_markdown(facts) + ("" if compare is None else "\n" + diff_markdown(compare))
@@ -736,8 +760,8 @@ def timeline_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_CHART_WIDTH} {height}" width="{_CHART_WIDTH}"'
         f' height="{height}" role="img" aria-labelledby="chart-title chart-desc" class="timeline"'
         ' font-family="Noto Sans CJK JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif" font-size="12">',
-        f'<title id="chart-title">{html.escape(plan.title)}: deadlines by section, as of {as_of.isoformat()}</title>',
-        f'<desc id="chart-desc">{html.escape(description)}</desc>',
+        f'<title id="chart-title">{_escape(plan.title)}: deadlines by section, as of {as_of.isoformat()}</title>',
+        f'<desc id="chart-desc">{_escape(description)}</desc>',
         f'<rect x="0" y="0" width="{_CHART_WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     for row, section in enumerate(sections):
@@ -748,8 +772,8 @@ def timeline_svg(
         label = f"{section} {title}" if title else f"Section {section}"
         shown = label if len(label) <= 22 else label[:21] + "…"
         out.append(
-            f'<text x="8" y="{y(row) + 4:.1f}" class="section-label"><title>{html.escape(label)}</title>'
-            f"{html.escape(shown)}</text>"
+            f'<text x="8" y="{y(row) + 4:.1f}" class="section-label"><title>{_escape(label)}</title>'
+            f"{_escape(shown)}</text>"
         )
     axis_y = _TOP + _ROW_HEIGHT * len(sections)
     for year in range(first, last + 1):
@@ -792,7 +816,7 @@ def timeline_svg(
     for kind in ("past due" if not recorded else "late", "done", "to come"):
         name = {"late": "overdue", "past due": _PAST_DUE}.get(kind, kind)
         out.append(f'<circle cx="{legend_x + 6}" cy="14" r="5" fill="{_COLOURS[kind]}"/>')
-        out.append(f'<text x="{legend_x + 16}" y="18">{html.escape(name)} ({totals[kind]})</text>')
+        out.append(f'<text x="{legend_x + 16}" y="18">{_escape(name)} ({totals[kind]})</text>')
         legend_x += 40 + 7 * len(name)
     out.append("</svg>")
     return "".join(out)
