@@ -210,6 +210,19 @@ class TestInputs:
             compiled.days([], (("R", 4), ("令和", 4)), *self.table()[1:])  # type: ignore[attr-defined]
         with pytest.raises(ValueError, match="bad era token"):
             compiled.days([], (("令和", 9),), *self.table()[1:])  # type: ignore[attr-defined]
+        # A string, bytes or a mapping is no column (a string would be read character by character);
+        # nor is a 2-D array in any layout.
+        square = np.array([["R3.4.1"] * 2] * 2, dtype=object)
+        for value in ("R3.4.1", b"R3.4.1", {"R3.4.1": 1}, {"R3.4.1"}, np.asfortranarray(square), square[:, ::2]):
+            with pytest.raises(TypeError, match="one-dimensional object array, a list or a tuple"):
+                compiled.days(value, *self.table())  # type: ignore[attr-defined]
+
+    def test_refuses_an_era_table_outside_the_calendar(self, compiled: object) -> None:
+        """No sum in the reader can overflow: era tables are bounded to years 1-9999."""
+        gregorian = self.table()[2]
+        for era in ((2**63 - 1, 0, 0), (0, 0, 0), (2021, -(2**40), 0), (2021, 0, 2**40), (2021, 10, 5)):
+            with pytest.raises(ValueError, match="outside years 1-9999"):
+                compiled.days(["R3.4.1"], (("R", 0),), (era,), gregorian)  # type: ignore[attr-defined]
 
 
 @st.composite
@@ -243,6 +256,39 @@ class TestWithAndWithoutTheCompiledReader:
         assert result.isna().tolist() == [False, False, True, False, True]
         with pytest.raises(EraError, match=re.escape("row 4: '2300-01-01' is 2300-01-01, outside the range")):
             dp.to_datetime(series)
+
+    @pytest.mark.parametrize("odd", [b"R3.4.1", bytearray(b"R3.4.1"), memoryview(b"R3.4.1"), np.bytes_(b"R3.4.1")])
+    def test_bytes_are_no_date_in_a_long_column_either(self, compiled: object, odd: object) -> None:
+        """A long column goes through Arrow's hash table, which would read bytes as text."""
+        series = pd.Series(["R3.4.1"] * 2500 + [odd, None], dtype=object)
+        for reader in (compiled, None):
+            saved, dp._compiled = dp._compiled, reader  # type: ignore[assignment]
+            try:
+                result = dp.to_datetime(series, errors="coerce", unit="s")
+                failures = dp.date_failures(series, unit="s")
+            finally:
+                dp._compiled = saved
+            assert result.iloc[0] == pd.Timestamp("2021-04-01")
+            assert result.iloc[-2:].isna().all()
+            assert failures.index.tolist() == [2500]
+            assert failures["error"].iloc[0] == f"{odd!r} is not a string"
+
+    def test_unhashable_values_are_bad_rows(self, compiled: object) -> None:
+        series = pd.Series(["R3.4.1", [2021, 4, 1], {"y": 2021}, bytearray(b"x"), None, "R3.4.1"], dtype=object)
+        result = dp.to_datetime(series, errors="coerce")
+        assert result.isna().tolist() == [False, True, True, True, True, False]
+        assert dp.date_failures(series)["error"].tolist() == [
+            "[2021, 4, 1] is not a string", "{'y': 2021} is not a string", "bytearray(b'x') is not a string",
+        ]  # fmt: skip
+        with pytest.raises(EraError, match=re.escape("row 1: [2021, 4, 1] is not a string")):
+            dp.to_datetime(series)
+
+    def test_failures_keep_any_string(self, compiled: object) -> None:
+        """Even one pandas' Arrow-backed str dtype cannot hold (a lone surrogate)."""
+        text = "\ud800令和3年4月1日"
+        failures = dp.date_failures(pd.Series(["R3.4.1", text], dtype=object))
+        assert failures["value"].tolist() == [text]
+        assert failures.index.tolist() == [1]
 
     def test_first_bad_row_is_named_alike(self, compiled: object) -> None:
         days = [date(2020, 1, 1) + timedelta(days=n) for n in range(3000)]

@@ -25,6 +25,9 @@
 #define MAX_TOKENS 64
 #define MAX_TOKEN_LENGTH 8
 #define PREFETCH_DISTANCE 8
+/* 0001-01-01 and 9999-12-31, as days since 1970-01-01. */
+#define MIN_DAY (-719162)
+#define MAX_DAY 2932896
 
 /* The value for "not settled here": the Python path reads the string. */
 static const int64_t UNSETTLED = INT64_MIN;
@@ -364,6 +367,12 @@ read_table(PyObject *tokens, PyObject *eras, EraTable *table)
             || !int64_item(bounds, 2, &table->last_day[e])) {
             return 0;
         }
+        /* Years 1-9999 only, so that no sum below can overflow. */
+        if (table->start_year[e] < 1 || table->start_year[e] > 9999 || table->first_day[e] < MIN_DAY
+            || table->last_day[e] > MAX_DAY || table->first_day[e] > table->last_day[e]) {
+            PyErr_Format(PyExc_ValueError, "era %zd: start year or days outside years 1-9999", e);
+            return 0;
+        }
     }
     return 1;
 }
@@ -390,54 +399,60 @@ days(PyObject *module, PyObject *args)
     table.gregorian_day = gregorian_day;
 
     /* An object array exports its element pointers as a buffer of format "O": read them in
-       place. Anything else (a list, a tuple) goes through the sequence protocol. */
+       place, with its stride (a slice such as a[::2] is read as it lies). A list or a tuple is read
+       as it is. Nothing else is a column: a string would be read as its characters. */
     Py_buffer view;
     int have_view = 0;
-    PyObject *fast = NULL;
-    PyObject **items;
-    Py_ssize_t count;
-    if (PyObject_CheckBuffer(values)
-        && PyObject_GetBuffer(values, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0) {
+    char *first;
+    Py_ssize_t stride, count;
+    if (PyList_Check(values) || PyTuple_Check(values)) {
+        first = (char *)PySequence_Fast_ITEMS(values);
+        stride = (Py_ssize_t)sizeof(PyObject *);
+        count = PySequence_Fast_GET_SIZE(values);
+    }
+    else if (PyObject_CheckBuffer(values) && !PyBytes_Check(values) && !PyByteArray_Check(values)
+             && PyObject_GetBuffer(values, &view, PyBUF_STRIDES | PyBUF_FORMAT) == 0) {
         have_view = 1;
         if (view.ndim != 1 || view.format == NULL || strcmp(view.format, "O") != 0
             || view.itemsize != (Py_ssize_t)sizeof(PyObject *)) {
             PyBuffer_Release(&view);
-            PyErr_SetString(PyExc_TypeError, "values must be a one-dimensional object array or a sequence");
+            PyErr_SetString(PyExc_TypeError, "values must be a one-dimensional object array, a list or a tuple");
             return NULL;
         }
-        items = (PyObject **)view.buf;
-        count = view.len / view.itemsize;
+        first = (char *)view.buf;
+        stride = view.strides[0];
+        count = view.shape[0];
     }
     else {
         PyErr_Clear();
-        fast = PySequence_Fast(values, "values must be a one-dimensional object array or a sequence");
-        if (fast == NULL) {
-            return NULL;
-        }
-        items = PySequence_Fast_ITEMS(fast);
-        count = PySequence_Fast_GET_SIZE(fast);
+        PyErr_Format(PyExc_TypeError, "values must be a one-dimensional object array, a list or a tuple, not %.100s",
+                     Py_TYPE(values)->tp_name);
+        return NULL;
     }
 
     PyObject *result = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
     if (result != NULL) {
         int64_t *out = (int64_t *)PyBytes_AS_STRING(result);
         for (Py_ssize_t i = 0; i < count; i++) {
+            PyObject *value = *(PyObject **)(first + i * stride);
 #if defined(__GNUC__) || defined(__clang__)
             /* A column that repeats values points all over memory; ask for the strings a few
                rows ahead so that reading them overlaps with the work on this one. */
-            if (i + PREFETCH_DISTANCE < count && items[i + PREFETCH_DISTANCE] != NULL) {
-                __builtin_prefetch(items[i + PREFETCH_DISTANCE]);
-                __builtin_prefetch((const char *)items[i + PREFETCH_DISTANCE] + 64);
+            if (i + PREFETCH_DISTANCE < count) {
+                PyObject *ahead = *(PyObject **)(first + (i + PREFETCH_DISTANCE) * stride);
+                if (ahead != NULL) {
+                    __builtin_prefetch(ahead);
+                    __builtin_prefetch((const char *)ahead + 64);
+                }
             }
 #endif
             /* A NULL slot (an uninitialised object array) is no string. */
-            out[i] = items[i] == NULL ? UNSETTLED : settle(&table, items[i]);
+            out[i] = value == NULL ? UNSETTLED : settle(&table, value);
         }
     }
     if (have_view) {
         PyBuffer_Release(&view);
     }
-    Py_XDECREF(fast);
     return result;
 }
 
@@ -458,7 +473,13 @@ PyMODINIT_FUNC
 PyInit__fastdate(void)
 {
     PyObject *created = PyModule_Create(&module);
-    if (created != NULL && PyModule_AddObject(created, "UNSETTLED", PyLong_FromLongLong(UNSETTLED)) < 0) {
+    if (created == NULL) {
+        return NULL;
+    }
+    PyObject *unsettled = PyLong_FromLongLong(UNSETTLED);
+    const int added = unsettled == NULL ? -1 : PyModule_AddObjectRef(created, "UNSETTLED", unsettled);
+    Py_XDECREF(unsettled);
+    if (added < 0) {
         Py_DECREF(created);
         return NULL;
     }

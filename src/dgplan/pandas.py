@@ -162,9 +162,9 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(code of each row, -1 where missing; the distinct values, in order of first appearance).
 
     For a long column of strings, Arrow's hash table (``dictionary_encode``) gives the same
-    codes as ``pd.factorize`` several times faster; anything Arrow will not take as text (a
-    number, a date, NaT) leaves the column to ``pd.factorize``."""
-    if len(series) >= _ARROW_MIN:
+    codes as ``pd.factorize`` several times faster. It is used only where every value is a
+    string or missing: Arrow would take bytes as text, and ``b'R3.4.1'`` is no date."""
+    if len(series) >= _ARROW_MIN and pd.api.types.infer_dtype(series, skipna=True) == "string":
         try:
             import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
             import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
@@ -179,8 +179,33 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
                 codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.intp)
                 uniques = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
                 return codes, uniques
-    factorized, distinct = pd.factorize(series, use_na_sentinel=True)
+    try:
+        factorized, distinct = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # an unhashable value (a list, a bytearray): a bad row, not a crash
+        return _factorize_unhashable(series)
     return factorized, np.asarray(distinct, dtype=object)
+
+
+def _factorize_unhashable(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factorize` for a column holding unhashable values: each of those is a distinct
+    value of its own (it will fail as "not a string"); the rest are grouped as pd.factorize does."""
+    missing = pd.isna(series).to_numpy()
+    codes = np.full(len(series), -1, dtype=np.intp)
+    positions: dict[object, int] = {}
+    distinct: list[object] = []
+    for row, value in enumerate(series.to_numpy(dtype=object)):
+        if missing[row]:
+            continue
+        try:
+            code = positions.setdefault(value, len(distinct))
+        except TypeError:
+            code = len(distinct)
+        if code == len(distinct):
+            distinct.append(value)
+        codes[row] = code
+    uniques = np.empty(len(distinct), dtype=object)
+    uniques[:] = distinct
+    return codes, uniques
 
 
 def _compiled_days(values: np.ndarray, unit: Unit) -> np.ndarray | None:
@@ -371,7 +396,12 @@ def date_failures(
     failed = np.isin(codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(codes), bool)
     rows = np.flatnonzero(failed)
     return pd.DataFrame(
-        {"value": series.iloc[rows].to_numpy(dtype=object), "error": [failures[int(codes[r])] for r in rows]},
+        {
+            # Object dtype, as given: pandas would infer its Arrow-backed str dtype for text,
+            # which cannot hold every str (a lone surrogate, '\ud800').
+            "value": pd.Series(series.iloc[rows].to_numpy(dtype=object), dtype=object, index=series.index[rows]),
+            "error": [failures[int(codes[r])] for r in rows],
+        },
         index=series.index[rows],
     )
 
