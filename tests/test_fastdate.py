@@ -258,10 +258,10 @@ class TestWithAndWithoutTheCompiledReader:
             dp.to_datetime(series)
 
     @pytest.mark.parametrize("odd", [b"R3.4.1", bytearray(b"R3.4.1"), memoryview(b"R3.4.1"), np.bytes_(b"R3.4.1")])
-    def test_bytes_are_no_date_in_a_long_column_either(self, compiled: object, odd: object) -> None:
+    def test_bytes_are_no_date_in_a_long_column_either(self, odd: object) -> None:
         """A long column goes through Arrow's hash table, which would read bytes as text."""
         series = pd.Series(["R3.4.1"] * 2500 + [odd, None], dtype=object)
-        for reader in (compiled, None):
+        for reader in {dp._compiled, None}:
             saved, dp._compiled = dp._compiled, reader  # type: ignore[assignment]
             try:
                 result = dp.to_datetime(series, errors="coerce", unit="s")
@@ -273,7 +273,7 @@ class TestWithAndWithoutTheCompiledReader:
             assert failures.index.tolist() == [2500]
             assert failures["error"].iloc[0] == f"{odd!r} is not a string"
 
-    def test_unhashable_values_are_bad_rows(self, compiled: object) -> None:
+    def test_unhashable_values_are_bad_rows(self) -> None:
         series = pd.Series(["R3.4.1", [2021, 4, 1], {"y": 2021}, bytearray(b"x"), None, "R3.4.1"], dtype=object)
         result = dp.to_datetime(series, errors="coerce")
         assert result.isna().tolist() == [False, True, True, True, True, False]
@@ -283,7 +283,7 @@ class TestWithAndWithoutTheCompiledReader:
         with pytest.raises(EraError, match=re.escape("row 1: [2021, 4, 1] is not a string")):
             dp.to_datetime(series)
 
-    def test_failures_keep_any_string(self, compiled: object) -> None:
+    def test_failures_keep_any_string(self) -> None:
         """Even one pandas' Arrow-backed str dtype cannot hold (a lone surrogate)."""
         text = "\ud800令和3年4月1日"
         failures = dp.date_failures(pd.Series(["R3.4.1", text], dtype=object))
