@@ -253,21 +253,20 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
 /* The Python path reads a string that its pattern does not match again after NFKC with the
    white space taken out. For the characters that matter here, this is that same mapping:
    full-width digits, Latin letters, brackets and separators to ASCII, and the spaces dropped.
-   Any other character that NFKC would change is left alone, so the string fails to match here
-   and the Python path reads it. Returns 0 for a character no form here can hold. */
-static int
-as_nfkc_without_spaces(Py_UCS4 c, Py_UCS4 *text, Py_ssize_t *length)
+   Any other character that NFKC would change is kept as it is, so the string fails to match here
+   and the Python path reads it. */
+static void
+append_as_nfkc_without_spaces(Py_UCS4 c, Py_UCS4 *text, Py_ssize_t *length)
 {
     if (c == ' ' || c == '\t' || c == 0x00A0 /* no-break space */ || c == 0x3000 /* ideographic space */) {
-        return 1;
+        return;
     }
     if (c >= 0xFF01 && c <= 0xFF5E) { /* the full-width forms of ASCII ! .. ~ */
         text[(*length)++] = c - 0xFF01 + '!';
-        return 1;
+        return;
     }
     /* 年 月 日 元 and the era names are their own NFKC. */
     text[(*length)++] = c;
-    return 1;
 }
 
 static int64_t
@@ -296,8 +295,8 @@ settle(const EraTable *table, PyObject *value)
         if (c < 0x80 && c != ' ' && c != '\t') {
             text[length++] = c;
         }
-        else if (!as_nfkc_without_spaces(c, text, &length)) {
-            return UNSETTLED;
+        else {
+            append_as_nfkc_without_spaces(c, text, &length);
         }
     }
     if (length < 5) {
@@ -385,7 +384,7 @@ PyDoc_STRVAR(days_doc,
 "eras: ((start year, first day, last day), ...); gregorian_day: the first day era dates may name.");
 
 static PyObject *
-days(PyObject *module, PyObject *args)
+days(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *values, *tokens, *eras;
     long long gregorian_day;
@@ -467,6 +466,10 @@ static struct PyModuleDef module = {
     "The common era-date forms of a column, read in compiled code (an accelerator for dgplan.pandas).",
     -1,
     methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 PyMODINIT_FUNC
