@@ -164,7 +164,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     For a long column of strings, Arrow's hash table (``dictionary_encode``) gives the same
     codes as ``pd.factorize`` several times faster. It is used only where every value is a
     string or missing: Arrow would take bytes as text, and ``b'R3.4.1'`` is no date."""
-    if len(series) >= _ARROW_MIN and pd.api.types.infer_dtype(series, skipna=True) == "string":
+    if len(series) >= _ARROW_MIN and _only_strings(series):
         try:
             import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
             import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
@@ -184,6 +184,13 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     except TypeError:  # an unhashable value (a list, a bytearray): a bad row, not a crash
         return _factorize_unhashable(series)
     return factorized, np.asarray(distinct, dtype=object)
+
+
+def _only_strings(series: pd.Series) -> bool:
+    """Whether every value is a string or missing (a string dtype says so without looking)."""
+    if isinstance(series.dtype, pd.StringDtype):
+        return True
+    return bool(pd.api.types.infer_dtype(series, skipna=True) == "string")
 
 
 def _factorize_unhashable(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
