@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-__all__ = ["html_table", "markdown_table"]
+__all__ = ["escape_html", "html_table", "markdown_table"]
 
 
-def _escape(text: str) -> str:
-    # The html module imports its table of entities: only the HTML tables need it.
+def escape_html(text: str) -> str:
+    """``html.escape``, imported when first needed: the html module loads its table of entities,
+    which only the HTML outputs use (``dgplan due`` prints text)."""
     from html import escape
 
     return escape(text)
@@ -24,14 +25,14 @@ def _cell(value: Any) -> str:
         return "open" if value == date.max else value.isoformat()
     if isinstance(value, float):
         return f"{value:g}"
-    return _escape(str(value))
+    return escape_html(str(value))
 
 
 def html_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str | None = None) -> str:
     """A plain HTML table; values are escaped, dates written in ISO form."""
-    head = "".join(f"<th>{_escape(column)}</th>" for column in columns)
+    head = "".join(f"<th>{escape_html(column)}</th>" for column in columns)
     body = "".join("<tr>" + "".join(f"<td>{_cell(value)}</td>" for value in row) + "</tr>" for row in rows)
-    title = f"<caption>{_escape(caption)}</caption>" if caption else ""
+    title = f"<caption>{escape_html(caption)}</caption>" if caption else ""
     return f'<table class="dgplan">{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dgplan.display import markdown_table
+from dgplan.display import escape_html, markdown_table
 from dgplan.era import format_wareki
 from dgplan.errors import EraError
 from dgplan.fiscal import FiscalQuarter, FiscalYear
@@ -144,17 +144,15 @@ def kpi_rows(statuses: Sequence[KPIStatus]) -> list[dict[str, Any]]:
     ]
 
 
-def _escape(text: str) -> str:
-    # The html module imports its table of entities: only the HTML outputs need it.
-    from html import escape
-
-    return escape(text)
+def _char_width(char: str) -> int:
+    """Columns a character takes in a terminal: two for wide and full-width ones (漢字, ０)."""
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def _width(text: str) -> int:
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return sum(_char_width(char) for char in text)
 
 
 def _fit(text: str, width: int) -> str:
@@ -163,7 +161,7 @@ def _fit(text: str, width: int) -> str:
     used = 0
     end = 0
     for index, char in enumerate(text):
-        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        used += _char_width(char)
         if used <= width - 1:
             end = index + 1
         elif used > width:
@@ -573,7 +571,7 @@ def _html_table(
             kinds = (("n", index in numeric), ("date", index in dates), ("text", index in texts))
             classes = " ".join(c for c, on in kinds if on)
             attribute = f' class="{classes}"' if classes and tag == "td" else ""
-            parts.append(f"<{tag}{attribute}>{_escape(value)}</{tag}>")
+            parts.append(f"<{tag}{attribute}>{escape_html(value)}</{tag}>")
         return "".join(parts)
 
     head = f"<thead><tr>{cells(columns, 'th')}</tr></thead>"
@@ -594,35 +592,36 @@ def _render_html(facts: _Facts) -> str:
         "<!DOCTYPE html>",
         '<html lang="ja"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_escape(plan.title)}: {as_of.isoformat()}</title>",
+        f"<title>{escape_html(plan.title)}: {as_of.isoformat()}</title>",
         f"<style>{_CSS.strip()}</style></head><body>",
-        f"<header><h1>{_escape(plan.title)}</h1>",
-        f'<p class="asof">As of <time datetime="{as_of.isoformat()}">{_escape(shown)}</time>,'
-        f" fiscal quarter {_escape(_quarter_name(facts.quarter))}.</p></header>",
+        f"<header><h1>{escape_html(plan.title)}</h1>",
+        f'<p class="asof">As of <time datetime="{as_of.isoformat()}">{escape_html(shown)}</time>,'
+        f" fiscal quarter {escape_html(_quarter_name(facts.quarter))}.</p></header>",
     ]
     if not facts.recorded:
-        parts.append(f'<p class="note">{_escape(_intro(facts)[1])}</p>')
+        parts.append(f'<p class="note">{escape_html(_intro(facts)[1])}</p>')
     parts += [
         "<h2>By section</h2>",
         _html_table(header, rows, numeric=numbers, texts=(1,), foot=totals),
         f"<figure>{timeline_svg(plan, as_of, items=facts.items, recorded=facts.recorded)}"
-        f"<figcaption>{_escape(_chart_caption(facts))}</figcaption></figure>",
+        f"<figcaption>{escape_html(_chart_caption(facts))}</figcaption></figure>",
     ]
     late = _late_rows(facts)
     css = "late" if facts.recorded else "past"
-    parts.append(f'<h2 class="{css}">{_escape(facts.late_word.capitalize())} ({sum(len(r) for _, _, r in late)})</h2>')
+    late_count = sum(len(rows) for _, _, rows in late)
+    parts.append(f'<h2 class="{css}">{escape_html(facts.late_word.capitalize())} ({late_count})</h2>')
     if not late:
         parts.append("<p>None.</p>")
     for measure_id, title, group in late:
-        parts.append(f"<h3>{_escape(measure_id)} {_escape(title)}</h3>")
+        parts.append(f"<h3>{escape_html(measure_id)} {escape_html(title)}</h3>")
         parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,), texts=(1, 2)))
     for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
         due = _due_rows_in(facts, quarter)
-        parts.append(f"<h2>{heading}: {_escape(_quarter_name(quarter))} ({len(due)})</h2>")
+        parts.append(f"<h2>{heading}: {escape_html(_quarter_name(quarter))} ({len(due)})</h2>")
         parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,), texts=(1, 3, 4)) if due else "<p>None.</p>")
     kpis, untargeted = _kpi_table(facts)
     parts.append(f"<h2>KPIs with a numeric target ({len(kpis)})</h2>")
-    parts.append(f"<p>Grades: {_GRADES}. {_escape(untargeted)}.</p>")
+    parts.append(f"<p>Grades: {_GRADES}. {escape_html(untargeted)}.</p>")
     parts.append(_html_table(_KPI_COLUMNS, kpis, dates=(4,), texts=(1,)) if kpis else "<p>None.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -760,8 +759,8 @@ def timeline_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_CHART_WIDTH} {height}" width="{_CHART_WIDTH}"'
         f' height="{height}" role="img" aria-labelledby="chart-title chart-desc" class="timeline"'
         ' font-family="Noto Sans CJK JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif" font-size="12">',
-        f'<title id="chart-title">{_escape(plan.title)}: deadlines by section, as of {as_of.isoformat()}</title>',
-        f'<desc id="chart-desc">{_escape(description)}</desc>',
+        f'<title id="chart-title">{escape_html(plan.title)}: deadlines by section, as of {as_of.isoformat()}</title>',
+        f'<desc id="chart-desc">{escape_html(description)}</desc>',
         f'<rect x="0" y="0" width="{_CHART_WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     for row, section in enumerate(sections):
@@ -772,8 +771,8 @@ def timeline_svg(
         label = f"{section} {title}" if title else f"Section {section}"
         shown = label if len(label) <= 22 else label[:21] + "…"
         out.append(
-            f'<text x="8" y="{y(row) + 4:.1f}" class="section-label"><title>{_escape(label)}</title>'
-            f"{_escape(shown)}</text>"
+            f'<text x="8" y="{y(row) + 4:.1f}" class="section-label"><title>{escape_html(label)}</title>'
+            f"{escape_html(shown)}</text>"
         )
     axis_y = _TOP + _ROW_HEIGHT * len(sections)
     for year in range(first, last + 1):
@@ -816,7 +815,7 @@ def timeline_svg(
     for kind in ("past due" if not recorded else "late", "done", "to come"):
         name = {"late": "overdue", "past due": _PAST_DUE}.get(kind, kind)
         out.append(f'<circle cx="{legend_x + 6}" cy="14" r="5" fill="{_COLOURS[kind]}"/>')
-        out.append(f'<text x="{legend_x + 16}" y="18">{_escape(name)} ({totals[kind]})</text>')
+        out.append(f'<text x="{legend_x + 16}" y="18">{escape_html(name)} ({totals[kind]})</text>')
         legend_x += 40 + 7 * len(name)
     out.append("</svg>")
     return "".join(out)
