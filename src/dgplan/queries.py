@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -274,18 +275,25 @@ def _outside_calendar(error: Exception) -> bool:
     return isinstance(error, ValueError | OverflowError) and not isinstance(error, DgplanError)
 
 
+@contextmanager
+def _answerable(as_of: date, interval: Interval | None = None) -> Iterator[None]:
+    """The datetime module's range errors, raised while answering, as the PeriodError that says why."""
+    try:
+        yield
+    except (ValueError, OverflowError) as error:
+        if not _outside_calendar(error):
+            raise
+        raise _beyond_calendar(as_of, interval, error) from error
+
+
 def due_items(plan: PlanData | TrackedPlan, interval: Interval | None, *, as_of: date) -> DueItems:
     """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline).
 
     Raises :class:`PeriodError` when the answer needs days outside years 1-9999.
     """
     tracked = plan.items if isinstance(plan, TrackedPlan) else _tracked(plan)
-    try:
+    with _answerable(as_of, interval):
         return _due_items(tracked, interval, as_of=as_of)
-    except (ValueError, OverflowError) as error:
-        if not _outside_calendar(error):
-            raise
-        raise _beyond_calendar(as_of, interval, error) from error
 
 
 class _TrackedMemo:
@@ -412,12 +420,8 @@ def _as_interval(period: PeriodLike, reference: date) -> Interval:
 
 def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     """The status of every KPI of the plan on ``as_of``."""
-    try:
+    with _answerable(as_of):
         return _kpi_statuses(plan, as_of)
-    except (ValueError, OverflowError) as error:
-        if not _outside_calendar(error):
-            raise
-        raise _beyond_calendar(as_of, None, error) from error
 
 
 def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
@@ -455,12 +459,8 @@ def summarize(plan: PlanData, as_of: date) -> Summary:
 
     The same answers as :func:`summary_of` over :func:`due_items` and :func:`kpi_statuses`,
     counted without building their records (a plan of 100,000 measures has as many)."""
-    try:
+    with _answerable(as_of):
         return _summarize(plan, as_of)
-    except (ValueError, OverflowError) as error:
-        if not _outside_calendar(error):
-            raise
-        raise _beyond_calendar(as_of, None, error) from error
 
 
 def _summarize(plan: PlanData, as_of: date) -> Summary:
