@@ -186,7 +186,7 @@ class TestTable:
 
 class TestInputs:
     def table(self) -> tuple[object, ...]:
-        return (dp._COMPILED_TOKENS, dp._COMPILED_ERAS, int(dp._GREGORIAN.astype(np.int64)))
+        return (dp._COMPILED_TOKENS, dp._COMPILED_ERAS, dp._COMPILED_GREGORIAN)
 
     def test_list_tuple_and_strided_array(self, compiled: object) -> None:
         values = ["R3.4.1", "soon", "2021-04-02", "x"]

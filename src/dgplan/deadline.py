@@ -311,19 +311,17 @@ _ACTION_GLUED = LazyPattern(
     rf"[\u4e00-\u9fff\u30a1-\u30faー]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
     r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30faの]|$)"
 )
+# The ways a count of months is written: 3か月, 3ヶ月, 3カ月, 3ケ月, 3箇月.
+_MONTHS = "か月|ヶ月|カ月|ケ月|箇月"
 _OFFSET = LazyPattern(
-    r"\)?(?:後|から(?:起算して)?)(?P<count>\d{1,3})(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週間)(?:以内|を超えない)"
+    rf"\)?(?:後|から(?:起算して)?)(?P<count>\d{{1,3}})(?P<unit>年|{_MONTHS}|日|週間)(?:以内|を超えない)"
 )
+# N年間, Nか月間, N日間, N週間, N か年: a stretch of time, in _DURATION and _DURATION_BEFORE.
+_STRETCH = rf"(?P<count>\d{{1,3}})(?:(?P<unit>年|{_MONTHS}|日|週)間|(?P<years>か年|カ年|ヶ年)間?)"
 # X から N日間 / N か月間: a stretch of time that starts with X.
-_DURATION = LazyPattern(
-    r"\)?から(?:起算して)?の?(?P<count>\d{1,3})(?:(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週)間|(?P<years>か年|カ年|ヶ年)間?)"
-)
-
-
+_DURATION = LazyPattern(rf"\)?から(?:起算して)?の?{_STRETCH}")
 # X までの N年間: a stretch of time that ends with X.
-_DURATION_BEFORE = LazyPattern(
-    r"\)?までの(?P<count>\d{1,3})(?:(?P<unit>年|か月|ヶ月|カ月|ケ月|箇月|日|週)間|(?P<years>か年|カ年|ヶ年)間?)"
-)
+_DURATION_BEFORE = LazyPattern(rf"\)?までの{_STRETCH}")
 
 
 def _length(count: str, unit: str) -> relativedelta:

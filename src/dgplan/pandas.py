@@ -67,6 +67,7 @@ _COMPILED_ERAS = tuple(
     (int(start), int(first.astype(np.int64)), int(last.astype(np.int64)))
     for start, first, last in zip(_ERA_START_YEAR, _ERA_FIRST_DAY, _ERA_LAST_DAY, strict=True)
 )
+_COMPILED_GREGORIAN = int(_GREGORIAN.astype(np.int64))
 
 # The common forms, without white space: 令和3年4月1日, 令和3年(2021年)4月1日, R3.4.1, H31/4/30,
 # 2021-04-01, 2021/4/1, 2021年4月1日. Anything else goes to parse_date.
@@ -221,8 +222,7 @@ def _compiled_days(values: np.ndarray, unit: Unit) -> np.ndarray | None:
     without it. It settles only what :func:`_parse_pure` settles on its fast path, to the same day."""
     if _compiled is None:
         return None
-    gregorian = int(_GREGORIAN.astype(np.int64))
-    days = np.frombuffer(_compiled.days(values, _COMPILED_TOKENS, _COMPILED_ERAS, gregorian), dtype=np.int64)
+    days = np.frombuffer(_compiled.days(values, _COMPILED_TOKENS, _COMPILED_ERAS, _COMPILED_GREGORIAN), dtype=np.int64)
     # INT64_MIN, the compiled reader's "not settled", is NaT's own bit pattern.
     result = days.astype("datetime64[D]")
     result[~_fits(result, unit)] = np.datetime64("NaT")
