@@ -93,14 +93,20 @@ class TestDueItems:
             "section",
             "item_type",
             "kind",
+            "status",
             "done",
             "overdue",
+            "recorded",
+            "window_start",
+            "window_end",
             "text",
         ]
         assert len(frame) == 10
         assert list(frame["item_id"]) == [item.item_id for item in overdue[:10]]
         assert str(frame["due"].dtype) == "datetime64[ns]" and str(frame["kind"].dtype) == "category"
         assert frame["overdue"].dtype == bool and bool(frame["overdue"].all())
+        assert set(frame["status"]) == {"overdue"} and str(frame["status"].dtype) == "category"
+        assert list(frame["window_end"].dt.date) == [item.window.end for item in overdue[:10]]
 
     def test_empty_frame_has_the_columns(self) -> None:
         frame = DueItems().to_frame()

@@ -15,11 +15,12 @@ RANKS: dict[str, float] = {
     "errors": 0,
     "display": 0,
     "_results": 0,
-    "_progress": 0,
+    "_frame": 0,
     "_text": 1,
     "era": 2,
     "fiscal": 3,
     "deadline": 4,
+    "_progress": 4.5,
     "pandas": 5,
     "fields": 5,
     "kpi": 6,
@@ -39,10 +40,10 @@ RANKS: dict[str, float] = {
     "__init__": 15,
     "__main__": 16,
 }
-# Upward imports allowed inside a function: the answers' .to_frame() converts through frames,
-# which imports pandas at its top; load_plan and load_progress hand a spreadsheet to sheets, which
-# imports openpyxl (import dgplan loads neither).
-LAZY_UPWARD = {("queries", "frames"), ("plan_io", "sheets")}
+# Upward imports allowed inside a function: load_plan and load_progress hand a spreadsheet to
+# sheets, which imports openpyxl (import dgplan loads neither). The answers' .to_frame() builds
+# through _frame, below the questions, so the questions never import the frames.
+LAZY_UPWARD = {("plan_io", "sheets")}
 
 
 def imports(path: Path) -> list[tuple[str, bool]]:

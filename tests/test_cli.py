@@ -59,7 +59,15 @@ class TestDue:
             "window_end",
             "deadline",
             "text",
+            "status",
+            "recorded",
+            "rule",
         ]
+        assert {r["status"] for r in rows} == {"overdue"} and {r["recorded"] for r in rows} == {"False"}
+        # 2-1/m1 (毎年度末) carries its FY2021 occurrence's own window, March 2022
+        recurring = rows[2]
+        assert (recurring["window_start"], recurring["window_end"]) == ("2022-03-01", "2022-03-31")
+        assert recurring["rule"] == "every fiscal year, at its end"
 
     def test_json_schema(self) -> None:
         code, out, _ = run("due", "--in", "令和4年度上期", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "json")

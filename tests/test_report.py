@@ -45,10 +45,10 @@ class TestStatuses:
     def test_small_plan_on_a_day(self, small: Plan) -> None:
         statuses = {item.item_id: (item.status, item.due) for item in item_statuses(small, date(2022, 1, 15))}
         assert statuses["3-1/m2"] == ("overdue", date(2021, 12, 31))
-        assert statuses["1-1/m1"] == ("due this quarter", date(2022, 3, 31))
+        assert statuses["1-1/m1"] == ("due", date(2022, 3, 31))
         assert statuses["2-1/m2"] == ("done", date(2021, 7, 15))
         assert statuses["1-2/m3"] == ("no date", None)  # 速やかに
-        assert statuses["1-2/pilot"] == ("not yet due", date(2022, 8, 31))
+        assert statuses["1-2/pilot"] == ("due", date(2022, 8, 31))
 
     def test_progress_recorded_or_not(self, small: Plan, bundled: Plan) -> None:
         assert has_progress(small) and not has_progress(bundled)
@@ -63,20 +63,19 @@ class TestMarkdown:
 
     def test_section_table(self, small: Plan) -> None:
         text = render_report(small, date(2022, 1, 15))
-        assert (
-            "| section | title | overdue | due this quarter (FY2021-Q4) | due next quarter (FY2022-Q1) | done"
-            " | not yet due | no date |" in text
-        )
-        assert "| I | 共通機能 | 0 | 2 | 0 | 0 | 2 | 2 |" in text
-        assert "| III | 産業 | 1 | 0 | 0 | 0 | 2 | 0 |" in text
-        assert "| total |  | 1 | 4 | 0 | 1 | 4 | 2 |" in text
+        assert "| section | title | overdue | due | done | no date |" in text
+        assert "| I | 共通機能 | 0 | 4 | 0 | 2 |" in text
+        assert "| III | 産業 | 1 | 2 | 0 | 0 |" in text
+        assert "| total |  | 1 | 8 | 1 | 2 |" in text
 
     def test_overdue_grouped_by_measure_with_days(self, small: Plan) -> None:
         text = render_report(small, date(2022, 4, 1))
         block = text[text.index("## Overdue (3)") : text.index("## Due this quarter")]
         assert re.findall(r"^### (\S+)", block, flags=re.M) == ["1-1", "2-1", "3-1"]
-        assert "| 3-1/m2 | 標準仕様 | 2021-10-01..2021-12-31 | 2021-12-31 | 91 |" in block
-        assert "| 1-1/m1 | システム改修 | 令和3年度末まで | 2022-03-31 | 1 |" in block
+        assert (
+            "| 3-1/m2 | 標準仕様 | 2021-10-01..2021-12-31 | 2021-12-31 | 91 | overdue, no progress recorded |" in block
+        )
+        assert "| 1-1/m1 | システム改修 | 令和3年度末まで | 2022-03-31 | 1 | overdue, no progress recorded |" in block
 
     def test_due_this_and_next_quarter(self, small: Plan) -> None:
         text = render_report(small, date(2022, 5, 1))
@@ -94,12 +93,15 @@ class TestMarkdown:
         assert row in text
         assert "| 1-1/progress/1 | 改修済み市区町村数 | 1741 (2022-03-31) | ≥ 1741市区町村 | 2022-03-31 | A |" in text
 
-    def test_no_progress_recorded_is_not_called_overdue(self, bundled: Plan) -> None:
+    def test_no_progress_recorded_is_overdue_and_says_so(self, bundled: Plan) -> None:
+        # Spec §6a: an overdue item with no progress recorded is overdue, and every output says
+        # both, in the same words.
         text = render_report(bundled, date(2026, 11, 26))
-        assert "past due, no progress recorded" in text and "No progress is recorded" in text
-        assert "overdue" not in text.lower()
-        past = len(bundled.overdue(as_of=date(2026, 11, 26)))
-        assert f"## Past due, no progress recorded ({past})" in text
+        assert "No progress is recorded" in text
+        past = bundled.overdue(as_of=date(2026, 11, 26))
+        assert f"## Overdue, no progress recorded ({len(past)})" in text
+        assert text.count("| overdue, no progress recorded |") == len(past)
+        assert "past due" not in text.lower()
 
 
 class TestHtml:

@@ -334,7 +334,13 @@ def due(
     text = render_due(items, fmt, as_of=as_of, plan=plan)
     if fmt == "table":
         # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
-        text = "".join(click.style(line, fg="red") if " OVERDUE " in line else line for line in text.splitlines(True))
+        # The colour follows each row's status, never its text: the table's lines after its
+        # header and rule are its rows, in order (render_due keeps each row on one line).
+        lines = text.splitlines(True)
+        for index, item in enumerate(items, start=2):
+            if item.overdue and index < len(lines):
+                lines[index] = click.style(lines[index], fg="red")
+        text = "".join(lines)
     _emit(text, None, bom=bom and fmt == "csv")
     if fail_if_overdue and plan.overdue(as_of=as_of):
         sys.exit(1)
@@ -357,7 +363,17 @@ def kpi(
     fmt: str,
     bom: bool,
 ) -> None:
-    """KPI status: latest value, target, attainment, grade (A on track, B behind, N no data, F no target).
+    """KPI status: latest value, target, attainment, the target's status, and grade.
+
+    \b
+    Grades:
+      A            on track
+      B            behind (or its target missed)
+      N            no observation yet
+      F            the measure itself, done or not done
+      no target    a metric with no target
+      no baseline  a change target whose baseline value is unknown
+      unset        no KPI set yet (未設定)
 
     \b
     Examples:
@@ -519,7 +535,7 @@ def export(
 
         if output is None:  # refused before the plan was read; said again for the type checker
             _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
-        save_excel(plan, output)
+        save_excel(plan, output, as_of=as_of or today_in_tokyo())
         if verbose:
             click.echo(f"wrote {output}", err=True)
         return

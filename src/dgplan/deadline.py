@@ -134,9 +134,9 @@ class Recurrence:
                 found = window
         return found
 
-    def due_dates(self, interval: Interval) -> list[date]:
-        """Every due date that falls inside ``interval``."""
-        dues: list[date] = []
+    def windows_in(self, interval: Interval) -> list[Interval]:
+        """Every occurrence whose due date (its window's end) falls inside ``interval``."""
+        windows: list[Interval] = []
         day = interval.start
         while day <= interval.end:
             try:
@@ -145,11 +145,15 @@ class Recurrence:
                 break  # the calendar ends (9999) before another occurrence does
             if window.end > interval.end:
                 break
-            dues.append(window.end)
+            windows.append(window)
             if window.end == date.max:
                 break
             day = window.end + timedelta(days=1)
-        return dues
+        return windows
+
+    def due_dates(self, interval: Interval) -> list[date]:
+        """Every due date that falls inside ``interval``."""
+        return [window.end for window in self.windows_in(interval)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from dgplan._progress import KPIProgress, latest_index, meets
+from dgplan._progress import GRADE_WORDS, Grade, KPIProgress, grade_kpi, latest_index, meets
 from dgplan.deadline import Recurrence
 from dgplan.display import html_table
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
@@ -40,6 +40,7 @@ __all__ = [
     "KPI",
     "Baseline",
     "GRADES",
+    "GRADE_WORDS",
     "Grade",
     "Measure",
     "Milestone",
@@ -51,12 +52,9 @@ __all__ = [
 ]
 
 Comparison = Literal[">=", ">", "<=", "<", "=", "change"]
-#: A KPI's review status (spec §6): ``A`` on track, ``B`` behind, ``N`` not yet observed, ``F`` the
-#: carrying-out of the measure itself (done or not done), ``no target`` a metric with no target,
-#: which cannot be graded, and ``unset`` for a KPI not yet set (未設定).
-Grade = Literal["A", "B", "N", "F", "no target", "unset"]
-#: The grades a KPI can have, in the order reports list them.
-GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "unset")
+#: The grades a KPI can have (:data:`dgplan._progress.Grade`, spec §6 and §6a), in the order
+#: reports list them.
+GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "no baseline", "unset")
 # A KPI's name ending in one of these measures something (マイキーID登録者数, 研修の実施回数):
 # with no target it cannot be graded. Any other name is an action (システムの改修, 計画の策定).
 _METRIC_ENDINGS = re.compile(r"(?:数|率|割合|量|額|度|比|時間|距離|人口|コスト|進捗|規模|シェア|順位|指数|状況)$")
@@ -127,15 +125,17 @@ class Target(_Model):
     def recurrence(self) -> Recurrence | None:
         return None if self.by is None else self.by.recurrence
 
-    def goal(self) -> float | None:
-        """The absolute value to reach; for a ``change`` target it needs the baseline's value."""
+    def goal(self, baseline_value: float | None = None) -> float | None:
+        """The absolute value to reach; a ``change`` target needs the baseline's value (the plan's,
+        or ``baseline_value``, as observed in the baseline period)."""
         if self.comparison != "change":
             return self.value
-        if self.baseline is None or self.baseline.value is None:
+        base = baseline_value if self.baseline is None or self.baseline.value is None else self.baseline.value
+        if base is None:
             return None
         if self.unit in ("%", "％"):
-            return self.baseline.value * (1 + self.value / 100)
-        return self.baseline.value + self.value
+            return base * (1 + self.value / 100)
+        return base + self.value
 
     @property
     def decreasing(self) -> bool:
@@ -179,32 +179,27 @@ class KPI(_Model):
         index = latest_index([o.observed_on for o in self.observations], as_of)
         return None if index is None else self.observations[index]
 
-    def _baseline(self, plan_start: date) -> tuple[date, float] | None:
+    def baseline(self) -> tuple[date, float] | None:
+        """(the day progress is measured from, the value there): the target's baseline value, or
+        else the last observation dated in its baseline period (a progress log records it as an
+        observation on a day of that period); None where neither is known."""
         target = self.target
-        if target is None:
+        if target is None or target.baseline is None:
             return None
-        if target.baseline is not None and target.baseline.value is not None:
-            return target.baseline.period.end, target.baseline.value
-        if target.comparison == "change":
+        period = target.baseline.period
+        if target.baseline.value is not None:
+            return period.end, target.baseline.value
+        inside = [o for o in self.observations if period.start <= o.observed_on <= period.end]
+        if not inside:
             return None
-        return plan_start, 0.0
+        return period.end, max(inside, key=lambda o: o.observed_on).value
 
     def attainment(self, *, as_of: date, plan_start: date | None = None) -> float | None:
-        """Progress from baseline to target, as a share (1.0 = reached), direction-aware.
-
-        Without a baseline the start is 0; None where there is no target or no observation.
-        """
-        target, latest = self.target, self.latest(as_of=as_of)
-        if target is None or latest is None:
-            return None
-        goal = target.goal()
-        baseline = self._baseline(plan_start or date.min)
-        if goal is None or baseline is None:
-            return None
-        start_value = baseline[1]
-        if goal == start_value:
-            return 1.0 if target.is_met_by(latest.value) else 0.0
-        return (latest.value - start_value) / (goal - start_value)
+        """Progress from baseline to target, as a share (1.0 = reached), direction-aware; for a
+        recurring target, within its current period. Without a baseline the start is 0; None where
+        there is no target, no observation, no baseline a change target needs, or (a ceiling with no
+        baseline) no trajectory."""
+        return self._assess(as_of, plan_start)[0]
 
     @property
     def names_a_metric(self) -> bool:
@@ -220,20 +215,13 @@ class KPI(_Model):
         return self._assess(as_of, plan_start)[1]
 
     def _assess(self, as_of: date, plan_start: date | None) -> tuple[float | None, Grade]:
-        """(attainment, grade) on ``as_of``, computing the attainment once (queries need both)."""
+        """(attainment, grade) on ``as_of`` by the rules of :func:`dgplan._progress.grade_kpi`,
+        which the questions (:mod:`dgplan.queries`) apply too."""
         if self.target is None:
             if self.unset:
                 return None, "unset"
             return None, ("no target" if self.names_a_metric and self.done_on is None else "F")
-        progress = self.attainment(as_of=as_of, plan_start=plan_start)
-        if progress is None:
-            return None, "N"
-        due = self.due_on(as_of=as_of)
-        baseline = self._baseline(plan_start or date.min)
-        if due is None or baseline is None or due <= baseline[0]:
-            return progress, ("A" if progress >= 1 else "B")
-        elapsed = (as_of - baseline[0]).days / (due - baseline[0]).days
-        return progress, ("A" if progress >= min(max(elapsed, 0.0), 1.0) else "B")
+        return grade_kpi(self._progress(), self.target.by, as_of, plan_start or date.min)
 
     def on_track(self, *, as_of: date, plan_start: date | None = None) -> bool | None:
         """Grade A; None where the KPI cannot be graded (N, F, no target, unset)."""
@@ -256,13 +244,17 @@ class KPI(_Model):
     def _progress(self) -> KPIProgress:
         """What decides whether the KPI is done, as plain values (:mod:`dgplan._progress`)."""
         target = self.target
+        baseline = self.baseline()
         return KPIProgress(
             done_on=self.done_on,
             observations=tuple((o.observed_on, o.value) for o in self.observations),
             has_target=target is not None,
             comparison=">=" if target is None else target.comparison,
-            goal=None if target is None else target.goal(),
+            goal=None if target is None else target.goal(None if baseline is None else baseline[1]),
             target_value=0.0 if target is None else target.value,
+            baseline=baseline,
+            needs_baseline=target is not None and target.comparison == "change" and baseline is None,
+            ceiling=target is not None and target.comparison in ("<=", "<") and baseline is None,
         )
 
 
