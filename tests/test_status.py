@@ -233,7 +233,9 @@ class TestBaselines:
         assert "no baseline" in GRADE_WORDS
 
     def test_a_progress_log_records_the_baseline(self, tmp_path: Path) -> None:
-        plan = plan_of(measure("2-2", kpis=[{"kind": "effect", "text": "運用コスト3割削減", "target": THIRTY_PERCENT_CUT}]))
+        plan = plan_of(
+            measure("2-2", kpis=[{"kind": "effect", "text": "運用コスト3割削減", "target": THIRTY_PERCENT_CUT}])
+        )
         log = tmp_path / "progress.csv"
         log.write_text(
             "id,date,value,done,note\n2-2/effect/1,2021-03-31,1000,,令和2年度実績\n2-2/effect/1,2023-03-31,800,,\n",
