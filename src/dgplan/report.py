@@ -313,7 +313,9 @@ def _stamp(day: date) -> Any:
 
 _LATE = "overdue"
 _PAST_DUE = status_words("overdue", recorded=False)
-_COLOURS = {"late": "#c62828", "past due": "#b45309", "done": "#2e7d32", "to come": "#1565c0"}
+# The chart's marks, by status; an overdue item with nothing recorded has a colour of its own.
+_COLOURS = {"overdue": "#c62828", "unrecorded": "#b45309", "done": "#2e7d32", "due": "#1565c0"}
+_MARK_WORDS = {"overdue": "overdue", "unrecorded": _PAST_DUE, "done": "done", "due": "due"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -676,8 +678,8 @@ def _chart_kind(item: ItemStatus, recorded: bool) -> str | None:
     if item.due is None:
         return None
     if item.status == "overdue":
-        return "late" if recorded else "past due"
-    return "done" if item.status == "done" else "to come"
+        return "overdue" if recorded else "unrecorded"
+    return "done" if item.status == "done" else "due"
 
 
 def _chart_span(items: Sequence[ItemStatus], as_of: date, years: tuple[int, int] | None) -> tuple[int, int]:
@@ -700,7 +702,7 @@ def _chart_caption(facts: _Facts) -> str:
     late = facts.late_word
     return (
         f"Milestones and KPI targets by section and fiscal year, as of {facts.as_of.isoformat()}:"
-        f" {late}, done, and to come (a recurring item at its missed or next occurrence)."
+        f" {late}, done, and due (a recurring item at its missed or next occurrence)."
         " A number in a mark counts items sharing that date."
     )
 
@@ -727,8 +729,8 @@ def timeline_svg(
     recorded: bool | None = None,
 ) -> str:
     """The report's timeline as inline SVG: one row per section (with its title), fiscal years
-    along the x axis (ticks at 1 April, FY2021 / 令和3年度), marks coloured by status (late, or past
-    due where no progress is recorded; done; to come), a count where items share a date, and the
+    along the x axis (ticks at 1 April, FY2021 / 令和3年度), marks coloured by status (overdue,
+    in another colour where no progress is recorded; done; due), a count where items share a date, and the
     as-of day as a dashed line. ``years`` limits the fiscal years shown (first, last)."""
     items = item_statuses(plan, as_of) if items is None else items
     recorded = has_progress(plan) if recorded is None else recorded
@@ -808,10 +810,10 @@ def timeline_svg(
         cx = x(day)
         cy = y(row) + _free_lane(placed.setdefault(row, []), cx, radius)
         placed[row].append((cx, cy - y(row), radius))
-        tip = f"{count} {kind}, due {day.isoformat()}"
+        tip = f"{count} {_MARK_WORDS[kind]} (due {day.isoformat()})"
         size = 9 if count < 10 else 7.5 if count < 100 else 6
         out.append(
-            f'<g class="mark {kind.replace(" ", "-")}"><title>{tip}</title>'
+            f'<g class="mark {kind}"><title>{escape_html(tip)}</title>'
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{_COLOURS[kind]}" fill-opacity="0.85"/>'
             + (
                 f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" text-anchor="middle" font-size="{size}"'
@@ -822,8 +824,8 @@ def timeline_svg(
             + "</g>"
         )
     legend_x = _LABEL_WIDTH
-    for kind in ("past due" if not recorded else "late", "done", "to come"):
-        name = {"late": "overdue", "past due": _PAST_DUE}.get(kind, kind)
+    for kind in ("unrecorded" if not recorded else "overdue", "done", "due"):
+        name = _MARK_WORDS[kind]
         out.append(f'<circle cx="{legend_x + 6}" cy="14" r="5" fill="{_COLOURS[kind]}"/>')
         out.append(f'<text x="{legend_x + 16}" y="18">{escape_html(name)} ({totals[kind]})</text>')
         legend_x += 40 + 7 * len(name)
