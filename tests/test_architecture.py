@@ -21,6 +21,7 @@ RANKS: dict[str, float] = {
     "fiscal": 3,
     "deadline": 4,
     "_progress": 4.5,
+    "labels": 4.6,
     "pandas": 5,
     "fields": 5,
     "kpi": 6,

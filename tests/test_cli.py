@@ -62,6 +62,7 @@ class TestDue:
             "status",
             "recorded",
             "rule",
+            "owner",
         ]
         assert {r["status"] for r in rows} == {"overdue"} and {r["recorded"] for r in rows} == {"False"}
         # 2-1/m1 (毎年度末) carries its FY2021 occurrence's own window, March 2022

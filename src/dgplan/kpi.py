@@ -162,6 +162,8 @@ class KPI(_Model):
     observations: tuple[Observation, ...] = ()
     unset: bool = False
     done_on: DateField | None = None
+    #: Who reports the KPI (担当), where it differs from the measure's owner.
+    owner: str | None = None
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -274,6 +276,8 @@ class Milestone(_Model):
     done_on: DateField | None = None
     note: str | None = None
     kpi: str | None = None
+    #: Who carries the milestone out (担当), where it differs from the measure's owner.
+    owner: str | None = None
 
 
 class Section(_Model):
@@ -293,6 +297,9 @@ class Measure(_Model):
     milestones: tuple[Milestone, ...] = ()
     kpis: tuple[KPI, ...] = ()
     tags: tuple[str, ...] = ()
+    #: Who carries the measure out (担当: a ministry, a division), as the plan writes it; its
+    #: milestones and KPIs have it unless they name their own.
+    owner: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -93,6 +93,7 @@ class DueItem:
     deadline: Deadline = field(compare=False)
     status: Status = field(compare=False)
     recorded: bool = field(compare=False, default=True)
+    owner: str | None = field(compare=False, default=None)
 
     @property
     def window(self) -> Interval | None:
@@ -133,6 +134,7 @@ class DueItem:
             "deadline": self.deadline.text,
             "rule": self.deadline.rule,
             "text": self.text,
+            "owner": self.owner,
         }
 
 
@@ -151,6 +153,7 @@ DUE_FRAME_COLUMNS = (
     "window_start",
     "window_end",
     "text",
+    "owner",
 )
 
 
@@ -201,6 +204,7 @@ class KPIStatus:
     #: The status of the target's occurrence that matters on ``as_of`` (as :class:`ItemStatus`),
     #: None without a target. A KPI is never graded A while this is ``overdue``.
     status: Status | None = None
+    owner: str | None = None
 
     def record(self) -> dict[str, Any]:
         """The status as one plain row (dates as dates), with the :data:`KPI_FRAME_COLUMNS`."""
@@ -221,6 +225,7 @@ class KPIStatus:
             "attainment": self.attainment,
             "grade": self.grade,
             "on_track": self.on_track,
+            "owner": self.owner,
         }
 
 
@@ -241,6 +246,7 @@ KPI_FRAME_COLUMNS = (
     "latest_on",
     "attainment",
     "grade",
+    "owner",
 )
 
 
@@ -334,6 +340,8 @@ class TrackedItem:
     deadline: Deadline | None
     done_on: date | None
     kpi: KPIProgress | None
+    #: Who carries the item out (担当): its own owner, else its measure's.
+    owner: str | None = None
 
     def is_recorded(self, as_of: date) -> bool:
         """Whether anything is recorded for the item on ``as_of``: a completion or an observation."""
@@ -381,6 +389,7 @@ class TrackedItem:
             deadline=_occurrence_deadline(deadline, window),
             status=self.status(window, as_of) if status is None else status,
             recorded=self.is_recorded(as_of),
+            owner=self.owner,
         )
 
 
@@ -411,12 +420,21 @@ def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterato
             milestone.deadline,
             milestone.done_on,
             None if kpi is None else kpi._progress(),
+            milestone.owner or measure.owner,
         )
     for kpi in measure.kpis:
         if kpi.target is None or kpi.id in carried or (kpi.target.by is None and not undated_targets):
             continue
         yield TrackedItem(
-            measure.id, measure.section, kpi.id, "kpi", kpi.text, kpi.target.by, kpi.done_on, kpi._progress()
+            measure.id,
+            measure.section,
+            kpi.id,
+            "kpi",
+            kpi.text,
+            kpi.target.by,
+            kpi.done_on,
+            kpi._progress(),
+            kpi.owner or measure.owner,
         )
 
 
@@ -607,6 +625,7 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
                     grade=grade,
                     on_track=None if grade not in ("A", "B") else grade == "A",
                     status=status,
+                    owner=kpi.owner or measure.owner,
                 )
             )
     return statuses
@@ -719,6 +738,8 @@ class ItemStatus:
     window: Interval | None = None
     #: The day the item was marked done, if it was.
     done_on: date | None = None
+    #: Who carries the item out (担当).
+    owner: str | None = None
 
     @property
     def status_text(self) -> str:
@@ -787,6 +808,7 @@ def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]
                     recorded=tracked.is_recorded(as_of),
                     window=window,
                     done_on=tracked.done_on,
+                    owner=tracked.owner,
                 )
             )
     return result

@@ -59,7 +59,7 @@ PLAN_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "id": ("施策番号", "施策No", "番号", "No", "項番", "id"),
     "section": ("分野", "区分", "章", "section"),
     "title": ("施策名", "施策", "事業名", "項目", "title"),
-    "ministry": ("担当府省", "担当府省庁", "担当省庁", "所管府省", "府省庁", "担当"),
+    "ministry": ("担当府省", "担当府省庁", "担当省庁", "所管府省", "府省庁", "担当課", "所管", "担当"),
     "text": ("取組内容", "取組", "内容", "概要", "text"),
     "due": ("期限", "スケジュール", "期限・スケジュール", "工程", "実施時期", "due"),
     "done_on": ("完了日", "done_on"),
@@ -628,6 +628,7 @@ class _MeasureRows:
     title: str | None
     title_row: int
     section: str
+    owner: str | None = None
     tags: list[str] = field(default_factory=list)
     description: list[str] = field(default_factory=list)
     milestones: list[dict[str, Any]] = field(default_factory=list)
@@ -637,7 +638,7 @@ class _MeasureRows:
 
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "section": self.section, "title": self.title or ""}
-        for key in ("description", "tags", "milestones"):
+        for key in ("owner", "description", "tags", "milestones"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         if self.kpis:
@@ -784,7 +785,12 @@ def _read_plan_row(reader: _Row, measures: dict[str, _MeasureRows], reference: d
         reader.fail("title", f"measure {measure_id!r}: {title!r} differs from {measure.title!r} at {first}")
     elif title is not None and measure.title is None:
         measure.title, measure.title_row = title, reader.row
-    for tag in re.split(r"[、,，/／・\n]", reader.text("ministry") or ""):
+    # The measure's owner (担当) is its first row's; a later row naming another owns its own
+    # milestone and KPI. Each name is a tag too, for filtering by one ministry of several.
+    owner = reader.text("ministry")
+    if owner is not None and measure.owner is None:
+        measure.owner = owner
+    for tag in re.split(r"[、,，/／・\n]", owner or ""):
         if tag.strip() and tag.strip() not in measure.tags:
             measure.tags.append(tag.strip())
     text = reader.text("text")
@@ -804,6 +810,9 @@ def _read_milestone(reader: _Row, measure: _MeasureRows, text: str | None, refer
             reader.fail("done_on", f"{labels['done_on']} without a {labels.get('due', '期限')}: nothing to mark done")
         return
     milestone: dict[str, Any] = {"text": text or measure.title or measure.id, "due": deadline}
+    owner = reader.text("ministry")
+    if owner is not None and owner != measure.owner:
+        milestone["owner"] = owner
     if done_on is not None:
         milestone["done_on"] = done_on
     if note is not None:
@@ -868,6 +877,9 @@ def _read_kpi(reader: _Row, measure: _MeasureRows, reference: date) -> None:
     if kpi is None:
         kpi = measure.kpis[kind, text] = {"kind": kind, "text": text, "observations": []}
         measure.kpi_rows.append(reader.row)
+        owner = reader.text("ministry")
+        if owner is not None and owner != measure.owner:
+            kpi["owner"] = owner
     if target is not None:
         known = kpi.get("target")
         if known is None:
