@@ -39,6 +39,7 @@ from dgplan.fields import DateField, DeadlineField, IntervalField, Number
 __all__ = [
     "KPI",
     "Baseline",
+    "Citation",
     "GRADES",
     "Grade",
     "Measure",
@@ -284,6 +285,23 @@ class Milestone(_Model):
     kpi: str | None = None
 
 
+class Citation(_Model):
+    """A date the measure's text cites without committing to it: history (令和元年度から…実施している),
+    background (…を見据え), a status note ((注)…実施中), a practice (毎年改定している), a law number, a
+    baseline. Kept so that every dated phrase of the text is accounted for; never due, never overdue.
+
+    ``text`` is the clause that cites the date, ``cited`` the phrase as written; ``period`` the
+    days it names where they are bounded, ``starts`` the first day of an open one (…から);
+    ``reason`` why it is no commitment.
+    """
+
+    text: str
+    cited: str
+    reason: str | None = None
+    period: IntervalField | None = None
+    starts: DateField | None = None
+
+
 class Section(_Model):
     """A section of the plan: ``I`` and its heading."""
 
@@ -301,6 +319,7 @@ class Measure(_Model):
     milestones: tuple[Milestone, ...] = ()
     kpis: tuple[KPI, ...] = ()
     tags: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
