@@ -424,6 +424,7 @@ _COMMON_BIGRAMS = frozenset(
 # two) for the line to restate the clause: its object, its numbers (集合演習…100回, 規格案の確定,
 # 登録者数３万人超), not a word or two of the measure's subject (選抜評価 / 継続評価).
 _RESTATES = 0.5
+_SHARED_AT_LEAST = 3
 
 
 def _bigrams(text: str, phrases: list[str]) -> set[str]:
@@ -434,8 +435,14 @@ def _bigrams(text: str, phrases: list[str]) -> set[str]:
 
 
 def _restates(line: set[str], clause: set[str]) -> float:
-    """How much a KPI line and a clause share, as a share of the shorter one's content (0 to 1)."""
-    return len(line & clause) / min(len(line), len(clause)) if line and clause else 0.0
+    """How much a KPI line and a clause share, as a share of the shorter one's content (0 to 1).
+
+    Fewer than three pairs in common is no restatement (調査事業…の検討 and 調査事業…手引の改訂 share
+    only their subject), unless the shorter has no more (その他の改修 in …その他必要なシステム改修…)."""
+    if not line or not clause:
+        return 0.0
+    shared, shorter = len(line & clause), min(len(line), len(clause))
+    return shared / shorter if shared >= min(_SHARED_AT_LEAST, shorter) else 0.0
 
 
 def _when(deadline: Deadline) -> tuple[object, ...]:

@@ -271,8 +271,9 @@ class Milestone(_Model):
     """Something a measure is to do, with its deadline (YAML key ``due``).
 
     ``text`` names what is due (the clause the deadline governs); ``kpi`` is the id of the
-    measure's KPI that states the same deadline, if one does: the milestone is then that KPI's
-    due item, done when the KPI is (its target met, or marked done).
+    measure's KPI that restates the same commitment, if one does (a shared due date alone is no
+    link): the milestone is then that KPI's due item, done when the KPI is (its target met, or
+    marked done).
     """
 
     model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
