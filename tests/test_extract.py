@@ -365,6 +365,17 @@ class TestOneMilestonePerClause:
         _, measure = measure_of("地域のクラブの活動を支援する。", kpis=kpis)
         assert [m.kpi for m in measure.milestones] == ["1-1/progress/1", "1-1/effect/1"]
 
+    def test_a_kpi_line_dated_in_its_own_bracket_restates_with_less_in_common(self) -> None:
+        # …規格案の策定（令和３年度以降）restates …令和３年度以降の規格案の確定を目標: two pairs (規格, 格案)
+        # in common are enough for a line that dates itself in a bracket, not for a line in prose.
+        bullet = "令和３年度（2021年度）以降の規格案の確定を目標としている。"
+        bracketed = "KPI（進捗）： 国際会議における規格案の策定（令和３年度（2021年度）以降）\n\nKPI（効果）： 未設定\n"
+        _, measure = measure_of(bullet, kpis=bracketed)
+        assert [m.kpi for m in measure.milestones] == ["1-1/progress/1"]
+        prose = "KPI（進捗）： 国際会議における規格案の策定を令和３年度（2021年度）以降に行う\n\nKPI（効果）： 未設定\n"
+        _, measure = measure_of(bullet, kpis=prose)
+        assert [m.kpi for m in measure.milestones] == [None, "1-1/progress/1"]
+
     def test_a_second_kpi_line_restating_an_item_adds_none(self) -> None:
         kpis = (
             "KPI（進捗）： 令和３年度（2021年度） 大規模な社会実証\n\n"

@@ -434,15 +434,18 @@ def _bigrams(text: str, phrases: list[str]) -> set[str]:
     return {word[i : i + 2] for word in words for i in range(len(word) - 1)} - _COMMON_BIGRAMS
 
 
-def _restates(line: set[str], clause: set[str]) -> float:
+def _restates(line: set[str], clause: set[str], *, bracketed: bool) -> float:
     """How much a KPI line and a clause share, as a share of the shorter one's content (0 to 1).
 
     Fewer than three pairs in common is no restatement (調査事業…の検討 and 調査事業…手引の改訂 share
-    only their subject), unless the shorter has no more (その他の改修 in …その他必要なシステム改修…)."""
+    only their subject), unless the shorter has no more (その他の改修 in …その他必要なシステム改修…);
+    two do for a line that dates itself in a bracket of its own, the plan's way of restating a
+    clause (…規格案の策定（令和３年度以降） after 令和３年度以降の規格案の確定を目標)."""
     if not line or not clause:
         return 0.0
     shared, shorter = len(line & clause), min(len(line), len(clause))
-    return shared / shorter if shared >= min(_SHARED_AT_LEAST, shorter) else 0.0
+    least = _SHARED_AT_LEAST - 1 if bracketed else _SHARED_AT_LEAST
+    return shared / shorter if shared >= min(least, shorter) else 0.0
 
 
 def _when(deadline: Deadline) -> tuple[object, ...]:
@@ -556,7 +559,7 @@ def extract_plan(text: str, *, title: str, issued: date, source: str | None = No
                 clause = _clause(passage, deadline, previous, following)
                 if line_kpi is not None:
                     scores = [
-                        (_restates(line_words, words), position)
+                        (_restates(line_words, words, bracketed=phrase.bracketed), position)
                         for position, (_, words, stated_when) in enumerate(stated)
                         if stated_when == when
                     ]
