@@ -340,7 +340,8 @@ def _length(count: str, unit: str) -> relativedelta:
     return relativedelta(months=number)
 
 
-_SOON_AFTER = LazyPattern(r"\)?後、?(?:速やかに|直ちに|早急に)")
+# X 後速やかに, and with the event between: 令和３年度末の事業終了後、速やかに (spec §4c).
+_SOON_AFTER = LazyPattern(r"\)?(?:の[^、。()「」]{1,16}?)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = LazyPattern(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
 _RANGE_JOIN = LazyPattern(rf"\)?(?P<about>頃|ごろ|中)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
 # 、 joins a list only before a year with its era left out (令和7年度、8年度に): the era is the first's.

@@ -39,6 +39,7 @@ from dgplan.fields import DateField, DeadlineField, IntervalField, Number
 __all__ = [
     "KPI",
     "Baseline",
+    "Citation",
     "GRADES",
     "GRADE_WORDS",
     "Grade",
@@ -264,8 +265,9 @@ class Milestone(_Model):
     """Something a measure is to do, with its deadline (YAML key ``due``).
 
     ``text`` names what is due (the clause the deadline governs); ``kpi`` is the id of the
-    measure's KPI that states the same deadline, if one does: the milestone is then that KPI's
-    due item, done when the KPI is (its target met, or marked done).
+    measure's KPI that restates the same commitment, if one does (a shared due date alone is no
+    link): the milestone is then that KPI's due item, done when the KPI is (its target met, or
+    marked done).
     """
 
     model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
@@ -278,6 +280,23 @@ class Milestone(_Model):
     kpi: str | None = None
     #: Who carries the milestone out (担当), where it differs from the measure's owner.
     owner: str | None = None
+
+
+class Citation(_Model):
+    """A date the measure's text cites without committing to it: history (令和元年度から…実施している),
+    background (…を見据え), a status note ((注)…実施中), a practice (毎年改定している), a law number, a
+    baseline. Kept so that every dated phrase of the text is accounted for; never due, never overdue.
+
+    ``text`` is the clause that cites the date, ``cited`` the phrase as written; ``period`` the
+    days it names where they are bounded, ``starts`` the first day of an open one (…から);
+    ``reason`` why it is no commitment.
+    """
+
+    text: str
+    cited: str
+    reason: str | None = None
+    period: IntervalField | None = None
+    starts: DateField | None = None
 
 
 class Section(_Model):
@@ -297,6 +316,7 @@ class Measure(_Model):
     milestones: tuple[Milestone, ...] = ()
     kpis: tuple[KPI, ...] = ()
     tags: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
     #: Who carries the measure out (担当: a ministry, a division), as the plan writes it; its
     #: milestones and KPIs have it unless they name their own.
     owner: str | None = None
