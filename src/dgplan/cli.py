@@ -113,6 +113,12 @@ _issued = click.option(
     callback=_remember,
     help="For a spreadsheet plan without a 策定日 row: the plan's date (relative phrases use it).",
 )
+_owner = click.option(
+    "--owner",
+    expose_value=False,
+    callback=_remember,
+    help="Only the items of this owner (担当: a ministry or division; a part of the plan's text matches).",
+)
 _encoding = click.option(
     "--encoding",
     expose_value=False,
@@ -128,6 +134,7 @@ def _plan_options(command: F) -> F:
         ),
         _issued,
         _encoding,
+        _owner,
         click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV, YAML or .xlsx) to merge."),
         click.option("--section", help="Only this section (I, II, ... or its number)."),
         click.option("--as-of", "as_of", type=DATE, help="Reference date, ISO or era (default: today in Tokyo)."),
@@ -169,6 +176,11 @@ def _load(plan_path: Path | None, progress_path: Path | None, section: str | Non
         kept = {measure.section for measure in measures}
         sections = tuple(s for s in plan.sections if s.id in kept)
         plan = plan.model_copy(update={"measures": measures, "sections": sections})
+    owner = click.get_current_context().meta.get("dgplan.owner")
+    if owner is not None:
+        plan = plan.owned_by(owner)
+        if not plan.measures:
+            _fail(f"--owner {owner!r}: no milestone or KPI of the plan names this owner (担当)")
     return plan
 
 
@@ -183,7 +195,13 @@ def _tracked(plan_path: Path | None, progress_path: Path | None, section: str | 
 
         cached = cached_tracked_plan()
         if cached is not None:
-            return cached
+            owner = meta.get("dgplan.owner")
+            if owner is None:
+                return cached
+            owned = cached.owned_by(owner)
+            if not owned.items:
+                _fail(f"--owner {owner!r}: no milestone or KPI of the plan names this owner (担当)")
+            return owned
     return TrackedPlan.of(_load(plan_path, progress_path, section))
 
 

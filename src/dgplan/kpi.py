@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from dgplan._progress import GRADE_WORDS, Grade, KPIProgress, grade_kpi, latest_index, meets
+from dgplan._text import names_owner, owner_key
 from dgplan.deadline import Recurrence
 from dgplan.display import html_table
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
@@ -471,6 +472,32 @@ class PlanData(_Model):
             for m in self.measures
             if m.section == section or (m.id.split("-")[0] == section and _NUMBERED_ID.fullmatch(m.id))
         ]
+
+    def owned_by(self, owner: str) -> Self:
+        """The plan with only the milestones and KPIs whose owner (担当: their own, else their
+        measure's) names ``owner``, and the measures that keep any; ``owner`` matches a part of
+        the owner's text after NFKC (``デジタル庁`` matches ``デジタル庁、総務省``).
+
+        >>> plan = PlanData.model_validate({"plan": {"title": "例", "issued": "2021-06-18"}, "measures": [
+        ...     {"id": "1-1", "section": "I", "title": "改修", "owner": "デジタル庁、総務省",
+        ...      "milestones": [{"text": "改修", "due": "2022-03-31"},
+        ...                     {"text": "周知", "due": "2022-06-30", "owner": "総務省"}]}]})
+        >>> [m.id for m in plan.owned_by("デジタル庁")["1-1"].milestones]
+        ['1-1/m1']
+        """
+        key = owner_key(owner)
+        measures = []
+        for measure in self.measures:
+            milestones = tuple(m for m in measure.milestones if names_owner(m.owner or measure.owner, key))
+            # A KPI a kept milestone names restates its commitment: it decides when the milestone
+            # is done, so it stays with it.
+            linked = {m.kpi for m in milestones}
+            kpis = tuple(k for k in measure.kpis if k.id in linked or names_owner(k.owner or measure.owner, key))
+            if milestones or kpis:
+                measures.append(measure.model_copy(update={"milestones": milestones, "kpis": kpis}))
+        kept = {measure.section for measure in measures}
+        sections = tuple(s for s in self.sections if s.id in kept)
+        return self.model_copy(update={"measures": tuple(measures), "sections": sections})
 
     def kpi(self, kpi_id: str) -> KPI:
         """Look a KPI up by its id (``1-1/progress/1``)."""

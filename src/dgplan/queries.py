@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from dgplan._progress import KPIProgress, cycle_start
 from dgplan._results import Results
+from dgplan._text import names_owner, owner_key
 from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
@@ -549,6 +550,14 @@ class TrackedPlan:
             measure_titles={m.id: m.title for m in plan.measures},
             items=_tracked(plan),
         )
+
+    def owned_by(self, owner: str) -> TrackedPlan:
+        """Only the items whose owner (担当) names ``owner``, as :meth:`dgplan.Plan.owned_by` keeps them."""
+        key = owner_key(owner)
+        items = tuple(item for item in self.items if names_owner(item.owner, key))
+        kept = {item.measure_id for item in items}
+        titles = {measure_id: title for measure_id, title in self.measure_titles.items() if measure_id in kept}
+        return replace(self, measure_titles=titles, items=items)
 
     def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
         """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
