@@ -542,7 +542,7 @@ def load_plan(
 # ---------------------------------------------------------------------------------------------
 # The bundled plan, validated once per version of its file and cached (dgplan._bundled says how):
 # an entry holds the plan's TrackedPlan, which `dgplan due` reads without the models, and the
-# pickled Plan, unpickled here.
+# Plan's own data, read back here into the models it was validated as.
 
 
 def _cache_directory() -> Path | None:
@@ -554,20 +554,27 @@ def _bundled_text() -> str:
     return _bundled.bundled_text()
 
 
+def _plan_classes() -> tuple[type, ...]:
+    """What a cached plan is made of: the models and the values of their fields."""
+    from dgplan.kpi import KPI, Baseline, Measure, Milestone, Observation, PlanInfo, Section, Target
+
+    return (Plan, PlanInfo, Section, Measure, Milestone, KPI, Target, Baseline, Observation)
+
+
 def _bundled_plan() -> Plan:
-    import pickle
+    from dgplan._cache import CacheFormatError, Codec
 
     text = _bundled_text()
     entry = _bundled.read(text)
     if entry is not None:
         try:
-            plan = pickle.loads(entry[1])
-        except Exception:  # a truncated or foreign pickle: a miss
+            plan = Codec([*_plan_classes(), *_bundled.tracked_codec().classes]).loads(entry[1])
+        except (CacheFormatError, RecursionError):  # a damaged plan line: a miss
             plan = None
         if isinstance(plan, Plan):
             return plan
     plan = parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
-    _bundled.write(text, TrackedPlan.of(plan), pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
+    _bundled.write(text, TrackedPlan.of(plan), plan, _plan_classes())
     return plan
 
 

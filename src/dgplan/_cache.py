@@ -1,0 +1,136 @@
+"""Frozen records as JSON and back, for the bundled plan's cache: data only, never code.
+
+A cache file that anyone could plant must not be able to run anything when read (pickle runs
+whatever a file names). So values are written as JSON, each record tagged with its class's name,
+and read back by constructing only the classes the reader allows, by name, from their own fields:
+a file can choose which of those classes to build and with what plain values, nothing more.
+
+The fields come from the classes themselves (:func:`dataclasses.fields`, a pydantic model's
+``model_fields``), so a field added to a record needs no change here. JSON's own types stand for
+themselves; the others are tagged objects whose one key starts with ``$``: ``{"$d": "2021-04-01"}``
+(a date), ``{"$t": [...]}`` (a tuple), ``{"$m": [[key, value], ...]}`` (a dict, whose keys may be
+any text), ``{"$": "Deadline", "kind": ...}`` (a record, by its fields), ``{"$e": "DeadlineKind",
+"v": "by"}`` (an enum member). A list reads back as a list. Anything else is a
+:class:`CacheFormatError`: the caller treats the entry as missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+__all__ = ["CacheFormatError", "Codec"]
+
+
+class CacheFormatError(Exception):
+    """A cache entry that does not read back: a miss, never shown to users."""
+
+
+class Codec:
+    """Writes and reads values of the classes given (frozen dataclasses, pydantic models, enums)."""
+
+    def __init__(self, classes: Iterable[type]) -> None:
+        self._classes: dict[str, type] = {}
+        for cls in classes:
+            name = cls.__qualname__
+            if self._classes.setdefault(name, cls) is not cls:
+                raise ValueError(f"two classes named {name!r}")
+        self._builders: dict[str, Callable[[dict[str, Any]], Any]] = {}
+
+    @property
+    def classes(self) -> tuple[type, ...]:
+        """The classes this codec writes and reads."""
+        return tuple(self._classes.values())
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def dumps(self, value: Any) -> str:
+        """``value`` as JSON text (ASCII: a lone surrogate in a text cannot break the file)."""
+        return json.dumps(self._plain(value), separators=(",", ":"))
+
+    def _plain(self, value: Any) -> Any:
+        if isinstance(value, enum.Enum):  # before str and int: a StrEnum is both
+            return {"$e": self._name(type(value)), "v": self._plain(value.value)}
+        if value is None or type(value) in (bool, str, int, float):
+            return value
+        if type(value) is date:
+            return {"$d": value.isoformat()}
+        if isinstance(value, tuple):
+            return {"$t": [self._plain(item) for item in value]}
+        if isinstance(value, list):
+            return [self._plain(item) for item in value]
+        if isinstance(value, dict):
+            return {"$m": [[self._plain(k), self._plain(v)] for k, v in value.items()]}
+        cls = type(value)
+        record: dict[str, Any] = {"$": self._name(cls)}
+        for name in _field_names(cls):
+            record[name] = self._plain(getattr(value, name))
+        return record
+
+    def _name(self, cls: type) -> str:
+        name = cls.__qualname__
+        if self._classes.get(name) is not cls:
+            raise TypeError(f"{name} is not among the cache's classes")
+        return name
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def loads(self, text: str | bytes) -> Any:
+        """The value written by :meth:`dumps`; :class:`CacheFormatError` for anything else."""
+        try:
+            return json.loads(text, object_hook=self._object)
+        except CacheFormatError:
+            raise
+        except Exception as error:  # not JSON, a field a class does not take, a bad date, ...
+            raise CacheFormatError(f"{type(error).__name__}: {error}") from None
+
+    def _object(self, data: dict[str, Any]) -> Any:
+        if len(data) == 1:
+            ((tag, value),) = data.items()
+            if tag == "$d":
+                return date.fromisoformat(value)
+            if tag == "$t" and type(value) is list:
+                return tuple(value)
+            if tag == "$m" and type(value) is list:
+                return {key: item for key, item in value}
+        if "$e" in data and len(data) == 2:
+            cls = self._classes.get(data["$e"])
+            if isinstance(cls, type) and issubclass(cls, enum.Enum):
+                return cls(data["v"])
+        elif "$" in data:
+            name = data.pop("$")
+            builder = self._builders.get(name) if isinstance(name, str) else None
+            if builder is None:
+                builder = self._builder(name)
+            return builder(data)
+        raise CacheFormatError(f"not a cached value: {sorted(data)[:5]}")
+
+    def _builder(self, name: Any) -> Callable[[dict[str, Any]], Any]:
+        cls = self._classes.get(name) if isinstance(name, str) else None
+        if cls is None or issubclass(cls, enum.Enum):
+            raise CacheFormatError(f"no class {name!r} in the cache's classes")
+        names = frozenset(_field_names(cls))
+
+        def build(fields: dict[str, Any]) -> Any:
+            if fields.keys() != names:  # a missing or foreign field: another version's entry
+                raise CacheFormatError(f"{name}: fields {sorted(fields.keys() ^ names)} differ")
+            if dataclasses.is_dataclass(cls):
+                return cls(**fields)
+            # A pydantic model, rebuilt from values it validated when the entry was written.
+            return cls.model_construct(**fields)  # type: ignore[attr-defined]
+
+        self._builders[name] = build
+        return build
+
+
+def _field_names(cls: type) -> list[str]:
+    if dataclasses.is_dataclass(cls):
+        return [f.name for f in dataclasses.fields(cls) if f.init]
+    fields = getattr(cls, "model_fields", None)
+    if isinstance(fields, dict):
+        return list(fields)
+    raise TypeError(f"{cls.__qualname__} is neither a dataclass nor a pydantic model")
