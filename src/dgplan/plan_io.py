@@ -12,7 +12,6 @@ import errno
 import gc
 import io
 import json
-import math
 import os
 import stat
 import tempfile
@@ -28,6 +27,7 @@ from pydantic import ValidationError
 
 from dgplan import _bundled
 from dgplan._bundled import BUNDLED_PLAN
+from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date, short
 from dgplan.errors import DgplanError, PlanError, Problem
 from dgplan.fields import _to_date
 from dgplan.kpi import KPI, Milestone, Observation
@@ -348,7 +348,7 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[Prob
                 problems.append(Problem(name, message, line, column, label, _field_name(path)))
                 continue
         elif "input" in detail and detail["type"] not in ("value_error", "assertion_error"):
-            message = f"{message} (got {_short(detail['input'])})"
+            message = f"{message} (got {short(detail['input'])})"
         problems.append(_problem(located, name, path, message))
     return problems
 
@@ -705,13 +705,7 @@ def _progress_rows(path: str | os.PathLike[str]) -> Iterable[tuple[int, Any]]:
     yield from _csv_rows(text.lstrip("\ufeff"), name)
 
 
-class _BadRow(str):
-    """A row the reader already knows is wrong: the problem, to be listed with the others."""
-
-    __slots__ = ()
-
-
-def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | _BadRow]]:
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
     """CSV rows with the line each starts on. Strict quoting: a quote left open would otherwise
     swallow every row after it into one field without a word."""
     reader = csv.reader(io.StringIO(text), strict=True)
@@ -746,7 +740,7 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | _Bad
             continue
         if len(fields) > len(header):
             extra = fields[len(header) :]
-            yield start, _BadRow(f"{len(fields)} fields but the header has {len(header)}: extra {extra!r}")
+            yield start, BadRow(f"{len(fields)} fields but the header has {len(header)}: extra {extra!r}")
             continue
         yield start, {key: value for key, value in zip(header, fields, strict=False) if value != ""}
 
@@ -765,73 +759,6 @@ def is_progress_log(path: str | os.PathLike[str]) -> bool:
     except DgplanError:
         return False
     return isinstance(data, list) or (isinstance(data, dict) and set(data) == {"progress"})
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters: a 5000-digit value need not fill the terminal."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
-
-
-def _row_date(value: Any) -> date:
-    try:
-        return _to_date(value)
-    except DgplanError:
-        raise
-    except (ValueError, OverflowError) as error:
-        # parse_date lets the datetime module's own range error through (0000-01-01).
-        raise ValueError(f"date {_short(value)} is not a date: {error}") from None
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "1", "done", "済", "完了"):
-        return True
-    if text in ("false", "no", "0", ""):
-        return False
-    raise ValueError(f"'done' must be true or false, not {_short(value)}")
-
-
-def _as_number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"value {_short(value)} is not a number")
-    if isinstance(value, int | float):
-        number = _finite(value)
-    else:
-        text = str(value).strip().replace(",", "").rstrip("%％")
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"value {_short(value)} is not a number") from None
-    if not math.isfinite(number):
-        # A NaN would compare false with every target and grade the KPI behind; inf is no measurement.
-        raise ValueError(f"value {_short(value)} is not a finite number")
-    return number
-
-
-def _finite(value: int | float) -> float:
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf
-
-
-@dataclass(frozen=True, slots=True)
-class RowPlace:
-    """Where a progress row stands: ``label`` starts its messages (``log.csv:4``, ``book.xlsx:進捗!A4``),
-    ``line`` is its line or sheet row, ``first`` names it to a later duplicate (``line 4``), and
-    ``cells`` labels the cell of each column when the row comes from a sheet."""
-
-    label: str
-    line: int | None
-    first: str
-    cells: tuple[tuple[str, str], ...] = ()
-
-    def at(self, column: str) -> str:
-        """The label of ``column``'s cell, or the row's."""
-        return dict(self.cells).get(column, self.label)
 
 
 def load_progress(
@@ -882,7 +809,7 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
         if first_line is None and problems:
             first_line = last_line
         last_line, where = place.line, place.label
-        if isinstance(row, _BadRow):
+        if isinstance(row, BadRow):
             problems.append(f"{where}: {row}")
             continue
         if not isinstance(row, dict):
@@ -897,12 +824,12 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
             problems.append(f"{place.at('id')}: unknown KPI or milestone id {item_id!r}")
             continue
         try:
-            day = _row_date(row.get("date"))
-            value = None if row.get("value") is None else _as_number(row["value"])
-            done = _as_bool(row.get("done", False))
+            day = row_date(row.get("date"))
+            value = None if row.get("value") is None else as_number(row["value"])
+            done = as_bool(row.get("done", False))
             note = row.get("note")
             if note is not None and not isinstance(note, str | int | float):
-                raise ValueError(f"'note' must be text, not {_short(note)}")
+                raise ValueError(f"'note' must be text, not {short(note)}")
         except (DgplanError, ValueError) as error:
             problems.append(f"{where}: {item_id!r}: {error}")
             continue

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import ValidationError
 
+from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date
 from dgplan.deadline import Deadline
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fields import deadline_from_data
 from dgplan.kpi import Target
 from dgplan.plan import Plan
-from dgplan.plan_io import RowPlace, _as_bool, _as_number, _BadRow, _row_date
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -557,7 +557,7 @@ class _Row:
             self.fail(key, f"{self.header.labels[key]}: {value!r} is a number, not a date (format the cell as a date)")
             return None
         try:
-            return _row_date(str(value) if not isinstance(value, date) else value)
+            return row_date(str(value) if not isinstance(value, date) else value)
         except (DgplanError, ValueError) as error:
             message = str(error)
             if repr(str(value)) not in message:
@@ -570,7 +570,7 @@ class _Row:
         if value is None:
             return None
         try:
-            return _as_number(value)
+            return as_number(value)
         except ValueError as error:
             self.fail(key, f"{self.header.labels[key]}: {error}")
             return None
@@ -657,7 +657,7 @@ def _issued(issued: date | str | None, facts: dict[str, Any], grid: _Grid, probl
     if isinstance(value, datetime):
         value = value.date()
     try:
-        return _row_date(value)
+        return row_date(value)
     except (DgplanError, ValueError) as error:
         problems.append(f"{where or 'issued'}: the plan's issued date: {error}")
         return None
@@ -964,7 +964,7 @@ def _progress_row(reader: _Row) -> list[tuple[RowPlace, Any]]:
     marked = reader.raw("done")
     if marked is not None:
         try:
-            done = str(marked).strip() in _DONE_MARKS or _as_bool(marked)
+            done = str(marked).strip() in _DONE_MARKS or as_bool(marked)
         except ValueError as error:
             reader.fail("done", str(error))
     labels = reader.header.labels
@@ -983,7 +983,7 @@ def _progress_row(reader: _Row) -> list[tuple[RowPlace, Any]]:
     place = RowPlace(f"{grid.path}:{id_cell}", row, id_cell, cells)
     if reader.problems:
         problems = sorted(reader.problems, key=lambda problem: problem.order)
-        return [(RowPlace(problem.where, row, id_cell), _BadRow(problem.text)) for problem in problems]
+        return [(RowPlace(problem.where, row, id_cell), BadRow(problem.text)) for problem in problems]
     found: list[tuple[RowPlace, Any]] = []
     if value is not None or (done and done_on is None):
         entry: dict[str, Any] = {"id": item_id, "date": day}
