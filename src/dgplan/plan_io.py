@@ -14,7 +14,6 @@ import io
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -625,14 +624,10 @@ def _opened(target: str | os.PathLike[str] | int, text: str | bytes) -> IO[Any]:
 
 
 def _replace(target: Path, text: str | bytes, mode: int | None) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, temporary = _temporary_beside(target)
     try:
-        if mode is None:
-            # mkstemp makes the file private; a new file gets the usual mode instead.
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
+        if mode is not None:  # the replaced file's mode; a new file keeps what the umask gave
+            os.chmod(temporary, mode)
         with _opened(handle, text) as stream:
             stream.write(text)
             stream.flush()
@@ -641,6 +636,25 @@ def _replace(target: Path, text: str | bytes, mode: int | None) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _temporary_beside(target: Path) -> tuple[int, str]:
+    """A new file next to ``target``, created with mode 0666 so that the kernel applies the umask.
+
+    mkstemp makes a private file, and reading the umask means setting it (``os.umask``), which for
+    a moment changes it for every thread of the process; creating the file with the mode a new
+    file would have needs neither.
+    """
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temporary = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary name beside it", str(target))
 
 
 class _PlanDumper(yaml.SafeDumper):
