@@ -335,3 +335,14 @@ class TestNoCacheFileRunsCode:
         assert len(cached_files(cache)) == 1
         assert not [p for p in cache.iterdir() if p.name.endswith(".tmp")]
         assert cached_tracked_plan() == TrackedPlan.of(plan)
+
+
+class TestTheCachedPlanIsTheValidatedOne:
+    def test_models_and_their_fields_set(self, cache: Path) -> None:
+        first = load_plan()
+        second = load_plan()  # from the cache
+        assert second == first
+        assert second.model_dump(exclude_unset=True) == first.model_dump(exclude_unset=True)
+        assert second.to_data() == first.to_data()
+        kinds = {type(m.deadline.kind) for measure in second.measures for m in measure.milestones}
+        assert kinds == {type(first.measures[0].milestones[0].deadline.kind)}  # the enum, not its text

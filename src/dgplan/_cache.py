@@ -9,7 +9,8 @@ The fields come from the classes themselves (:func:`dataclasses.fields`, a pydan
 ``model_fields``), so a field added to a record needs no change here. JSON's own types stand for
 themselves; the others are tagged objects whose one key starts with ``$``: ``{"$d": "2021-04-01"}``
 (a date), ``{"$t": [...]}`` (a tuple), ``{"$m": [[key, value], ...]}`` (a dict, whose keys may be
-any text), ``{"$": "Deadline", "kind": ...}`` (a record, by its fields), ``{"$e": "DeadlineKind",
+any text), ``{"$": "Deadline", "kind": ...}`` (a record, by its fields; a model adds ``"$set"``, the
+fields its data gave), ``{"$e": "DeadlineKind",
 "v": "by"}`` (an enum member). A list reads back as a list. Anything else is a
 :class:`CacheFormatError`: the caller treats the entry as missing.
 """
@@ -69,6 +70,9 @@ class Codec:
         record: dict[str, Any] = {"$": self._name(cls)}
         for name in _field_names(cls):
             record[name] = self._plain(getattr(value, name))
+        fields_set = getattr(value, "model_fields_set", None)
+        if fields_set is not None:  # a model: which fields its data gave (exclude_unset reads it)
+            record["$set"] = sorted(fields_set)
         return record
 
     def _name(self, cls: type) -> str:
@@ -116,12 +120,15 @@ class Codec:
         names = frozenset(_field_names(cls))
 
         def build(fields: dict[str, Any]) -> Any:
+            fields_set = fields.pop("$set", None)
             if fields.keys() != names:  # a missing or foreign field: another version's entry
                 raise CacheFormatError(f"{name}: fields {sorted(fields.keys() ^ names)} differ")
             if dataclasses.is_dataclass(cls):
                 return cls(**fields)
+            if not isinstance(fields_set, list) or not names.issuperset(fields_set):
+                raise CacheFormatError(f"{name}: no list of the fields set")
             # A pydantic model, rebuilt from values it validated when the entry was written.
-            return cls.model_construct(**fields)  # type: ignore[attr-defined]
+            return cls.model_construct(set(fields_set), **fields)  # type: ignore[attr-defined]
 
         self._builders[name] = build
         return build
