@@ -30,7 +30,7 @@ def cached_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("bundled-plan-*.json"))
 
 
-def plan_line(plan: object) -> str:
+def plan_line(plan: object) -> bytes:
     return Codec([*_plan_classes(), *tracked_codec().classes]).dumps(plan)
 
 
@@ -67,8 +67,8 @@ class TestBundledPlanCache:
         key, _, _ = path.read_bytes().split(b"\n", 2)
         other_key = json.loads(key)
         other_key[2] = "0" * 64
-        lines = [json.dumps(other_key), tracked_codec().dumps(TrackedPlan.of(other)), plan_line(other), ""]
-        path.write_text("\n".join(lines), encoding="ascii")
+        lines = [json.dumps(other_key).encode(), tracked_codec().dumps(TrackedPlan.of(other)), plan_line(other), b""]
+        path.write_bytes(b"\n".join(lines))
         assert cached_tracked_plan() is None
         assert load_plan() == plan
         assert cached_tracked_plan() == tracked
@@ -247,7 +247,7 @@ class TestNoCacheFileRunsCode:
     def test_the_file_holds_plain_json_with_its_key(self, cache: Path) -> None:
         load_plan()
         (path,) = cached_files(cache)
-        lines = path.read_text(encoding="ascii").split("\n")
+        lines = path.read_text(encoding="utf-8").split("\n")
         key = json.loads(lines[0])
         assert key[0] == 3 and key[1] == dgplan.__version__ and len(key[2]) == 64
         for line in lines[1:3]:
@@ -277,8 +277,8 @@ class TestNoCacheFileRunsCode:
         tracked = cached_tracked_plan()
         # What another user could have left: a valid-looking entry with other answers.
         forged = plan.model_copy(update={"measures": plan.measures[:1]})
-        key = path.read_bytes().split(b"\n", 1)[0].decode()
-        path.write_text("\n".join([key, tracked_codec().dumps(TrackedPlan.of(forged)), plan_line(forged), ""]))
+        key = path.read_bytes().split(b"\n", 1)[0]
+        path.write_bytes(b"\n".join([key, tracked_codec().dumps(TrackedPlan.of(forged)), plan_line(forged), b""]))
         path.chmod(mode)
         assert cached_tracked_plan() is None
         assert load_plan() == plan
@@ -346,3 +346,28 @@ class TestTheCachedPlanIsTheValidatedOne:
         assert second.to_data() == first.to_data()
         kinds = {type(m.deadline.kind) for measure in second.measures for m in measure.milestones}
         assert kinds == {type(first.measures[0].milestones[0].deadline.kind)}  # the enum, not its text
+
+
+class TestCodec:
+    def test_any_text_round_trips_on_one_line(self) -> None:
+        from hypothesis import given
+        from hypothesis import strategies as st
+
+        codec = tracked_codec()
+
+        @given(st.text(), st.dictionaries(st.text(), st.text(), max_size=4))
+        def round_trip(title: str, titles: dict[str, str]) -> None:
+            tracked = TrackedPlan(title=title, issued=date(2021, 6, 18), measure_titles=titles, items=())
+            data = codec.dumps(tracked)
+            assert b"\n" not in data
+            assert codec.loads(data) == tracked
+
+        round_trip()
+
+    def test_only_the_allowed_classes_are_built(self) -> None:
+        from dgplan._cache import CacheFormatError
+
+        codec = tracked_codec()
+        for data in (b'{"$": "Plan", "info": 1}', b'{"$": "os.system"}', b'{"$e": "DeadlineKind", "v": "x"}', b"{}"):
+            with pytest.raises(CacheFormatError):
+                codec.loads(data)

@@ -215,7 +215,7 @@ def write(text: str, tracked: TrackedPlan, plan: Any, plan_classes: Iterable[typ
     if path is None:
         return
     plan_codec = Codec([*plan_classes, *tracked_codec().classes])
-    entry = "\n".join((json.dumps(list(key)), tracked_codec().dumps(tracked), plan_codec.dumps(plan), ""))
+    entry = b"\n".join((json.dumps(list(key)).encode(), tracked_codec().dumps(tracked), plan_codec.dumps(plan), b""))
     directory = os.path.dirname(path)
     if not _private_directory(directory, create=True):
         return
@@ -223,7 +223,7 @@ def write(text: str, tracked: TrackedPlan, plan: Any, plan_classes: Iterable[typ
         handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(entry.encode("ascii"))
+                stream.write(entry)
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -49,9 +49,12 @@ class Codec:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def dumps(self, value: Any) -> str:
-        """``value`` as JSON text (ASCII: a lone surrogate in a text cannot break the file)."""
-        return json.dumps(self._plain(value), separators=(",", ":"))
+    def dumps(self, value: Any) -> bytes:
+        """``value`` as JSON in UTF-8, one line; a lone surrogate in a text is kept (``surrogatepass``),
+        as :meth:`loads` reads it back. (UTF-8 reads back faster than ASCII with ``\\u`` escapes.)"""
+        return json.dumps(self._plain(value), separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
 
     def _plain(self, value: Any) -> Any:
         if isinstance(value, enum.Enum):  # before str and int: a StrEnum is both
@@ -83,10 +86,10 @@ class Codec:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def loads(self, text: str | bytes) -> Any:
+    def loads(self, data: bytes) -> Any:
         """The value written by :meth:`dumps`; :class:`CacheFormatError` for anything else."""
         try:
-            return json.loads(text, object_hook=self._object)
+            return json.loads(data.decode("utf-8", "surrogatepass"), object_hook=self._object)
         except CacheFormatError:
             raise
         except Exception as error:  # not JSON, a field a class does not take, a bad date, ...
