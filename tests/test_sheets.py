@@ -610,3 +610,19 @@ class TestCsvLikeWorkbooks:
         with pytest.raises(PlanError, match="UTF-16") as caught:
             load_progress(path, plan, encoding="utf-8")
         assert "cp932" not in str(caught.value)
+
+
+def test_a_workbook_is_read_once(plan: dgplan.Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24 (5): the workbook was loaded twice (values, then formulas); and read whole, not streamed."""
+    path = tmp_path / "fill-in.xlsx"
+    save_excel(plan, path)
+    calls: list[dict[str, Any]] = []
+    real = openpyxl.load_workbook
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
+    load_progress(path, plan)
+    assert [call.get("read_only") for call in calls] == [True]
