@@ -7,6 +7,9 @@ one-line message on stderr.
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -255,8 +258,11 @@ class _Group(click.Group):
                 with contextlib.suppress(OSError, ValueError):
                     reconfigure(errors="backslashreplace")
         kwargs["standalone_mode"] = False
+        if sys.stdout is None:  # started with stdout closed (`>&-`): writing must fail, not vanish
+            sys.stdout = _ClosedOutput()
         try:
             result = super().main(*args, **kwargs)
+            _flush_output()
         except click.ClickException as error:
             # click's usage errors take four lines; a cron mail wants one, like every other error.
             click.echo(f"dgplan: error: {error.format_message()}", err=True)
@@ -264,8 +270,41 @@ class _Group(click.Group):
         except click.Abort:
             click.echo("dgplan: aborted", err=True)
             sys.exit(130)
+        except OSError as error:  # --help or --version written to a closed stdout, or to a pipe gone
+            _lost_output(error)
         # Outside standalone mode click returns the code of --help/--version exits.
         sys.exit(result if isinstance(result, int) else 0)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started without one: every write fails, as on a closed file."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed; nothing was written")
+
+
+def _flush_output() -> None:
+    """Write out what is buffered: an output lost (stdout closed, a reader gone) is exit status 2,
+    never a success that cron would report."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as error:
+        _lost_output(error)
+
+
+def _lost_output(error: OSError | ValueError) -> NoReturn:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # Python flushes stdout again on exit; the lost output is reported once, here.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    reason = getattr(error, "strerror", None) or str(error)
+    _fail(f"the output could not be written to standard output: {reason}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
