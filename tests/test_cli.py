@@ -609,3 +609,31 @@ class TestLostOutput:
             check=False,
         )
         assert result.returncode == 0 and result.stdout and not result.stderr
+
+
+class TestReportAndDiffConventions:
+    """Conventions people bring from other tools (issue 26): the file name says the format, and
+    diff's --exit-code exits 1 when the editions differ, as diff(1) and git diff do."""
+
+    def test_the_output_name_gives_the_format(self, tmp_path: Path) -> None:
+        page = tmp_path / "status.html"
+        code, _, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(page))
+        assert code == 0, err
+        assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        notes = tmp_path / "status.md"
+        assert run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(notes))[0] == 0
+        assert notes.read_text(encoding="utf-8").startswith("# ")
+
+    def test_a_contradiction_is_refused_and_nothing_written(self, tmp_path: Path) -> None:
+        page = tmp_path / "status.html"
+        code, _, err = run("report", "--plan", SMALL, "--format", "markdown", "-o", str(page))
+        assert code == 2 and "contradicts" in err and not page.exists()
+
+    def test_diff_exit_code(self, tmp_path: Path) -> None:
+        plan = dgplan.load_plan(SMALL)
+        changed = plan.model_copy(update={"measures": plan.measures[1:]})
+        other = tmp_path / "other.yaml"
+        dgplan.save_plan(changed, other)
+        assert run("diff", SMALL, SMALL, "--exit-code")[0] == 0
+        assert run("diff", SMALL, str(other), "--exit-code")[0] == 1
+        assert run("diff", SMALL, str(other))[0] == 0  # without the flag, a difference is no failure

@@ -447,7 +447,12 @@ def kpi(
 
 @main.command()
 @_plan_options
-@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    help="markdown or html (default: from -o's extension, .html/.htm or .md; else markdown).",
+)
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @click.option("--compare", "compare_path", type=_FILE, help="An earlier edition (plan YAML): add what changed since.")
 @_verbose
@@ -457,7 +462,7 @@ def report(
     progress_path: Path | None,
     section: str | None,
     as_of: date | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     compare_path: Path | None,
     verbose: bool,
@@ -470,6 +475,7 @@ def report(
       dgplan report --format html -o status.html
       dgplan report --plan plan-2022.yaml --compare plan-2021.yaml --format html -o status.html
     """
+    fmt = _report_format(fmt, output)
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
     compare = None
@@ -484,6 +490,18 @@ def report(
     from dgplan.report import render_report
 
     _emit(render_report(plan, as_of, fmt=fmt, compare=compare), output, verbose=verbose)
+
+
+_REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _report_format(fmt: str | None, output: Path | None) -> str:
+    """The report's format: as given, else from the output file's extension; a contradiction
+    (``--format markdown -o status.html``) is refused rather than written."""
+    implied = None if output is None else _REPORT_SUFFIXES.get(output.suffix.lower())
+    if fmt is not None and implied is not None and fmt != implied:
+        _fail(f"--format {fmt} contradicts -o {str(output)!r}, a {implied} file name: drop one or make them agree")
+    return fmt or implied or "markdown"
 
 
 def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
@@ -520,11 +538,19 @@ def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
     " (default: the library's, dgplan.diff.THRESHOLD).",
 )
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the editions differ, 0 when they do not (as git diff).")
 @_bom
 @_verbose
 @_handles_errors
 def diff(
-    old_path: Path, new_path: Path, fmt: str, threshold: float | None, output: Path | None, bom: bool, verbose: bool
+    old_path: Path,
+    new_path: Path,
+    fmt: str,
+    threshold: float | None,
+    output: Path | None,
+    exit_code: bool,
+    bom: bool,
+    verbose: bool,
 ) -> None:
     """What changed from edition OLD of a plan to edition NEW: measures added, removed and paired
     (by id, or by title when renumbered, with the score), deadlines moved, KPI targets changed.
@@ -534,6 +560,7 @@ def diff(
       dgplan diff plan-2021.yaml plan-2022.yaml
       dgplan diff plan-2021.yaml plan-2022.yaml --format csv --bom -o changes.csv
       dgplan diff plan-2021.yaml plan-2022.yaml --format json
+      dgplan diff plan-2021.yaml plan-2022.yaml --exit-code > /dev/null || echo changed
     """
     old, new = _load_editions(old_path, new_path)
     from dgplan.diff import THRESHOLD, diff_plans
@@ -541,6 +568,8 @@ def diff(
 
     changes = diff_plans(old, new, threshold=THRESHOLD if threshold is None else threshold)
     _emit(render_diff(changes, fmt), output, verbose=verbose, bom=bom and fmt == "csv")
+    if exit_code and changes:
+        sys.exit(1)
 
 
 @main.command()

@@ -431,6 +431,15 @@ class PlanData(_Model):
                 raise ValueError(f"measures name sections that are not listed: {', '.join(unknown)}")
         return self
 
+    def __repr__(self) -> str:
+        # A plan holds thousands of texts: a terminal gets its size, the notebook its table.
+        milestones = sum(len(m.milestones) for m in self.measures)
+        kpis = sum(len(m.kpis) for m in self.measures)
+        return (
+            f"{type(self).__name__}({self.title!r}, issued={self.issued.isoformat()}, {len(self.measures)} measures,"
+            f" {milestones} milestones, {kpis} KPIs)"
+        )
+
     def _repr_html_(self) -> str:
         titles = {section.id: section.title for section in self.sections}
         counts: dict[str, list[int]] = {}

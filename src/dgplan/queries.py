@@ -61,6 +61,10 @@ __all__ = [
 ]
 
 
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 #: The status of an occurrence of a due item on an as-of date (spec §6a): exactly one of these.
 Status = Literal["overdue", "due", "done", "no date"]
 #: The statuses, in the order reports show them.
@@ -176,6 +180,9 @@ class DueItems(Results[DueItem]):
             ordered={"status": STATUSES},
         )
 
+    def _repr_row(self, item: DueItem) -> str:
+        return f"{item.due.isoformat()}  {item.item_id}  {item.status_text}  {_shorten(item.text)}"
+
     def _repr_html_(self) -> str:
         rows = [(i.due, i.item_id, i.deadline.kind.value, i.status_text, i.text) for i in self]
         return html_table(("due", "item", "kind", "status", "text"), rows, caption=f"{len(self)} items")
@@ -271,6 +278,9 @@ class KPIStatuses(Results[KPIStatus]):
             ordered={"grade": GRADES, "status": STATUSES},
             section_order=section_order,
         )
+
+    def _repr_row(self, item: KPIStatus) -> str:
+        return f"{item.kpi_id}  {item.grade}  {_shorten(item.text)}"
 
     def _repr_html_(self) -> str:
         rows = [(s.kpi_id, s.grade, s.latest_value, s.comparison, s.target_value, s.unit, s.due, s.text) for s in self]
