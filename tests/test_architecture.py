@@ -38,6 +38,8 @@ RANKS: dict[str, float] = {
     "workbook": 11.6,
     "extract": 12,
     "diff_render": 12.5,
+    "chart": 12.8,
+    "status_report": 12.9,
     "report": 13,
     "cli": 14,
     "__init__": 15,

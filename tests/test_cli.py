@@ -30,11 +30,20 @@ def run(*args: str) -> tuple[int, str, str]:
 
 class TestDue:
     def test_this_quarter_table(self) -> None:
-        code, out, err = run("due", "--plan", SMALL, "--as-of", "2022-01-15")
+        code, out, err = run("due", "--plan", SMALL, "--as-of", "2022-01-15", "--lang", "en")
         assert code == 0 and err == ""
         lines = out.splitlines()
-        assert lines[0].split() == ["due", "item_id", "kind", "status", "text"]
+        assert lines[0].split() == ["due", "item", "kind", "status", "text"]
         assert [line.split()[1] for line in lines[2:]] == ["1-1/m1", "1-1/progress/1", "2-1/m1", "2-1/effect/1"]
+
+    def test_the_table_speaks_japanese_by_default(self) -> None:
+        code, out, _ = run("due", "--plan", SMALL, "--as-of", "2022-04-01", "--overdue")
+        assert code == 0
+        lines = out.splitlines()
+        assert lines[0].split() == ["期限", "項目", "種別", "状況", "内容"]
+        assert "期限超過（進捗の記録なし）" in lines[2] and "期間内" in lines[2]  # 3-1/m2, within a quarter
+        code, out, _ = run("due", "--plan", SMALL, "--as-of", "2021-06-20", "--overdue")
+        assert out == "期限を超過したものはありません。\n"
 
     def test_overdue_csv(self) -> None:
         code, out, _ = run("due", "--overdue", "--plan", SMALL, "--as-of", "令和4年4月1日", "--format", "csv")
@@ -112,7 +121,19 @@ class TestDue:
         first = events[0]
         assert first.decoded("dtstart") == date(2022, 3, 31)
         assert first.decoded("dtend") == date(2022, 4, 1)
-        assert str(first.get("summary")).startswith("[1-1] 住民基本台帳システムの改修")
+        # the summary says what is due; the measure's title is in the description
+        assert str(first.get("summary")) == "[1-1] システム改修"
+        assert "住民基本台帳システムの改修" in str(first.get("description"))
+
+    def test_ics_events_of_two_plans_never_collide(self, tmp_path: Path) -> None:
+        plan = dgplan.load_plan(SMALL)
+        other = tmp_path / "other.yaml"
+        dgplan.save_plan(plan.model_copy(update={"info": plan.info.model_copy(update={"title": "別の計画"})}), other)
+        uids = []
+        for path in (SMALL, str(other)):
+            out = run("due", "--plan", path, "--as-of", "2022-01-15", "--format", "ics")[1]
+            uids.append({str(event["uid"]) for event in Calendar.from_ical(out).walk("VEVENT")})
+        assert uids[0] and len(uids[0]) == len(uids[1]) and not uids[0] & uids[1]
 
     def test_fail_if_overdue(self) -> None:
         assert run("due", "--plan", SMALL, "--as-of", "2021-07-01", "--fail-if-overdue")[0] == 0
@@ -162,11 +183,14 @@ class TestOtherCommands:
         assert [row["kpi_id"] for row in csv.DictReader(io.StringIO(out))] == ["3-1/effect/1"]
 
     def test_report_markdown(self) -> None:
-        code, out, _ = run("report", "--plan", SMALL, "--as-of", "2022-04-01")
+        code, out, _ = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "--lang", "en")
         assert code == 0
         assert out.startswith("# テスト計画\n\nAs of 令和4年4月1日 / 2022-04-01, fiscal quarter FY2022-Q1")
         assert "## Overdue (3)" in out
         assert "| 3-1/effect/1 |" in out
+        code, out, _ = run("report", "--plan", SMALL, "--as-of", "2022-04-01")
+        assert out.startswith("# テスト計画\n\n基準日：令和4年4月1日（2022-04-01）、令和4年度第1四半期（FY2022-Q1）。")
+        assert "## 期限超過（3件）" in out
 
     def test_report_html_is_one_file_with_a_chart(self, tmp_path: Path) -> None:
         target = tmp_path / "report.html"
@@ -484,9 +508,9 @@ class TestReportCommand:
         assert sorted(p.name for p in tmp_path.iterdir()) == ["link.md", "locked.md", "real.md"]
 
     def test_section_option_reports_that_section_only(self) -> None:
-        code, out, _ = run("report", "--section", "III", "--as-of", "2022-11-26")
+        code, out, _ = run("report", "--section", "III", "--as-of", "2022-11-26", "--lang", "en")
         assert code == 0
-        table = out[out.index("## By section") : out.index("| total |")]
+        table = out[out.index("## Summary") : out.index("| total |")]
         assert re.findall(r"^\| (\w+) \|", table, flags=re.M) == ["section", "III"]
 
 

@@ -658,10 +658,10 @@ class TestOutput:
         from dgplan.report import render_report
 
         diff = diff_plans(*example)
-        page = render_report(example[1], date(2022, 7, 1), fmt="html", compare=diff)
+        page = render_report(example[1], date(2022, 7, 1), fmt="html", compare=diff, lang="en")
         assert page.index('<section class="diff">') < page.index("</body>")
         assert "Slipped deadlines (2)" in page
-        markdown = render_report(example[1], date(2022, 7, 1), compare=diff)
+        markdown = render_report(example[1], date(2022, 7, 1), compare=diff, lang="en")
         assert markdown.endswith(render_diff_markdown(diff))
 
     def test_rich_display(self, example: tuple[dgplan.Plan, dgplan.Plan]) -> None:
@@ -763,23 +763,19 @@ def test_diff_plans_takes_plan_data() -> None:
     assert diff_plans(data, data).changes == ()
 
 
-def test_the_report_section_in_a_browser(tmp_path: Path, example: tuple[dgplan.Plan, dgplan.Plan]) -> None:
+def test_the_report_section_in_a_browser(
+    tmp_path: Path, example: tuple[dgplan.Plan, dgplan.Plan], chromium: str
+) -> None:
     """The diff section of the HTML report, drawn by headless Chromium (as tests/test_browser.py
     draws the report): visible, its tables inside a phone's width or scrolling in their own box."""
-    import os
-    import shutil
-
     from playwright.sync_api import sync_playwright
 
     from dgplan.report import render_report
 
-    candidates = (os.environ.get("DGPLAN_CHROMIUM"), "chromium", "chromium-browser", "google-chrome")
-    chromium = next((found for c in candidates if c and (found := shutil.which(c))), None)
-    if chromium is None:
-        pytest.fail("no Chromium found (see tests/test_browser.py)")
     page_file = tmp_path / "report.html"
     page_file.write_text(
-        render_report(example[1], date(2022, 7, 1), fmt="html", compare=diff_plans(*example)), encoding="utf-8"
+        render_report(example[1], date(2022, 7, 1), fmt="html", compare=diff_plans(*example), lang="en"),
+        encoding="utf-8",
     )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -56,21 +57,22 @@ class TestStatuses:
 
 class TestMarkdown:
     def test_top_gives_both_calendars_and_the_quarter(self, small: Plan) -> None:
-        text = render_report(small, date(2022, 1, 15))
+        text = render_report(small, date(2022, 1, 15), lang="en")
         assert text.splitlines()[2] == (
             "As of 令和4年1月15日 / 2022-01-15, fiscal quarter FY2021-Q4 (令和3年度第4四半期)."
         )
 
     def test_section_table(self, small: Plan) -> None:
-        text = render_report(small, date(2022, 1, 15))
+        text = render_report(small, date(2022, 1, 15), lang="en")
         assert "| section | title | overdue | due | done | no date |" in text
         assert "| I | 共通機能 | 0 | 4 | 0 | 2 |" in text
         assert "| III | 産業 | 1 | 2 | 0 | 0 |" in text
         assert "| total |  | 1 | 8 | 1 | 2 |" in text
 
     def test_overdue_grouped_by_measure_with_days(self, small: Plan) -> None:
-        text = render_report(small, date(2022, 4, 1))
-        block = text[text.index("## Overdue (3)") : text.index("## Due this quarter")]
+        text = render_report(small, date(2022, 4, 1), lang="en")
+        start = text.index("## Overdue (3)")
+        block = text[start : text.index("\n## ", start + 1)]
         assert re.findall(r"^### (\S+)", block, flags=re.M) == ["1-1", "2-1", "3-1"]
         assert (
             "| 3-1/m2 | 標準仕様 | 2021-10-01..2021-12-31 | 2021-12-31 | 91 | overdue, no progress recorded |" in block
@@ -78,13 +80,13 @@ class TestMarkdown:
         assert "| 1-1/m1 | システム改修 | 令和3年度末まで | 2022-03-31 | 1 | overdue, no progress recorded |" in block
 
     def test_due_this_and_next_quarter(self, small: Plan) -> None:
-        text = render_report(small, date(2022, 5, 1))
+        text = render_report(small, date(2022, 5, 1), lang="en")
         assert "## Due this quarter: FY2022-Q1 (令和4年度第1四半期) (0)" in text
         assert "## Due next quarter: FY2022-Q2 (令和4年度第2四半期) (1)" in text
         assert "| 1-2 | モデル事業 | 1-2/pilot | モデル事業 | 令和4年（2022年）夏を目途に | 2022-08-31 | due |" in text
 
     def test_kpi_table(self, small: Plan) -> None:
-        text = render_report(small, date(2022, 4, 1))
+        text = render_report(small, date(2022, 4, 1), lang="en")
         assert "## KPIs with a numeric target (3)" in text
         row = (
             "| 3-1/effect/1 | 運用コスト3割削減（令和7年度：令和2年度比） | 95 (2022-03-31)"
@@ -96,7 +98,7 @@ class TestMarkdown:
     def test_no_progress_recorded_is_overdue_and_says_so(self, bundled: Plan) -> None:
         # Spec §6a: an overdue item with no progress recorded is overdue, and every output says
         # both, in the same words.
-        text = render_report(bundled, date(2026, 11, 26))
+        text = render_report(bundled, date(2026, 11, 26), lang="en")
         assert "No progress is recorded" in text
         past = bundled.overdue(as_of=date(2026, 11, 26))
         assert f"## Overdue, no progress recorded ({len(past)})" in text
@@ -106,22 +108,26 @@ class TestMarkdown:
 
 class TestHtml:
     def test_page_structure(self, bundled: Plan) -> None:
-        page = render_report(bundled, date(2026, 11, 26), fmt="html")
+        page = render_report(bundled, date(2026, 11, 26), fmt="html", lang="en")
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
-        assert '<time datetime="2026-11-26">令和8年11月26日 / 2026-11-26</time>' in page
+        assert '<time datetime="2026-11-26">As of 令和8年11月26日 / 2026-11-26, fiscal quarter' in page
         assert "令和8年度第3四半期" in page
         tbody = page[page.index("<tbody>") : page.index("</tbody>")]
-        assert tbody.count("<tr>") == 9
+        assert tbody.count("<tr>") == 9  # the summary's table by section comes first
         assert "<script" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
-        assert "white-space:nowrap" in page and '<td class="date">' in page
+        assert "white-space:nowrap" in page and '<td class="date" data-label="due">' in page
 
     def test_chart(self, bundled: Plan) -> None:
-        svg = timeline_svg(bundled, date(2026, 11, 26))
+        svg = timeline_svg(bundled, date(2026, 11, 26), lang="en")
         assert svg.startswith("<svg") and 'role="img"' in svg and "<desc" in svg and "<title" in svg
         labels = re.findall(r'class="section-label"><title>([^<]+)</title>', svg)
         assert labels == [f"{s.id} {s.title}" for s in bundled.sections]
-        assert ">FY2021<" in svg and ">令和3年度<" in svg
-        counts = [int(n) for n in re.findall(r'fill="#fff">(\d+)</text>', svg)]
+        # sixteen fiscal years: the labels are thinned so that none overlaps its neighbour
+        years = [int(y) for y in re.findall(r">FY(\d{4})<", svg)]
+        assert len(years) >= 6 and years == sorted(years) and len(set(years[1] - years[0] for _ in years)) == 1
+        positions = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="\w+">FY\d{4}<', svg)]
+        assert all(b - a >= 6 * 0.6 * 12 for a, b in itertools.pairwise(positions))
+        counts = [int(n) for n in re.findall(r'fill="#fff"[^>]*>(\d+)</text>', svg)]
         assert counts and max(counts) > 1  # items sharing a date are counted
         drawn = sum(
             int(n) for n in re.findall(r"<title>(\d+) (?:overdue, no progress recorded|overdue|done|due) \(due", svg)
@@ -131,12 +137,14 @@ class TestHtml:
         assert "as of 2026-11-26" in svg
 
     def test_recurring_item_at_its_missed_occurrence(self, small: Plan) -> None:
-        svg = timeline_svg(small, date(2023, 4, 1))
+        svg = timeline_svg(small, date(2023, 4, 1), lang="en")
         # 2-1/m1 (毎年度末) missed its FY2022 occurrence: one overdue mark on 2023-03-31 in row II.
         assert re.search(r"<title>\d+ overdue \(due 2023-03-31\)</title>", svg)
 
     def test_same_bytes_every_time(self, small: Plan) -> None:
-        assert render_report(small, date(2022, 4, 1), fmt="html") == render_report(small, date(2022, 4, 1), fmt="html")
+        assert render_report(small, date(2022, 4, 1), fmt="html", lang="en") == render_report(
+            small, date(2022, 4, 1), fmt="html", lang="en"
+        )
 
     def test_needs_no_plotting_library(self) -> None:
         code = (
@@ -161,17 +169,17 @@ class TestHtml:
         ]
         for measures in ([], [{"id": "1-1", "section": "I", "title": "x", "milestones": dated}]):
             plan = Plan.model_validate({**base, "measures": measures})
-            page = render_report(plan, date(2022, 1, 1), fmt="html")
+            page = render_report(plan, date(2022, 1, 1), fmt="html", lang="en")
             assert "<svg" in page and "</html>" in page
-            assert render_report(plan, date(2022, 1, 1)).startswith("# t\n")
+            assert render_report(plan, date(2022, 1, 1), lang="en").startswith("# t\n")
         # the far dates are counted in the table, and said not to be drawn
         assert "2 outside these years are not drawn" in page
 
     @pytest.mark.parametrize("as_of", [date(1873, 1, 1), date(1800, 1, 1), date(2020, 2, 29)])
     def test_early_and_leap_as_of(self, small: Plan, as_of: date) -> None:
-        page = render_report(small, as_of, fmt="html")
+        page = render_report(small, as_of, fmt="html", lang="en")
         assert as_of.isoformat() in page
-        assert render_report(small, as_of + timedelta(days=1))
+        assert render_report(small, as_of + timedelta(days=1), lang="en")
 
 
 class TestAnyDay:
@@ -181,7 +189,7 @@ class TestAnyDay:
         from dgplan.errors import DgplanError
 
         try:
-            page = render_report(load_plan(SMALL), as_of, fmt=fmt)
+            page = render_report(load_plan(SMALL), as_of, fmt=fmt, lang="en")
         except DgplanError as error:
             assert repr(as_of.isoformat()) in str(error)
         else:
@@ -195,7 +203,7 @@ class TestProgressChangesTheWords:
         log = tmp_path / "progress.csv"
         log.write_text("id,date,value,done,note\n1-1/m2,2022-03-25,,true,改修完了\n", encoding="utf-8")
         plan = load_progress(log, bundled)
-        text = render_report(plan, date(2022, 11, 26))
+        text = render_report(plan, date(2022, 11, 26), lang="en")
         assert "past due, no progress recorded" not in text and "## Overdue (" in text
         statuses = {item.item_id: item.status for item in item_statuses(plan, date(2022, 11, 26))}
         assert statuses["1-1/m2"] == "done"
@@ -244,10 +252,10 @@ class TestOneAnswerEverywhere:
         assert in_quarter <= quarter  # the rest of the quarter's items are done or overdue
         assert {i.item_id for i in statuses if i.item_id in quarter} == quarter
 
-        text = render_report(plan, as_of)
+        text = render_report(plan, as_of, lang="en")
         late = re.search(r"^## Overdue(?:, no progress recorded)? \((\d+)\)$", text, flags=re.M)
         assert late is not None and int(late.group(1)) == len(overdue)
-        svg = timeline_svg(plan, as_of, years=(2015, 2030))
+        svg = timeline_svg(plan, as_of, years=(2015, 2030), lang="en")
         drawn = re.search(r">overdue(?:, no progress recorded)? \((\d+)\)<", svg)
         shown = {
             i.item_id

@@ -63,7 +63,7 @@ class TestReportAnswersTheDueQuestions:
         assert [(i.item_id, i.due, i.status) for i in ANNUAL.due_this_quarter(as_of=as_of)] == [
             ("1-1/m1", date(2023, 3, 31), "due")
         ]
-        text = render_report(ANNUAL, as_of)
+        text = render_report(ANNUAL, as_of, lang="en")
         quarter = section_of(text, "## Due this quarter")
         assert "(1)" in quarter.splitlines()[0]
         assert "| 1-1/m1 |" in quarter and "| 2023-03-31 | due; also overdue since 2022-03-31 |" in quarter
@@ -73,7 +73,7 @@ class TestReportAnswersTheDueQuestions:
     @pytest.mark.parametrize("as_of", [date(2021, 12, 1), date(2022, 11, 26), date(2024, 2, 29), date(2026, 12, 5)])
     def test_the_bundled_report_lists_what_due_lists(self, as_of: date) -> None:
         plan = dgplan.load_plan()
-        text = render_report(plan, as_of)
+        text = render_report(plan, as_of, lang="en")
         quarter = FiscalQuarter.from_date(as_of)
         for heading, items in (
             ("## Due this quarter", plan.due_this_quarter(as_of=as_of)),
@@ -279,34 +279,15 @@ class TestOneVocabulary:
     def test_due_and_report_say_the_same_words(self, tmp_path: Path) -> None:
         path = tmp_path / "plan.yaml"
         dgplan.save_plan(ANNUAL, path)
-        out = subprocess.run(
-            [sys.executable, "-m", "dgplan", "due", "--overdue", "--plan", str(path), "--as-of", "2023-01-15"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert out.returncode == 0
-        assert "overdue, no progress recorded" in out.stdout and "OVERDUE" not in out.stdout
-        report = render_report(ANNUAL, date(2023, 1, 15))
-        assert "| overdue, no progress recorded |" in report and "past due" not in report.lower()
+        command = [sys.executable, "-m", "dgplan", "due", "--overdue", "--plan", str(path), "--as-of", "2023-01-15"]
+        for lang, words in (("ja", "期限超過（進捗の記録なし）"), ("en", "overdue, no progress recorded")):
+            out = subprocess.run([*command, "--lang", lang], capture_output=True, text=True, check=False)
+            assert out.returncode == 0
+            assert words in out.stdout and "OVERDUE" not in out.stdout
+            report = render_report(ANNUAL, date(2023, 1, 15), lang=lang)
+            assert f"| {words} |" in report and "past due" not in report.lower()
         code = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "dgplan",
-                "due",
-                "--overdue",
-                "--fail-if-overdue",
-                "--plan",
-                str(path),
-                "--as-of",
-                "2023-01-15",
-                "--format",
-                "csv",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+            [*command, "--fail-if-overdue", "--format", "csv"], capture_output=True, text=True, check=False
         )
         assert code.returncode == 1 and "overdue" in code.stdout
 
@@ -441,7 +422,7 @@ class TestOneStatusEverywhere:
         events = Calendar.from_ical(render_due(span, "ics", as_of=as_of, plan=plan)).walk("VEVENT")
         assert [str(e["x-dgplan-status"]) for e in events] == [i.status for i in span]
         # the report's sections list what the questions list
-        text = render_report(plan, as_of)
+        text = render_report(plan, as_of, lang="en")
         assert re.search(rf"^## Overdue[^\n]*\({len(asked['overdue'])}\)$", text, flags=re.M)
         assert re.search(rf"^## Due this quarter[^\n]*\({len(asked['this quarter'])}\)$", text, flags=re.M)
         assert re.search(rf"^## Due next quarter[^\n]*\({len(asked['next quarter'])}\)$", text, flags=re.M)

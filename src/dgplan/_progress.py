@@ -17,12 +17,14 @@ from dateutil.relativedelta import relativedelta
 from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.fiscal import Interval
 
-__all__ = ["GRADE_WORDS", "Grade", "KPIProgress", "cycle_start", "grade_kpi", "latest_index", "meets"]
+__all__ = ["GRADES", "GRADE_WORDS", "Grade", "KPIProgress", "cycle_start", "grade_kpi", "latest_index", "meets"]
 
 #: A KPI's review status (spec §6, §6a): ``A`` on track, ``B`` behind, ``N`` not yet observed, ``F``
 #: the carrying-out of the measure itself (done or not done), ``no target`` a metric with no target,
 #: ``no baseline`` a change target whose baseline value is unknown, ``unset`` for 未設定.
 Grade = Literal["A", "B", "N", "F", "no target", "no baseline", "unset"]
+#: The grades a KPI can have, in the order reports list them.
+GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "no baseline", "unset")
 #: What each grade means, in the words the CLI, the report and the docs use.
 GRADE_WORDS: dict[Grade, str] = {
     "A": "on track",

@@ -116,6 +116,13 @@ _issued = click.option(
     callback=_remember,
     help="For a spreadsheet plan without a 策定日 row: the plan's date (relative phrases use it).",
 )
+_lang = click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default="ja",
+    show_default=True,
+    help="The language of what people read (the report, the text tables); CSV and JSON do not change.",
+)
 _owner = click.option(
     "--owner",
     expose_value=False,
@@ -339,6 +346,7 @@ def main() -> None:
     show_default=True,
 )
 @click.option("--fail-if-overdue", is_flag=True, help="Exit 1 when anything is overdue on the as-of date.")
+@_lang
 @_bom
 @_handles_errors
 def due(
@@ -353,6 +361,7 @@ def due(
     between: tuple[date, date] | None,
     fmt: str,
     fail_if_overdue: bool,
+    lang: str,
     bom: bool,
 ) -> None:
     """Milestones and KPI targets falling due.
@@ -376,19 +385,30 @@ def due(
         _fail(f"{' and '.join(chosen)} exclude each other: choose one of {', '.join(given)}")
     as_of = as_of or today_in_tokyo()
     plan = _tracked(plan_path, progress_path, section)
+    from dgplan.labels import check_lang, label
+
+    language = check_lang(lang)
+    ja = language == "ja"
     if overdue:
         items = plan.overdue(as_of=as_of)
+        question = label("overdue heading", language)
     elif within is not None:
-        items = plan.upcoming(as_of=as_of, days=_within_days(within, as_of))
+        days = _within_days(within, as_of)
+        items = plan.upcoming(as_of=as_of, days=days)
+        question = f"{days}日以内に期限を迎えるもの" if ja else f"Due within {days} days"
     elif period is not None:
         items = plan.due_in(period, as_of=as_of)
+        question = f"{period}に期限を迎えるもの" if ja else f"Due in {period}"
     elif between:
         items = plan.due_between(between[0], between[1], as_of=as_of)
+        first, last = between[0].isoformat(), between[1].isoformat()
+        question = f"{first}〜{last}に期限を迎えるもの" if ja else f"Due from {first} to {last}"
     else:
         items = plan.due_this_quarter(as_of=as_of)
+        question = label("due this quarter", language)
     from dgplan.report import render_due
 
-    text = render_due(items, fmt, as_of=as_of, plan=plan)
+    text = render_due(items, fmt, as_of=as_of, plan=plan, lang=language, question=question)
     if fmt == "table":
         # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
         # The colour follows each row's status, never its text: the table's lines after its
@@ -409,6 +429,7 @@ def due(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json"]), default="table", show_default=True
 )
+@_lang
 @_bom
 @_handles_errors
 def kpi(
@@ -418,6 +439,7 @@ def kpi(
     as_of: date | None,
     off_track: bool,
     fmt: str,
+    lang: str,
     bom: bool,
 ) -> None:
     """KPI status: latest value, target, attainment, the target's status, and grade.
@@ -442,7 +464,7 @@ def kpi(
     statuses = [s for s in plan.kpi_status(as_of=as_of) if s.on_track is False or not off_track]
     from dgplan.report import render_kpis
 
-    _emit(render_kpis(statuses, fmt, as_of=as_of), None, bom=bom and fmt == "csv")
+    _emit(render_kpis(statuses, fmt, as_of=as_of, lang=lang), None, bom=bom and fmt == "csv")
 
 
 @main.command()
@@ -455,6 +477,7 @@ def kpi(
 )
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @click.option("--compare", "compare_path", type=_FILE, help="An earlier edition (plan YAML): add what changed since.")
+@_lang
 @_verbose
 @_handles_errors
 def report(
@@ -465,6 +488,7 @@ def report(
     fmt: str | None,
     output: Path | None,
     compare_path: Path | None,
+    lang: str,
     verbose: bool,
 ) -> None:
     """A status report: summary, overdue, due this quarter, KPIs off track (HTML adds a timeline chart).
@@ -489,7 +513,7 @@ def report(
         compare = diff_plans(earlier, plan)
     from dgplan.report import render_report
 
-    _emit(render_report(plan, as_of, fmt=fmt, compare=compare), output, verbose=verbose)
+    _emit(render_report(plan, as_of, fmt=fmt, compare=compare, lang=lang), output, verbose=verbose)
 
 
 _REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}

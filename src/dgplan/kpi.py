@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from dgplan._progress import GRADE_WORDS, Grade, KPIProgress, grade_kpi, latest_index, meets
+from dgplan._progress import GRADE_WORDS, GRADES, Grade, KPIProgress, grade_kpi, latest_index, meets
 from dgplan._text import names_owner, owner_key
 from dgplan.deadline import Recurrence
 from dgplan.display import html_table
@@ -54,9 +54,6 @@ __all__ = [
 ]
 
 Comparison = Literal[">=", ">", "<=", "<", "=", "change"]
-#: The grades a KPI can have (:data:`dgplan._progress.Grade`, spec §6 and §6a), in the order
-#: reports list them.
-GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "no baseline", "unset")
 # A KPI's name ending in one of these measures something (マイキーID登録者数, 研修の実施回数):
 # with no target it cannot be graded. Any other name is an action (システムの改修, 計画の策定).
 _METRIC_ENDINGS = re.compile(r"(?:数|率|割合|量|額|度|比|時間|距離|人口|コスト|進捗|規模|シェア|順位|指数|状況)$")

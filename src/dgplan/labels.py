@@ -15,11 +15,26 @@ values (``overdue``, ``A``), which never change with the language.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from dgplan._progress import GRADE_WORDS, Grade
+from dgplan.era import format_wareki
+from dgplan.errors import EraError
+from dgplan.fiscal import FiscalQuarter
 
-__all__ = ["LABELS", "LANGS", "Lang", "check_lang", "grade_label", "label", "status_label"]
+__all__ = [
+    "LABELS",
+    "LANGS",
+    "Lang",
+    "as_of_words",
+    "check_lang",
+    "quarter_name",
+    "grade_label",
+    "grade_name",
+    "label",
+    "status_label",
+]
 
 Lang = Literal["ja", "en"]
 #: The languages of the labels, the default first.
@@ -61,6 +76,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col unit": ("単位", "unit"),
     "col grade": ("評価", "grade"),
     "col section": ("分野", "section"),
+    "col section title": ("分野名", "title"),
     "col total": ("計", "total"),
     # deadline kinds
     "kind by": ("まで", "by"),
@@ -116,6 +132,42 @@ def status_label(status: str, recorded: bool, lang: Lang) -> str:
     return f"{words}（{note}）" if lang == "ja" else f"{words}, {note}"
 
 
+def grade_name(grade: Grade | str, lang: Lang) -> str:
+    """A grade as a table shows it: the letter (A, B, N, F), or what the others are called in
+    ``lang`` (``未設定`` / ``unset``)."""
+    if grade in ("A", "B", "N", "F"):
+        return grade
+    return label(f"grade {grade}", lang) if lang == "ja" else grade
+
+
 def grade_label(grade: Grade | str, lang: Lang) -> str:
     """A grade with what it means: ``B 遅れ（または目標未達）`` / ``B behind (or its target missed)``."""
     return f"{grade} {label(f'grade {grade}', lang)}"
+
+
+def quarter_name(quarter: FiscalQuarter, lang: Lang) -> str:
+    """令和4年度第3四半期（FY2022-Q3） / FY2022-Q3 (令和4年度第3四半期); the label alone before 明治."""
+    try:
+        wareki = quarter.wareki
+    except EraError:
+        return quarter.label
+    return f"{wareki}（{quarter.label}）" if lang == "ja" else f"{quarter.label} ({wareki})"
+
+
+def as_of_words(as_of: date, lang: Lang) -> str:
+    """The as-of line of a report: the day in both calendars and its fiscal quarter.
+
+    >>> as_of_words(date(2022, 11, 26), "ja")
+    '基準日：令和4年11月26日（2022-11-26）、令和4年度第3四半期（FY2022-Q3）。'
+    """
+    day = as_of.isoformat()
+    try:
+        wareki: str | None = format_wareki(as_of)
+    except EraError:  # before 明治6年: no era date to give
+        wareki = None
+    quarter = FiscalQuarter.from_date(as_of)
+    if lang == "ja":
+        shown = day if wareki is None else f"{wareki}（{day}）"
+        return f"基準日：{shown}、{quarter_name(quarter, 'ja')}。"
+    shown = day if wareki is None else f"{wareki} / {day}"
+    return f"As of {shown}, fiscal quarter {quarter_name(quarter, 'en')}."
