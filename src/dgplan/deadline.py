@@ -18,7 +18,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from dgplan._text import LazyPattern, MappedText, normalize_mapped
-from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
+from dgplan.era import ERA_FIRST_CHARS, ERA_TOKEN, ERA_YEAR_TOKEN, era_by_name
 from dgplan.errors import DeadlineError, DgplanError
 from dgplan.fiscal import PERIOD_FIRST_CHARS, PERIOD_PATTERN, FiscalYear, Interval, Period, resolve_period
 
@@ -274,8 +274,9 @@ RANGE_JOINER_CHARS = "~〜∼⁓\\-‐‑–—―ー−"
 _JOINER_CLASS = f"[{RANGE_JOINER_CHARS}]"
 #: Words that make a deadline approximate when they follow its period (令和4年夏頃, 令和4年度を目途に).
 APPROXIMATE_WORDS = ("頃", "ごろ", "程度", "見込み", "予定", "目途", "目処", "めど", "メド")
-#: Words later in a clause that make its deadline approximate (…の運用開始を目指す, 実施予定).
-INTENT_WORDS = ("を目指", "目指す", "目指して", "予定", "見込み", "目途", "目処")
+#: Words later in a clause that make its deadline approximate (…の運用開始を目指す, 実施予定,
+#: 完了が見込まれる).
+INTENT_WORDS = ("を目指", "目指す", "目指して", "予定", "見込み", "見込まれ", "見込む", "目途", "目処")
 #: Nouns of action that a period may be glued to, making the period its window (令和8年度サービス開始).
 ACTION_NOUNS = (
     "開始",
@@ -296,6 +297,10 @@ ACTION_NOUNS = (
     "開設",
     "設置",
     "供用",
+    # The cells of a reform plan's 実施時期 column (spec §4d): 令和9年度措置, 令和9年度検討・結論.
+    "措置",
+    "結論",
+    "検討",
 )
 
 
@@ -312,7 +317,7 @@ _DECISION = LazyPattern(
 _STATISTIC = LazyPattern(r"の(?:調査|実績|結果|予算|決算|報告|統計|データ|数値|値|補正|税制|白書|年報)")
 _NOUN_START = LazyPattern(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _ACTION_GLUED = LazyPattern(
-    rf"[\u4e00-\u9fff\u30a1-\u30faー]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
+    rf"[\u4e00-\u9fff\u30a1-\u30faー・]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
     r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30faの]|$)"
 )
 # The ways a count of months is written: 3か月, 3ヶ月, 3カ月, 3ケ月, 3箇月.
@@ -354,10 +359,13 @@ _INTENT = LazyPattern(_alternation(INTENT_WORDS))
 _PAST_TENSE = LazyPattern(r"[^、。「」()]{0,24}?(?:された|した|してきた|してきている|開始した)(?=[。、「」()]|$)")
 # The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
 _ERA_RANGE = LazyPattern(
-    rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?{_JOINER_CLASS}"
+    rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)"
     rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
 )
-_WESTERN_RANGE = LazyPattern(rf"(?<![\d.,])(?P<first>\d{{4}})(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}})年(?P<fy>度)?")
+# The century may be left out of the second end (2029~31年度, 2029年~31年度): both ends are 年度 then.
+_WESTERN_RANGE = LazyPattern(
+    rf"(?<!\d)(?<!\d[.,])(?P<first>\d{{4}})(?P<first_year>年)?(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}}|\d{{2}}(?=年度))年(?P<fy>度)?"
+)
 # A Western range in brackets after an era range, which must name the same years.
 _BRACKETED_WESTERN_RANGE = LazyPattern(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})(?:年度?)?\)")
 
@@ -398,10 +406,10 @@ _SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
         ),
         _Suffix.BEFORE,
     ),
-    (LazyPattern(r"\)?(?:以降|以後|を始期として|を始期に)"), _Suffix.FROM),
+    (LazyPattern(r"\)?(?:以降|以後|を(?:始期|起点)と(?:して|する|し)|を(?:始期|起点)に)"), _Suffix.FROM),
     (LazyPattern(r"\)?(?:から|より)開始"), _Suffix.START),
     (LazyPattern(r"\)?(?:から|より)"), _Suffix.FROM),
-    (LazyPattern(r"\)?まで(?:の間)?"), _Suffix.BY),
+    (LazyPattern(r"\)?(?:まで(?:の間)?|(?:まで)?必着)"), _Suffix.BY),
     (LazyPattern(r"\)?(?:中|内|期間中)(?=目途|目処|予定|見込|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"), _Suffix.WITHIN),
     (LazyPattern(r"\)?(?:を通じ|を通して|において|にわたり|の間|をかけて)"), _Suffix.WITHIN),
     (LazyPattern(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
@@ -493,6 +501,106 @@ class _Unresolved(DgplanError):
         self.end = end
 
 
+# Times of day after a day (spec §4d): they never change the day. 午前10時, 17時30分, 9:00, 正午,
+# and a span of hours within the day (9時~17時, 午前9時から午後5時まで).
+_CLOCK = r"(?:(?:午前|午後)?\d{1,2}(?:時(?:\d{1,2}分|半)?|:\d{2})|正午)"
+_TIME_OF_DAY = LazyPattern(rf"{_CLOCK}(?:(?:{_JOINER_CLASS}|から){_CLOCK}(?!\d))?")
+# A weekday written without brackets after a day (1月26日月曜日), checked as the bracketed one is.
+_BARE_WEEKDAY = LazyPattern(r"(?P<weekday>[月火水木金土日])曜日?")
+_WEEKDAY_NAMES = "月火水木金土日"
+# A Western year in brackets after a relative word: 来年度(2029年度), 本年(2026年).
+_RELATIVE_BRACKET = LazyPattern(r"\((?P<year>\d{4})年(?P<fy>度)?\)")
+# The words of a period that stand for the document's own date, which a bracket may restate.
+_RESTATED_RELATIVE = ("本年度", "今年度", "当年度", "来年度", "昨年度", "本年", "今年", "来年", "昨年")
+
+
+def _gap(scan: _Scan, index: int) -> str:
+    """What normalisation dropped between the characters at ``index - 1`` and ``index`` (spaces, line breaks)."""
+    origin = scan.mapped.origin
+    if index <= 0 or index >= len(origin):
+        return ""
+    return scan.source[origin[index - 1] + 1 : origin[index]]
+
+
+def _day_tail(scan: _Scan, period: Period, start: int, end: int) -> int:
+    """Skip a weekday written without brackets and a time of day after a day; check the weekday."""
+    text = scan.mapped.text
+    weekday = _BARE_WEEKDAY.match(text, end)
+    if weekday is not None:
+        actual = _WEEKDAY_NAMES[period.interval.start.weekday()]
+        if weekday["weekday"] != actual:
+            phrase = text[start : weekday.end()]
+            message = f"{period.interval.start.isoformat()} is a {actual}曜日, not a {weekday['weekday']}曜日"
+            raise _Unresolved(DgplanError(f"{phrase!r}: {message}", text=phrase), weekday.end())
+        end = weekday.end()
+    time = _TIME_OF_DAY.match(text, end)
+    return end if time is None else time.end()
+
+
+def _restated_day(scan: _Scan, period: Period, end: int) -> int:
+    """A year or 年度 with one of its ends restated in brackets: 2029年度(2029年4月1日)から.
+
+    The day must be the period's first or last; another day is a contradiction, refused."""
+    text = scan.mapped.text
+    if not text.startswith("(", end):
+        return end
+    inner = PERIOD_PATTERN.match(text, end + 1)
+    if inner is None or inner.end() == end + 1 or not text.startswith(")", inner.end()):
+        return end
+    phrase = text[end + 1 : inner.end()]
+    try:
+        day = resolve_period(inner, text=phrase, reference=scan.reference, anchor=period, strict=True)
+    except DgplanError as error:
+        raise _Unresolved(error, inner.end() + 1) from error
+    if day.unit != "day":
+        return end
+    if day.interval.start not in (period.interval.start, period.interval.end):
+        message = f"{phrase!r} in brackets is neither the first nor the last day of {period.interval}"
+        raise _Unresolved(DgplanError(message, text=phrase), inner.end() + 1)
+    return inner.end() + 1
+
+
+def _restated_relative(scan: _Scan, period: Period, match: re.Match[str], end: int) -> tuple[Period, int]:
+    """来年度(2029年度)の冬頃: the bracket must name the same year; the parts after it are read on it."""
+    text = scan.mapped.text
+    bracket = _RELATIVE_BRACKET.match(text, end)
+    if bracket is None or match["relative"] not in _RESTATED_RELATIVE or period.unit not in ("year", "fiscal_year"):
+        return period, end
+    said = int(bracket["year"])
+    fiscal = period.unit == "fiscal_year"
+    meant = FiscalYear.from_date(period.interval.start).year if fiscal else period.interval.start.year
+    if said != meant or fiscal != (bracket["fy"] is not None):
+        phrase = text[match.start() : bracket.end()]
+        message = f"{match['relative']} is {meant}{'年度' if fiscal else '年'}, but the bracket says {bracket.group()}"
+        raise _Unresolved(DgplanError(f"{phrase!r}: {message}", text=phrase), bracket.end())
+    written = bracket.group()[1:-1]
+    resolved = _resolved(scan, written + text[bracket.end() :], bracket.end())
+    if resolved is None:
+        return period, bracket.end()
+    return resolved[0], bracket.end() + resolved[1].end() - len(written)
+
+
+def _cell_break(scan: _Scan, index: int) -> bool:
+    """White space, then what starts another period: cells of a table that PDF extraction ran
+    together (令和9年度~11年度 令和12年度). The phrase ends with its own cell."""
+    text = scan.mapped.text
+    if index >= len(text) or not any(char.isspace() for char in _gap(scan, index)):
+        return False
+    return _PERIOD_START.match(text, index) is not None or text[index] in ERA_FIRST_CHARS
+
+
+def _period_tail(scan: _Scan, period: Period, match: re.Match[str], end: int) -> tuple[Period, int]:
+    """What may follow a period and belongs to it without changing it: a time of day or a weekday
+    after a day, a bracket that restates its first or last day, or the Western year of a relative word."""
+    if match["relative"] is not None:
+        period, end = _restated_relative(scan, period, match, end)
+    if period.unit == "day":
+        return period, _day_tail(scan, period, match.start(), end)
+    if period.unit in ("year", "fiscal_year"):
+        end = _restated_day(scan, period, end)
+    return period, end
+
+
 def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] | None:
     """The period written at ``position``; raises :class:`_Unresolved` for one that cannot be resolved."""
     text = scan.mapped.text
@@ -510,7 +618,8 @@ def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] 
         period = resolve_period(match, text=phrase, reference=scan.reference, anchor=anchor, strict=True)
     except DgplanError as error:
         raise _Unresolved(error, match.end()) from error
-    return period, match.end(), match
+    period, end = _period_tail(scan, period, match, match.end())
+    return period, end, match
 
 
 def _deadline_for(
@@ -692,6 +801,9 @@ def _second_end(scan: _Scan, first: re.Match[str], at: int) -> tuple[Period, int
     base = text[first.start() : _modifier_start(first)]
     month = first["month"] or first["smonth"]
     year_part = text[first.start() : first.start("month" if first["month"] else "smonth")] if month else ""
+    if month and not year_part and scan.latest is not None:
+        # 3月3日(火)~27日(金): the first end had no year; the second takes the one it was given.
+        year_part = f"{scan.latest.interval.start.year}年"
     for short in (_BARE_MODIFIER, _BARE_DAY, _BARE_SLASH):
         written = short.match(text, at)
         if written is None:
@@ -777,7 +889,8 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         last_era = "" if era_range["era2"] else era_range["era"]
     else:
         first, _ = _year_period(scan, f"{match['first']}{suffix}", match.end())
-        last_era = ""
+        # 2029~31年度: the second end takes the first's century.
+        last_era = match["first"][:2] if len(match["last"]) == 2 else ""
     # The last end is read in full, with what follows its year: 令和5~6年度上期, 令和5~6年3月.
     last, last_match = _year_period(scan, last_era + text[last_start:], match.end())
     end = last_start + last_match.end() - len(last_era)
@@ -800,6 +913,7 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         _RANGE_END.match(text, end) is None
         and _APPROX_ATTACHED.match(text, end) is None
         and _NOT_AFTER_RANGE.match(text, end) is not None
+        and not _cell_break(scan, end)
     ):
         problem = f"{text[position : end + 1]!r}: a range written with its era once, then more than a range"
         raise _Unresolved(DgplanError(problem, text=phrase), end + 1)
@@ -814,6 +928,33 @@ def _from_first_to_last(first: Period, last: Period) -> Interval:
     return Interval(first.interval.start, last.interval.end)
 
 
+# A schedule table's header: a Western year and its era in brackets, each with a tilde (spec §4c):
+# 2026年度~(令和8年度~), 2028年度(R10)~, 令和8年度~(2026年度~).
+_HEADER_BRACKET = LazyPattern(
+    rf"(?P<before>{_JOINER_CLASS})?\((?:(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})|(?P<west>\d{{4}}))"
+    rf"(?:年(?P<fy>度)?)?(?P<inside>{_JOINER_CLASS})?\)"
+)
+
+
+def _header_bracket(scan: _Scan, period: Period, start: int, position: int) -> re.Match[str] | None:
+    """The bracket of a table header after a year or 年度, checked against it (None if there is none)."""
+    text = scan.mapped.text
+    header = _HEADER_BRACKET.match(text, position)
+    if header is None or period.unit not in ("year", "fiscal_year") or period.base_unit != period.unit:
+        return None
+    fiscal = period.unit == "fiscal_year"
+    meant = FiscalYear.from_date(period.interval.start).year if fiscal else period.interval.start.year
+    if header["west"] is not None:
+        said = int(header["west"])
+    else:
+        said = era_by_name(header["era"]).to_gregorian_year(1 if header["year"] == "元" else int(header["year"]))
+    if said != meant or (header["fy"] is not None and not fiscal):
+        phrase = text[start : header.end()]
+        message = f"{phrase!r}: the year in brackets ({said}) is not the period's ({meant})"
+        raise _Unresolved(DgplanError(message, text=phrase), header.end())
+    return header
+
+
 def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], position: int) -> Deadline:
     """Read what follows a period and build the deadline (or citation) it forms."""
     text = scan.mapped.text
@@ -826,6 +967,17 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
 
     if (law := _LAW.match(text, position)) is not None:
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, law.end(), note="law number")
+    if (header := _header_bracket(scan, period, start, position)) is not None:
+        if header["before"] or header["inside"]:
+            # 2026年度~(令和8年度~): the tilde says "from then on", as a trailing tilde does.
+            if _AFTER_TRAILING_TILDE.match(text, header.end()) is None:
+                phrase = text[start : header.end() + 1]
+                raise _Unresolved(
+                    DgplanError(f"{phrase!r}: the end of the range cannot be read", text=phrase), header.end() + 1
+                )
+            about, end = _approximate_after(text, header.end(), approximate)
+            return _deadline_for(scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=about)
+        position = header.end()  # 2028年度(R10)~: the tilde after the bracket is read as after the period
     if (shift := _SHIFT.match(text, position)) is not None:
         # 令和8年3月31日の翌日から: the day after, then read what follows it.
         moved = _shifted(period, shift)
@@ -864,6 +1016,8 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         joined = join.match(text, position)
         if joined is None:
             continue
+        if joined.group().endswith("・") and "\n" in _gap(scan, joined.end() - 1):
+            continue  # ・ at the start of a line is a bullet: the next item is not this one's other end
         # The second end may lean on the first: 令和3年4月〜6月, 令和3年度から同年度末まで. A second
         # end that cannot be resolved (令和3年度から令和5年度(2024年度)まで) makes the whole no deadline.
         saved = (scan.latest, scan.anchor, scan.month_anchor)
@@ -898,6 +1052,8 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
                 scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=end_approximate
             )
 
+    if period.unit == "diet_session" and text.startswith("等", position):
+        position += 1  # 次期通常国会等への法案提出: the session is still the deadline's
     attached = _APPROX_ATTACHED.match(text, position)
     if attached is not None and attached.group() in ("頃", "ごろ", "程度", "見込み", "予定"):
         approximate, position = True, attached.end()
@@ -916,7 +1072,7 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
                 scan, DeadlineKind.WITHIN, window, window.end, start, position, approximate=approximate
             )
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, decision.end(), note="past decision")
-    glued = _is_bare_name(match) and _NOUN_START.match(text, position) is not None
+    glued = _is_bare_name(match) and _NOUN_START.match(text, position) is not None and not _cell_break(scan, position)
     if glued and (action := _ACTION_GLUED.match(text, position)) is not None:
         # 令和8年度サービス開始, 年度内導入: the period is when the action happens.
         approximate, _ = _approximate_after(text, action.end(), approximate)
@@ -978,6 +1134,8 @@ def _by_suffix(
         approximate = True
     if suffix is _Suffix.PARTICLE and period.unit not in ("day", "month", "dekad"):
         kind = DeadlineKind.WITHIN
+    if earliest and suffix in (_Suffix.PARTICLE, _Suffix.TOPIC_PARTICLE):
+        kind = DeadlineKind.BY  # 遅くとも令和9年度には: by its end at the latest
     if suffix is _Suffix.POINT:
         window = Interval.day(window.end)
     elif period.unit == "end" and kind in (DeadlineKind.WITHIN, DeadlineKind.ON):
