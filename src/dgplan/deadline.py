@@ -176,6 +176,8 @@ class Deadline:
     # Where the phrase lies in the normalised text of its passage (for the scanner's own use).
     _phrase_start: int = field(default=0, repr=False, compare=False)
     _phrase_end: int = field(default=0, repr=False, compare=False)
+    # A month or day with no year that took the document's (no earlier period in the passage).
+    _year_from_reference: bool = field(default=False, repr=False, compare=False)
 
     # -- named constructors ------------------------------------------------------------------
 
@@ -355,8 +357,17 @@ _LIST_END = LazyPattern(r"\)?(?:にかけて|において|の間|に|で)")
 _APPROX_ATTACHED = LazyPattern(rf"(?:を|の)?(?:{_APPROX_ALTERNATION})|を目指(?:す|して|し)?")
 _APPROX_TAILS = ("に", "として", "とする", "で")
 _INTENT = LazyPattern(_alternation(INTENT_WORDS))
-# A verb in the past tense closing the clause (創設した。, 策定された「…」): the date records history.
-_PAST_TENSE = LazyPattern(r"[^、。「」()]{0,24}?(?:された|した|してきた|してきている|開始した)(?=[。、「」()]|$)")
+#: Predicates that report the past (創設した。, 策定された「…」): a date whose clause ends with one
+#: records history (spec §4b).
+PAST_PREDICATES = ("された", "した", "してきた", "してきている", "開始した")
+#: And for a month or day written with no year, those that report a state since then (4月以来,
+#: 5月から実施中): such a month is the latest one before the document's date (spec §4c). A dated
+#: period before 実施中 keeps its reading (令和3年度も…実施中 in a plan of that year is current work).
+SINCE_PREDICATES = ("以来", "実施中", "運用中")
+_PAST_TENSE = LazyPattern(rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES)})(?=[。、「」()]|$)")
+_PAST_OR_SINCE = LazyPattern(
+    rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES + SINCE_PREDICATES)})(?=[。、「」()]|$)"
+)
 # The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
 _ERA_RANGE = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)"
@@ -1328,6 +1339,45 @@ class _Candidates:
         return first
 
 
+# An era year with its era written (令和2年度, R7.4, 2026年度(令和8年度)): the era that later years
+# written without one take (spec §4c). The look-behind keeps a letter inside a word out (HR3年).
+_ERA_DATED = LazyPattern(rf"(?<![A-Za-z\d])(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?=\(\d{{4}}\)|年|\.\d)")
+# A year written without its era that can only be a year: a 年度, or a 年 with a month (16年度までに,
+# 7年3月). Not after a digit, a kanji or a kana of a word (直近3年度, 過去5年度), not before words that
+# make it a count (3年度分, 5年度間, 2年度連続), and not where a range or a list already reads it
+# against the first end (令和7年度から11年度まで, 令和9年度、10年度に).
+_ERA_LESS_YEAR_START = LazyPattern(
+    rf"(?<![\d.,/\u3041-\u30ff\u4e00-\u9fffA-Za-z])(?<![年度月日期末中頃)][{RANGE_JOINER_CHARS}、・と])"
+    r"(?<![年度月日期末中頃)](?:から|より|及び))"
+    r"(?P<year>\d{1,2})年(?:度|\d{1,2}月)(?!間|分|連続|以上|以下|以内|未満|超|ごと|毎|平均|ぶり|目|\d)"
+)
+
+
+def _inherit_era(mapped: MappedText) -> MappedText:
+    """Write the era before years that leave it out once it is established (令和2年度…16年度 → 令和16年度).
+
+    Only a year at least the era year written before it takes the era: an earlier number in a
+    forward-looking plan is more often a count than a year, and a year that is not one is refused.
+    """
+    text = mapped.text
+    eras = list(_ERA_DATED.finditer(text))
+    if not eras:
+        return mapped
+    starts = [era.start() for era in eras]
+
+    def written(match: re.Match[str]) -> str:
+        before = bisect_left(starts, match.start()) - 1
+        if before < 0:
+            return match.group()
+        era = eras[before]
+        year = 1 if era["year"] == "元" else int(era["year"])
+        if int(match["year"]) < year:
+            return match.group()
+        return era_by_name(era["era"]).name + match.group()
+
+    return mapped.rewrite(_ERA_LESS_YEAR_START, written)
+
+
 def scan_passage(
     text: str, reference: date | None, *, strict: bool = False, undated: bool = False, past_as_citations: bool = True
 ) -> tuple[MappedText, list[Deadline]]:
@@ -1336,7 +1386,7 @@ def scan_passage(
     index the normalised text. With ``strict``, a period that cannot be resolved raises; without,
     it becomes a citation noted ``unresolved``. With ``past_as_citations`` and a ``reference``,
     dated deadlines due before it are citations (history, in running prose)."""
-    mapped = normalize_mapped(text)
+    mapped = _inherit_era(normalize_mapped(text))
     scan = _Scan(mapped=mapped, source=text, reference=reference)
     normal = mapped.text
     candidates = _Candidates(normal)
@@ -1405,6 +1455,8 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
         )
         raise _Unresolved(DgplanError(message, text=phrase), end)
     deadline = _classify_after_period(scan, period, match, end)
+    if _is_yearless(match) and anchor is None and scan.reference is not None:
+        deadline = replace(deadline, _year_from_reference=True)
     if deadline.note != "law number" and deadline.kind != DeadlineKind.RANGE:
         scan.remember(period, match)
     if deadline._phrase_end < end:
@@ -1412,11 +1464,34 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     return deadline
 
 
+def _year_before(interval: Interval) -> Interval:
+    """The same days a year earlier (a month's last day stays its last day; an open end stays open)."""
+    start = interval.start - relativedelta(years=1)
+    if interval.end == date.max:
+        return Interval(start, date.max)
+    end = interval.end - relativedelta(years=1)
+    if (interval.end + timedelta(days=1)).day == 1:
+        end = (end.replace(day=1) + relativedelta(months=1)) - timedelta(days=1)
+    return Interval(start, end)
+
+
 def _past_events_as_citations(scan: _Scan) -> None:
-    """令和3年3月に創設した / 6月に策定された: a date followed by a verb in the past tense is history."""
+    """令和3年3月に創設した / 6月に策定された: a date followed by a verb in the past tense is history.
+
+    A month or day with no year that took the document's year, in such a clause, is the latest
+    such month or day on or before the document's date (spec §4c), not the next one."""
     text = scan.mapped.text
+    reference = scan.reference
     for index, deadline in enumerate(scan.found):
-        if deadline.kind in DATED_KINDS and _PAST_TENSE.match(text, deadline._phrase_end):
+        yearless = deadline._year_from_reference and deadline.window is not None and reference is not None
+        if (_PAST_OR_SINCE if yearless else _PAST_TENSE).match(text, deadline._phrase_end) is None:
+            continue
+        if yearless and deadline.window is not None and reference is not None:
+            window = deadline.window
+            if window.start > reference:
+                window = _year_before(window)
+            scan.found[index] = replace(deadline, kind=DeadlineKind.CITATION, window=window, due=None, note="past event")
+        elif deadline.kind in DATED_KINDS:
             scan.found[index] = replace(deadline, kind=DeadlineKind.CITATION, due=None, note="past event")
 
 
