@@ -1490,7 +1490,9 @@ def _past_events_as_citations(scan: _Scan) -> None:
             window = deadline.window
             if window.start > reference:
                 window = _year_before(window)
-            scan.found[index] = replace(deadline, kind=DeadlineKind.CITATION, window=window, due=None, note="past event")
+            scan.found[index] = replace(
+                deadline, kind=DeadlineKind.CITATION, window=window, due=None, note="past event"
+            )
         elif deadline.kind in DATED_KINDS:
             scan.found[index] = replace(deadline, kind=DeadlineKind.CITATION, due=None, note="past event")
 

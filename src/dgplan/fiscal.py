@@ -814,7 +814,9 @@ def _relative_month(words: PeriodWords, context: _Context, source: str, offset: 
     if word == "今通常国会":
         # The ordinary session sits from January into June; after June "this session" is over.
         if base.month > 6:
-            raise _period_error(text, f"今通常国会 in a document of {base} (after June) names no session; name the year")
+            raise _period_error(
+                text, f"今通常国会 in a document of {base} (after June) names no session; name the year"
+            )
         return Period(Interval(date(base.year, 1, 1), date(base.year, 6, 30)), "diet_session", "diet_session", True)
     if word == "年明け":
         # January of the next year; in January itself it could be this month or next year's.
