@@ -176,8 +176,6 @@ class Deadline:
     # Where the phrase lies in the normalised text of its passage (for the scanner's own use).
     _phrase_start: int = field(default=0, repr=False, compare=False)
     _phrase_end: int = field(default=0, repr=False, compare=False)
-    # A month or day with no year that took the document's (no earlier period in the passage).
-    _year_from_reference: bool = field(default=False, repr=False, compare=False)
 
     # -- named constructors ------------------------------------------------------------------
 
@@ -482,6 +480,8 @@ class _Scan:
     anchor: Period | None = None  # the nearest written with its own year: months without one take it
     month_anchor: Period | None = None  # the nearest of a month or a day: 同月 refers to it
     found: list[Deadline] = field(default_factory=list)
+    # Where phrases start whose month or day had no year and took the document's (no earlier period).
+    year_from_reference: set[int] = field(default_factory=set)
 
     def latest_start(self) -> date:
         """The first day of the nearest preceding period (date.min with none)."""
@@ -722,12 +722,33 @@ def _approximate_after(text: str, end: int, approximate: bool) -> tuple[bool, in
     return True, end
 
 
+# A bracket right after a range, which may restate it in the other notation (a table header:
+# 2026年度~2028年度(令和8年度~令和10年度)).
+_RANGE_BRACKET = LazyPattern(r"\((?P<inner>[^()、。]{3,40})\)")
+
+
+def _restated_range(scan: _Scan, span: Interval, end: int) -> int:
+    """Where a range ends once a bracket that restates it is included; a bracket naming other
+    years is a contradiction, refused."""
+    bracket = _RANGE_BRACKET.match(scan.mapped.text, end)
+    if bracket is None:
+        return end
+    _, inner = scan_passage(bracket["inner"], scan.reference, past_as_citations=False)
+    ranges = [d for d in inner if d.kind == DeadlineKind.RANGE and d._phrase_start == 0]
+    if len(inner) != 1 or len(ranges) != 1:
+        return end
+    if ranges[0].window != span:
+        message = f"the range is {span}, but the bracket says {ranges[0].window} ({bracket['inner']!r})"
+        raise _Unresolved(DgplanError(message, text=bracket.group()), bracket.end())
+    return bracket.end()
+
+
 def _finish_range(
     scan: _Scan, start: int, span: Interval, end: int, approximate: bool, closing: LazyPattern
 ) -> Deadline:
     """A range from its first period's start to its last's end, with the words that close it."""
     text = scan.mapped.text
-    end = _skip_bracket_year(text, end)
+    end = _skip_bracket_year(text, _restated_range(scan, span, end))
     closed = closing.match(text, end)
     end = closed.end() if closed is not None else end
     approximate, end = _approximate_after(text, end, approximate)
@@ -1456,7 +1477,7 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
         raise _Unresolved(DgplanError(message, text=phrase), end)
     deadline = _classify_after_period(scan, period, match, end)
     if _is_yearless(match) and anchor is None and scan.reference is not None:
-        deadline = replace(deadline, _year_from_reference=True)
+        scan.year_from_reference.add(deadline._phrase_start)
     if deadline.note != "law number" and deadline.kind != DeadlineKind.RANGE:
         scan.remember(period, match)
     if deadline._phrase_end < end:
@@ -1483,7 +1504,7 @@ def _past_events_as_citations(scan: _Scan) -> None:
     text = scan.mapped.text
     reference = scan.reference
     for index, deadline in enumerate(scan.found):
-        yearless = deadline._year_from_reference and deadline.window is not None and reference is not None
+        yearless = deadline._phrase_start in scan.year_from_reference and deadline.window is not None
         if (_PAST_OR_SINCE if yearless else _PAST_TENSE).match(text, deadline._phrase_end) is None:
             continue
         if yearless and deadline.window is not None and reference is not None:
