@@ -345,6 +345,12 @@ def _length(count: str, unit: str) -> relativedelta:
     return relativedelta(months=number)
 
 
+# Open days (開庁日, 営業日, days not counting weekends and holidays) need a holiday calendar that
+# dgplan does not have yet: such a count is refused, never read as a plain "from" (spec §4c).
+_OPEN_DAYS = LazyPattern(
+    r"\)?(?:から|後|の翌日から)(?:起算して)?(?:、)?(?:(?:土日|土曜日?・?日曜日?)[^\d、。]{0,12}?を除(?:く|いた|き))?"
+    r"\d{1,3}(?:開庁日|営業日|執務日|業務日|日)(?:以内|目|まで|後)"
+)
 _SOON_AFTER = LazyPattern(r"\)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = LazyPattern(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
 _RANGE_JOIN = LazyPattern(rf"\)?(?P<about>頃|ごろ|中)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
@@ -607,7 +613,7 @@ def _period_tail(scan: _Scan, period: Period, match: re.Match[str], end: int) ->
         period, end = _restated_relative(scan, period, match, end)
     if period.unit == "day":
         return period, _day_tail(scan, period, match.start(), end)
-    if period.unit in ("year", "fiscal_year"):
+    if period.unit in ("year", "fiscal_year", "end", "month"):
         end = _restated_day(scan, period, end)
     return period, end
 
@@ -1024,6 +1030,11 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         approximate, end = _approximate_after(text, closed.end() if closed else end, approximate)
         return _deadline_for(scan, DeadlineKind.BY, window, window.end, start - 1, end, approximate=approximate)
 
+    open_days = _OPEN_DAYS.match(text, position)
+    if open_days is not None and re.search("開庁日|営業日|執務日|業務日|除", open_days.group()):
+        phrase = text[start : open_days.end()]
+        message = f"{phrase!r} counts open days, which need a calendar of holidays that dgplan does not read yet"
+        raise _Unresolved(DgplanError(message, text=phrase), open_days.end())
     # Offsets: X 後N年以内, X からN年以内, X（…）から起算してN年以内.
     if (offset := _OFFSET.match(text, position)) is not None:
         due = window.end + _length(offset["count"], offset["unit"])
@@ -1314,6 +1325,8 @@ def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadlin
     end of a range it starts (令和元年4月から令和2年3月まで is no deadline at all)."""
     text = scan.mapped.text
     end = error.end
+    if (bracket := _RELATIVE_BRACKET.match(text, end)) is not None:
+        end = bracket.end()  # 来年度(2027年度) with no document date: the bracket is not a deadline of its own
     joined = _RANGE_JOIN.match(text, end) or _LIST_JOIN.match(text, end)
     if joined is not None:
         other = PERIOD_PATTERN.match(text, joined.end())
