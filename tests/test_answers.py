@@ -100,6 +100,7 @@ class TestDueItems:
             "window_start",
             "window_end",
             "text",
+            "owner",
         ]
         assert len(frame) == 10
         assert list(frame["item_id"]) == [item.item_id for item in overdue[:10]]

@@ -62,6 +62,7 @@ class TestDue:
             "status",
             "recorded",
             "rule",
+            "owner",
         ]
         assert {r["status"] for r in rows} == {"overdue"} and {r["recorded"] for r in rows} == {"False"}
         # 2-1/m1 (毎年度末) carries its FY2021 occurrence's own window, March 2022
@@ -437,7 +438,8 @@ class TestCron:
         assert (code, err) == (0, "")
         plan = dgplan.load_plan()
         milestones = sum(len(measure.milestones) for measure in plan.measures)
-        assert out == f"bundled plan: ok (9 sections, 149 measures, {milestones} milestones, 324 KPIs)\n"
+        kpis = sum(len(measure.kpis) for measure in plan.measures)
+        assert out == f"bundled plan: ok (9 sections, 149 measures, {milestones} milestones, {kpis} KPIs)\n"
 
     def test_validate_reports_every_problem_at_its_line(self, tmp_path: Path) -> None:
         plan = tmp_path / "sections.yaml"
@@ -561,3 +563,49 @@ class TestCronAsProcess:
         assert result.returncode == 2, result.stderr
         assert result.stdout == "" and result.stderr.startswith("dgplan: error: ")
         assert "Traceback" not in result.stderr
+
+
+class TestLostOutput:
+    """Issue 24 (8): with stdout closed (`>&-`) nothing was written and the exit status was 0, so
+    cron reported success. Lost output is exit status 2 with a message on stderr."""
+
+    SMALL = str(Path(__file__).parent / "data" / "small_plan.yaml")
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["export", "--format", "csv"],
+            ["due", "--overdue", "--as-of", "2023-04-01"],
+            ["due", "--this-quarter", "--as-of", "2023-04-01", "--format", "json"],
+            ["diff", SMALL, SMALL],
+            ["--help"],
+        ],
+    )
+    def test_closed_stdout_is_exit_2(self, args: list[str]) -> None:
+        command = ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "dgplan", *args]
+        result = subprocess.run(command, capture_output=False, stderr=subprocess.PIPE, text=True, check=False)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("dgplan: error: ") and "standard output is closed" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device that is always full)")
+    def test_a_full_device_is_exit_2(self) -> None:
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [sys.executable, "-m", "dgplan", "export", "--format", "csv"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert result.returncode == 2
+        assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+
+    def test_an_open_stdout_is_still_exit_0(self) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "dgplan", "due", "--overdue", "--as-of", "2023-04-01"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0 and result.stdout and not result.stderr

@@ -22,6 +22,7 @@ from icalendar import Calendar
 
 import dgplan
 from dgplan import FiscalQuarter, FiscalYear, Plan
+from dgplan._bundled import tracked_codec
 from dgplan.kpi import GRADE_WORDS
 from dgplan.queries import STATUSES, DueItem, TrackedPlan, item_statuses
 from dgplan.report import render_due, render_report
@@ -406,10 +407,20 @@ class TestOneStatusEverywhere:
                 assert status.setdefault(_key(item), item.status) == item.status
                 assert item.window is not None and item.window.end == item.due
         assert all(item.status == "overdue" for item in asked["overdue"])
-        # the questions asked of a TrackedPlan (what `dgplan due` reads) give the same answers
+        # the questions asked of a TrackedPlan (what `dgplan due` reads), and of one written to the
+        # bundled plan's cache and read back, give the same answers with the same statuses
         tracked = TrackedPlan.of(plan)
-        assert list(tracked.overdue(as_of=as_of)) == list(asked["overdue"])
-        assert list(tracked.due_this_quarter(as_of=as_of)) == list(asked["this quarter"])
+        codec = tracked_codec()
+        cached = codec.loads(codec.dumps(tracked))
+        for source in (tracked, cached):
+            for mine, theirs in (
+                (source.overdue(as_of=as_of), asked["overdue"]),
+                (source.due_this_quarter(as_of=as_of), asked["this quarter"]),
+                (source.due_in(quarter.next, as_of=as_of), asked["next quarter"]),
+            ):
+                assert [(i.item_id, i.due, i.status, i.window) for i in mine] == [
+                    (i.item_id, i.due, i.status, i.window) for i in theirs
+                ]
         # item statuses: overdue exactly where plan.overdue lists the item, on the same day
         items = item_statuses(plan, as_of)
         assert {(s.item_id, s.due) for s in items if s.status == "overdue"} == {_key(i) for i in asked["overdue"]}

@@ -7,6 +7,9 @@ one-line message on stderr.
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -113,6 +116,12 @@ _issued = click.option(
     callback=_remember,
     help="For a spreadsheet plan without a 策定日 row: the plan's date (relative phrases use it).",
 )
+_owner = click.option(
+    "--owner",
+    expose_value=False,
+    callback=_remember,
+    help="Only the items of this owner (担当: a ministry or division; a part of the plan's text matches).",
+)
 _encoding = click.option(
     "--encoding",
     expose_value=False,
@@ -128,6 +137,7 @@ def _plan_options(command: F) -> F:
         ),
         _issued,
         _encoding,
+        _owner,
         click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV, YAML or .xlsx) to merge."),
         click.option("--section", help="Only this section (I, II, ... or its number)."),
         click.option("--as-of", "as_of", type=DATE, help="Reference date, ISO or era (default: today in Tokyo)."),
@@ -169,6 +179,11 @@ def _load(plan_path: Path | None, progress_path: Path | None, section: str | Non
         kept = {measure.section for measure in measures}
         sections = tuple(s for s in plan.sections if s.id in kept)
         plan = plan.model_copy(update={"measures": measures, "sections": sections})
+    owner = click.get_current_context().meta.get("dgplan.owner")
+    if owner is not None:
+        plan = plan.owned_by(owner)
+        if not plan.measures:
+            _fail(f"--owner {owner!r}: no milestone or KPI of the plan names this owner (担当)")
     return plan
 
 
@@ -183,7 +198,13 @@ def _tracked(plan_path: Path | None, progress_path: Path | None, section: str | 
 
         cached = cached_tracked_plan()
         if cached is not None:
-            return cached
+            owner = meta.get("dgplan.owner")
+            if owner is None:
+                return cached
+            owned = cached.owned_by(owner)
+            if not owned.items:
+                _fail(f"--owner {owner!r}: no milestone or KPI of the plan names this owner (担当)")
+            return owned
     return TrackedPlan.of(_load(plan_path, progress_path, section))
 
 
@@ -237,8 +258,11 @@ class _Group(click.Group):
                 with contextlib.suppress(OSError, ValueError):
                     reconfigure(errors="backslashreplace")
         kwargs["standalone_mode"] = False
+        if sys.stdout is None:  # started with stdout closed (`>&-`): writing must fail, not vanish
+            sys.stdout = _ClosedOutput()
         try:
             result = super().main(*args, **kwargs)
+            _flush_output()
         except click.ClickException as error:
             # click's usage errors take four lines; a cron mail wants one, like every other error.
             click.echo(f"dgplan: error: {error.format_message()}", err=True)
@@ -246,8 +270,41 @@ class _Group(click.Group):
         except click.Abort:
             click.echo("dgplan: aborted", err=True)
             sys.exit(130)
+        except OSError as error:  # --help or --version written to a closed stdout, or to a pipe gone
+            _lost_output(error)
         # Outside standalone mode click returns the code of --help/--version exits.
         sys.exit(result if isinstance(result, int) else 0)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started without one: every write fails, as on a closed file."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed; nothing was written")
+
+
+def _flush_output() -> None:
+    """Write out what is buffered: an output lost (stdout closed, a reader gone) is exit status 2,
+    never a success that cron would report."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as error:
+        _lost_output(error)
+
+
+def _lost_output(error: OSError | ValueError) -> NoReturn:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # Python flushes stdout again on exit; the lost output is reported once, here.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    reason = getattr(error, "strerror", None) or str(error)
+    _fail(f"the output could not be written to standard output: {reason}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -351,7 +351,8 @@ _OPEN_DAYS = LazyPattern(
     r"\)?(?:から|後|の翌日から)(?:起算して)?(?:、)?(?:(?:土日|土曜日?・?日曜日?)[^\d、。]{0,12}?を除(?:く|いた|き))?"
     r"\d{1,3}(?:開庁日|営業日|執務日|業務日|日)(?:以内|目|まで|後)"
 )
-_SOON_AFTER = LazyPattern(r"\)?後、?(?:速やかに|直ちに|早急に)")
+# X 後速やかに, and with the event between: 令和３年度末の事業終了後、速やかに (spec §4c).
+_SOON_AFTER = LazyPattern(r"\)?(?:の[^、。()「」]{1,16}?)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = LazyPattern(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
 _RANGE_JOIN = LazyPattern(rf"\)?(?P<about>頃|ごろ|中)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
 # 、 joins a list only before a year with its era left out (令和7年度、8年度に): the era is the first's.
@@ -376,6 +377,13 @@ _PAST_OR_SINCE = LazyPattern(
 _ERA_RANGE = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)"
     rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
+)
+#: The start of a range, before its joiner: a year of any number of digits (999年度〜).
+_UNREAD_START = LazyPattern(rf"(?<![0-9.,])(?P<year>[0-9]+年度?)(?:から|より|{_JOINER_CLASS})")
+#: A year whose number a line break split (令和1\n0年度, 202\n8年度; a space once normalised): 令和1 or
+#: 令和10? It is a period written but not readable, so nothing after it takes its year (spec §4c).
+_BROKEN_YEAR = LazyPattern(
+    rf"(?:{ERA_TOKEN}[0-9] [0-9]|(?<![0-9.,])(?:[0-9] [0-9]{{3}}|[0-9]{{2}} [0-9]{{2}}|[0-9]{{3}} [0-9]))年度?"
 )
 # The century may be left out of the second end (2029~31年度, 2029年~31年度): both ends are 年度 then.
 _WESTERN_RANGE = LazyPattern(
@@ -485,9 +493,17 @@ class _Scan:
     latest: Period | None = None  # the nearest preceding period: 同年 and 同年度 refer to it
     anchor: Period | None = None  # the nearest written with its own year: months without one take it
     month_anchor: Period | None = None  # the nearest of a month or a day: 同月 refers to it
+    # A period written but not resolved since the last anchor (令和10年度中頃): a month without a
+    # year after it has no year to take, and never takes the document's (spec §4c).
+    unresolved: str | None = None
     found: list[Deadline] = field(default_factory=list)
     # Where phrases start whose month or day had no year and took the document's (no earlier period).
     year_from_reference: set[int] = field(default_factory=set)
+
+    def lose_anchor(self, phrase: str) -> None:
+        """After a period that cannot be resolved, nothing before it anchors what follows."""
+        self.latest = self.anchor = self.month_anchor = None
+        self.unresolved = phrase
 
     def latest_start(self) -> date:
         """The first day of the nearest preceding period (date.min with none)."""
@@ -503,6 +519,7 @@ class _Scan:
         )
         if has_own_year:
             self.anchor = period
+            self.unresolved = None
 
 
 def _skip_bracket_year(text: str, position: int) -> int:
@@ -631,6 +648,13 @@ def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] 
         anchor = scan.latest
     else:
         anchor = scan.anchor
+    needs_anchor = _is_yearless(match) or match["relative"] in _REFERS_TO_LATEST or match["relative"] == "同月"
+    if anchor is None and scan.unresolved is not None and needs_anchor:
+        message = (
+            f"{phrase!r} has no year of its own, and the period before it ({scan.unresolved!r}) cannot be"
+            " resolved; it does not take the document's year"
+        )
+        raise _Unresolved(DgplanError(message, text=phrase), match.end())
     try:
         period = resolve_period(match, text=phrase, reference=scan.reference, anchor=anchor, strict=True)
     except DgplanError as error:
@@ -1341,7 +1365,7 @@ def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadlin
 # does. The period is looked for behind a check of its first character: searched for in full, it
 # tries each branch of its head (look-behinds all) at every character of the text.
 _PERIOD_START = LazyPattern(rf"(?=[{PERIOD_FIRST_CHARS}])(?:{PERIOD_PATTERN.pattern})", PERIOD_PATTERN.flags)
-_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED)
+_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED, _BROKEN_YEAR)
 
 
 class _Candidates:
@@ -1381,7 +1405,7 @@ _ERA_DATED = LazyPattern(rf"(?<![A-Za-z\d])(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEA
 # make it a count (3年度分, 5年度間, 2年度連続), and not where a range or a list already reads it
 # against the first end (令和7年度から11年度まで, 令和9年度、10年度に).
 _ERA_LESS_YEAR_START = LazyPattern(
-    rf"(?<![\d.,/\u3041-\u30ff\u4e00-\u9fffA-Za-z])(?<![年度月日期末中頃)][{RANGE_JOINER_CHARS}、・と])"
+    rf"(?<![\d.,/ \u3041-\u30ff\u4e00-\u9fffA-Za-z])(?<![年度月日期末中頃)][{RANGE_JOINER_CHARS}、・と])"
     r"(?<![年度月日期末中頃)](?:から|より|及び))"
     r"(?P<year>\d{1,2})年(?:度|\d{1,2}月)(?!間|分|連続|以上|以下|以内|未満|超|ごと|毎|平均|ぶり|目|\d)"
 )
@@ -1427,17 +1451,21 @@ def scan_passage(
     position = 0
     while (position := candidates.first_from(position)) < len(normal):
         try:
+            _refuse_broken_year(scan, position)
+            _refuse_unread_start(scan, position)
             deadline = _recurring_at(scan, position) or _deadline_at(scan, position)
         except _Unresolved as error:
             if strict:
                 raise error.__cause__ if isinstance(error.__cause__, DgplanError) else error from None
             deadline = _unresolved_citation(scan, position, error)
+            scan.lose_anchor(scan.source[slice(*deadline.span)] if deadline.span else normal[position : error.end])
         except (ValueError, OverflowError) as error:
             # Arithmetic past the calendar's ends (0001年度より前に, 9999年12月31日から1年以内).
             outside = _beyond_the_calendar(normal, position)
             if strict:
                 raise DgplanError(outside.message, text=outside.text) from error
             deadline = _unresolved_citation(scan, position, outside)
+            scan.lose_anchor(outside.text or "")
         if deadline is not None:
             scan.found.append(deadline)
             position = max(deadline._phrase_end, position + 1)
@@ -1463,6 +1491,35 @@ def scan_passage(
     if reference is not None and past_as_citations:
         scan.found = [_past_as_citation(deadline, reference) for deadline in scan.found]
     return mapped, scan.found
+
+
+def _refuse_unread_start(scan: _Scan, position: int) -> None:
+    """999年度〜令和24年度: a range whose start is a year dgplan does not read is no deadline of its
+    second end alone (it would be read as within 令和24年度, the start silently dropped)."""
+    text = scan.mapped.text
+    if position == 0 or not (text[position - 1] in RANGE_JOINER_CHARS or text.endswith(("から", "より"), 0, position)):
+        return
+    start = _UNREAD_START.search(text, max(0, position - 16), position)
+    if start is None or start.end() != position or text[position - 1] in "ー-":
+        return
+    if scan.found and scan.found[-1]._phrase_end > start.start():
+        return  # the start was read (as part of a deadline before this one)
+    period = PERIOD_PATTERN.match(text, position)
+    if period is None or period.end() == position or _is_yearless(period):
+        return  # 3年から5年程度: a count, or a year that takes its era from the start
+    end = period.end()
+    phrase = scan.source[slice(*scan.mapped.source_span(start.start(), end))]
+    first = start["year"]
+    message = f"{phrase!r}: the range starts at {first!r}, which is not a year dgplan reads; write its era or 4 digits"
+    raise _Unresolved(DgplanError(message, text=phrase), end)
+
+
+def _refuse_broken_year(scan: _Scan, position: int) -> None:
+    broken = _BROKEN_YEAR.match(scan.mapped.text, position)
+    if broken is not None:
+        phrase = _words_of(scan, broken)
+        message = f"{phrase!r}: a year whose number is broken by a space or a line break; write it whole"
+        raise _Unresolved(DgplanError(message, text=phrase), broken.end())
 
 
 def _words_of(scan: _Scan, match: re.Match[str]) -> str:

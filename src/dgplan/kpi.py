@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from dgplan._progress import GRADE_WORDS, Grade, KPIProgress, grade_kpi, latest_index, meets
+from dgplan._text import names_owner, owner_key
 from dgplan.deadline import Recurrence
 from dgplan.display import html_table
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
@@ -39,6 +40,7 @@ from dgplan.fields import DateField, DeadlineField, IntervalField, Number
 __all__ = [
     "KPI",
     "Baseline",
+    "Citation",
     "GRADES",
     "GRADE_WORDS",
     "Grade",
@@ -162,6 +164,8 @@ class KPI(_Model):
     observations: tuple[Observation, ...] = ()
     unset: bool = False
     done_on: DateField | None = None
+    #: Who reports the KPI (担当), where it differs from the measure's owner.
+    owner: str | None = None
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -262,8 +266,9 @@ class Milestone(_Model):
     """Something a measure is to do, with its deadline (YAML key ``due``).
 
     ``text`` names what is due (the clause the deadline governs); ``kpi`` is the id of the
-    measure's KPI that states the same deadline, if one does: the milestone is then that KPI's
-    due item, done when the KPI is (its target met, or marked done).
+    measure's KPI that restates the same commitment, if one does (a shared due date alone is no
+    link): the milestone is then that KPI's due item, done when the KPI is (its target met, or
+    marked done).
     """
 
     model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
@@ -274,6 +279,25 @@ class Milestone(_Model):
     done_on: DateField | None = None
     note: str | None = None
     kpi: str | None = None
+    #: Who carries the milestone out (担当), where it differs from the measure's owner.
+    owner: str | None = None
+
+
+class Citation(_Model):
+    """A date the measure's text cites without committing to it: history (令和元年度から…実施している),
+    background (…を見据え), a status note ((注)…実施中), a practice (毎年改定している), a law number, a
+    baseline. Kept so that every dated phrase of the text is accounted for; never due, never overdue.
+
+    ``text`` is the clause that cites the date, ``cited`` the phrase as written; ``period`` the
+    days it names where they are bounded, ``starts`` the first day of an open one (…から);
+    ``reason`` why it is no commitment.
+    """
+
+    text: str
+    cited: str
+    reason: str | None = None
+    period: IntervalField | None = None
+    starts: DateField | None = None
 
 
 class Section(_Model):
@@ -293,6 +317,10 @@ class Measure(_Model):
     milestones: tuple[Milestone, ...] = ()
     kpis: tuple[KPI, ...] = ()
     tags: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    #: Who carries the measure out (担当: a ministry, a division), as the plan writes it; its
+    #: milestones and KPIs have it unless they name their own.
+    owner: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -444,6 +472,32 @@ class PlanData(_Model):
             for m in self.measures
             if m.section == section or (m.id.split("-")[0] == section and _NUMBERED_ID.fullmatch(m.id))
         ]
+
+    def owned_by(self, owner: str) -> Self:
+        """The plan with only the milestones and KPIs whose owner (担当: their own, else their
+        measure's) names ``owner``, and the measures that keep any; ``owner`` matches a part of
+        the owner's text after NFKC (``デジタル庁`` matches ``デジタル庁、総務省``).
+
+        >>> plan = PlanData.model_validate({"plan": {"title": "例", "issued": "2021-06-18"}, "measures": [
+        ...     {"id": "1-1", "section": "I", "title": "改修", "owner": "デジタル庁、総務省",
+        ...      "milestones": [{"text": "改修", "due": "2022-03-31"},
+        ...                     {"text": "周知", "due": "2022-06-30", "owner": "総務省"}]}]})
+        >>> [m.id for m in plan.owned_by("デジタル庁")["1-1"].milestones]
+        ['1-1/m1']
+        """
+        key = owner_key(owner)
+        measures = []
+        for measure in self.measures:
+            milestones = tuple(m for m in measure.milestones if names_owner(m.owner or measure.owner, key))
+            # A KPI a kept milestone names restates its commitment: it decides when the milestone
+            # is done, so it stays with it.
+            linked = {m.kpi for m in milestones}
+            kpis = tuple(k for k in measure.kpis if k.id in linked or names_owner(k.owner or measure.owner, key))
+            if milestones or kpis:
+                measures.append(measure.model_copy(update={"milestones": milestones, "kpis": kpis}))
+        kept = {measure.section for measure in measures}
+        sections = tuple(s for s in self.sections if s.id in kept)
+        return self.model_copy(update={"measures": tuple(measures), "sections": sections})
 
     def kpi(self, kpi_id: str) -> KPI:
         """Look a KPI up by its id (``1-1/progress/1``)."""

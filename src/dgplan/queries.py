@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from dgplan._progress import KPIProgress, cycle_start
 from dgplan._results import Results
+from dgplan._text import names_owner, owner_key
 from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
@@ -93,6 +94,7 @@ class DueItem:
     deadline: Deadline = field(compare=False)
     status: Status = field(compare=False)
     recorded: bool = field(compare=False, default=True)
+    owner: str | None = field(compare=False, default=None)
 
     @property
     def window(self) -> Interval | None:
@@ -133,6 +135,7 @@ class DueItem:
             "deadline": self.deadline.text,
             "rule": self.deadline.rule,
             "text": self.text,
+            "owner": self.owner,
         }
 
 
@@ -151,6 +154,7 @@ DUE_FRAME_COLUMNS = (
     "window_start",
     "window_end",
     "text",
+    "owner",
 )
 
 
@@ -201,6 +205,7 @@ class KPIStatus:
     #: The status of the target's occurrence that matters on ``as_of`` (as :class:`ItemStatus`),
     #: None without a target. A KPI is never graded A while this is ``overdue``.
     status: Status | None = None
+    owner: str | None = None
 
     def record(self) -> dict[str, Any]:
         """The status as one plain row (dates as dates), with the :data:`KPI_FRAME_COLUMNS`."""
@@ -221,6 +226,7 @@ class KPIStatus:
             "attainment": self.attainment,
             "grade": self.grade,
             "on_track": self.on_track,
+            "owner": self.owner,
         }
 
 
@@ -241,6 +247,7 @@ KPI_FRAME_COLUMNS = (
     "latest_on",
     "attainment",
     "grade",
+    "owner",
 )
 
 
@@ -334,6 +341,8 @@ class TrackedItem:
     deadline: Deadline | None
     done_on: date | None
     kpi: KPIProgress | None
+    #: Who carries the item out (担当): its own owner, else its measure's.
+    owner: str | None = None
 
     def is_recorded(self, as_of: date) -> bool:
         """Whether anything is recorded for the item on ``as_of``: a completion or an observation."""
@@ -381,6 +390,7 @@ class TrackedItem:
             deadline=_occurrence_deadline(deadline, window),
             status=self.status(window, as_of) if status is None else status,
             recorded=self.is_recorded(as_of),
+            owner=self.owner,
         )
 
 
@@ -411,12 +421,21 @@ def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterato
             milestone.deadline,
             milestone.done_on,
             None if kpi is None else kpi._progress(),
+            milestone.owner or measure.owner,
         )
     for kpi in measure.kpis:
         if kpi.target is None or kpi.id in carried or (kpi.target.by is None and not undated_targets):
             continue
         yield TrackedItem(
-            measure.id, measure.section, kpi.id, "kpi", kpi.text, kpi.target.by, kpi.done_on, kpi._progress()
+            measure.id,
+            measure.section,
+            kpi.id,
+            "kpi",
+            kpi.text,
+            kpi.target.by,
+            kpi.done_on,
+            kpi._progress(),
+            kpi.owner or measure.owner,
         )
 
 
@@ -532,6 +551,14 @@ class TrackedPlan:
             items=_tracked(plan),
         )
 
+    def owned_by(self, owner: str) -> TrackedPlan:
+        """Only the items whose owner (担当) names ``owner``, as :meth:`dgplan.Plan.owned_by` keeps them."""
+        key = owner_key(owner)
+        items = tuple(item for item in self.items if names_owner(item.owner, key))
+        kept = {item.measure_id for item in items}
+        titles = {measure_id: title for measure_id, title in self.measure_titles.items() if measure_id in kept}
+        return replace(self, measure_titles=titles, items=items)
+
     def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
         """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
         done and overdue flags as they stand on ``as_of``."""
@@ -607,6 +634,7 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
                     grade=grade,
                     on_track=None if grade not in ("A", "B") else grade == "A",
                     status=status,
+                    owner=kpi.owner or measure.owner,
                 )
             )
     return statuses
@@ -719,6 +747,8 @@ class ItemStatus:
     window: Interval | None = None
     #: The day the item was marked done, if it was.
     done_on: date | None = None
+    #: Who carries the item out (担当).
+    owner: str | None = None
 
     @property
     def status_text(self) -> str:
@@ -787,6 +817,7 @@ def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]
                     recorded=tracked.is_recorded(as_of),
                     window=window,
                     done_on=tracked.done_on,
+                    owner=tracked.owner,
                 )
             )
     return result

@@ -72,6 +72,7 @@ DUE_COLUMNS = (
     "status",
     "recorded",
     "rule",
+    "owner",
 )
 #: Columns of KPI statuses in CSV and JSON output, in order.
 KPI_COLUMNS = (
@@ -91,6 +92,7 @@ KPI_COLUMNS = (
     "unset",
     "text",
     "status",
+    "owner",
 )
 _TABLE_DUE = ("due", "item_id", "kind", "status", "text")
 _TABLE_KPI = ("kpi_id", "grade", "status", "latest_value", "target", "unit", "due", "text")
