@@ -432,7 +432,7 @@ _SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
     (LazyPattern(r"\)?(?:以降|以後|を(?:始期|起点)と(?:して|する|し)|を(?:始期|起点)に)"), _Suffix.FROM),
     (LazyPattern(r"\)?(?:から|より)開始"), _Suffix.START),
     (LazyPattern(r"\)?(?:から|より)"), _Suffix.FROM),
-    (LazyPattern(r"\)?(?:まで(?:の間)?|(?:まで)?必着)"), _Suffix.BY),
+    (LazyPattern(r"\)?(?:まで(?:の間)?|(?:まで)?必着|\(必着\))"), _Suffix.BY),
     (LazyPattern(r"\)?(?:中|内|期間中)(?=目途|目処|予定|見込|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"), _Suffix.WITHIN),
     (LazyPattern(r"\)?(?:を通じ|を通して|において|にわたり|の間|をかけて)"), _Suffix.WITHIN),
     (LazyPattern(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
