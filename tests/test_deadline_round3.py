@@ -146,6 +146,24 @@ class TestNoticesAndPredicates:
             ("range", "2026-06-08..2026-06-12", "6月8日から12日まで")
         ]
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "延長は最大2年度。5年度までに見直す",  # 最大 is "at most", not 大正
+            "決定から6か月内に提出",  # か月内 counts months: it is not 月内
+            "3ヶ月内に提出",
+        ],
+    )
+    def test_words_that_look_like_periods_are_not(self, text: str) -> None:
+        assert _read(text, NOTICE_DATE) == []
+
+    def test_the_month_after_an_event_is_not_the_month_after_the_document(self) -> None:
+        assert _read("申請の翌月に支給する", NOTICE_DATE) == []
+        assert _read("令和8年10月に申請し、その翌月に支給する", NOTICE_DATE) == [
+            ("on", "2026-10-01..2026-10-31", "令和8年10月に"),
+            ("on", "2026-11-01..2026-11-30", "翌月に"),
+        ]
+
     def test_for_the_first_time_is_not_january(self) -> None:
         found = find_deadlines("令和9年初めて実施", citations=True)
         assert all(d.kind == DeadlineKind.CITATION for d in found)

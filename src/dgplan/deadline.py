@@ -20,7 +20,15 @@ from dateutil.relativedelta import relativedelta
 from dgplan._text import LazyPattern, MappedText, normalize_mapped
 from dgplan.era import ERA_FIRST_CHARS, ERA_TOKEN, ERA_YEAR_TOKEN, era_by_name
 from dgplan.errors import DeadlineError, DgplanError
-from dgplan.fiscal import PERIOD_FIRST_CHARS, PERIOD_PATTERN, FiscalYear, Interval, Period, resolve_period
+from dgplan.fiscal import (
+    ERA_START_GUARD,
+    PERIOD_FIRST_CHARS,
+    PERIOD_PATTERN,
+    FiscalYear,
+    Interval,
+    Period,
+    resolve_period,
+)
 
 __all__ = [
     "Deadline",
@@ -375,7 +383,7 @@ _PAST_OR_SINCE = LazyPattern(
 )
 # The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
 _ERA_RANGE = LazyPattern(
-    rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)"
+    rf"{ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)"
     rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
 )
 #: The start of a range, before its joiner: a year of any number of digits (999年度〜).
@@ -481,6 +489,8 @@ _EARLIEST = "遅くとも"
 
 
 _REFERS_TO_LATEST = frozenset({"同年", "同年度", "翌年", "翌年度"})
+# Months counted from another month: after の (申請の翌月) they count from an event, not a date.
+_EVENT_RELATIVE = frozenset({"翌月", "前月"})
 
 
 @dataclass(slots=True)
@@ -642,6 +652,14 @@ def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] 
     if match is None or match.end() == position:
         return None
     phrase = _words_of(scan, match)
+    if (
+        match["relative"] in _EVENT_RELATIVE
+        and text.endswith("の", 0, position)
+        and not text.endswith("その", 0, position)
+    ):
+        # 申請の翌月に: the month after an event the text names, not after a date dgplan can read.
+        message = f"{phrase!r} counts from the event before it, which is not a date"
+        raise _Unresolved(DgplanError(message, text=phrase), match.end())
     if match["relative"] == "同月":
         anchor = scan.month_anchor
     elif match["relative"] in _REFERS_TO_LATEST:
@@ -1399,7 +1417,9 @@ class _Candidates:
 
 # An era year with its era written (令和2年度, R7.4, 2026年度(令和8年度)): the era that later years
 # written without one take (spec §4c). The look-behind keeps a letter inside a word out (HR3年).
-_ERA_DATED = LazyPattern(rf"(?<![A-Za-z\d])(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?=\(\d{{4}}\)|年|\.\d)")
+_ERA_DATED = LazyPattern(
+    rf"(?<![A-Za-z\d]){ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?=\(\d{{4}}\)|年|\.\d)"
+)
 # A year written without its era that can only be a year: a 年度, or a 年 with a month (16年度までに,
 # 7年3月). Not after a digit, a kanji or a kana of a word (直近3年度, 過去5年度), not before words that
 # make it a count (3年度分, 5年度間, 2年度連続), and not where a range or a list already reads it

@@ -26,6 +26,7 @@ from dgplan.era import (
     ERA_FIRST_CHARS,
     ERA_TOKEN,
     ERA_YEAR_TOKEN,
+    ERAS,
     GREGORIAN_ADOPTION,
     WEEKDAY_TOKEN,
     Era,
@@ -414,7 +415,6 @@ _RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor", "eit
     # 翌月 follow the passage's month where it has one (as 前年 does), else the document's.
     "今月": ("month", "reference", 0),
     "本月": ("month", "reference", 0),
-    "当月": ("month", "reference", 0),
     "先月": ("month", "reference", -1),
     "来月": ("month", "reference", 1),
     "前月": ("month", "either", -1),
@@ -449,6 +449,9 @@ _SEASON_START_MONTH = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 _DEKADS = {"上旬": (1, 10), "初旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
 
 _ERA_YEAR = rf"{ERA_TOKEN}{ERA_YEAR_TOKEN}"
+#: An era written with one kanji (令3年, 平31年) is an era only where no kanji comes before it:
+#: 最大2年度 is "at most 2 年度", not 大正2年度; 説明3年 is no 明治. Full names are eras anywhere.
+ERA_START_GUARD = "(?:(?<![\u4e00-\u9fff々])|(?=" + "|".join(era.name for era in ERAS) + "))"
 _FY = "FY"
 _NEXT_DIET = "次期通常国会"
 
@@ -456,7 +459,7 @@ _NEXT_DIET = "次期通常国会"
 PERIOD_PATTERN = LazyPattern(
     rf"""
     (?:
-        (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
+        {ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
             (?:\((?P<west_c>\d{{4}})年?\)(?=度))?(?P<efy>度)?
             (?:\((?:西暦)?(?P<west_b>\d(?:\ ?\d){{3}})年?(?:度)?\))?
             (?:\((?P<ebr_era>{ERA_TOKEN})(?P<ebr_year>{ERA_YEAR_TOKEN})年度?\))?
@@ -472,7 +475,7 @@ PERIOD_PATTERN = LazyPattern(
       | (?<![A-Za-z\d])(?P<abbr_era>{ERA_TOKEN})(?P<abbr_year>{ERA_YEAR_TOKEN})\.(?P<abbr_month>\d{{1,2}})(?![\d.])
       | (?P<iso>(?<![\d.,])\d{{4}}(?:-\d{{2}}-\d{{2}}|/\d{{1,2}}/\d{{1,2}})(?![\d/]))
       | (?P<next_diet>{_NEXT_DIET})
-      | (?P<relative>(?:{_ANCHORED_ALTERNATION})|(?<![\d\u4e00-\u9fff々])(?:{_DOCUMENT_ALTERNATION}))
+      | (?P<relative>(?:{_ANCHORED_ALTERNATION})|(?<![\d\u4e00-\u9fff々かヶカケ])(?:{_DOCUMENT_ALTERNATION}))
       | (?<![\d.,年])(?=\d{{1,2}}月)
     )
     (?:
