@@ -464,9 +464,9 @@ PERIOD_PATTERN = LazyPattern(
             (?:\((?:西暦)?(?P<west_b>\d(?:\ ?\d){{3}})年?(?:度)?\))?
             (?:\((?P<ebr_era>{ERA_TOKEN})(?P<ebr_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![\dA-Za-z和成治正])(?<!\d[.,])(?P<wyear>\d{{4}})
-            (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
-            年(?P<wfy>度)?(?!代|前|間|ぶり|分|に[一1][度回])
-            (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
+            (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})(?P<wera_unit>年(?P<wera_fy>度)?)?\))?
+            (?(wera_unit)(?(wera_fy)|(?P<wfy_close>度)?)|年(?P<wfy>度)?)(?!代|前|間|ぶり|分|に[一1][度回])
+            (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\)(?(wfy)|(?P<wfy_after>度)?))?
       | (?<![A-Za-z]){_FY}(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
             (?:\((?P<fera>{ERA_TOKEN})(?P<fera_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![\d.,])(?P<decade>\d{{3}}0)年代
@@ -549,6 +549,11 @@ class PeriodWords:
     wera_year: str | None = None
     wera_inside: str | None = None
     wera_year_inside: str | None = None
+    # 2019(令和元年)度, 2019(令和元年度), 2019年(令和元年)度: the 年 or 度 written inside or after the bracket
+    wera_unit: str | None = None
+    wera_fy: str | None = None
+    wfy_after: str | None = None
+    wfy_close: str | None = None
     # FY2021（令和3年度）, 2020年代
     fy: str | None = None
     fera: str | None = None
@@ -739,7 +744,7 @@ def _read_western(words: PeriodWords, context: _Context) -> _Year:
     year = int(words.wyear or 0)
     era_token, year_token = words.wera or words.wera_inside, words.wera_year or words.wera_year_inside
     era = _bracketed_era(words.text, era_token, year_token, year, context.strict)
-    if words.wfy:
+    if words.wfy or words.wera_fy or words.wfy_after or words.wfy_close:
         return _Year(_fiscal_year(words.text, year), "fiscal_year", year, era)
     return _Year(Interval.year(year), "year", year, era)
 
