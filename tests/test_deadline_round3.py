@@ -85,6 +85,8 @@ class TestScheduleTables:
             ("2030年度(2030年5月1日)から", "neither the first nor the last day"),
             ("2026年度~2028年度(令和8年度~令和11年度)にかけて", "the bracket says"),
             ("令和9年1月26日月曜日に", "not a 月曜日"),
+            ("R8(2027)~R10(2028)年度", "brackets say"),
+            ("令和8~10(2026~2029)年度", "brackets say"),
             ("29~31年度", "not a deadline phrase"),
         ],
     )

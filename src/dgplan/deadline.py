@@ -383,8 +383,9 @@ _PAST_OR_SINCE = LazyPattern(
 )
 # The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
 _ERA_RANGE = LazyPattern(
-    rf"{ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)"
-    rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
+    rf"{ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:\((?P<first_west>\d{{4}})\))?"
+    rf"(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})"
+    rf"(?:\((?P<west_first>\d{{4}}){_JOINER_CLASS}(?P<west_last>\d{{4}})\)|\(\d{{4}}\))?年(?P<fy>度)?"
 )
 #: The start of a range, before its joiner: a year of any number of digits (999年度〜).
 _UNREAD_START = LazyPattern(rf"(?<![0-9.,])(?P<year>[0-9]+年度?)(?:から|より|{_JOINER_CLASS})")
@@ -799,6 +800,8 @@ def _finish_range(
     end = _skip_bracket_year(text, _restated_range(scan, span, end))
     closed = closing.match(text, end)
     end = closed.end() if closed is not None else end
+    if closed is not None:
+        end = _restated_range(scan, span, end)  # 令和8年度から令和10年度まで(2026年度から2028年度まで)
     approximate, end = _approximate_after(text, end, approximate)
     return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, end, approximate=approximate)
 
@@ -971,12 +974,27 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         first, _ = _year_period(scan, f"{match['first']}{suffix}", match.end())
         # 2029~31年度: the second end takes the first's century.
         last_era = match["first"][:2] if len(match["last"]) == 2 else ""
-    # The last end is read in full, with what follows its year: 令和5~6年度上期, 令和5~6年3月.
-    last, last_match = _year_period(scan, last_era + text[last_start:], match.end())
-    end = last_start + last_match.end() - len(last_era)
+    # The last end is read in full, with what follows its year: 令和5~6年度上期, 令和5~6年3月; a
+    # Western range in brackets before 年 (令和8~10(2026~2028)年度) is read apart, and cut out here.
+    cut = 0
+    if era_range is not None and era_range["west_first"]:
+        cut_from, cut = match.start("west_first") - 1, match.end("west_last") + 1 - (match.start("west_first") - 1)
+        last_text = last_era + text[last_start:cut_from] + text[cut_from + cut :]
+    else:
+        last_text = last_era + text[last_start:]
+    last, last_match = _year_period(scan, last_text, match.end())
+    end = last_start + last_match.end() - len(last_era) + cut
     phrase = text[position:end]
     if last.interval.end < first.interval.start:
         raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), end)
+    if era_range is not None:
+        # 令和8(2026)~10(2028)年度, 令和8~10(2026~2028)年度: each Western year must be its era year's.
+        years = (first.interval.start.year, last.interval.start.year)
+        said = [int(era_range[g]) for g in ("first_west", "west_first", "west_last") if era_range[g]]
+        meant = ([years[0]] if era_range["first_west"] else []) + (list(years) if era_range["west_first"] else [])
+        if said != meant:
+            message = f"{phrase!r} is {years[0]}~{years[1]}, but the Western years in brackets say {said}"
+            raise _Unresolved(DgplanError(message, text=phrase), end)
     bracket = _BRACKETED_WESTERN_RANGE.match(text, end)
     if bracket is not None:
         said = (int(bracket["first"]), int(bracket["last"]))
