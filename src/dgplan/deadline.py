@@ -990,10 +990,10 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
     if era_range is not None:
         # 令和8(2026)~10(2028)年度, 令和8~10(2026~2028)年度: each Western year must be its era year's.
         years = (first.interval.start.year, last.interval.start.year)
-        said = [int(era_range[g]) for g in ("first_west", "west_first", "west_last") if era_range[g]]
-        meant = ([years[0]] if era_range["first_west"] else []) + (list(years) if era_range["west_first"] else [])
-        if said != meant:
-            message = f"{phrase!r} is {years[0]}~{years[1]}, but the Western years in brackets say {said}"
+        written = [int(era_range[g]) for g in ("first_west", "west_first", "west_last") if era_range[g]]
+        expected = ([years[0]] if era_range["first_west"] else []) + (list(years) if era_range["west_first"] else [])
+        if written != expected:
+            message = f"{phrase!r} is {years[0]}~{years[1]}, but the Western years in brackets say {written}"
             raise _Unresolved(DgplanError(message, text=phrase), end)
     bracket = _BRACKETED_WESTERN_RANGE.match(text, end)
     if bracket is not None:
