@@ -40,6 +40,15 @@ class TestReformPlanCells:
             ("within", "2028-04-01..2029-03-31", "令和10年度"),
         ]
 
+    def test_a_part_alone_takes_the_year_of_the_cell(self) -> None:
+        assert _read("令和8年度上期検討開始、下期結論") == [
+            ("within", "2026-04-01..2026-09-30", "令和8年度上期"),
+            ("within", "2026-10-01..2027-03-31", "下期"),
+        ]
+        # In prose, without an action glued to it, a lone part is too loose to read.
+        assert _read("令和8年度に検討し、下期には報告する") == [("within", "2026-04-01..2027-03-31", "令和8年度に")]
+        assert _read("下期結論") == []
+
     def test_done_is_no_deadline_and_ongoing_is_undated(self) -> None:
         assert _read("令和8年度措置済み") == []
         assert [d.kind for d in find_deadlines("継続的に措置", undated=True)] == [DeadlineKind.UNDATED]

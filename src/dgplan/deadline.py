@@ -1401,7 +1401,10 @@ def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadlin
 # does. The period is looked for behind a check of its first character: searched for in full, it
 # tries each branch of its head (look-behinds all) at every character of the text.
 _PERIOD_START = LazyPattern(rf"(?=[{PERIOD_FIRST_CHARS}])(?:{PERIOD_PATTERN.pattern})", PERIOD_PATTERN.flags)
-_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED, _BROKEN_YEAR)
+# A part of a year written alone after a comma, glued to an action (a reform-plan cell:
+# 令和8年度上期検討開始、下期結論): the part of the 年度 or year just named.
+_BARE_PART = LazyPattern(r"(?<=[、,])(?:上半期|下半期|上期|下期|前半|後半|第[1-4]四半期)")
+_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED, _BROKEN_YEAR, _BARE_PART)
 
 
 class _Candidates:
@@ -1565,11 +1568,31 @@ def _words_of(scan: _Scan, match: re.Match[str]) -> str:
     return scan.source[slice(*scan.mapped.source_span(match.start(), match.end()))]
 
 
+def _bare_part_at(scan: _Scan, position: int) -> Deadline | None:
+    """下期結論 after 令和8年度上期検討開始、: the part of the 年度 (or year) the cell named before it."""
+    text = scan.mapped.text
+    part = _BARE_PART.match(text, position)
+    latest = scan.latest
+    if part is None or latest is None or latest.base_unit not in ("fiscal_year", "year"):
+        return None
+    if _ACTION_GLUED.match(text, part.end()) is None:
+        return None  # only a cell's action makes a lone part a deadline; in prose it is too loose
+    start = latest.interval.start
+    base = f"{FiscalYear.from_date(start).year}年度" if latest.base_unit == "fiscal_year" else f"{start.year}年"
+    resolved = _resolved(scan, base + part.group(), part.end())
+    if resolved is None or resolved[1].end() != len(base) + len(part.group()):
+        return None
+    window = resolved[0].interval
+    return _deadline_for(scan, DeadlineKind.WITHIN, window, window.end, position, part.end())
+
+
 def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     """The deadline (or citation) whose period starts at ``position``, if one does."""
     written_once = _unit_written_once(scan, position) or _range_written_once(scan, position)
     if written_once is not None:
         return written_once
+    if (part := _bare_part_at(scan, position)) is not None:
+        return part
     found = _period_at(scan, position)
     if found is None:
         return None
