@@ -70,7 +70,9 @@ class TestParseDeadlineErrors:
             ("令和5年度4月~翌3月", "cannot be read"),
             ("0001年1月1日より前に", "outside the years 1 to 9999"),
             ("令和3年度【2022年度】", "says 2022"),
-            ("令和6年度に着手し、7年度に完成", "second date without its era"),
+            # An earlier number does not take the era (spec §4c: refused), a later one does.
+            ("令和6年度に着手し、5年度に完成", "second date without its era"),
+            ("令和6年度に着手し、7年度に完成", "2 deadlines ('令和6年度に' at 0-6, '7年度に' at 10-14)"),
             ("令和8年度中小企業実態調査", "names a thing"),
             ("令和8年度内閣府予算", "names a thing"),
             ("9999年12月31日から1年以内", "outside the years 1 to 9999"),

@@ -125,6 +125,16 @@ _NOT_RUBY = frozenset(
         "には",
         "では",
         "とも",
+        # the tails of deadline phrases that a line break leaves alone on a line (令和3年度\nまでに)
+        "までに",
+        "までの",
+        "にかけて",
+        "において",
+        "ごろ",
+        "ごろに",
+        "ころ",
+        "めど",
+        "をめど",
     ]
 )
 _HIRAGANA_LINE = LazyPattern(r"[ぁ-ゖー]{1,4}")

@@ -18,9 +18,17 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from dgplan._text import LazyPattern, MappedText, normalize_mapped
-from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
+from dgplan.era import ERA_FIRST_CHARS, ERA_TOKEN, ERA_YEAR_TOKEN, era_by_name
 from dgplan.errors import DeadlineError, DgplanError
-from dgplan.fiscal import PERIOD_FIRST_CHARS, PERIOD_PATTERN, FiscalYear, Interval, Period, resolve_period
+from dgplan.fiscal import (
+    ERA_START_GUARD,
+    PERIOD_FIRST_CHARS,
+    PERIOD_PATTERN,
+    FiscalYear,
+    Interval,
+    Period,
+    resolve_period,
+)
 
 __all__ = [
     "Deadline",
@@ -274,8 +282,9 @@ RANGE_JOINER_CHARS = "~〜∼⁓\\-‐‑–—―ー−"
 _JOINER_CLASS = f"[{RANGE_JOINER_CHARS}]"
 #: Words that make a deadline approximate when they follow its period (令和4年夏頃, 令和4年度を目途に).
 APPROXIMATE_WORDS = ("頃", "ごろ", "程度", "見込み", "予定", "目途", "目処", "めど", "メド")
-#: Words later in a clause that make its deadline approximate (…の運用開始を目指す, 実施予定).
-INTENT_WORDS = ("を目指", "目指す", "目指して", "予定", "見込み", "目途", "目処")
+#: Words later in a clause that make its deadline approximate (…の運用開始を目指す, 実施予定,
+#: 完了が見込まれる).
+INTENT_WORDS = ("を目指", "目指す", "目指して", "予定", "見込み", "見込まれ", "見込む", "目途", "目処")
 #: Nouns of action that a period may be glued to, making the period its window (令和8年度サービス開始).
 ACTION_NOUNS = (
     "開始",
@@ -296,6 +305,10 @@ ACTION_NOUNS = (
     "開設",
     "設置",
     "供用",
+    # The cells of a reform plan's 実施時期 column (spec §4d): 令和9年度措置, 令和9年度検討・結論.
+    "措置",
+    "結論",
+    "検討",
 )
 
 
@@ -312,7 +325,7 @@ _DECISION = LazyPattern(
 _STATISTIC = LazyPattern(r"の(?:調査|実績|結果|予算|決算|報告|統計|データ|数値|値|補正|税制|白書|年報)")
 _NOUN_START = LazyPattern(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _ACTION_GLUED = LazyPattern(
-    rf"[\u4e00-\u9fff\u30a1-\u30faー]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
+    rf"[\u4e00-\u9fff\u30a1-\u30faー・]{{0,10}}?(?:{_alternation(ACTION_NOUNS)})"
     r"(?=予定|見込|目途|目処|目標|[^\u4e00-\u9fff\u30a1-\u30faの]|$)"
 )
 # The ways a count of months is written: 3か月, 3ヶ月, 3カ月, 3ケ月, 3箇月.
@@ -340,6 +353,12 @@ def _length(count: str, unit: str) -> relativedelta:
     return relativedelta(months=number)
 
 
+# Open days (開庁日, 営業日, days not counting weekends and holidays) need a holiday calendar that
+# dgplan does not have yet: such a count is refused, never read as a plain "from" (spec §4c).
+_OPEN_DAYS = LazyPattern(
+    r"\)?(?:から|後|の翌日から)(?:起算して)?(?:、)?(?:(?:土日|土曜日?・?日曜日?)[^\d、。]{0,12}?を除(?:く|いた|き))?"
+    r"\d{1,3}(?:開庁日|営業日|執務日|業務日|日)(?:以内|目|まで|後)"
+)
 # X 後速やかに, and with the event between: 令和３年度末の事業終了後、速やかに (spec §4c).
 _SOON_AFTER = LazyPattern(r"\)?(?:の[^、。()「」]{1,16}?)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = LazyPattern(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
@@ -351,12 +370,22 @@ _LIST_END = LazyPattern(r"\)?(?:にかけて|において|の間|に|で)")
 _APPROX_ATTACHED = LazyPattern(rf"(?:を|の)?(?:{_APPROX_ALTERNATION})|を目指(?:す|して|し)?")
 _APPROX_TAILS = ("に", "として", "とする", "で")
 _INTENT = LazyPattern(_alternation(INTENT_WORDS))
-# A verb in the past tense closing the clause (創設した。, 策定された「…」): the date records history.
-_PAST_TENSE = LazyPattern(r"[^、。「」()]{0,24}?(?:された|した|してきた|してきている|開始した)(?=[。、「」()]|$)")
+#: Predicates that report the past (創設した。, 策定された「…」): a date whose clause ends with one
+#: records history (spec §4b).
+PAST_PREDICATES = ("された", "した", "してきた", "してきている", "開始した")
+#: And for a month or day written with no year, those that report a state since then (4月以来,
+#: 5月から実施中): such a month is the latest one before the document's date (spec §4c). A dated
+#: period before 実施中 keeps its reading (令和3年度も…実施中 in a plan of that year is current work).
+SINCE_PREDICATES = ("以来", "実施中", "運用中")
+_PAST_TENSE = LazyPattern(rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES)})(?=[。、「」()]|$)")
+_PAST_OR_SINCE = LazyPattern(
+    rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES + SINCE_PREDICATES)})(?=[。、「」()]|$)"
+)
 # The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
 _ERA_RANGE = LazyPattern(
-    rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?{_JOINER_CLASS}"
-    rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
+    rf"{ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:\((?P<first_west>\d{{4}})\))?"
+    rf"(?:年(?P<first_fy>度)?)?(?:{_JOINER_CLASS}|・)(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})"
+    rf"(?:\((?P<west_first>\d{{4}}){_JOINER_CLASS}(?P<west_last>\d{{4}})\)|\(\d{{4}}\))?年(?P<fy>度)?"
 )
 #: The start of a range, before its joiner: a year of any number of digits (999年度〜).
 _UNREAD_START = LazyPattern(rf"(?<![0-9.,])(?P<year>[0-9]+年度?)(?:から|より|{_JOINER_CLASS})")
@@ -365,7 +394,10 @@ _UNREAD_START = LazyPattern(rf"(?<![0-9.,])(?P<year>[0-9]+年度?)(?:から|よ�
 _BROKEN_YEAR = LazyPattern(
     rf"(?:{ERA_TOKEN}[0-9] [0-9]|(?<![0-9.,])(?:[0-9] [0-9]{{3}}|[0-9]{{2}} [0-9]{{2}}|[0-9]{{3}} [0-9]))年度?"
 )
-_WESTERN_RANGE = LazyPattern(rf"(?<![\d.,])(?P<first>\d{{4}})(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}})年(?P<fy>度)?")
+# The century may be left out of the second end (2029~31年度, 2029年~31年度): both ends are 年度 then.
+_WESTERN_RANGE = LazyPattern(
+    rf"(?<!\d)(?<!\d[.,])(?P<first>\d{{4}})(?P<first_year>年)?(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}}|\d{{2}}(?=年度))年(?P<fy>度)?"
+)
 # A Western range in brackets after an era range, which must name the same years.
 _BRACKETED_WESTERN_RANGE = LazyPattern(rf"\((?P<first>\d{{4}})(?:年度?)?{_JOINER_CLASS}(?P<last>\d{{4}})(?:年度?)?\)")
 
@@ -406,10 +438,10 @@ _SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
         ),
         _Suffix.BEFORE,
     ),
-    (LazyPattern(r"\)?(?:以降|以後|を始期として|を始期に)"), _Suffix.FROM),
+    (LazyPattern(r"\)?(?:以降|以後|を(?:始期|起点)と(?:して|する|し)|を(?:始期|起点)に)"), _Suffix.FROM),
     (LazyPattern(r"\)?(?:から|より)開始"), _Suffix.START),
     (LazyPattern(r"\)?(?:から|より)"), _Suffix.FROM),
-    (LazyPattern(r"\)?まで(?:の間)?"), _Suffix.BY),
+    (LazyPattern(r"\)?(?:まで(?:の間)?|(?:まで)?必着|\(必着\))"), _Suffix.BY),
     (LazyPattern(r"\)?(?:中|内|期間中)(?=目途|目処|予定|見込|[^\u4e00-\u9fff\u30a1-\u30fa]|$)"), _Suffix.WITHIN),
     (LazyPattern(r"\)?(?:を通じ|を通して|において|にわたり|の間|をかけて)"), _Suffix.WITHIN),
     (LazyPattern(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
@@ -458,6 +490,8 @@ _EARLIEST = "遅くとも"
 
 
 _REFERS_TO_LATEST = frozenset({"同年", "同年度", "翌年", "翌年度"})
+# Months counted from another month: after の (申請の翌月) they count from an event, not a date.
+_EVENT_RELATIVE = frozenset({"翌月", "前月"})
 
 
 @dataclass(slots=True)
@@ -474,6 +508,8 @@ class _Scan:
     # year after it has no year to take, and never takes the document's (spec §4c).
     unresolved: str | None = None
     found: list[Deadline] = field(default_factory=list)
+    # Where phrases start whose month or day had no year and took the document's (no earlier period).
+    year_from_reference: set[int] = field(default_factory=set)
 
     def lose_anchor(self, phrase: str) -> None:
         """After a period that cannot be resolved, nothing before it anchors what follows."""
@@ -510,6 +546,106 @@ class _Unresolved(DgplanError):
         self.end = end
 
 
+# Times of day after a day (spec §4d): they never change the day. 午前10時, 17時30分, 9:00, 正午,
+# and a span of hours within the day (9時~17時, 午前9時から午後5時まで).
+_CLOCK = r"(?:(?:午前|午後)?\d{1,2}(?:時(?:\d{1,2}分|半)?|:\d{2})|正午)"
+_TIME_OF_DAY = LazyPattern(rf"{_CLOCK}(?:(?:{_JOINER_CLASS}|から){_CLOCK}(?!\d))?")
+# A weekday written without brackets after a day (1月26日月曜日), checked as the bracketed one is.
+_BARE_WEEKDAY = LazyPattern(r"(?P<weekday>[月火水木金土日])曜日?")
+_WEEKDAY_NAMES = "月火水木金土日"
+# A Western year in brackets after a relative word: 来年度(2029年度), 本年(2026年).
+_RELATIVE_BRACKET = LazyPattern(r"\((?P<year>\d{4})年(?P<fy>度)?\)")
+# The words of a period that stand for the document's own date, which a bracket may restate.
+_RESTATED_RELATIVE = ("本年度", "今年度", "当年度", "来年度", "昨年度", "本年", "今年", "来年", "昨年")
+
+
+def _gap(scan: _Scan, index: int) -> str:
+    """What normalisation dropped between the characters at ``index - 1`` and ``index`` (spaces, line breaks)."""
+    origin = scan.mapped.origin
+    if index <= 0 or index >= len(origin):
+        return ""
+    return scan.source[origin[index - 1] + 1 : origin[index]]
+
+
+def _day_tail(scan: _Scan, period: Period, start: int, end: int) -> int:
+    """Skip a weekday written without brackets and a time of day after a day; check the weekday."""
+    text = scan.mapped.text
+    weekday = _BARE_WEEKDAY.match(text, end)
+    if weekday is not None:
+        actual = _WEEKDAY_NAMES[period.interval.start.weekday()]
+        if weekday["weekday"] != actual:
+            phrase = text[start : weekday.end()]
+            message = f"{period.interval.start.isoformat()} is a {actual}曜日, not a {weekday['weekday']}曜日"
+            raise _Unresolved(DgplanError(f"{phrase!r}: {message}", text=phrase), weekday.end())
+        end = weekday.end()
+    time = _TIME_OF_DAY.match(text, end)
+    return end if time is None else time.end()
+
+
+def _restated_day(scan: _Scan, period: Period, end: int) -> int:
+    """A year or 年度 with one of its ends restated in brackets: 2029年度(2029年4月1日)から.
+
+    The day must be the period's first or last; another day is a contradiction, refused."""
+    text = scan.mapped.text
+    if not text.startswith("(", end):
+        return end
+    inner = PERIOD_PATTERN.match(text, end + 1)
+    if inner is None or inner.end() == end + 1 or not text.startswith(")", inner.end()):
+        return end
+    phrase = text[end + 1 : inner.end()]
+    try:
+        day = resolve_period(inner, text=phrase, reference=scan.reference, anchor=period, strict=True)
+    except DgplanError as error:
+        raise _Unresolved(error, inner.end() + 1) from error
+    if day.unit != "day":
+        return end
+    if day.interval.start not in (period.interval.start, period.interval.end):
+        message = f"{phrase!r} in brackets is neither the first nor the last day of {period.interval}"
+        raise _Unresolved(DgplanError(message, text=phrase), inner.end() + 1)
+    return inner.end() + 1
+
+
+def _restated_relative(scan: _Scan, period: Period, match: re.Match[str], end: int) -> tuple[Period, int]:
+    """来年度(2029年度)の冬頃: the bracket must name the same year; the parts after it are read on it."""
+    text = scan.mapped.text
+    bracket = _RELATIVE_BRACKET.match(text, end)
+    if bracket is None or match["relative"] not in _RESTATED_RELATIVE or period.unit not in ("year", "fiscal_year"):
+        return period, end
+    said = int(bracket["year"])
+    fiscal = period.unit == "fiscal_year"
+    meant = FiscalYear.from_date(period.interval.start).year if fiscal else period.interval.start.year
+    if said != meant or fiscal != (bracket["fy"] is not None):
+        phrase = text[match.start() : bracket.end()]
+        message = f"{match['relative']} is {meant}{'年度' if fiscal else '年'}, but the bracket says {bracket.group()}"
+        raise _Unresolved(DgplanError(f"{phrase!r}: {message}", text=phrase), bracket.end())
+    written = bracket.group()[1:-1]
+    resolved = _resolved(scan, written + text[bracket.end() :], bracket.end())
+    if resolved is None:
+        return period, bracket.end()
+    return resolved[0], bracket.end() + resolved[1].end() - len(written)
+
+
+def _cell_break(scan: _Scan, index: int) -> bool:
+    """White space, then what starts another period: cells of a table that PDF extraction ran
+    together (令和9年度~11年度 令和12年度). The phrase ends with its own cell."""
+    text = scan.mapped.text
+    if index >= len(text) or not any(char.isspace() for char in _gap(scan, index)):
+        return False
+    return _PERIOD_START.match(text, index) is not None or text[index] in ERA_FIRST_CHARS
+
+
+def _period_tail(scan: _Scan, period: Period, match: re.Match[str], end: int) -> tuple[Period, int]:
+    """What may follow a period and belongs to it without changing it: a time of day or a weekday
+    after a day, a bracket that restates its first or last day, or the Western year of a relative word."""
+    if match["relative"] is not None:
+        period, end = _restated_relative(scan, period, match, end)
+    if period.unit == "day":
+        return period, _day_tail(scan, period, match.start(), end)
+    if period.unit in ("year", "fiscal_year", "end", "month"):
+        end = _restated_day(scan, period, end)
+    return period, end
+
+
 def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] | None:
     """The period written at ``position``; raises :class:`_Unresolved` for one that cannot be resolved."""
     text = scan.mapped.text
@@ -517,6 +653,14 @@ def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] 
     if match is None or match.end() == position:
         return None
     phrase = _words_of(scan, match)
+    if (
+        match["relative"] in _EVENT_RELATIVE
+        and text.endswith("の", 0, position)
+        and not text.endswith("その", 0, position)
+    ):
+        # 申請の翌月に: the month after an event the text names, not after a date dgplan can read.
+        message = f"{phrase!r} counts from the event before it, which is not a date"
+        raise _Unresolved(DgplanError(message, text=phrase), match.end())
     if match["relative"] == "同月":
         anchor = scan.month_anchor
     elif match["relative"] in _REFERS_TO_LATEST:
@@ -534,7 +678,8 @@ def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] 
         period = resolve_period(match, text=phrase, reference=scan.reference, anchor=anchor, strict=True)
     except DgplanError as error:
         raise _Unresolved(error, match.end()) from error
-    return period, match.end(), match
+    period, end = _period_tail(scan, period, match, match.end())
+    return period, end, match
 
 
 def _deadline_for(
@@ -626,14 +771,37 @@ def _approximate_after(text: str, end: int, approximate: bool) -> tuple[bool, in
     return True, end
 
 
+# A bracket right after a range, which may restate it in the other notation (a table header:
+# 2026年度~2028年度(令和8年度~令和10年度)).
+_RANGE_BRACKET = LazyPattern(r"\((?P<inner>[^()、。]{3,40})\)")
+
+
+def _restated_range(scan: _Scan, span: Interval, end: int) -> int:
+    """Where a range ends once a bracket that restates it is included; a bracket naming other
+    years is a contradiction, refused."""
+    bracket = _RANGE_BRACKET.match(scan.mapped.text, end)
+    if bracket is None:
+        return end
+    _, inner = scan_passage(bracket["inner"], scan.reference, past_as_citations=False)
+    ranges = [d for d in inner if d.kind == DeadlineKind.RANGE and d._phrase_start == 0]
+    if len(inner) != 1 or len(ranges) != 1:
+        return end
+    if ranges[0].window != span:
+        message = f"the range is {span}, but the bracket says {ranges[0].window} ({bracket['inner']!r})"
+        raise _Unresolved(DgplanError(message, text=bracket.group()), bracket.end())
+    return bracket.end()
+
+
 def _finish_range(
     scan: _Scan, start: int, span: Interval, end: int, approximate: bool, closing: LazyPattern
 ) -> Deadline:
     """A range from its first period's start to its last's end, with the words that close it."""
     text = scan.mapped.text
-    end = _skip_bracket_year(text, end)
+    end = _skip_bracket_year(text, _restated_range(scan, span, end))
     closed = closing.match(text, end)
     end = closed.end() if closed is not None else end
+    if closed is not None:
+        end = _restated_range(scan, span, end)  # 令和8年度から令和10年度まで(2026年度から2028年度まで)
     approximate, end = _approximate_after(text, end, approximate)
     return _deadline_for(scan, DeadlineKind.RANGE, span, span.end, start, end, approximate=approximate)
 
@@ -716,6 +884,9 @@ def _second_end(scan: _Scan, first: re.Match[str], at: int) -> tuple[Period, int
     base = text[first.start() : _modifier_start(first)]
     month = first["month"] or first["smonth"]
     year_part = text[first.start() : first.start("month" if first["month"] else "smonth")] if month else ""
+    if month and not year_part and scan.latest is not None:
+        # 3月3日(火)~27日(金): the first end had no year; the second takes the one it was given.
+        year_part = f"{scan.latest.interval.start.year}年"
     for short in (_BARE_MODIFIER, _BARE_DAY, _BARE_SLASH):
         written = short.match(text, at)
         if written is None:
@@ -801,13 +972,29 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         last_era = "" if era_range["era2"] else era_range["era"]
     else:
         first, _ = _year_period(scan, f"{match['first']}{suffix}", match.end())
-        last_era = ""
-    # The last end is read in full, with what follows its year: 令和5~6年度上期, 令和5~6年3月.
-    last, last_match = _year_period(scan, last_era + text[last_start:], match.end())
-    end = last_start + last_match.end() - len(last_era)
+        # 2029~31年度: the second end takes the first's century.
+        last_era = match["first"][:2] if len(match["last"]) == 2 else ""
+    # The last end is read in full, with what follows its year: 令和5~6年度上期, 令和5~6年3月; a
+    # Western range in brackets before 年 (令和8~10(2026~2028)年度) is read apart, and cut out here.
+    cut = 0
+    if era_range is not None and era_range["west_first"]:
+        cut_from, cut = match.start("west_first") - 1, match.end("west_last") + 1 - (match.start("west_first") - 1)
+        last_text = last_era + text[last_start:cut_from] + text[cut_from + cut :]
+    else:
+        last_text = last_era + text[last_start:]
+    last, last_match = _year_period(scan, last_text, match.end())
+    end = last_start + last_match.end() - len(last_era) + cut
     phrase = text[position:end]
     if last.interval.end < first.interval.start:
         raise _Unresolved(DgplanError(f"{phrase!r}: the range ends before it starts", text=phrase), end)
+    if era_range is not None:
+        # 令和8(2026)~10(2028)年度, 令和8~10(2026~2028)年度: each Western year must be its era year's.
+        years = (first.interval.start.year, last.interval.start.year)
+        written = [int(era_range[g]) for g in ("first_west", "west_first", "west_last") if era_range[g]]
+        expected = ([years[0]] if era_range["first_west"] else []) + (list(years) if era_range["west_first"] else [])
+        if written != expected:
+            message = f"{phrase!r} is {years[0]}~{years[1]}, but the Western years in brackets say {written}"
+            raise _Unresolved(DgplanError(message, text=phrase), end)
     bracket = _BRACKETED_WESTERN_RANGE.match(text, end)
     if bracket is not None:
         said = (int(bracket["first"]), int(bracket["last"]))
@@ -824,6 +1011,7 @@ def _range_written_once(scan: _Scan, position: int) -> Deadline | None:
         _RANGE_END.match(text, end) is None
         and _APPROX_ATTACHED.match(text, end) is None
         and _NOT_AFTER_RANGE.match(text, end) is not None
+        and not _cell_break(scan, end)
     ):
         problem = f"{text[position : end + 1]!r}: a range written with its era once, then more than a range"
         raise _Unresolved(DgplanError(problem, text=phrase), end + 1)
@@ -838,6 +1026,33 @@ def _from_first_to_last(first: Period, last: Period) -> Interval:
     return Interval(first.interval.start, last.interval.end)
 
 
+# A schedule table's header: a Western year and its era in brackets, each with a tilde (spec §4c):
+# 2026年度~(令和8年度~), 2028年度(R10)~, 令和8年度~(2026年度~).
+_HEADER_BRACKET = LazyPattern(
+    rf"(?P<before>{_JOINER_CLASS})?\((?:(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})|(?P<west>\d{{4}}))"
+    rf"(?:年(?P<fy>度)?)?(?P<inside>{_JOINER_CLASS})?\)"
+)
+
+
+def _header_bracket(scan: _Scan, period: Period, start: int, position: int) -> re.Match[str] | None:
+    """The bracket of a table header after a year or 年度, checked against it (None if there is none)."""
+    text = scan.mapped.text
+    header = _HEADER_BRACKET.match(text, position)
+    if header is None or period.unit not in ("year", "fiscal_year") or period.base_unit != period.unit:
+        return None
+    fiscal = period.unit == "fiscal_year"
+    meant = FiscalYear.from_date(period.interval.start).year if fiscal else period.interval.start.year
+    if header["west"] is not None:
+        said = int(header["west"])
+    else:
+        said = era_by_name(header["era"]).to_gregorian_year(1 if header["year"] == "元" else int(header["year"]))
+    if said != meant or (header["fy"] is not None and not fiscal):
+        phrase = text[start : header.end()]
+        message = f"{phrase!r}: the year in brackets ({said}) is not the period's ({meant})"
+        raise _Unresolved(DgplanError(message, text=phrase), header.end())
+    return header
+
+
 def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], position: int) -> Deadline:
     """Read what follows a period and build the deadline (or citation) it forms."""
     text = scan.mapped.text
@@ -850,6 +1065,17 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
 
     if (law := _LAW.match(text, position)) is not None:
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, law.end(), note="law number")
+    if (header := _header_bracket(scan, period, start, position)) is not None:
+        if header["before"] or header["inside"]:
+            # 2026年度~(令和8年度~): the tilde says "from then on", as a trailing tilde does.
+            if _AFTER_TRAILING_TILDE.match(text, header.end()) is None:
+                phrase = text[start : header.end() + 1]
+                raise _Unresolved(
+                    DgplanError(f"{phrase!r}: the end of the range cannot be read", text=phrase), header.end() + 1
+                )
+            about, end = _approximate_after(text, header.end(), approximate)
+            return _deadline_for(scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=about)
+        position = header.end()  # 2028年度(R10)~: the tilde after the bracket is read as after the period
     if (shift := _SHIFT.match(text, position)) is not None:
         # 令和8年3月31日の翌日から: the day after, then read what follows it.
         moved = _shifted(period, shift)
@@ -864,6 +1090,11 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         approximate, end = _approximate_after(text, closed.end() if closed else end, approximate)
         return _deadline_for(scan, DeadlineKind.BY, window, window.end, start - 1, end, approximate=approximate)
 
+    open_days = _OPEN_DAYS.match(text, position)
+    if open_days is not None and re.search("開庁日|営業日|執務日|業務日|除", open_days.group()):
+        phrase = text[start : open_days.end()]
+        message = f"{phrase!r} counts open days, which need a calendar of holidays that dgplan does not read yet"
+        raise _Unresolved(DgplanError(message, text=phrase), open_days.end())
     # Offsets: X 後N年以内, X からN年以内, X（…）から起算してN年以内.
     if (offset := _OFFSET.match(text, position)) is not None:
         due = window.end + _length(offset["count"], offset["unit"])
@@ -888,6 +1119,8 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         joined = join.match(text, position)
         if joined is None:
             continue
+        if joined.group().endswith("・") and "\n" in _gap(scan, joined.end() - 1):
+            continue  # ・ at the start of a line is a bullet: the next item is not this one's other end
         # The second end may lean on the first: 令和3年4月〜6月, 令和3年度から同年度末まで. A second
         # end that cannot be resolved (令和3年度から令和5年度(2024年度)まで) makes the whole no deadline.
         saved = (scan.latest, scan.anchor, scan.month_anchor)
@@ -922,6 +1155,8 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
                 scan, DeadlineKind.FROM, _open_from(window.start), None, start, end, approximate=end_approximate
             )
 
+    if period.unit == "diet_session" and text.startswith("等", position):
+        position += 1  # 次期通常国会等への法案提出: the session is still the deadline's
     attached = _APPROX_ATTACHED.match(text, position)
     if attached is not None and attached.group() in ("頃", "ごろ", "程度", "見込み", "予定"):
         approximate, position = True, attached.end()
@@ -940,7 +1175,7 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
                 scan, DeadlineKind.WITHIN, window, window.end, start, position, approximate=approximate
             )
         return _deadline_for(scan, DeadlineKind.CITATION, window, None, start, decision.end(), note="past decision")
-    glued = _is_bare_name(match) and _NOUN_START.match(text, position) is not None
+    glued = _is_bare_name(match) and _NOUN_START.match(text, position) is not None and not _cell_break(scan, position)
     if glued and (action := _ACTION_GLUED.match(text, position)) is not None:
         # 令和8年度サービス開始, 年度内導入: the period is when the action happens.
         approximate, _ = _approximate_after(text, action.end(), approximate)
@@ -1002,6 +1237,8 @@ def _by_suffix(
         approximate = True
     if suffix is _Suffix.PARTICLE and period.unit not in ("day", "month", "dekad"):
         kind = DeadlineKind.WITHIN
+    if earliest and suffix in (_Suffix.PARTICLE, _Suffix.TOPIC_PARTICLE):
+        kind = DeadlineKind.BY  # 遅くとも令和9年度には: by its end at the latest
     if suffix is _Suffix.POINT:
         window = Interval.day(window.end)
     elif period.unit == "end" and kind in (DeadlineKind.WITHIN, DeadlineKind.ON):
@@ -1148,6 +1385,8 @@ def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadlin
     end of a range it starts (令和元年4月から令和2年3月まで is no deadline at all)."""
     text = scan.mapped.text
     end = error.end
+    if (bracket := _RELATIVE_BRACKET.match(text, end)) is not None:
+        end = bracket.end()  # 来年度(2027年度) with no document date: the bracket is not a deadline of its own
     joined = _RANGE_JOIN.match(text, end) or _LIST_JOIN.match(text, end)
     if joined is not None:
         other = PERIOD_PATTERN.match(text, joined.end())
@@ -1162,7 +1401,10 @@ def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadlin
 # does. The period is looked for behind a check of its first character: searched for in full, it
 # tries each branch of its head (look-behinds all) at every character of the text.
 _PERIOD_START = LazyPattern(rf"(?=[{PERIOD_FIRST_CHARS}])(?:{PERIOD_PATTERN.pattern})", PERIOD_PATTERN.flags)
-_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED, _BROKEN_YEAR)
+# A part of a year written alone after a comma, glued to an action (a reform-plan cell:
+# 令和8年度上期検討開始、下期結論): the part of the 年度 or year just named.
+_BARE_PART = LazyPattern(r"(?<=[、,])(?:上半期|下半期|上期|下期|前半|後半|第[1-4]四半期)")
+_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED, _BROKEN_YEAR, _BARE_PART)
 
 
 class _Candidates:
@@ -1194,6 +1436,47 @@ class _Candidates:
         return first
 
 
+# An era year with its era written (令和2年度, R7.4, 2026年度(令和8年度)): the era that later years
+# written without one take (spec §4c). The look-behind keeps a letter inside a word out (HR3年).
+_ERA_DATED = LazyPattern(
+    rf"(?<![A-Za-z\d]){ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?=\(\d{{4}}\)|年|\.\d)"
+)
+# A year written without its era that can only be a year: a 年度, or a 年 with a month (16年度までに,
+# 7年3月). Not after a digit, a kanji or a kana of a word (直近3年度, 過去5年度), not before words that
+# make it a count (3年度分, 5年度間, 2年度連続), and not where a range or a list already reads it
+# against the first end (令和7年度から11年度まで, 令和9年度、10年度に).
+_ERA_LESS_YEAR_START = LazyPattern(
+    rf"(?<![\d.,/ \u3041-\u30ff\u4e00-\u9fffA-Za-z])(?<![年度月日期末中頃)][{RANGE_JOINER_CHARS}、・と])"
+    r"(?<![年度月日期末中頃)](?:から|より|及び))"
+    r"(?P<year>\d{1,2})年(?:度|\d{1,2}月)(?!間|分|連続|以上|以下|以内|未満|超|ごと|毎|平均|ぶり|目|\d)"
+)
+
+
+def _inherit_era(mapped: MappedText) -> MappedText:
+    """Write the era before years that leave it out once it is established (令和2年度…16年度 → 令和16年度).
+
+    Only a year at least the era year written before it takes the era: an earlier number in a
+    forward-looking plan is more often a count than a year, and a year that is not one is refused.
+    """
+    text = mapped.text
+    eras = list(_ERA_DATED.finditer(text))
+    if not eras:
+        return mapped
+    starts = [era.start() for era in eras]
+
+    def written(match: re.Match[str]) -> str:
+        before = bisect_left(starts, match.start()) - 1
+        if before < 0:
+            return match.group()
+        era = eras[before]
+        year = 1 if era["year"] == "元" else int(era["year"])
+        if int(match["year"]) < year:
+            return match.group()
+        return era_by_name(era["era"]).name + match.group()
+
+    return mapped.rewrite(_ERA_LESS_YEAR_START, written)
+
+
 def scan_passage(
     text: str, reference: date | None, *, strict: bool = False, undated: bool = False, past_as_citations: bool = True
 ) -> tuple[MappedText, list[Deadline]]:
@@ -1202,7 +1485,7 @@ def scan_passage(
     index the normalised text. With ``strict``, a period that cannot be resolved raises; without,
     it becomes a citation noted ``unresolved``. With ``past_as_citations`` and a ``reference``,
     dated deadlines due before it are citations (history, in running prose)."""
-    mapped = normalize_mapped(text)
+    mapped = _inherit_era(normalize_mapped(text))
     scan = _Scan(mapped=mapped, source=text, reference=reference)
     normal = mapped.text
     candidates = _Candidates(normal)
@@ -1285,11 +1568,31 @@ def _words_of(scan: _Scan, match: re.Match[str]) -> str:
     return scan.source[slice(*scan.mapped.source_span(match.start(), match.end()))]
 
 
+def _bare_part_at(scan: _Scan, position: int) -> Deadline | None:
+    """下期結論 after 令和8年度上期検討開始、: the part of the 年度 (or year) the cell named before it."""
+    text = scan.mapped.text
+    part = _BARE_PART.match(text, position)
+    latest = scan.latest
+    if part is None or latest is None or latest.base_unit not in ("fiscal_year", "year"):
+        return None
+    if _ACTION_GLUED.match(text, part.end()) is None:
+        return None  # only a cell's action makes a lone part a deadline; in prose it is too loose
+    start = latest.interval.start
+    base = f"{FiscalYear.from_date(start).year}年度" if latest.base_unit == "fiscal_year" else f"{start.year}年"
+    resolved = _resolved(scan, base + part.group(), part.end())
+    if resolved is None or resolved[1].end() != len(base) + len(part.group()):
+        return None
+    window = resolved[0].interval
+    return _deadline_for(scan, DeadlineKind.WITHIN, window, window.end, position, part.end())
+
+
 def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     """The deadline (or citation) whose period starts at ``position``, if one does."""
     written_once = _unit_written_once(scan, position) or _range_written_once(scan, position)
     if written_once is not None:
         return written_once
+    if (part := _bare_part_at(scan, position)) is not None:
+        return part
     found = _period_at(scan, position)
     if found is None:
         return None
@@ -1304,6 +1607,8 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
         )
         raise _Unresolved(DgplanError(message, text=phrase), end)
     deadline = _classify_after_period(scan, period, match, end)
+    if _is_yearless(match) and anchor is None and scan.reference is not None:
+        scan.year_from_reference.add(deadline._phrase_start)
     if deadline.note != "law number" and deadline.kind != DeadlineKind.RANGE:
         scan.remember(period, match)
     if deadline._phrase_end < end:
@@ -1311,11 +1616,36 @@ def _deadline_at(scan: _Scan, position: int) -> Deadline | None:
     return deadline
 
 
+def _year_before(interval: Interval) -> Interval:
+    """The same days a year earlier (a month's last day stays its last day; an open end stays open)."""
+    start = interval.start - relativedelta(years=1)
+    if interval.end == date.max:
+        return Interval(start, date.max)
+    end = interval.end - relativedelta(years=1)
+    if (interval.end + timedelta(days=1)).day == 1:
+        end = (end.replace(day=1) + relativedelta(months=1)) - timedelta(days=1)
+    return Interval(start, end)
+
+
 def _past_events_as_citations(scan: _Scan) -> None:
-    """令和3年3月に創設した / 6月に策定された: a date followed by a verb in the past tense is history."""
+    """令和3年3月に創設した / 6月に策定された: a date followed by a verb in the past tense is history.
+
+    A month or day with no year that took the document's year, in such a clause, is the latest
+    such month or day on or before the document's date (spec §4c), not the next one."""
     text = scan.mapped.text
+    reference = scan.reference
     for index, deadline in enumerate(scan.found):
-        if deadline.kind in DATED_KINDS and _PAST_TENSE.match(text, deadline._phrase_end):
+        yearless = deadline._phrase_start in scan.year_from_reference and deadline.window is not None
+        if (_PAST_OR_SINCE if yearless else _PAST_TENSE).match(text, deadline._phrase_end) is None:
+            continue
+        if yearless and deadline.window is not None and reference is not None:
+            window = deadline.window
+            if window.start > reference:
+                window = _year_before(window)
+            scan.found[index] = replace(
+                deadline, kind=DeadlineKind.CITATION, window=window, due=None, note="past event"
+            )
+        elif deadline.kind in DATED_KINDS:
             scan.found[index] = replace(deadline, kind=DeadlineKind.CITATION, due=None, note="past event")
 
 

@@ -26,6 +26,7 @@ from dgplan.era import (
     ERA_FIRST_CHARS,
     ERA_TOKEN,
     ERA_YEAR_TOKEN,
+    ERAS,
     GREGORIAN_ADOPTION,
     WEEKDAY_TOKEN,
     Era,
@@ -410,6 +411,19 @@ _RELATIVE_WORDS: dict[str, tuple[PeriodUnit, Literal["reference", "anchor", "eit
     "翌年": ("year", "anchor", 1),
     "翌々年": ("year", "anchor", 2),
     "同月": ("month", "anchor", 0),
+    # Months about the document's date (spec §4d): 今月 is its month, 先月 the one before. 前月 and
+    # 翌月 follow the passage's month where it has one (as 前年 does), else the document's.
+    "今月": ("month", "reference", 0),
+    "本月": ("month", "reference", 0),
+    "先月": ("month", "reference", -1),
+    "来月": ("month", "reference", 1),
+    "前月": ("month", "either", -1),
+    "翌月": ("month", "either", 1),
+    # 月内: by the end of the document's month; 年明け: January of the next year, approximate;
+    # 今通常国会: the ordinary Diet session sitting in the document's year (read in _read_relative).
+    "月内": ("month", "reference", 0),
+    "年明け": ("month", "reference", 12),
+    "今通常国会": ("diet_session", "reference", 0),
 }
 _ANCHORED_ALTERNATION = "|".join(
     sorted((w for w, m in _RELATIVE_WORDS.items() if m[1] == "anchor"), key=len, reverse=True)
@@ -432,9 +446,12 @@ _HALVES = {
     "後期": 1,
 }
 _SEASON_START_MONTH = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
-_DEKADS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
+_DEKADS = {"上旬": (1, 10), "初旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
 
 _ERA_YEAR = rf"{ERA_TOKEN}{ERA_YEAR_TOKEN}"
+#: An era written with one kanji (令3年, 平31年) is an era only where no kanji comes before it:
+#: 最大2年度 is "at most 2 年度", not 大正2年度; 説明3年 is no 明治. Full names are eras anywhere.
+ERA_START_GUARD = "(?:(?<![\u4e00-\u9fff々])|(?=" + "|".join(era.name for era in ERAS) + "))"
 _FY = "FY"
 _NEXT_DIET = "次期通常国会"
 
@@ -442,14 +459,14 @@ _NEXT_DIET = "次期通常国会"
 PERIOD_PATTERN = LazyPattern(
     rf"""
     (?:
-        (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
+        {ERA_START_GUARD}(?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
             (?:\((?P<west_c>\d{{4}})年?\)(?=度))?(?P<efy>度)?
             (?:\((?:西暦)?(?P<west_b>\d(?:\ ?\d){{3}})年?(?:度)?\))?
             (?:\((?P<ebr_era>{ERA_TOKEN})(?P<ebr_year>{ERA_YEAR_TOKEN})年度?\))?
-      | (?<![\d.,A-Za-z和成治正])(?P<wyear>\d{{4}})
-            (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
-            年(?P<wfy>度)?(?!代|前|間|ぶり|分|に[一1][度回])
-            (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\))?
+      | (?<![\dA-Za-z和成治正])(?<!\d[.,])(?P<wyear>\d{{4}})
+            (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})(?P<wera_unit>年(?P<wera_fy>度)?)?\))?
+            (?(wera_unit)(?(wera_fy)|(?P<wfy_close>度)?)|年(?P<wfy>度)?)(?!代|前|間|ぶり|分|に[一1][度回])
+            (?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年度?\)(?(wfy)|(?P<wfy_after>度)?))?
       | (?<![A-Za-z]){_FY}(?P<fy>\d{{4}})(?!\d|-?Q[1-4])
             (?:\((?P<fera>{ERA_TOKEN})(?P<fera_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![\d.,])(?P<decade>\d{{3}}0)年代
@@ -458,7 +475,7 @@ PERIOD_PATTERN = LazyPattern(
       | (?<![A-Za-z\d])(?P<abbr_era>{ERA_TOKEN})(?P<abbr_year>{ERA_YEAR_TOKEN})\.(?P<abbr_month>\d{{1,2}})(?![\d.])
       | (?P<iso>(?<![\d.,])\d{{4}}(?:-\d{{2}}-\d{{2}}|/\d{{1,2}}/\d{{1,2}})(?![\d/]))
       | (?P<next_diet>{_NEXT_DIET})
-      | (?P<relative>(?:{_ANCHORED_ALTERNATION})|(?<![\d\u4e00-\u9fff々])(?:{_DOCUMENT_ALTERNATION}))
+      | (?P<relative>(?:{_ANCHORED_ALTERNATION})|(?<![\d\u4e00-\u9fff々かヶカケ])(?:{_DOCUMENT_ALTERNATION}))
       | (?<![\d.,年])(?=\d{{1,2}}月)
     )
     (?:
@@ -477,11 +494,11 @@ PERIOD_PATTERN = LazyPattern(
           | (?P<half>上半期|下半期|前半期|後半期|上期|下期|前半|後半|前期|後期)
           | (?P<season>[春夏秋冬])(?!期)
           | (?P<end>末)(?!日)
-          | (?P<beginning>当初(?!予算)|初め|始め(?![るまたてら])|はじめ(?![るまたてら])|初頭|冒頭)
+          | (?P<beginning>当初(?!予算)|初め(?![てる])|始め(?![るまたてら])|はじめ(?![るまたてら])|初頭|冒頭)
           | (?P<middle>中頃|中ごろ|半ば)
-          | (?P<early>早期|早々|(?:できる(?:だけ|限り)|可能な限り)?早い時期)
+          | (?P<early>早々|(?:できる(?:だけ|限り)|可能な限り)?(?:早期|早い時期))
           | (?P<diet>通常国会)
-          | (?P<dekad>上旬|中旬|下旬)
+          | (?P<dekad>上旬|初旬|中旬|下旬)
         )
     )?
     """,
@@ -532,6 +549,11 @@ class PeriodWords:
     wera_year: str | None = None
     wera_inside: str | None = None
     wera_year_inside: str | None = None
+    # 2019(令和元年)度, 2019(令和元年度), 2019年(令和元年)度: the 年 or 度 written inside or after the bracket
+    wera_unit: str | None = None
+    wera_fy: str | None = None
+    wfy_after: str | None = None
+    wfy_close: str | None = None
     # FY2021（令和3年度）, 2020年代
     fy: str | None = None
     fera: str | None = None
@@ -722,7 +744,7 @@ def _read_western(words: PeriodWords, context: _Context) -> _Year:
     year = int(words.wyear or 0)
     era_token, year_token = words.wera or words.wera_inside, words.wera_year or words.wera_year_inside
     era = _bracketed_era(words.text, era_token, year_token, year, context.strict)
-    if words.wfy:
+    if words.wfy or words.wera_fy or words.wfy_after or words.wfy_close:
         return _Year(_fiscal_year(words.text, year), "fiscal_year", year, era)
     return _Year(Interval.year(year), "year", year, era)
 
@@ -770,6 +792,8 @@ def _read_relative(words: PeriodWords, context: _Context) -> _Year | Period:
     unit, source, offset = _RELATIVE_WORDS[word]
     if source == "either":
         source = "reference" if context.anchor is None else "anchor"
+    if unit in ("month", "diet_session") and word != "同月":
+        return _relative_month(words, context, source, offset)
     if source == "reference":
         if context.reference is None:
             raise _period_error(text, f"{word} is relative to the document's date; pass reference=")
@@ -800,12 +824,46 @@ def _read_relative(words: PeriodWords, context: _Context) -> _Year | Period:
     return _Year(interval, unit, year)
 
 
+def _relative_month(words: PeriodWords, context: _Context, source: str, offset: int) -> Period:
+    """今月, 先月, 来月, 前月, 翌月, 月内, 年明け, 今通常国会: months counted from the document's
+    month (or, for 前月 and 翌月, from the passage's month where it names one)."""
+    text, word = words.text, words.relative or ""
+    if source == "anchor":
+        anchor = context.anchor
+        if anchor is None or anchor.unit not in ("month", "day", "dekad", "end"):
+            raise _period_error(text, f"{word} refers to an earlier month, and the earlier date has none")
+        base = anchor.interval.start
+    else:
+        if context.reference is None:
+            raise _period_error(text, f"{word} is relative to the document's date; pass reference=")
+        base = context.reference
+    if words.month_day is not None:
+        raise _period_error(text, f"{word} cannot be followed by another month")
+    if word == "今通常国会":
+        # The ordinary session sits from January into June; after June "this session" is over.
+        if base.month > 6:
+            raise _period_error(
+                text, f"今通常国会 in a document of {base} (after June) names no session; name the year"
+            )
+        return Period(Interval(date(base.year, 1, 1), date(base.year, 6, 30)), "diet_session", "diet_session", True)
+    if word == "年明け":
+        # January of the next year; in January itself it could be this month or next year's.
+        if base.month == 1:
+            raise _period_error(text, f"年明け is ambiguous in January ({base}); name the month")
+        return Period(Interval.month(base.year + 1, 1), "month", "month", True)
+    first = base.replace(day=1) + relativedelta(months=offset)
+    month = Period(Interval.month(first.year, first.month), "month", "month")
+    if word == "月内":  # by the end of the month: a deadline, as 末 is
+        return Period(month.interval, "end", "month")
+    return _apply_modifiers(words, month, era=None)
+
+
 def _read_yearless(words: PeriodWords, context: _Context) -> _Year:
     """6月, 4月16日: a month without a year takes the earlier period's, or the document's."""
     month_day = words.month_day
     if month_day is None:
         raise _period_error(words.text, "expected a period such as 令和3年度, 令和4年夏 or 2021年10月")
-    year = _yearless_month_year(words.text, month_day[0], context.reference, context.anchor, month_day[1])
+    year = _yearless_month_year(words.text, month_day[0], context.reference, context.anchor)
     return _Year(Interval.year(year), "year", year)
 
 
@@ -856,11 +914,10 @@ def resolve_period(
         raise _period_error(text, "reaches outside the years 1 to 9999 that dates can hold") from None
 
 
-def _yearless_month_year(
-    text: str, month: int, reference: date | None, anchor: Period | None, day: int | None = None
-) -> int:
-    """The year of a month written with none: the earlier period's, or the first such month (or
-    day) on or after the document's date (6月 in a plan of 2024-04-22 is June 2024, 4月21日 is 2025's)."""
+def _yearless_month_year(text: str, month: int, reference: date | None, anchor: Period | None) -> int:
+    """The year of a month written with none: the earlier period's, or the first such month on or
+    after the document's month (6月 in a plan of 2024-04-22 is June 2024, 3月 is 2025's; 4月21日
+    is 2024's: a day of the document's own month stays in it)."""
     if anchor is not None:
         year = _anchor_year(anchor, anchor.is_fiscal)
         return year + 1 if anchor.is_fiscal and 1 <= month <= 3 else year
@@ -869,7 +926,9 @@ def _yearless_month_year(
             text,
             "a month without a year needs an earlier date, or the document's date (reference=), to take its year from",
         )
-    if month > reference.month or (month == reference.month and (day is None or day == -1 or day >= reference.day)):
+    # A day of the document's own month is that month's, even before the document's day (spec §4d):
+    # 6月8日から12日まで in a notice of 6月10日 is that week, not next year's.
+    if month >= reference.month:
         return reference.year
     return reference.year + 1
 
