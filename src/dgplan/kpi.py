@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from dgplan._escape import ID_CHARACTERS, is_valid_id, plan_text
 from dgplan._progress import KPIProgress, latest_index, meets
 from dgplan.deadline import Recurrence
 from dgplan.display import html_table
@@ -79,6 +80,18 @@ class _Model(BaseModel):
 
     def __dir__(self) -> list[str]:
         return [name for name in super().__dir__() if name not in _DEPRECATED]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plan_text(cls, value: Any) -> Any:
+        # The one place that decides what plan text may hold (dgplan._escape.plan_text): every
+        # text field of every model, deadline phrases and dates included, whichever loader or
+        # caller built it; the loaders locate a refusal at its file, line, column and measure.
+        if isinstance(value, str):
+            return plan_text(value)
+        if isinstance(value, list | tuple) and value and isinstance(value[0], str):
+            return [plan_text(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 def _id_may_be_omitted(schema: dict[str, Any]) -> None:
@@ -350,22 +363,37 @@ class Measure(_Model):
             ],
             caption="KPIs",
         )
-        return f"<h4>[{self.id}] {html.escape(self.title)} (section {html.escape(self.section)})</h4>{milestones}{kpis}"
+        heading = f"[{html.escape(self.id)}] {html.escape(self.title)} (section {html.escape(self.section)})"
+        return f"<h4>{heading}</h4>{milestones}{kpis}"
 
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
-        # Any text names a measure (1-1, A-1-2, 1(2)①), but not with "/", which separates the
-        # measure's id from its milestones' and KPIs' (1-1/m1), nor blank or padded with spaces.
-        if not value.strip() or value != value.strip() or "/" in value or not value.isprintable():
+        # An id is written unquoted into every output (a markdown cell, a calendar UID, a workbook's
+        # ID column read back by load_progress): letters, digits and the punctuation of numbering
+        # schemes only, and no "/", which joins the measure's id to its items' (1-1/m1).
+        if not is_valid_id(value):
             raise ValueError(
-                f"measure id {value!r} must be printable text without '/' or surrounding spaces,"
-                " such as '1-1' or 'A-1-2'"
+                f"measure id {_quoted(value)} may hold letters, digits and {' '.join(ID_CHARACTERS)} only,"
+                " such as '1-1', 'A-1-2' or '1(2)①'"
             )
         return value
 
     @model_validator(mode="after")
     def _unique_children(self) -> Measure:
+        # An item's id starts with its measure's: ids are then unique in the whole plan, so one
+        # progress row marks one item, and one calendar UID names one event.
+        prefix = f"{self.id}/"
+        foreign = [
+            _quoted(item.id)
+            for item in (*self.milestones, *self.kpis)
+            if not item.id.startswith(prefix) or not is_valid_id(item.id[len(prefix) :], slash=True)
+        ]
+        if foreign:
+            raise ValueError(
+                f"ids in measure {self.id!r} must be {prefix!r} followed by letters, digits,"
+                f" '/' and {' '.join(ID_CHARACTERS)} (such as {prefix + 'm1'!r}): {', '.join(foreign)}"
+            )
         counts = Counter([m.id for m in self.milestones] + [k.id for k in self.kpis])
         duplicates = sorted(i for i, n in counts.items() if n > 1)
         if duplicates:
@@ -466,6 +494,10 @@ class PlanData(_Model):
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data in the YAML format (what :func:`dgplan.save_plan` writes)."""
         return self.model_dump(by_alias=True, exclude_defaults=True, mode="json", context={"reference": self.issued})
+
+
+def _quoted(value: str) -> str:
+    return repr(value) if len(value) <= 40 else repr(value[:40]) + f"… ({len(value)} characters)"
 
 
 _Identified = TypeVar("_Identified", Measure, Milestone, KPI)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from dgplan._escape import bounded, csv_cell, markdown_cell, markdown_inline, terminal_text
 from dgplan.display import escape_html, markdown_table
 from dgplan.era import format_wareki
 from dgplan.errors import EraError
@@ -180,7 +181,9 @@ def _cell(value: Any) -> str:
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, text_width: int = 60) -> str:
-    cells = [[_fit(_cell(row.get(c)), text_width) for c in columns] for row in rows]
+    # Control characters and bidi overrides made visible before the cut, so that no cell sends a
+    # terminal a sequence, nor leaves one open.
+    cells = [[_fit(terminal_text(_cell(row.get(c))), text_width) for c in columns] for row in rows]
     widths = [max([_width(c)] + [_width(line[i]) for line in cells]) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
@@ -191,7 +194,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, text_width
 
 def _markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     def escape(value: Any) -> str:
-        return _cell(value).replace("|", "\\|").replace("\n", " ")
+        return markdown_cell(_cell(value))
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(escape(row.get(c)) for c in columns) + " |" for row in rows]
@@ -212,8 +215,13 @@ def render_rows(
     columns: Sequence[str],
     table_columns: Sequence[str],
     as_of: date,
+    raw_csv: bool = False,
 ) -> str:
-    """Rows as ``table`` (aligned, wide characters counted), ``markdown``, ``csv`` or ``json``."""
+    """Rows as ``table`` (aligned, wide characters counted, control characters shown as escapes),
+    ``markdown`` (plan text escaped), ``csv`` or ``json``.
+
+    CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab, CR, or an
+    apostrophe) get a leading apostrophe, unless ``raw_csv``; numbers stay numbers."""
     if fmt == "table":
         return _table(rows, table_columns) if rows else "(none)\n"
     if fmt == "markdown":
@@ -225,7 +233,8 @@ def render_rows(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+        cell = (lambda value: value) if raw_csv else csv_cell
+        writer.writerows({k: ("" if v is None else cell(v)) for k, v in row.items()} for row in rows)
         return buffer.getvalue()
     if fmt == "json":
         import json
@@ -236,24 +245,34 @@ def render_rows(
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def render_due(items: Sequence[DueItem], fmt: str, *, as_of: date, plan: Plan | TrackedPlan | None = None) -> str:
+def render_due(
+    items: Sequence[DueItem],
+    fmt: str,
+    *,
+    as_of: date,
+    plan: Plan | TrackedPlan | None = None,
+    raw_csv: bool = False,
+) -> str:
     """Due items in one of the formats of :func:`render_rows`, or ``ics``."""
     if fmt == "ics":
         return render_calendar(items, plan=plan)
-    return render_rows(due_rows(items), fmt, columns=DUE_COLUMNS, table_columns=_TABLE_DUE, as_of=as_of)
+    rows = due_rows(items)
+    return render_rows(rows, fmt, columns=DUE_COLUMNS, table_columns=_TABLE_DUE, as_of=as_of, raw_csv=raw_csv)
 
 
-def render_kpis(statuses: Sequence[KPIStatus], fmt: str, *, as_of: date) -> str:
+def render_kpis(statuses: Sequence[KPIStatus], fmt: str, *, as_of: date, raw_csv: bool = False) -> str:
     """KPI statuses in one of the formats of :func:`render_rows`."""
-    return render_rows(kpi_rows(statuses), fmt, columns=KPI_COLUMNS, table_columns=_TABLE_KPI, as_of=as_of)
+    rows = kpi_rows(statuses)
+    return render_rows(rows, fmt, columns=KPI_COLUMNS, table_columns=_TABLE_KPI, as_of=as_of, raw_csv=raw_csv)
 
 
 _TABLE_DIFF = ("change", "measure", "item", "old", "new", "slip_days", "text")
 
 
-def render_diff(diff: PlanDiff, fmt: str) -> str:
+def render_diff(diff: PlanDiff, fmt: str, *, raw_csv: bool = False) -> str:
     """What changed between two editions: ``table`` and ``markdown`` (counts by change, then every
-    change), ``csv`` (the :data:`dgplan.diff.DIFF_COLUMNS`), ``json``, or ``html`` (a section)."""
+    change), ``csv`` (the :data:`dgplan.diff.DIFF_COLUMNS`; see :func:`render_rows` for
+    ``raw_csv``), ``json``, or ``html`` (a section)."""
     from dgplan.diff import DIFF_COLUMNS
     from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
 
@@ -275,17 +294,31 @@ def render_diff(diff: PlanDiff, fmt: str) -> str:
         counts = [{"change": change, "count": count} for change, count in diff.summary.items()]
         summary = _table(counts, ("change", "count")) if counts else "(no changes)\n"
         return summary + ("\n" + _table(rows, _TABLE_DIFF, text_width=40) if rows else "")
-    return render_rows(rows, fmt, columns=DIFF_COLUMNS, table_columns=_TABLE_DIFF, as_of=diff.new_issued)
+    return render_rows(
+        rows, fmt, columns=DIFF_COLUMNS, table_columns=_TABLE_DIFF, as_of=diff.new_issued, raw_csv=raw_csv
+    )
+
+
+#: How much of a measure's title an event, or a report's row, repeats: a plan whose measures
+#: have megabyte titles makes a calendar of the plan's size, not of its size times its events.
+_REPEATED_TITLE = 200
+#: How much of an item's own text and phrase each of its events (a recurring item has many) repeats.
+_REPEATED_TEXT = 1000
 
 
 def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None = None) -> str:
-    """An RFC 5545 calendar: one all-day event per due date, with the measure id and title."""
-    from icalendar import Calendar, Event
+    """An RFC 5545 calendar: one all-day event per due date, with the measure id and title.
+
+    Every text is escaped as iCalendar TEXT; an event repeats at most the first 200 characters of
+    its measure's title and the first 1,000 of its item's text and phrase."""
+    from icalendar import Calendar, Event, vText
 
     calendar = Calendar()
     calendar.add("prodid", "-//dgplan//deadlines//JA")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", plan.title if plan is not None else "dgplan deadlines")
+    # An X- property is written as given unless typed: as TEXT, a line break in the plan's title
+    # is "\n", not a new line that ends the property (or an AssertionError in icalendar).
+    calendar.add("x-wr-calname", vText(plan.title if plan is not None else "dgplan deadlines"))
     # One lookup table: asking the plan per item would scan its measures each time.
     if plan is None:
         titles = {}
@@ -295,14 +328,16 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None
         titles = {measure.id: measure.title for measure in plan.measures}
     for item in items:
         event = Event()
-        title = titles.get(item.measure_id, "")
+        title = bounded(titles.get(item.measure_id, ""), _REPEATED_TITLE)
+        text = bounded(item.text, _REPEATED_TEXT)
         event.add("uid", f"{item.item_id}-{item.due.isoformat()}@dgplan")
         event.add("dtstamp", _stamp(item.due))
         event.add("dtstart", item.due)
         if item.due < date.max:  # without DTEND an all-day event lasts its one day (RFC 5545 3.6.1)
             event.add("dtend", item.due + timedelta(days=1))
-        event.add("summary", f"[{item.measure_id}] {title or item.text}"[:200])
-        description = [f"{item.item_id}: {item.text}", f"deadline: {item.deadline.text} ({item.deadline.kind.value})"]
+        event.add("summary", f"[{item.measure_id}] {title or text}"[:200])
+        phrase = bounded(item.deadline.text or "", _REPEATED_TEXT)
+        description = [f"{item.item_id}: {text}", f"deadline: {phrase} ({item.deadline.kind.value})"]
         if title:
             description.insert(0, title)
         event.add("description", "\n".join(description))
@@ -345,7 +380,8 @@ class _Facts:
         return _LATE if self.recorded else _PAST_DUE
 
     def titled(self, measure_id: str) -> str:
-        return self.titles.get(measure_id, "")
+        # Repeated on every row of the measure: bounded, so a long title cannot multiply the report.
+        return bounded(self.titles.get(measure_id, ""), _REPEATED_TITLE)
 
     def with_status(self, status: str) -> list[ItemStatus]:
         return [item for item in self.items if item.status == status]
@@ -516,14 +552,14 @@ def _intro(facts: _Facts) -> list[str]:
 
 def _render_markdown(facts: _Facts) -> str:
     header, rows, totals = _section_rows(facts)
-    out = [f"# {facts.plan.title}", "", *(line + "\n" for line in _intro(facts)), "## By section", ""]
+    out = [f"# {markdown_inline(facts.plan.title)}", "", *(line + "\n" for line in _intro(facts)), "## By section", ""]
     out.append(markdown_table(header, [*rows, totals]))
     late = _late_rows(facts)
     out += [f"## {facts.late_word.capitalize()} ({sum(len(r) for _, _, r in late)})", ""]
     if not late:
         out.append("None.\n")
     for measure_id, title, group in late:
-        out += [f"### {measure_id} {title}", "", markdown_table(_LATE_COLUMNS, group)]
+        out += [f"### {markdown_inline(measure_id)} {markdown_inline(title)}", "", markdown_table(_LATE_COLUMNS, group)]
     for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
         due = _due_rows_in(facts, quarter)
         out += [f"## {heading}: {_quarter_name(quarter)} ({len(due)})", ""]
