@@ -152,7 +152,11 @@ _MARKDOWN = {char: "\\" + char for char in "\\`*_[]#!"} | {
     "&": "&amp;",
     "~": "&#126;",
 }
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]#!<>&~]")
+# Bidi controls as numeric references too: raw markdown is read on terminals and in mail, where
+# an override would reorder the line around it.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_MARKDOWN |= {char: f"&#x{ord(char):x};" for char in _BIDI}
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]#!<>&~" + _BIDI + "]")
 
 
 def bounded(text: str, limit: int) -> str:

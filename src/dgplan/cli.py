@@ -204,6 +204,30 @@ def _emit(text: str, output: Path | None, *, verbose: bool = False, bom: bool = 
 
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Say what was written (silent by default).")
 _bom = click.option("--bom", is_flag=True, help="Start CSV with a byte order mark, for Excel.")
+_raw_csv = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV cells exactly as the plan has them, for programs: by default a cell starting with"
+    " = + - @ (a spreadsheet formula) gets a leading apostrophe.",
+)
+
+
+def _not_over_inputs(output: Path | None, *inputs: Path | None) -> None:
+    """Refuse ``-o`` naming a file the command reads: writing would replace the office's workbook
+    (or plan, or progress log) with its own export."""
+    if output is None:
+        return
+    import os
+
+    for source in inputs:
+        if source is None:
+            continue
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:  # either does not exist (yet): compare the names they resolve to
+            same = os.path.realpath(output) == os.path.realpath(source)
+        if same:
+            _fail(f"-o {output} is an input of this command ({source}); write to another file")
 
 
 def _library_message(message: str) -> str:
@@ -283,6 +307,7 @@ def main() -> None:
 )
 @click.option("--fail-if-overdue", is_flag=True, help="Exit 1 when anything is overdue on the as-of date.")
 @_bom
+@_raw_csv
 @_handles_errors
 def due(
     plan_path: Path | None,
@@ -297,6 +322,7 @@ def due(
     fmt: str,
     fail_if_overdue: bool,
     bom: bool,
+    raw_csv: bool,
 ) -> None:
     """Milestones and KPI targets falling due.
 
@@ -331,10 +357,16 @@ def due(
         items = plan.due_this_quarter(as_of=as_of)
     from dgplan.report import render_due
 
-    text = render_due(items, fmt, as_of=as_of, plan=plan)
-    if fmt == "table":
-        # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
-        text = "".join(click.style(line, fg="red") if " OVERDUE " in line else line for line in text.splitlines(True))
+    text = render_due(items, fmt, as_of=as_of, plan=plan, raw_csv=raw_csv)
+    if fmt == "table" and items:
+        # An overdue item's row red on a terminal, decided by its status, never by its text (a
+        # title may say " OVERDUE "); the table has one line per item, after its header and rule.
+        # click.echo drops the colour codes when stdout is a pipe or a file.
+        lines = text.splitlines(True)
+        late = [item.overdue and not item.done for item in items]
+        text = "".join(lines[:2]) + "".join(
+            click.style(line, fg="red") if red else line for line, red in zip(lines[2:], late, strict=True)
+        )
     _emit(text, None, bom=bom and fmt == "csv")
     if fail_if_overdue and plan.overdue(as_of=as_of):
         sys.exit(1)
@@ -347,6 +379,7 @@ def due(
     "--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json"]), default="table", show_default=True
 )
 @_bom
+@_raw_csv
 @_handles_errors
 def kpi(
     plan_path: Path | None,
@@ -356,6 +389,7 @@ def kpi(
     off_track: bool,
     fmt: str,
     bom: bool,
+    raw_csv: bool,
 ) -> None:
     """KPI status: latest value, target, attainment, grade (A on track, B behind, N no data, F no target).
 
@@ -369,7 +403,7 @@ def kpi(
     statuses = [s for s in plan.kpi_status(as_of=as_of) if s.on_track is False or not off_track]
     from dgplan.report import render_kpis
 
-    _emit(render_kpis(statuses, fmt, as_of=as_of), None, bom=bom and fmt == "csv")
+    _emit(render_kpis(statuses, fmt, as_of=as_of, raw_csv=raw_csv), None, bom=bom and fmt == "csv")
 
 
 @main.command()
@@ -397,6 +431,7 @@ def report(
       dgplan report --format html -o status.html
       dgplan report --plan plan-2022.yaml --compare plan-2021.yaml --format html -o status.html
     """
+    _not_over_inputs(output, plan_path, progress_path, compare_path)
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
     compare = None
@@ -448,10 +483,18 @@ def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
 )
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @_bom
+@_raw_csv
 @_verbose
 @_handles_errors
 def diff(
-    old_path: Path, new_path: Path, fmt: str, threshold: float | None, output: Path | None, bom: bool, verbose: bool
+    old_path: Path,
+    new_path: Path,
+    fmt: str,
+    threshold: float | None,
+    output: Path | None,
+    bom: bool,
+    raw_csv: bool,
+    verbose: bool,
 ) -> None:
     """What changed from edition OLD of a plan to edition NEW: measures added, removed and paired
     (by id, or by title when renumbered, with the score), deadlines moved, KPI targets changed.
@@ -462,12 +505,13 @@ def diff(
       dgplan diff plan-2021.yaml plan-2022.yaml --format csv --bom -o changes.csv
       dgplan diff plan-2021.yaml plan-2022.yaml --format json
     """
+    _not_over_inputs(output, old_path, new_path)
     old, new = _load_editions(old_path, new_path)
     from dgplan.diff import THRESHOLD, diff_plans
     from dgplan.report import render_diff
 
     changes = diff_plans(old, new, threshold=THRESHOLD if threshold is None else threshold)
-    _emit(render_diff(changes, fmt), output, verbose=verbose, bom=bom and fmt == "csv")
+    _emit(render_diff(changes, fmt, raw_csv=raw_csv), output, verbose=verbose, bom=bom and fmt == "csv")
 
 
 @main.command()
@@ -484,6 +528,7 @@ def diff(
 @click.option("--until", "end", type=DATE, help="Last day to export (default: ten years after the first).")
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @_bom
+@_raw_csv
 @_verbose
 @_handles_errors
 def export(
@@ -496,6 +541,7 @@ def export(
     end: date | None,
     output: Path | None,
     bom: bool,
+    raw_csv: bool,
     verbose: bool,
 ) -> None:
     """Every due date as a calendar (RFC 5545), CSV or JSON, one entry per due date; or the plan
@@ -509,6 +555,7 @@ def export(
     """
     if fmt == "xlsx" and output is None:
         _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+    _not_over_inputs(output, plan_path, progress_path)
     from dateutil.relativedelta import relativedelta
 
     plan = _load(plan_path, progress_path, section)
@@ -529,7 +576,7 @@ def export(
     items = plan.due_between(first, last, as_of=as_of or today_in_tokyo())
     from dgplan.report import render_due
 
-    text = render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan)
+    text = render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan, raw_csv=raw_csv)
     _emit(text, output, verbose=verbose, bom=bom and fmt == "csv")
 
 
@@ -566,9 +613,11 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
+        from dgplan._escape import terminal_text
+
         for row in rows:
             details = "  ".join(f"{k}={v}" for k, v in row.items() if k != "input" and v not in (None, ""))
-            click.echo(f"{row['input']}\t{details}")
+            click.echo(f"{terminal_text(row['input'])}\t{details}")
     if failures:
         sys.exit(2)
 
@@ -691,6 +740,7 @@ def extract(
       dgplan extract plan-2021.txt --title デジタル社会の実現に向けた重点計画 --issued 令和3年6月18日 -o measures.yaml
       dgplan extract plan-2022.txt --title … --issued 2022-06-07 --strict -o plan-2022.yaml
     """
+    _not_over_inputs(output, text_file)
     from dgplan.extract import extract_plan
     from dgplan.plan_io import dump_plan
 
@@ -699,8 +749,10 @@ def extract(
     except UnicodeDecodeError:
         _fail(f"{text_file}: not UTF-8 text")
     plan, extract_report = extract_plan(text, title=title, issued=issued, source=source)
+    from dgplan._escape import terminal_text
+
     for line in extract_report.lines():
-        click.echo(line, err=True)
+        click.echo(terminal_text(line), err=True)
     if strict and extract_report.unresolved:
         _fail(f"{len(extract_report.unresolved)} phrases left unresolved (--strict)")
     _emit(dump_plan(plan), output, verbose=verbose)
