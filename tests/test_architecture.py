@@ -79,4 +79,10 @@ def test_imports_point_down(module: str) -> None:
 
 
 def test_the_model_imports_no_questions_frames_or_files() -> None:
-    assert {target for target, _ in imports(SRC / "kpi.py")} <= {"_escape", "_progress", "deadline", "display", "fields"}
+    assert {target for target, _ in imports(SRC / "kpi.py")} <= {
+        "_escape",
+        "_progress",
+        "deadline",
+        "display",
+        "fields",
+    }

@@ -365,7 +365,7 @@ def due(
         lines = text.splitlines(True)
         late = [item.overdue and not item.done for item in items]
         text = "".join(lines[:2]) + "".join(
-            click.style(line, fg="red") if red else line for line, red in zip(lines[2:], late, strict=True)
+            click.style(line[:-1], fg="red") + "\n" if red else line for line, red in zip(lines[2:], late, strict=True)
         )
     _emit(text, None, bom=bom and fmt == "csv")
     if fail_if_overdue and plan.overdue(as_of=as_of):

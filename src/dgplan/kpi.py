@@ -384,17 +384,14 @@ class Measure(_Model):
         # An item's id starts with its measure's: ids are then unique in the whole plan, so one
         # progress row marks one item, and one calendar UID names one event.
         prefix = f"{self.id}/"
-        foreign = [
-            _quoted(item.id)
-            for item in (*self.milestones, *self.kpis)
-            if not item.id.startswith(prefix) or not is_valid_id(item.id[len(prefix) :], slash=True)
-        ]
+        ids = [m.id for m in self.milestones] + [k.id for k in self.kpis]
+        foreign = [_quoted(i) for i in ids if not i.startswith(prefix) or not is_valid_id(i[len(prefix) :], slash=True)]
         if foreign:
             raise ValueError(
                 f"ids in measure {self.id!r} must be {prefix!r} followed by letters, digits,"
                 f" '/' and {' '.join(ID_CHARACTERS)} (such as {prefix + 'm1'!r}): {', '.join(foreign)}"
             )
-        counts = Counter([m.id for m in self.milestones] + [k.id for k in self.kpis])
+        counts = Counter(ids)
         duplicates = sorted(i for i, n in counts.items() if n > 1)
         if duplicates:
             raise ValueError(f"duplicate ids in measure {self.id!r}: {', '.join(duplicates)}")

@@ -233,8 +233,9 @@ def render_rows(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        cell = (lambda value: value) if raw_csv else csv_cell
-        writer.writerows({k: ("" if v is None else cell(v)) for k, v in row.items()} for row in rows)
+        writer.writerows(
+            {k: "" if v is None else v if raw_csv else csv_cell(v) for k, v in row.items()} for row in rows
+        )
         return buffer.getvalue()
     if fmt == "json":
         import json
