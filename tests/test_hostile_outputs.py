@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+from markdown_it import MarkdownIt
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -251,8 +252,16 @@ def ical_text(value: Any) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), str(value))
 
 
-def render_markdown(text: str) -> str:
+def python_markdown(text: str) -> str:
     return markdown.markdown(text, extensions=["tables"])
+
+
+def commonmark(text: str) -> str:
+    """CommonMark with GitHub's tables and strikethrough, raw HTML allowed (as GitLab renders)."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+
+
+RENDERERS = [python_markdown, commonmark]
 
 
 class Tags(html.parser.HTMLParser):
@@ -315,18 +324,20 @@ class TestMarkdown:
             "a\u2028b\x85c",
         ],
     )
-    def test_the_title_is_text_in_its_heading(self, title: str, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("render", RENDERERS)
+    def test_the_title_is_text_in_its_heading(self, title: str, render: Any, tmp_path: Path) -> None:
         plan = load_plan(write_plan(tmp_path, plan_data(title=title, measure_title=title, text=title)))
-        page = parsed(render_markdown(render_report(plan, AS_OF)))
+        page = parsed(render(render_report(plan, AS_OF)))
         assert set(page.tags) <= MARKDOWN_TAGS
         assert page.comments == []
         assert squeezed(page.texts["h1"][0]) == squeezed(plan.title)
         assert page.tags.count("h2") == 5
         assert squeezed(title) in [squeezed(cell) for cell in page.texts["td"]]
 
-    def test_a_bare_cr_forges_no_rows(self) -> None:
+    @pytest.mark.parametrize("render", RENDERERS)
+    def test_a_bare_cr_forges_no_rows(self, render: Any) -> None:
         out = render_due([item("one\r| 2099-01-01 | forged | by | due | row |")], "markdown", as_of=AS_OF)
-        page = parsed(render_markdown(out))
+        page = parsed(render(out))
         assert page.tags.count("tr") == 2
 
     def test_every_line_break_kind_is_one(self) -> None:
@@ -339,8 +350,9 @@ class TestMarkdown:
         from dgplan.diff import diff_plans
         from dgplan.report import render_diff
 
-        page = parsed(render_markdown(render_diff(diff_plans(old, new), "markdown")))
-        assert set(page.tags) <= MARKDOWN_TAGS and page.comments == []
+        for render in RENDERERS:
+            page = parsed(render(render_diff(diff_plans(old, new), "markdown")))
+            assert set(page.tags) <= MARKDOWN_TAGS and page.comments == []
 
 
 class TestNotebook:
@@ -609,13 +621,14 @@ def check_outputs(plan: dgplan.Plan) -> None:
         assert str(event["DESCRIPTION"]).splitlines()[0] == measure.title.splitlines()[0]
 
     # Markdown: no element or comment from plan text; the texts, on one line, as cells.
-    for out in (render_report(plan, AS_OF), render_due(items, "markdown", as_of=AS_OF)):
-        page = parsed(render_markdown(out))
-        assert set(page.tags) <= MARKDOWN_TAGS and page.comments == []
-    page = parsed(render_markdown(render_due(items, "markdown", as_of=AS_OF)))
-    assert {squeezed(t) for t in texts} >= {squeezed(cell) for cell in page.texts["td"][4::5]}
-    report = parsed(render_markdown(render_report(plan, AS_OF)))
-    assert squeezed(report.texts["h1"][0]) == squeezed(plan.title)
+    for render in RENDERERS:
+        for out in (render_report(plan, AS_OF), render_due(items, "markdown", as_of=AS_OF)):
+            page = parsed(render(out))
+            assert set(page.tags) <= MARKDOWN_TAGS and page.comments == []
+        page = parsed(render(render_due(items, "markdown", as_of=AS_OF)))
+        assert {squeezed(t) for t in texts} >= {squeezed(cell) for cell in page.texts["td"][4::5]}
+        report = parsed(render(render_report(plan, AS_OF)))
+        assert squeezed(report.texts["h1"][0]) == squeezed(plan.title)
 
     # HTML: no element from plan text.
     page = parsed(render_report(plan, AS_OF, fmt="html"))
