@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-from markdown_it import MarkdownIt
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
 import dgplan
