@@ -504,6 +504,15 @@ class TestControlCharactersInCells:
             load_plan(path)
         assert f"{path}:" in str(caught.value)
 
+    def test_a_progress_note_too(self, tmp_path: Path) -> None:
+        plan = load_plan(write_plan(tmp_path, plan_data()))
+        log = tmp_path / "progress.csv"
+        log.write_text('id,date,value,note\n1-1/progress/1,2021-09-30,3,"bad\x07note"\n', encoding="utf-8")
+        with pytest.raises(PlanError, match=re.escape(f"{log}:2: '1-1/progress/1': 'bad\\x07note' holds U+0007")):
+            dgplan.load_progress(log, plan)
+        log.write_text('id,date,value,note\n1-1/progress/1,2021-09-30,3,"two\x0blines"\n', encoding="utf-8")
+        assert dgplan.load_progress(log, plan).kpi("1-1/progress/1").observations[0].note == "two\nlines"
+
     @pytest.mark.parametrize(
         ("raw", "kept"),
         [("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\u2028b", "a\nb"), ("a\x85b", "a\nb"), ("a\tb", "a\tb")],

@@ -28,6 +28,7 @@ import yaml
 from pydantic import ValidationError
 
 from dgplan import _bundled
+from dgplan._escape import plan_text
 from dgplan._bundled import BUNDLED_PLAN
 from dgplan.errors import DgplanError, PlanError, Problem
 from dgplan.fields import _to_date
@@ -934,6 +935,8 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
             note = row.get("note")
             if note is not None and not isinstance(note, str | int | float):
                 raise ValueError(f"'note' must be text, not {_short(note)}")
+            if isinstance(note, str):
+                note = plan_text(note)  # what a plan's text may hold, said here at the row's place
         except (DgplanError, ValueError) as error:
             problems.append(f"{where}: {item_id!r}: {error}")
             continue
