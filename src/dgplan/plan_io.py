@@ -28,8 +28,8 @@ import yaml
 from pydantic import ValidationError
 
 from dgplan import _bundled
-from dgplan._escape import plan_text
 from dgplan._bundled import BUNDLED_PLAN
+from dgplan._escape import plan_text
 from dgplan.errors import DgplanError, PlanError, Problem
 from dgplan.fields import _to_date
 from dgplan.kpi import KPI, Milestone, Observation
