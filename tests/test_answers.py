@@ -93,14 +93,21 @@ class TestDueItems:
             "section",
             "item_type",
             "kind",
+            "status",
             "done",
             "overdue",
+            "recorded",
+            "window_start",
+            "window_end",
             "text",
+            "owner",
         ]
         assert len(frame) == 10
         assert list(frame["item_id"]) == [item.item_id for item in overdue[:10]]
         assert str(frame["due"].dtype) == "datetime64[ns]" and str(frame["kind"].dtype) == "category"
         assert frame["overdue"].dtype == bool and bool(frame["overdue"].all())
+        assert set(frame["status"]) == {"overdue"} and str(frame["status"].dtype) == "category"
+        assert list(frame["window_end"].dt.date) == [item.window.end for item in overdue[:10]]
 
     def test_empty_frame_has_the_columns(self) -> None:
         frame = DueItems().to_frame()
@@ -118,3 +125,24 @@ class TestKPIStatuses:
         assert list(frame["kpi_id"]) == [s.kpi_id for s in statuses[:7]]
         # the same columns as the plan's KPI frame, which is built from the same answers
         assert list(frame.columns) == list(plan.kpis_frame(as_of=AS_OF).columns)
+
+
+class TestTerminalRepr:
+    """A terminal shows a long answer as pandas does: first and last rows and a count (issue 26)."""
+
+    def test_a_plan_shows_its_size_not_its_texts(self, plan: Plan) -> None:
+        text = repr(plan)
+        assert len(text) < 200 and "149 measures" in text and plan.title in text
+
+    def test_a_long_answer_shows_its_ends(self, plan: Plan) -> None:
+        overdue = plan.overdue(as_of=AS_OF)
+        assert len(overdue) > 10
+        lines = repr(overdue).splitlines()
+        assert lines[0] == f"DueItems({len(overdue)} items)"
+        assert len(lines) == 1 + 5 + 1 + 5 and lines[6].strip() == f"... ({len(overdue) - 10} more)"
+        assert overdue[0].item_id in lines[1] and overdue[-1].item_id in lines[-1]
+        assert all(len(line) < 160 for line in lines)
+
+    def test_a_short_answer_shows_every_row(self, plan: Plan) -> None:
+        few = plan.kpi_status(as_of=AS_OF)[:3]
+        assert [line.split()[0] for line in repr(few).splitlines()[1:]] == [s.kpi_id for s in few]

@@ -59,7 +59,16 @@ class TestDue:
             "window_end",
             "deadline",
             "text",
+            "status",
+            "recorded",
+            "rule",
+            "owner",
         ]
+        assert {r["status"] for r in rows} == {"overdue"} and {r["recorded"] for r in rows} == {"False"}
+        # 2-1/m1 (毎年度末) carries its FY2021 occurrence's own window, March 2022
+        recurring = rows[2]
+        assert (recurring["window_start"], recurring["window_end"]) == ("2022-03-01", "2022-03-31")
+        assert recurring["rule"] == "every fiscal year, at its end"
 
     def test_json_schema(self) -> None:
         code, out, _ = run("due", "--in", "令和4年度上期", "--plan", SMALL, "--as-of", "2022-04-01", "--format", "json")
@@ -429,7 +438,8 @@ class TestCron:
         assert (code, err) == (0, "")
         plan = dgplan.load_plan()
         milestones = sum(len(measure.milestones) for measure in plan.measures)
-        assert out == f"bundled plan: ok (9 sections, 149 measures, {milestones} milestones, 324 KPIs)\n"
+        kpis = sum(len(measure.kpis) for measure in plan.measures)
+        assert out == f"bundled plan: ok (9 sections, 149 measures, {milestones} milestones, {kpis} KPIs)\n"
 
     def test_validate_reports_every_problem_at_its_line(self, tmp_path: Path) -> None:
         plan = tmp_path / "sections.yaml"
@@ -553,3 +563,77 @@ class TestCronAsProcess:
         assert result.returncode == 2, result.stderr
         assert result.stdout == "" and result.stderr.startswith("dgplan: error: ")
         assert "Traceback" not in result.stderr
+
+
+class TestLostOutput:
+    """Issue 24 (8): with stdout closed (`>&-`) nothing was written and the exit status was 0, so
+    cron reported success. Lost output is exit status 2 with a message on stderr."""
+
+    SMALL = str(Path(__file__).parent / "data" / "small_plan.yaml")
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["export", "--format", "csv"],
+            ["due", "--overdue", "--as-of", "2023-04-01"],
+            ["due", "--this-quarter", "--as-of", "2023-04-01", "--format", "json"],
+            ["diff", SMALL, SMALL],
+            ["--help"],
+        ],
+    )
+    def test_closed_stdout_is_exit_2(self, args: list[str]) -> None:
+        command = ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "dgplan", *args]
+        result = subprocess.run(command, capture_output=False, stderr=subprocess.PIPE, text=True, check=False)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("dgplan: error: ") and "standard output is closed" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device that is always full)")
+    def test_a_full_device_is_exit_2(self) -> None:
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [sys.executable, "-m", "dgplan", "export", "--format", "csv"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert result.returncode == 2
+        assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+
+    def test_an_open_stdout_is_still_exit_0(self) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "dgplan", "due", "--overdue", "--as-of", "2023-04-01"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0 and result.stdout and not result.stderr
+
+
+class TestReportAndDiffConventions:
+    """Conventions people bring from other tools (issue 26): the file name says the format, and
+    diff's --exit-code exits 1 when the editions differ, as diff(1) and git diff do."""
+
+    def test_the_output_name_gives_the_format(self, tmp_path: Path) -> None:
+        page = tmp_path / "status.html"
+        code, _, err = run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(page))
+        assert code == 0, err
+        assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        notes = tmp_path / "status.md"
+        assert run("report", "--plan", SMALL, "--as-of", "2022-04-01", "-o", str(notes))[0] == 0
+        assert notes.read_text(encoding="utf-8").startswith("# ")
+
+    def test_a_contradiction_is_refused_and_nothing_written(self, tmp_path: Path) -> None:
+        page = tmp_path / "status.html"
+        code, _, err = run("report", "--plan", SMALL, "--format", "markdown", "-o", str(page))
+        assert code == 2 and "contradicts" in err and not page.exists()
+
+    def test_diff_exit_code(self, tmp_path: Path) -> None:
+        plan = dgplan.load_plan(SMALL)
+        changed = plan.model_copy(update={"measures": plan.measures[1:]})
+        other = tmp_path / "other.yaml"
+        dgplan.save_plan(changed, other)
+        assert run("diff", SMALL, SMALL, "--exit-code")[0] == 0
+        assert run("diff", SMALL, str(other), "--exit-code")[0] == 1
+        assert run("diff", SMALL, str(other))[0] == 0  # without the flag, a difference is no failure

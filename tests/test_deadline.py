@@ -603,3 +603,102 @@ class TestClauses:
             assert deadline_module._clause_of(ends, index) == clause
             if char == "。" or (char == "、" and not text.endswith(deadline_module._LIST_BEFORE_COMMA, 0, index)):
                 clause += 1
+
+
+# -- Issue 24: what a third hostile reading found ----------------------------------------------
+
+PLAN_2021 = date(2021, 6, 18)
+
+
+def _dated(text: str, reference: date = PLAN_2021) -> list[tuple[str, date | None]]:
+    return [(d.text, d.due) for d in find_deadlines(text, reference=reference) if d.kind != DeadlineKind.CITATION]
+
+
+class TestEveryWesternBracketIsChecked:
+    """Spec §4c: 令和3(2021)年(2022年) is an error; only the first bracket used to be checked."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "令和3(2021)年(2022年)4月1日",
+            "令和3(2021)年度(2022年度)末までに",
+            "令和3(2022)年(2021年)4月1日",
+        ],
+    )
+    def test_a_second_bracket_that_disagrees_is_an_error(self, text: str) -> None:
+        with pytest.raises(DgplanError, match="Western year in brackets says 2022"):
+            parse_deadline(text, reference=PLAN_2021)
+        assert _dated(text, date(2020, 1, 1)) == []
+
+    @pytest.mark.parametrize("text", ["令和3(2021)年(2022年)4月1日", "令和3(2022)年(2021年)4月1日"])
+    def test_parse_date_and_parse_period_too(self, text: str) -> None:
+        from dgplan import parse_date, parse_period
+
+        with pytest.raises(DgplanError, match=re.escape(repr(text))):
+            parse_date(text)
+        with pytest.raises(DgplanError, match=re.escape(repr(text))):
+            parse_period(text)
+
+    def test_brackets_that_agree_are_read(self) -> None:
+        assert parse_deadline("令和3(2021)年(2021年)4月1日").due == date(2021, 4, 1)
+        assert parse_deadline("令和3(2021)年度(2021年度)末までに").due == date(2022, 3, 31)
+
+    @pytest.mark.parametrize("text", ["平成4年度（199 2年度）末までに", "平成4年度（199\n2年度）末までに"])
+    def test_a_bracket_year_broken_by_a_line_keeps_its_end(self, text: str) -> None:
+        # It lost 末: within FY1992 instead of by March 1993 (the same due, by luck).
+        deadline = parse_deadline(text, reference=date(1992, 6, 1))
+        assert (deadline.kind, deadline.window) == (DeadlineKind.BY, Interval(date(1993, 3, 1), date(1993, 3, 31)))
+        with pytest.raises(DgplanError, match="says 1993"):
+            parse_deadline(text.replace("2年度）", "3年度）"), reference=date(1992, 6, 1))
+
+
+class TestAMonthAfterAnUnresolvedPeriod:
+    """Spec §4c: a month with no year after a period that cannot be resolved is refused; it took the
+    document's year (by 2021-12-31, seven years early, in a plan of 2021)."""
+
+    @pytest.mark.parametrize(
+        "before",
+        [
+            "令和10年度中頃",
+            "令和10年度半ば",
+            "平成32年度",
+            "令和3(2022)年度",
+            "令和1\n0年度",
+            "令和1 0年度中頃",
+            "202\n8年度",
+        ],
+    )
+    def test_refused(self, before: str) -> None:
+        text = f"{before}に着手し、12月までに完了する。"
+        assert _dated(text) == []
+        notes = [d.note or "" for d in deadline_module.scan_passage(text, PLAN_2021)[1]]
+        assert any("'12月' has no year of its own" in note for note in notes), notes
+
+    def test_same_year_words_are_refused_too(self) -> None:
+        assert _dated("令和10年度中頃に着手し、同年度内に完了する。") == []
+
+    def test_a_later_period_with_its_own_year_anchors_again(self) -> None:
+        text = "令和10年度中頃に着手し、令和11年度に開始、12月までに完了する。"
+        assert _dated(text) == [("令和11年度に", date(2030, 3, 31)), ("12月までに", date(2029, 12, 31))]
+
+    def test_a_resolved_period_still_anchors(self) -> None:
+        assert _dated("令和10年度に着手し、12月までに完了する。")[-1] == ("12月までに", date(2028, 12, 31))
+
+    def test_a_broken_number_is_refused_alone(self) -> None:
+        with pytest.raises(DgplanError, match="broken by a space or a line break"):
+            parse_deadline("令和1\n0年度", reference=PLAN_2021)
+
+
+class TestAnUnreadableRangeStart:
+    @pytest.mark.parametrize(
+        "text", ["999年度〜令和24年度", "999年度から令和24年度まで", "12345年度~2030年度", "0年〜2030年"]
+    )
+    def test_is_no_deadline_of_its_second_end(self, text: str) -> None:
+        # It was read as within the second end alone: the start silently dropped.
+        assert _dated(text) == []
+        with pytest.raises(DgplanError, match="not a year dgplan reads"):
+            parse_deadline(text, reference=PLAN_2021)
+
+    def test_readable_ranges_are_unchanged(self) -> None:
+        assert _dated("2021年度〜2030年度") == [("2021年度〜2030年度", date(2031, 3, 31))]
+        assert _dated("3年から5年程度かけて、12月までに") == [("12月までに", date(2021, 12, 31))]

@@ -102,15 +102,33 @@ class TestSimilarity:
         assert similarity("マイナンバーカードの普及", "マイナンバーカードの普及促進") >= THRESHOLD
 
     def test_items_within_a_measure_stay_below_it(self) -> None:
-        # docs/diff.md: no two milestones (at most 0.47) or KPIs of one kind (at most 0.63) of a measure come near it.
+        # docs/diff.md: within a measure only the items of one list that differ in a word (9-4's three
+        # reviews, 1-16's yearly steps) come near the threshold; other milestones stay at or below 0.58,
+        # KPIs of one kind at or below 0.64.
         from itertools import combinations
 
         from dgplan.diff import _kpi_score, _milestone_score
 
+        def siblings(a: str, b: str) -> bool:
+            return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 4
+
         plan = dgplan.load_plan()
-        milestones = [_milestone_score(a, b) for m in plan.measures for a, b in combinations(m.milestones, 2)]
-        kpis = [_kpi_score(a, b) for m in plan.measures for a, b in combinations(m.kpis, 2) if a.kind == b.kind]
-        assert max(milestones) < 0.5 and max(kpis) < 0.65 < THRESHOLD
+        milestones = [
+            (_milestone_score(a, b), siblings(a.text, b.text), a.id)
+            for m in plan.measures
+            for a, b in combinations(m.milestones, 2)
+        ]
+        kpis = [
+            (_kpi_score(a, b), siblings(a.text, b.text), a.id)
+            for m in plan.measures
+            for a, b in combinations(m.kpis, 2)
+            if a.kind == b.kind
+        ]
+        near = sorted({item.split("/")[0] for score, sibling, item in milestones + kpis if score >= 0.65})
+        assert near == ["1-16", "9-4"]
+        assert all(sibling for score, sibling, _ in milestones + kpis if score >= 0.65)
+        assert max(score for score, sibling, _ in milestones if not sibling) <= 0.58
+        assert max(score for score, sibling, _ in kpis if not sibling) <= 0.64 < THRESHOLD
 
 
 class TestSelf:

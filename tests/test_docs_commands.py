@@ -39,7 +39,7 @@ def scratch(tmp_path: Path) -> Path:
     plan = dgplan.load_plan()
     dgplan.save_plan(plan, tmp_path / "my-plan.yaml")
     (tmp_path / "progress.csv").write_text(
-        "id,date,value,done,note\n1-1/m2,2022-03-25,,true,改修完了\n", encoding="utf-8"
+        "id,date,value,done,note\n1-1/m1,2022-03-25,,true,改修完了\n", encoding="utf-8"
     )
     (tmp_path / "data").mkdir()
     return tmp_path

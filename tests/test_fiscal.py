@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dgplan import FiscalQuarter, FiscalYear, Interval, PeriodError, parse_period, parse_period_detail
+from dgplan import FiscalQuarter, FiscalYear, Interval, PeriodError, parse_deadline, parse_period, parse_period_detail
 from dgplan.errors import DgplanError, LenientParseWarning
 
 DAYS = st.dates(min_value=date(1873, 1, 1), max_value=date(2100, 12, 31))
@@ -152,9 +152,18 @@ class TestFiscalYear:
     def test_wareki_uses_the_era_at_the_midpoint(self, year: int, wareki: str) -> None:
         assert FiscalYear(year).wareki == wareki
 
-    @given(st.integers(min_value=1873, max_value=2100))
+    @given(st.integers(min_value=1886, max_value=2100))
     def test_wareki_round_trip(self, year: int) -> None:
         assert FiscalYear.parse(FiscalYear(year).wareki) == FiscalYear(year)
+
+    @given(st.integers(min_value=1873, max_value=1885))
+    def test_a_nendo_before_the_april_year_began_is_refused(self, year: int) -> None:
+        # Issue 24: before 1886 the 年度 ran from July (or January); reading it as April-March was wrong.
+        for text in (FiscalYear(year).wareki, f"{year}年度", f"FY{year}", f"{year}年度末まで"):
+            with pytest.raises(DgplanError, match=re.escape(repr(text))):
+                parse_deadline(text, reference=date(2021, 6, 18))
+        with pytest.raises(PeriodError, match="1886"):
+            FiscalYear.parse(f"{year}年度")
 
     def test_other_start_month(self) -> None:
         fy = FiscalYear(2021, start_month=1)

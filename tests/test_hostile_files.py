@@ -347,3 +347,187 @@ class TestProgressValues:
         path = write(tmp_path, "plan.yaml", HEADER + KPI.format(target="9" * 4000, observed="1"))
         error = refused(path)
         assert error.line == 9 and "(4000 characters)" in str(error) and len(str(error)) < 400
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile workbooks (issue 24, 5 and 6): each is made here, and read in a child process whose
+# memory is capped, so that a regression fails (or is killed) instead of taking the machine.
+
+BOUNDED_READ = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+from dgplan import PlanError, load_plan
+try:
+    load_plan(sys.argv[1], issued="2023-06-09")
+except PlanError as error:
+    print("PlanError:", error)
+else:
+    print("read")
+"""
+
+
+def read_bounded(path: Path) -> str:
+    """Load the workbook in a child process with 1.5 GB of address space; its one line of output."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", BOUNDED_READ, str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+def small_workbook(path: Path) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "工程表"
+    sheet.append(["施策番号", "施策名", "期限", "備考"])
+    sheet.append(["1-1", "普及", "令和5年度末まで", "x"])
+    sheet.append(["1-2", "整備", "令和6年度末まで", None])
+    book.save(path)
+    return path
+
+
+def rewrite_sheet(path: Path, change: object) -> None:
+    """Apply ``change`` (str -> str) to the first sheet's XML, keeping the rest of the zip."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    entries[sheet] = change(entries[sheet].decode()).encode()  # type: ignore[operator]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+
+def with_merges(*refs: str) -> object:
+    cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    return lambda xml: xml.replace("</sheetData>", f'</sheetData><mergeCells count="{len(refs)}">{cells}</mergeCells>')
+
+
+class TestWorkbookBombs:
+    def test_a_zip_bomb_is_refused_by_its_inflated_size(self, tmp_path: Path) -> None:
+        import zipfile
+
+        from dgplan.sheets import MAX_WORKBOOK_INFLATED
+
+        path = small_workbook(tmp_path / "bomb.xlsx")
+        # A part of spaces inflating past the bound (a few hundred kilobytes of zip).
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/padding.xml", b" " * (MAX_WORKBOOK_INFLATED + 2**20))
+        assert path.stat().st_size < 2 * 2**20
+        output = read_bounded(path)
+        assert output.startswith(f"PlanError: {path}: the workbook inflates to 101 MB, more than the 100 MB")
+
+    def test_a_sheet_of_too_many_cells_is_refused(self, tmp_path: Path) -> None:
+        from dgplan.sheets import MAX_WORKBOOK_CELLS
+
+        path = small_workbook(tmp_path / "cells.xlsx")
+        rows = "".join(
+            f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>2</v></c></row>'
+            for r in range(4, 4 + MAX_WORKBOOK_CELLS // 2 + 1)
+        )
+        rewrite_sheet(path, lambda xml: xml.replace("</sheetData>", rows + "</sheetData>"))
+        output = read_bounded(path)
+        assert output.startswith(f"PlanError: {path}: the workbook holds more than {MAX_WORKBOOK_CELLS:,} cells")
+
+    @pytest.mark.parametrize("ref", ["D3:D1048576", "E1:XFD1048576", "A4:XFD4", "B2:B1048576"])
+    def test_a_merge_to_the_last_row_or_column_is_read_to_the_data(self, tmp_path: Path, ref: str) -> None:
+        path = small_workbook(tmp_path / "merge.xlsx")
+        rewrite_sheet(path, with_merges(ref))
+        output = read_bounded(path)
+        # Read (D3 and E1 hold nothing below the data) or refused for what it does to the data,
+        # at its cell: never a hang, never "not an Excel workbook".
+        assert output == "read" or output.startswith(f"PlanError: {path}:工程表!"), output
+
+    def test_a_merge_to_the_last_row_reads_as_far_as_the_data(self, tmp_path: Path) -> None:
+        path = small_workbook(tmp_path / "merge.xlsx")
+        rewrite_sheet(path, with_merges("D2:D1048576"))  # 備考 x, merged down the whole column
+        plan = load_plan(path, issued="2023-06-09")
+        assert [[m.note for m in measure.milestones] for measure in plan.measures] == [["x"], ["x"]]
+
+
+_WORKBOOK_CELLS = (
+    st.none()
+    | st.sampled_from(["施策番号", "施策名", "期限", "KPI", "目標値", "目標年度", "実績値", "時点", "ID"])
+    | st.sampled_from(["1-1", "1-2", "令和5年度末まで", "2025", "90%", "済", "=SUM(A1)", "", " "])
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.booleans()
+    | st.dates(min_value=__import__("datetime").date(1900, 3, 1))
+    | st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8)
+)
+_MERGES = st.lists(
+    st.tuples(
+        st.integers(1, 8), st.integers(1, 6), st.sampled_from([1, 2, 5, 1048576]), st.sampled_from([1, 3, 16384])
+    ),
+    max_size=3,
+)
+
+
+class TestWorkbookFuzz:
+    """The properties of the text readers, for workbooks: only a PlanError escapes, and the work
+    done is bounded by the cells that hold data, whatever the merges declare."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(st.lists(_WORKBOOK_CELLS, max_size=6), max_size=8),
+        _MERGES,
+        st.sampled_from(["General", "0%", "0.0%", "yyyy-mm-dd", "@"]),
+    )
+    def test_only_plan_errors_escape_and_merges_cost_what_the_data_holds(
+        self, rows: list[list[object]], merges: list[tuple[int, int, int, int]], number_format: str
+    ) -> None:
+        import tempfile
+
+        openpyxl = pytest.importorskip("openpyxl")
+        from dgplan.sheets import _workbook_grids
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "fuzz.xlsx"
+            book = openpyxl.Workbook()
+            sheet = book.active
+            for row in rows:
+                sheet.append(row)
+            for row in sheet.iter_rows():
+                for cell in row:
+                    cell.number_format = number_format
+            book.save(path)
+            refs = [
+                f"{_letter(left)}{top}:{_letter(max(left, right))}{max(top, bottom)}"
+                for top, left, bottom, right in merges
+            ]
+            if refs:
+                rewrite_sheet(path, with_merges(*refs))
+            data_rows = len(rows)
+            data_columns = max((len(row) for row in rows), default=0)
+            for grid in _workbook_grids(path):
+                assert len(grid.cells) <= data_rows * data_columns
+                assert grid.max_row <= data_rows and grid.max_col <= data_columns
+            for load in (lambda: load_plan(path, issued="2023-06-09"), lambda: load_progress(path, load_plan(SMALL))):
+                try:
+                    load()
+                except PlanError as error:
+                    assert str(error).startswith(str(path)), error
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.binary(max_size=400))
+    def test_any_bytes_named_xlsx_are_a_plan_error(self, data: bytes) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "fuzz.xlsx"
+            path.write_bytes(b"PK\x03\x04" + data)
+            with pytest.raises(PlanError, match=re.escape(str(path))):
+                load_plan(path, issued="2023-06-09")
+
+
+def _letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

@@ -37,7 +37,7 @@ from dgplan.deadline import parse_deadline
 from dgplan.errors import DgplanError
 from dgplan.queries import DueItem
 from dgplan.report import render_calendar, render_due, render_kpis, render_report
-from dgplan.workbook import EXCEL_CELL_LIMIT, _display_width, workbook_bytes
+from dgplan.workbook import EXCEL_CELL_LIMIT, MILESTONE_HEADER, _display_width, workbook_bytes
 
 AS_OF = date(2023, 1, 1)
 FORMULA = '=HYPERLINK("http://example.org","詳細")'
@@ -94,8 +94,7 @@ def item(text: str, *, overdue: bool = False, done: bool = False, measure_id: st
         item_type="milestone",
         text=text,
         deadline=parse_deadline("令和3年度末まで"),
-        done=done,
-        overdue=overdue,
+        status="done" if done else "overdue" if overdue else "due",
     )
 
 
@@ -127,7 +126,7 @@ class TestFormulasInTheWorkbook:
         path = tmp_path / "工程表.xlsx"
         path.write_bytes(workbook_bytes(plan))
         book = load_workbook(path)
-        book["工程表"].cell(row=2, column=8).value = date(2022, 3, 1)
+        book["工程表"].cell(row=2, column=MILESTONE_HEADER.index("完了日") + 1).value = date(2022, 3, 1)
         book.save(path)
         merged = dgplan.load_progress(path, plan)
         assert merged.milestone("1-1/m1").done_on == date(2022, 3, 1)
@@ -239,12 +238,12 @@ class TestTerminals:
         lines = out.splitlines()[2:]
         assert len(lines) == 3
         for line in lines:
-            assert line.startswith("\x1b[31m") and line.endswith("\x1b[0m") and "  OVERDUE  " in line
+            assert line.startswith("\x1b[31m") and line.endswith("\x1b[0m") and "  overdue" in line
 
     def test_no_colour_into_a_pipe(self, tmp_path: Path) -> None:
         path = write_plan(tmp_path, plan_data())
         code, out, _ = run("due", "--plan", str(path), "--overdue", "--as-of", "2023-03-01")
-        assert code == 0 and "OVERDUE" in out and "\x1b" not in out
+        assert code == 0 and "overdue" in out and "\x1b" not in out
 
 
 def ical_text(value: Any) -> str:

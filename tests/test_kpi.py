@@ -247,8 +247,12 @@ class TestKPI:
 
     def test_kpi_status(self, plan: Plan) -> None:
         statuses = {s.kpi_id: s for s in plan.kpi_status(as_of=date(2022, 4, 1))}
-        assert statuses["2-1/effect/1"].grade == "A"
+        # A recurring target is graded on its current period (FY2022), which has no observation yet:
+        # last year's 80% met last year's occurrence, not this one (spec §6a).
+        assert statuses["2-1/effect/1"].grade == "N"
+        assert statuses["2-1/effect/1"].status == "due"
         assert statuses["2-1/effect/1"].due == date(2023, 3, 31)  # the next occurrence
+        assert plan.kpi("2-1/effect/1").grade(as_of=date(2022, 3, 31), plan_start=plan.issued) == "A"
         assert statuses["3-1/effect/1"].target_value == pytest.approx(70)
         assert statuses["1-2/progress/1"].unset
 
@@ -258,7 +262,7 @@ class TestSummary:
         summary = plan.summary(as_of=date(2022, 4, 1))
         assert (summary.measures, summary.milestones, summary.kpis) == (4, 9, 5)
         assert summary.overdue == 3
-        assert summary.kpi_grades == {"A": 2, "B": 1, "F": 1, "unset": 1}
+        assert summary.kpi_grades == {"A": 1, "B": 1, "N": 1, "F": 1, "unset": 1}
         assert summary.by_section["I"]["overdue"] == 1
         assert summary.by_section["III"]["kpi_B"] == 1
 
@@ -279,7 +283,7 @@ class TestFrames:
 
     def test_kpis_frame_and_measures(self, plan: Plan) -> None:
         kpis = plan.kpis_frame(as_of=date(2022, 4, 1))
-        assert list(kpis["grade"]) == ["A", "F", "unset", "A", "B"]
+        assert list(kpis["grade"]) == ["A", "F", "unset", "N", "B"]
         assert str(kpis["attainment"].dtype) == "float64"
         measures = plan.to_frame()
         assert list(measures["measure_id"]) == ["1-1", "1-2", "2-1", "3-1"]

@@ -317,3 +317,25 @@ class TestToDatetimeThroughArrow:
         with pytest.raises(EraError, match=re.escape("row 'f': 'soon' is not a date")):
             dp.to_datetime(series)
         assert dp.date_failures(series).index.tolist() == ["f"]
+
+
+class TestListsThatArrowCannotHold:
+    """Issue 24 (7): a list with a lone surrogate became an Arrow-backed column (with pyarrow
+    installed) and raised UnicodeEncodeError; the same values in an object Series give NaT."""
+
+    VALUES = ("令和3年4月1日", "\ud800", None)
+
+    def test_coerce_gives_nat(self) -> None:
+        from_list = dp.to_datetime(list(self.VALUES), errors="coerce")
+        from_objects = dp.to_datetime(pd.Series(self.VALUES, dtype=object), errors="coerce")
+        pd.testing.assert_series_equal(from_list, from_objects)
+        assert from_list.iloc[0] == pd.Timestamp("2021-04-01") and from_list.iloc[1:].isna().all()
+
+    def test_raise_names_the_row(self) -> None:
+        with pytest.raises(EraError, match="row 1"):
+            dp.to_datetime(list(self.VALUES))
+
+    def test_failures_and_arrays(self) -> None:
+        failures = dp.date_failures(np.array(self.VALUES, dtype=object))
+        assert list(failures.index) == [1]
+        assert dp.to_datetime(np.array(self.VALUES, dtype=object), errors="coerce").iloc[1:].isna().all()

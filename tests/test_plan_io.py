@@ -333,3 +333,32 @@ class TestProblemRecords:
         assert caught.value.problems == tuple(str(d) for d in details)
         assert (caught.value.line, caught.value.measure_id) == (details[0].line, details[0].measure)
         assert str(details[0]).startswith(f"{path}:{details[0].line}:{details[0].column}: measure '1-1': ")
+
+
+class TestAtomicWriterLeavesTheUmaskAlone:
+    """Issue 24: the writer set umask(0) for a moment to read it, and a thread creating a file in
+    that moment made it writable by everyone."""
+
+    def test_the_umask_is_never_set(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        def umask(mask: int) -> int:
+            raise AssertionError(f"os.umask({mask:#o}) called")
+
+        old = os.umask(0o027)
+        try:
+            monkeypatch.setattr(os, "umask", umask)
+            write_atomic(tmp_path / "new.yaml", "new")
+            write_atomic(tmp_path / "new.yaml", "again")
+        finally:
+            monkeypatch.undo()
+            os.umask(old)
+        path = tmp_path / "new.yaml"
+        assert path.read_text(encoding="utf-8") == "again"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640  # 0666 under the umask 027
+        assert [p.name for p in tmp_path.iterdir()] == ["new.yaml"]
+
+    def test_a_replaced_file_keeps_its_mode(self, tmp_path: Path) -> None:
+        path = tmp_path / "kept.yaml"
+        path.write_text("old", encoding="utf-8")
+        path.chmod(0o604)
+        write_atomic(path, "new")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o604

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgplan import PlanError, load_plan
+from dgplan import FiscalQuarter, PlanError, load_plan
 from dgplan.plan import Plan
 from dgplan.queries import STATUSES, has_progress, item_statuses, section_statuses
 from dgplan.report import _fit, _width, render_report, timeline_svg
@@ -45,10 +45,10 @@ class TestStatuses:
     def test_small_plan_on_a_day(self, small: Plan) -> None:
         statuses = {item.item_id: (item.status, item.due) for item in item_statuses(small, date(2022, 1, 15))}
         assert statuses["3-1/m2"] == ("overdue", date(2021, 12, 31))
-        assert statuses["1-1/m1"] == ("due this quarter", date(2022, 3, 31))
+        assert statuses["1-1/m1"] == ("due", date(2022, 3, 31))
         assert statuses["2-1/m2"] == ("done", date(2021, 7, 15))
         assert statuses["1-2/m3"] == ("no date", None)  # 速やかに
-        assert statuses["1-2/pilot"] == ("not yet due", date(2022, 8, 31))
+        assert statuses["1-2/pilot"] == ("due", date(2022, 8, 31))
 
     def test_progress_recorded_or_not(self, small: Plan, bundled: Plan) -> None:
         assert has_progress(small) and not has_progress(bundled)
@@ -63,20 +63,19 @@ class TestMarkdown:
 
     def test_section_table(self, small: Plan) -> None:
         text = render_report(small, date(2022, 1, 15))
-        assert (
-            "| section | title | overdue | due this quarter (FY2021-Q4) | due next quarter (FY2022-Q1) | done"
-            " | not yet due | no date |" in text
-        )
-        assert "| I | 共通機能 | 0 | 2 | 0 | 0 | 2 | 2 |" in text
-        assert "| III | 産業 | 1 | 0 | 0 | 0 | 2 | 0 |" in text
-        assert "| total |  | 1 | 4 | 0 | 1 | 4 | 2 |" in text
+        assert "| section | title | overdue | due | done | no date |" in text
+        assert "| I | 共通機能 | 0 | 4 | 0 | 2 |" in text
+        assert "| III | 産業 | 1 | 2 | 0 | 0 |" in text
+        assert "| total |  | 1 | 8 | 1 | 2 |" in text
 
     def test_overdue_grouped_by_measure_with_days(self, small: Plan) -> None:
         text = render_report(small, date(2022, 4, 1))
         block = text[text.index("## Overdue (3)") : text.index("## Due this quarter")]
         assert re.findall(r"^### (\S+)", block, flags=re.M) == ["1-1", "2-1", "3-1"]
-        assert "| 3-1/m2 | 標準仕様 | 2021-10-01..2021-12-31 | 2021-12-31 | 91 |" in block
-        assert "| 1-1/m1 | システム改修 | 令和3年度末まで | 2022-03-31 | 1 |" in block
+        assert (
+            "| 3-1/m2 | 標準仕様 | 2021-10-01..2021-12-31 | 2021-12-31 | 91 | overdue, no progress recorded |" in block
+        )
+        assert "| 1-1/m1 | システム改修 | 令和3年度末まで | 2022-03-31 | 1 | overdue, no progress recorded |" in block
 
     def test_due_this_and_next_quarter(self, small: Plan) -> None:
         text = render_report(small, date(2022, 5, 1))
@@ -94,12 +93,15 @@ class TestMarkdown:
         assert row in text
         assert "| 1-1/progress/1 | 改修済み市区町村数 | 1741 (2022-03-31) | ≥ 1741市区町村 | 2022-03-31 | A |" in text
 
-    def test_no_progress_recorded_is_not_called_overdue(self, bundled: Plan) -> None:
+    def test_no_progress_recorded_is_overdue_and_says_so(self, bundled: Plan) -> None:
+        # Spec §6a: an overdue item with no progress recorded is overdue, and every output says
+        # both, in the same words.
         text = render_report(bundled, date(2026, 11, 26))
-        assert "past due, no progress recorded" in text and "No progress is recorded" in text
-        assert "overdue" not in text.lower()
-        past = len(bundled.overdue(as_of=date(2026, 11, 26)))
-        assert f"## Past due, no progress recorded ({past})" in text
+        assert "No progress is recorded" in text
+        past = bundled.overdue(as_of=date(2026, 11, 26))
+        assert f"## Overdue, no progress recorded ({len(past)})" in text
+        assert text.count("| overdue, no progress recorded |") == len(past)
+        assert "past due" not in text.lower()
 
 
 class TestHtml:
@@ -121,15 +123,17 @@ class TestHtml:
         assert ">FY2021<" in svg and ">令和3年度<" in svg
         counts = [int(n) for n in re.findall(r'fill="#fff">(\d+)</text>', svg)]
         assert counts and max(counts) > 1  # items sharing a date are counted
-        drawn = sum(int(n) for n in re.findall(r"<title>(\d+) (?:past due|to come|done|late), due", svg))
+        drawn = sum(
+            int(n) for n in re.findall(r"<title>(\d+) (?:overdue, no progress recorded|overdue|done|due) \(due", svg)
+        )
         dated = sum(1 for item in item_statuses(bundled, date(2026, 11, 26)) if item.due is not None)
         assert drawn == dated
         assert "as of 2026-11-26" in svg
 
     def test_recurring_item_at_its_missed_occurrence(self, small: Plan) -> None:
         svg = timeline_svg(small, date(2023, 4, 1))
-        # 2-1/m1 (毎年度末) missed its FY2022 occurrence: one late mark on 2023-03-31 in row II.
-        assert re.search(r"<title>\d+ late, due 2023-03-31</title>", svg)
+        # 2-1/m1 (毎年度末) missed its FY2022 occurrence: one overdue mark on 2023-03-31 in row II.
+        assert re.search(r"<title>\d+ overdue \(due 2023-03-31\)</title>", svg)
 
     def test_same_bytes_every_time(self, small: Plan) -> None:
         assert render_report(small, date(2022, 4, 1), fmt="html") == render_report(small, date(2022, 4, 1), fmt="html")
@@ -235,15 +239,16 @@ class TestOneAnswerEverywhere:
         frame = plan.milestones_frame(as_of=as_of)
         assert set(frame.loc[frame["overdue"], "item_id"]) == overdue
         quarter = {item.item_id for item in plan.due_this_quarter(as_of=as_of)}
-        in_quarter = {i.item_id for i in statuses if i.status == "due this quarter"}
+        this_quarter = FiscalQuarter.from_date(as_of).interval
+        in_quarter = {i.item_id for i in statuses if i.status == "due" and i.due in this_quarter}
         assert in_quarter <= quarter  # the rest of the quarter's items are done or overdue
         assert {i.item_id for i in statuses if i.item_id in quarter} == quarter
 
         text = render_report(plan, as_of)
-        late = re.search(r"^## (?:Overdue|Past due, no progress recorded) \((\d+)\)$", text, flags=re.M)
+        late = re.search(r"^## Overdue(?:, no progress recorded)? \((\d+)\)$", text, flags=re.M)
         assert late is not None and int(late.group(1)) == len(overdue)
         svg = timeline_svg(plan, as_of, years=(2015, 2030))
-        drawn = re.search(r"(\d+) (?:late|past due)", svg)
+        drawn = re.search(r">overdue(?:, no progress recorded)? \((\d+)\)<", svg)
         shown = {
             i.item_id
             for i in statuses

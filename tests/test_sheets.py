@@ -362,7 +362,7 @@ class TestRoundTrip:
         header = [cell.value for cell in milestones[1]]
         assert header[:6] == ["ID", "施策番号", "施策名", "取組内容", "期限日", "期限（原文）"]
         assert milestones.freeze_panes == "A2"
-        assert milestones.auto_filter.ref == "A1:I4"
+        assert milestones.auto_filter.ref == "A1:J4"
         due = milestones.cell(row=2, column=5)
         assert due.is_date and due.value == datetime(2024, 3, 31)  # a real Excel date
         assert milestones.cell(row=2, column=6).value == "令和5年度末まで"  # the plan's own words beside it
@@ -531,3 +531,98 @@ def test_import_dgplan_does_not_load_openpyxl() -> None:
     code = "import sys, dgplan; dgplan.load_plan; dgplan.save_excel; print('openpyxl' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+class TestPercentCells:
+    """Issue 24 (2): typing 90% makes Excel store 0.9 under a percent format; it is 90 (%), as in CSV."""
+
+    @pytest.mark.parametrize(
+        ("stored", "number_format", "expected"),
+        [(0.9, "0%", 90), (0.07, "0.0%", 7), (1.255, '0.00"%"', 1.255), (0.9, "0.00", 0.9), (0.335, "0.0%", 33.5)],
+    )
+    def test_a_filled_in_value_is_read_as_shown(
+        self, plan: dgplan.Plan, tmp_path: Path, stored: float, number_format: str, expected: float
+    ) -> None:
+        path = tmp_path / "fill-in.xlsx"
+        save_excel(plan, path)
+        book = openpyxl.load_workbook(path)
+        kpis = book["KPI"]
+        header = [cell.value for cell in kpis[1]]
+        cell = kpis.cell(row=2, column=header.index("実績値") + 1, value=stored)
+        cell.number_format = number_format
+        kpis.cell(row=2, column=header.index("時点") + 1, value=datetime(2024, 9, 30))
+        book.save(path)
+        kpi = load_progress(path, plan).kpi("1-1/progress/1")
+        assert kpi.observations[-1].value == expected
+
+    def test_the_same_as_a_csv_file(self, plan: dgplan.Plan, tmp_path: Path) -> None:
+        csv_path = tmp_path / "progress.csv"
+        csv_path.write_text("ID,時点,実績値\n1-1/progress/1,2024-09-30,90%\n", encoding="utf-8")
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["ID", "時点", "実績値"])
+        sheet.append(["1-1/progress/1", datetime(2024, 9, 30), 0.9])
+        sheet["C2"].number_format = "0%"
+        xlsx_path = tmp_path / "progress.xlsx"
+        book.save(xlsx_path)
+        from_csv = load_progress(csv_path, plan).kpi("1-1/progress/1").observations[-1]
+        from_xlsx = load_progress(xlsx_path, plan).kpi("1-1/progress/1").observations[-1]
+        assert from_csv.value == from_xlsx.value == 90
+
+
+class TestCsvLikeWorkbooks:
+    def test_a_target_year_in_csv_is_a_fiscal_year(self, tmp_path: Path) -> None:
+        """Issue 24 (9): 2025 in a 目標年度 column is FY2025 in CSV too, as in a workbook."""
+        rows = [
+            ["策定日", "2023-06-09"],
+            ["施策番号", "施策名", "KPI", "目標値", "目標年度"],
+            ["1-1", "普及", "交付枚数", "100", "2025"],
+        ]
+        csv_path = tmp_path / "plan.csv"
+        csv_path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+        book_rows: list[list[Any]] = [rows[0], rows[1], ["1-1", "普及", "交付枚数", 100, 2025]]
+        xlsx_path = workbook(tmp_path / "plan.xlsx", book_rows)
+        for path in (csv_path, xlsx_path):
+            (kpi,) = load_plan(path).measures[0].kpis
+            assert kpi.target is not None and kpi.target.by is not None
+            assert kpi.target.by.due == date(2026, 3, 31)
+
+    def test_a_bom_with_the_utf8_encoding_named(self, tmp_path: Path, plan: dgplan.Plan) -> None:
+        """Issue 24 (10): --encoding utf-8 on a file Excel saved as UTF-8 (with its BOM)."""
+        path = tmp_path / "progress.csv"
+        path.write_bytes("ID,時点,実績値\n1-1/progress/1,2024-09-30,1200\n".encode("utf-8-sig"))
+        for encoding in ("utf-8", "UTF8", None):
+            kpi = load_progress(path, plan, encoding=encoding).kpi("1-1/progress/1")
+            assert kpi.observations[-1].value == 1200
+
+    @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+    def test_a_utf16_csv_with_its_byte_order_mark_is_read(self, tmp_path: Path, plan: dgplan.Plan, codec: str) -> None:
+        text = "ID,時点,実績値\n1-1/progress/1,2024-09-30,1200\n"
+        data = text.encode(codec) if codec == "utf-16" else b"\xfe\xff" + text.encode(codec)
+        path = tmp_path / "progress.csv"
+        path.write_bytes(data)
+        assert load_progress(path, plan).kpi("1-1/progress/1").observations[-1].value == 1200
+
+    def test_a_utf16_csv_without_its_mark_gets_the_utf16_hint(self, tmp_path: Path, plan: dgplan.Plan) -> None:
+        path = tmp_path / "progress.csv"
+        path.write_bytes("ID,時点,実績値\n1-1/progress/1,2024-09-30,1200\n".encode("utf-16-le"))
+        with pytest.raises(PlanError, match="UTF-16") as caught:
+            load_progress(path, plan, encoding="utf-8")
+        assert "cp932" not in str(caught.value)
+
+
+def test_a_workbook_is_read_once(plan: dgplan.Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24 (5): the workbook was loaded twice (values, then formulas); and read whole, not streamed."""
+    path = tmp_path / "fill-in.xlsx"
+    save_excel(plan, path)
+    calls: list[dict[str, Any]] = []
+    real = openpyxl.load_workbook
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
+    load_progress(path, plan)
+    assert [call.get("read_only") for call in calls] == [True]

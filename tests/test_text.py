@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgplan._text import MappedText, _nfkc_mapped, _squeeze_spaces, kanji_to_int, normalize, normalize_mapped
+from dgplan._text import _BRACKETS, MappedText, _nfkc_mapped, _squeeze_spaces, kanji_to_int, normalize, normalize_mapped
 
 
 class TestKanjiToInt:
@@ -101,7 +101,8 @@ def _nfkc_one_by_one(text: str) -> MappedText:
     for index, char in enumerate(text):
         if ord(char) > 0x7F and unicodedata.category(char) == "Cf":
             continue
-        normal = unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char
+        # Lenticular and tortoise-shell brackets read as round ones, which NFKC leaves alone.
+        normal = _BRACKETS.get(char) or (unicodedata.normalize("NFKC", char) if ord(char) > 0x7F else char)
         pieces.append(normal)
         origin.extend([index] * len(normal))
     return MappedText("".join(pieces), tuple(origin), len(text))
@@ -132,7 +133,9 @@ def _squeeze_one_by_one(mapped: MappedText) -> MappedText:
     return MappedText("".join(keep_chars), tuple(keep_origin), mapped.source_length)
 
 
-_TRICKY = "ａＢ０１ｶﾞｷﾞ①㍻㈱\u200b\u00ad\ufeff\u3000 \t\n\r\x0b\x1c\x85\xa0が\u3099か\u309b令和三年度AZaz09,.-]^\\"
+_TRICKY = (
+    "【】〔〕ａＢ０１ｶﾞｷﾞ①㍻㈱\u200b\u00ad\ufeff\u3000 \t\n\r\x0b\x1c\x85\xa0が\u3099か\u309b令和三年度AZaz09,.-]^\\"
+)
 
 
 class TestBulkPassesAgree:

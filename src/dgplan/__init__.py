@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         Problem,
     )
     from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, Period, parse_period, parse_period_detail
-    from dgplan.kpi import KPI, Baseline, Grade, Measure, Milestone, Observation, PlanInfo, Section, Target
+    from dgplan.kpi import KPI, Baseline, Citation, Grade, Measure, Milestone, Observation, PlanInfo, Section, Target
     from dgplan.plan import Plan
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
     from dgplan.queries import DueItem, DueItems, KPIStatus, KPIStatuses, Summary
@@ -56,7 +56,18 @@ _LAZY = {
     ),
     **dict.fromkeys(("Deadline", "DeadlineKind", "Recurrence", "find_deadlines", "parse_deadline"), "dgplan.deadline"),
     **dict.fromkeys(
-        ("KPI", "Baseline", "Grade", "Measure", "Milestone", "Observation", "PlanInfo", "Section", "Target"),
+        (
+            "KPI",
+            "Baseline",
+            "Citation",
+            "Grade",
+            "Measure",
+            "Milestone",
+            "Observation",
+            "PlanInfo",
+            "Section",
+            "Target",
+        ),
         "dgplan.kpi",
     ),
     "Plan": "dgplan.plan",
@@ -122,6 +133,7 @@ __all__ = [
     "parse_deadline",
     # the plan model
     "Baseline",
+    "Citation",
     "KPI",
     "Measure",
     "Milestone",

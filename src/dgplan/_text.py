@@ -347,3 +347,16 @@ def normalize_phrase(text: str) -> str:
     """
     mapped = _squeeze_spaces(_nfkc_mapped(text))
     return _kanji_numerals(mapped).text
+
+
+def owner_key(owner: str) -> str:
+    """An owner (担当) as asked for, normalised to compare with the owners a plan writes."""
+    key = normalize(owner).strip()
+    if not key:
+        raise ValueError(f"owner {owner!r} names no one; give a ministry or division (担当)")
+    return key
+
+
+def names_owner(text: str | None, key: str) -> bool:
+    """Whether an owner's text (``デジタル庁、総務省``) names the owner ``key`` (:func:`owner_key`)."""
+    return text is not None and key in normalize(text)

@@ -7,6 +7,9 @@ one-line message on stderr.
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -113,6 +116,12 @@ _issued = click.option(
     callback=_remember,
     help="For a spreadsheet plan without a 策定日 row: the plan's date (relative phrases use it).",
 )
+_owner = click.option(
+    "--owner",
+    expose_value=False,
+    callback=_remember,
+    help="Only the items of this owner (担当: a ministry or division; a part of the plan's text matches).",
+)
 _encoding = click.option(
     "--encoding",
     expose_value=False,
@@ -128,6 +137,7 @@ def _plan_options(command: F) -> F:
         ),
         _issued,
         _encoding,
+        _owner,
         click.option("--progress", "progress_path", type=_FILE, help="Progress log (CSV, YAML or .xlsx) to merge."),
         click.option("--section", help="Only this section (I, II, ... or its number)."),
         click.option("--as-of", "as_of", type=DATE, help="Reference date, ISO or era (default: today in Tokyo)."),
@@ -169,6 +179,11 @@ def _load(plan_path: Path | None, progress_path: Path | None, section: str | Non
         kept = {measure.section for measure in measures}
         sections = tuple(s for s in plan.sections if s.id in kept)
         plan = plan.model_copy(update={"measures": measures, "sections": sections})
+    owner = click.get_current_context().meta.get("dgplan.owner")
+    if owner is not None:
+        plan = plan.owned_by(owner)
+        if not plan.measures:
+            _fail(f"--owner {owner!r}: no milestone or KPI of the plan names this owner (担当)")
     return plan
 
 
@@ -183,7 +198,13 @@ def _tracked(plan_path: Path | None, progress_path: Path | None, section: str | 
 
         cached = cached_tracked_plan()
         if cached is not None:
-            return cached
+            owner = meta.get("dgplan.owner")
+            if owner is None:
+                return cached
+            owned = cached.owned_by(owner)
+            if not owned.items:
+                _fail(f"--owner {owner!r}: no milestone or KPI of the plan names this owner (担当)")
+            return owned
     return TrackedPlan.of(_load(plan_path, progress_path, section))
 
 
@@ -261,8 +282,11 @@ class _Group(click.Group):
                 with contextlib.suppress(OSError, ValueError):
                     reconfigure(errors="backslashreplace")
         kwargs["standalone_mode"] = False
+        if sys.stdout is None:  # started with stdout closed (`>&-`): writing must fail, not vanish
+            sys.stdout = _ClosedOutput()
         try:
             result = super().main(*args, **kwargs)
+            _flush_output()
         except click.ClickException as error:
             # click's usage errors take four lines; a cron mail wants one, like every other error.
             click.echo(f"dgplan: error: {error.format_message()}", err=True)
@@ -270,8 +294,41 @@ class _Group(click.Group):
         except click.Abort:
             click.echo("dgplan: aborted", err=True)
             sys.exit(130)
+        except OSError as error:  # --help or --version written to a closed stdout, or to a pipe gone
+            _lost_output(error)
         # Outside standalone mode click returns the code of --help/--version exits.
         sys.exit(result if isinstance(result, int) else 0)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started without one: every write fails, as on a closed file."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed; nothing was written")
+
+
+def _flush_output() -> None:
+    """Write out what is buffered: an output lost (stdout closed, a reader gone) is exit status 2,
+    never a success that cron would report."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as error:
+        _lost_output(error)
+
+
+def _lost_output(error: OSError | ValueError) -> NoReturn:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # Python flushes stdout again on exit; the lost output is reported once, here.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    reason = getattr(error, "strerror", None) or str(error)
+    _fail(f"the output could not be written to standard output: {reason}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -358,15 +415,15 @@ def due(
     from dgplan.report import render_due
 
     text = render_due(items, fmt, as_of=as_of, plan=plan, raw_csv=raw_csv)
-    if fmt == "table" and items:
-        # An overdue item's row red on a terminal, decided by its status, never by its text (a
-        # title may say " OVERDUE "); the table has one line per item, after its header and rule.
-        # click.echo drops the colour codes when stdout is a pipe or a file.
+    if fmt == "table":
+        # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
+        # The colour follows each row's status, never its text: the table's lines after its
+        # header and rule are its rows, in order (render_due keeps each row on one line).
         lines = text.splitlines(True)
-        late = [item.overdue and not item.done for item in items]
-        text = "".join(lines[:2]) + "".join(
-            click.style(line[:-1], fg="red") + "\n" if red else line for line, red in zip(lines[2:], late, strict=True)
-        )
+        for index, item in enumerate(items, start=2):
+            if item.overdue and index < len(lines):
+                lines[index] = click.style(lines[index].rstrip("\n"), fg="red") + "\n"
+        text = "".join(lines)
     _emit(text, None, bom=bom and fmt == "csv")
     if fail_if_overdue and plan.overdue(as_of=as_of):
         sys.exit(1)
@@ -391,7 +448,17 @@ def kpi(
     bom: bool,
     raw_csv: bool,
 ) -> None:
-    """KPI status: latest value, target, attainment, grade (A on track, B behind, N no data, F no target).
+    """KPI status: latest value, target, attainment, the target's status, and grade.
+
+    \b
+    Grades:
+      A            on track
+      B            behind (or its target missed)
+      N            no observation yet
+      F            the measure itself, done or not done
+      no target    a metric with no target
+      no baseline  a change target whose baseline value is unknown
+      unset        no KPI set yet (未設定)
 
     \b
     Examples:
@@ -408,7 +475,12 @@ def kpi(
 
 @main.command()
 @_plan_options
-@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    help="markdown or html (default: from -o's extension, .html/.htm or .md; else markdown).",
+)
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @click.option("--compare", "compare_path", type=_FILE, help="An earlier edition (plan YAML): add what changed since.")
 @_verbose
@@ -418,7 +490,7 @@ def report(
     progress_path: Path | None,
     section: str | None,
     as_of: date | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     compare_path: Path | None,
     verbose: bool,
@@ -432,6 +504,7 @@ def report(
       dgplan report --plan plan-2022.yaml --compare plan-2021.yaml --format html -o status.html
     """
     _not_over_inputs(output, plan_path, progress_path, compare_path)
+    fmt = _report_format(fmt, output)
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
     compare = None
@@ -446,6 +519,18 @@ def report(
     from dgplan.report import render_report
 
     _emit(render_report(plan, as_of, fmt=fmt, compare=compare), output, verbose=verbose)
+
+
+_REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _report_format(fmt: str | None, output: Path | None) -> str:
+    """The report's format: as given, else from the output file's extension; a contradiction
+    (``--format markdown -o status.html``) is refused rather than written."""
+    implied = None if output is None else _REPORT_SUFFIXES.get(output.suffix.lower())
+    if fmt is not None and implied is not None and fmt != implied:
+        _fail(f"--format {fmt} contradicts -o {str(output)!r}, a {implied} file name: drop one or make them agree")
+    return fmt or implied or "markdown"
 
 
 def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
@@ -482,6 +567,7 @@ def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
     " (default: the library's, dgplan.diff.THRESHOLD).",
 )
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the editions differ, 0 when they do not (as git diff).")
 @_bom
 @_raw_csv
 @_verbose
@@ -492,6 +578,7 @@ def diff(
     fmt: str,
     threshold: float | None,
     output: Path | None,
+    exit_code: bool,
     bom: bool,
     raw_csv: bool,
     verbose: bool,
@@ -504,6 +591,7 @@ def diff(
       dgplan diff plan-2021.yaml plan-2022.yaml
       dgplan diff plan-2021.yaml plan-2022.yaml --format csv --bom -o changes.csv
       dgplan diff plan-2021.yaml plan-2022.yaml --format json
+      dgplan diff plan-2021.yaml plan-2022.yaml --exit-code > /dev/null || echo changed
     """
     _not_over_inputs(output, old_path, new_path)
     old, new = _load_editions(old_path, new_path)
@@ -512,6 +600,8 @@ def diff(
 
     changes = diff_plans(old, new, threshold=THRESHOLD if threshold is None else threshold)
     _emit(render_diff(changes, fmt, raw_csv=raw_csv), output, verbose=verbose, bom=bom and fmt == "csv")
+    if exit_code and changes:
+        sys.exit(1)
 
 
 @main.command()
@@ -566,7 +656,7 @@ def export(
 
         if output is None:  # refused before the plan was read; said again for the type checker
             _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
-        save_excel(plan, output)
+        save_excel(plan, output, as_of=as_of or today_in_tokyo())
         if verbose:
             click.echo(f"wrote {output}", err=True)
         return

@@ -134,9 +134,9 @@ class Recurrence:
                 found = window
         return found
 
-    def due_dates(self, interval: Interval) -> list[date]:
-        """Every due date that falls inside ``interval``."""
-        dues: list[date] = []
+    def windows_in(self, interval: Interval) -> list[Interval]:
+        """Every occurrence whose due date (its window's end) falls inside ``interval``."""
+        windows: list[Interval] = []
         day = interval.start
         while day <= interval.end:
             try:
@@ -145,11 +145,15 @@ class Recurrence:
                 break  # the calendar ends (9999) before another occurrence does
             if window.end > interval.end:
                 break
-            dues.append(window.end)
+            windows.append(window)
             if window.end == date.max:
                 break
             day = window.end + timedelta(days=1)
-        return dues
+        return windows
+
+    def due_dates(self, interval: Interval) -> list[date]:
+        """Every due date that falls inside ``interval``."""
+        return [window.end for window in self.windows_in(interval)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +340,8 @@ def _length(count: str, unit: str) -> relativedelta:
     return relativedelta(months=number)
 
 
-_SOON_AFTER = LazyPattern(r"\)?後、?(?:速やかに|直ちに|早急に)")
+# X 後速やかに, and with the event between: 令和３年度末の事業終了後、速やかに (spec §4c).
+_SOON_AFTER = LazyPattern(r"\)?(?:の[^、。()「」]{1,16}?)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = LazyPattern(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
 _RANGE_JOIN = LazyPattern(rf"\)?(?P<about>頃|ごろ|中)?(?:から|より|(?P<tilde>{_JOINER_CLASS}))")
 # 、 joins a list only before a year with its era left out (令和7年度、8年度に): the era is the first's.
@@ -352,6 +357,13 @@ _PAST_TENSE = LazyPattern(r"[^、。「」()]{0,24}?(?:された|した|して�
 _ERA_RANGE = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<first>{ERA_YEAR_TOKEN})(?:年(?P<first_fy>度)?)?{_JOINER_CLASS}"
     rf"(?P<era2>{ERA_TOKEN})?(?P<last>{ERA_YEAR_TOKEN})年(?P<fy>度)?"
+)
+#: The start of a range, before its joiner: a year of any number of digits (999年度〜).
+_UNREAD_START = LazyPattern(rf"(?<![0-9.,])(?P<year>[0-9]+年度?)(?:から|より|{_JOINER_CLASS})")
+#: A year whose number a line break split (令和1\n0年度, 202\n8年度; a space once normalised): 令和1 or
+#: 令和10? It is a period written but not readable, so nothing after it takes its year (spec §4c).
+_BROKEN_YEAR = LazyPattern(
+    rf"(?:{ERA_TOKEN}[0-9] [0-9]|(?<![0-9.,])(?:[0-9] [0-9]{{3}}|[0-9]{{2}} [0-9]{{2}}|[0-9]{{3}} [0-9]))年度?"
 )
 _WESTERN_RANGE = LazyPattern(rf"(?<![\d.,])(?P<first>\d{{4}})(?:{_JOINER_CLASS}|・)(?P<last>\d{{4}})年(?P<fy>度)?")
 # A Western range in brackets after an era range, which must name the same years.
@@ -458,7 +470,15 @@ class _Scan:
     latest: Period | None = None  # the nearest preceding period: 同年 and 同年度 refer to it
     anchor: Period | None = None  # the nearest written with its own year: months without one take it
     month_anchor: Period | None = None  # the nearest of a month or a day: 同月 refers to it
+    # A period written but not resolved since the last anchor (令和10年度中頃): a month without a
+    # year after it has no year to take, and never takes the document's (spec §4c).
+    unresolved: str | None = None
     found: list[Deadline] = field(default_factory=list)
+
+    def lose_anchor(self, phrase: str) -> None:
+        """After a period that cannot be resolved, nothing before it anchors what follows."""
+        self.latest = self.anchor = self.month_anchor = None
+        self.unresolved = phrase
 
     def latest_start(self) -> date:
         """The first day of the nearest preceding period (date.min with none)."""
@@ -474,6 +494,7 @@ class _Scan:
         )
         if has_own_year:
             self.anchor = period
+            self.unresolved = None
 
 
 def _skip_bracket_year(text: str, position: int) -> int:
@@ -502,6 +523,13 @@ def _period_at(scan: _Scan, position: int) -> tuple[Period, int, re.Match[str]] 
         anchor = scan.latest
     else:
         anchor = scan.anchor
+    needs_anchor = _is_yearless(match) or match["relative"] in _REFERS_TO_LATEST or match["relative"] == "同月"
+    if anchor is None and scan.unresolved is not None and needs_anchor:
+        message = (
+            f"{phrase!r} has no year of its own, and the period before it ({scan.unresolved!r}) cannot be"
+            " resolved; it does not take the document's year"
+        )
+        raise _Unresolved(DgplanError(message, text=phrase), match.end())
     try:
         period = resolve_period(match, text=phrase, reference=scan.reference, anchor=anchor, strict=True)
     except DgplanError as error:
@@ -1134,7 +1162,7 @@ def _unresolved_citation(scan: _Scan, start: int, error: _Unresolved) -> Deadlin
 # does. The period is looked for behind a check of its first character: searched for in full, it
 # tries each branch of its head (look-behinds all) at every character of the text.
 _PERIOD_START = LazyPattern(rf"(?=[{PERIOD_FIRST_CHARS}])(?:{PERIOD_PATTERN.pattern})", PERIOD_PATTERN.flags)
-_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED)
+_PHRASE_STARTS = (_PERIOD_START, _ERA_RANGE, _WESTERN_RANGE, _RECURRING, _UNDATED, _BROKEN_YEAR)
 
 
 class _Candidates:
@@ -1181,17 +1209,21 @@ def scan_passage(
     position = 0
     while (position := candidates.first_from(position)) < len(normal):
         try:
+            _refuse_broken_year(scan, position)
+            _refuse_unread_start(scan, position)
             deadline = _recurring_at(scan, position) or _deadline_at(scan, position)
         except _Unresolved as error:
             if strict:
                 raise error.__cause__ if isinstance(error.__cause__, DgplanError) else error from None
             deadline = _unresolved_citation(scan, position, error)
+            scan.lose_anchor(scan.source[slice(*deadline.span)] if deadline.span else normal[position : error.end])
         except (ValueError, OverflowError) as error:
             # Arithmetic past the calendar's ends (0001年度より前に, 9999年12月31日から1年以内).
             outside = _beyond_the_calendar(normal, position)
             if strict:
                 raise DgplanError(outside.message, text=outside.text) from error
             deadline = _unresolved_citation(scan, position, outside)
+            scan.lose_anchor(outside.text or "")
         if deadline is not None:
             scan.found.append(deadline)
             position = max(deadline._phrase_end, position + 1)
@@ -1217,6 +1249,35 @@ def scan_passage(
     if reference is not None and past_as_citations:
         scan.found = [_past_as_citation(deadline, reference) for deadline in scan.found]
     return mapped, scan.found
+
+
+def _refuse_unread_start(scan: _Scan, position: int) -> None:
+    """999年度〜令和24年度: a range whose start is a year dgplan does not read is no deadline of its
+    second end alone (it would be read as within 令和24年度, the start silently dropped)."""
+    text = scan.mapped.text
+    if position == 0 or not (text[position - 1] in RANGE_JOINER_CHARS or text.endswith(("から", "より"), 0, position)):
+        return
+    start = _UNREAD_START.search(text, max(0, position - 16), position)
+    if start is None or start.end() != position or text[position - 1] in "ー-":
+        return
+    if scan.found and scan.found[-1]._phrase_end > start.start():
+        return  # the start was read (as part of a deadline before this one)
+    period = PERIOD_PATTERN.match(text, position)
+    if period is None or period.end() == position or _is_yearless(period):
+        return  # 3年から5年程度: a count, or a year that takes its era from the start
+    end = period.end()
+    phrase = scan.source[slice(*scan.mapped.source_span(start.start(), end))]
+    first = start["year"]
+    message = f"{phrase!r}: the range starts at {first!r}, which is not a year dgplan reads; write its era or 4 digits"
+    raise _Unresolved(DgplanError(message, text=phrase), end)
+
+
+def _refuse_broken_year(scan: _Scan, position: int) -> None:
+    broken = _BROKEN_YEAR.match(scan.mapped.text, position)
+    if broken is not None:
+        phrase = _words_of(scan, broken)
+        message = f"{phrase!r}: a year whose number is broken by a space or a line break; write it whole"
+        raise _Unresolved(DgplanError(message, text=phrase), broken.end())
 
 
 def _words_of(scan: _Scan, match: re.Match[str]) -> str:

@@ -292,7 +292,8 @@ def parse_date(text: str, *, strict: bool = True) -> date:
         era = era_by_name(groups["era"])
         era_year = _era_year_number(groups["year"])
         year = _check_era_year(text, era, era_year, strict=strict)
-        _check_western(text, era, era_year, groups.get("west_a") or groups.get("west_b"), strict=strict)
+        for western in (groups.get("west_a"), groups.get("west_b")):  # every bracket must agree (spec §4c)
+            _check_western(text, era, era_year, western, strict=strict)
         month, day_number = month_day_of(groups) or (0, 0)
         day = _make_date(text, year, month, day_number or 0)
         _check_weekday(text, day, groups.get("weekday"))
@@ -342,7 +343,8 @@ def parse_era_year(text: str, *, strict: bool = True) -> int:
     era = era_by_name(match["era"])
     era_year = _era_year_number(match["year"])
     year = _check_era_year(text, era, era_year, strict=strict)
-    _check_western(text, era, era_year, match["west_a"] or match["west_b"], strict=strict)
+    for western in (match["west_a"], match["west_b"]):  # every bracket must agree (spec §4c)
+        _check_western(text, era, era_year, western, strict=strict)
     return year
 
 

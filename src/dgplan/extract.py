@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from dgplan._text import _drop_ruby_lines, normalize, normalize_mapped
-from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
+from dgplan.deadline import Deadline, DeadlineKind, scan_passage
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
 from dgplan.errors import ExtractError
 from dgplan.fields import deadline_to_data
@@ -102,6 +102,44 @@ class _Block:
     title_done: bool = False
     bullets: list[list[str]] = field(default_factory=list)
     kpis: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+    last_line: str = ""
+
+
+def _width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+# A line of the PDF's text column is 70 to 90 columns wide: a KPI line much shorter than that
+# ended where its item ended, and the next line is an item of its own even without a ・ bullet
+# (選抜評価の実施 / 継続評価の実施 / 終了評価の実施). So does the line after a header that announces a
+# list (以下の取組を実施).
+_SHORT_LINE = 60
+_LIST_HEADER = re.compile(r"以下の[^、。]{0,12}$")
+# What makes the next line the same item: a line ending on a joint (、 : 及び 又は), a next line that
+# opens with a bracket, a dash item of an alternative, a note (※) or a conjunction.
+_ITEM_GOES_ON = re.compile(r"(?:[、,:・]|し|又は|または|及び|並びに|若しくは)$")
+_ITEM_CONTINUATION = ("(", "-", "※", "又は", "または", "及び")
+# An item's date in a bracket closes the item: （令和３年度（2021年度）予定）.
+_DATED_BRACKET_END = re.compile(r"\((?:令和|平成)[^()]*(?:\([^()]*\))?[^()]*\)$")
+# A bracket line that applies to every item above it: （ともに令和３年度末までに実施）.
+_FOR_ALL_ITEMS = re.compile(r"\((?:とも|いずれも|全て|すべて)")
+
+
+def _brackets_balanced(text: str) -> bool:
+    return text.count("(") == text.count(")") and text.count("「") == text.count("」")
+
+
+def _starts_kpi_item(item: list[str], previous: str, line: str) -> bool:
+    """Whether a KPI line without a bullet is an item of its own rather than the rest of ``item``."""
+    so_far = _nfkc(_join(item)).lstrip("・ ")
+    previous, line = _nfkc(previous), _nfkc(line)
+    if len(so_far) < 5 or not _brackets_balanced(so_far):
+        return False  # 罹 / 災証明…: a word broken over lines; （令和３年 / 度）: a bracket left open
+    if _ITEM_GOES_ON.search(previous) or line.startswith(_ITEM_CONTINUATION):
+        return False
+    if _DATED_BRACKET_END.search(previous):
+        return True  # …調査・検討（令和３年度予定）: a full line that closes its item with its date
+    return _width(previous) < _SHORT_LINE or _LIST_HEADER.search(previous) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +153,7 @@ class ExtractReport:
     milestones_by_kind: dict[str, int]
     citations: int
     unresolved: tuple[tuple[str, str], ...]
+    kpi_links: int = 0
 
     def lines(self) -> list[str]:
         """The report as text lines, for stderr."""
@@ -123,8 +162,8 @@ class ExtractReport:
         lines = [
             f"measures: {sum(self.measures_per_section.values())} ({sections})",
             f"KPI items: {self.kpi_items} ({self.kpi_unset} 未設定), targets parsed: {self.targets_parsed}",
-            f"milestones: {sum(self.milestones_by_kind.values())} ({kinds}); dates cited, not deadlines: "
-            f"{self.citations}",
+            f"milestones: {sum(self.milestones_by_kind.values())} ({kinds}), {self.kpi_links} of them a KPI's;"
+            f" dates cited, not deadlines: {self.citations}",
             f"unresolved phrases: {len(self.unresolved)}",
         ]
         lines.extend(f"  measure {measure_id!r}: {phrase}" for measure_id, phrase in self.unresolved)
@@ -170,6 +209,7 @@ def _parse_blocks(lines: list[tuple[int, str]]) -> tuple[dict[str, str], list[_B
         kpi = _KPI.match(normal)
         if kpi is not None:
             block.title_done = True
+            block.last_line = line
             kind = "progress" if kpi["kind"] == "進捗" else "effect"
             rest = re.split(r"[:：]", line, maxsplit=1)[1].strip() if re.search(r"[:：]", line) else ""
             items: list[list[str]] = []
@@ -177,6 +217,7 @@ def _parse_blocks(lines: list[tuple[int, str]]) -> tuple[dict[str, str], list[_B
             if rest:
                 items.append([rest.lstrip("・").strip()])
             continue
+        previous, block.last_line = block.last_line, line
         if line.startswith("・"):
             block.title_done = True
             item = [line[1:].strip()]
@@ -188,9 +229,16 @@ def _parse_blocks(lines: list[tuple[int, str]]) -> tuple[dict[str, str], list[_B
         if not block.title_done:
             block.title += line
         elif block.kpis:
-            if not block.kpis[-1][1]:
-                block.kpis[-1][1].append([])
-            block.kpis[-1][1][-1].append(line)
+            items = block.kpis[-1][1]
+            if not items:
+                items.append([line])
+            elif len(items) > 1 and _FOR_ALL_ITEMS.match(_nfkc(line)):
+                for item in items:
+                    item.append(line)
+            elif _starts_kpi_item(items[-1], previous, line):
+                items.append([line])
+            else:
+                items[-1].append(line)
         elif block.bullets:
             block.bullets[-1].append(line)
         else:
@@ -237,17 +285,10 @@ def _clause(text: str, deadline: Deadline, previous: Deadline | None, following:
     if following is not None and following.span is not None and following.span[0] < end:
         end = following.span[0]
     clause = " ".join(text[start:end].split()).strip(" 、,・")
+    # A clause cut out of a bracket (…令和４年度からの運用本格化）) does not keep its closing half.
+    while clause[-1:] in ("）", ")") and clause.count(clause[-1]) > clause.count("（" if clause[-1] == "）" else "("):
+        clause = clause[:-1].rstrip(" 、,・")
     return _CONNECTIVE.sub("", clause).strip(" 、") or clause
-
-
-_WESTERN_IN_BRACKETS = re.compile(r"\(\d{4}年度?\)")
-_PARTICLES_AT_END = re.compile(r"(?:までの間に|までに|まで|中に|中|内に|内|には|に|は|も|を|の)+$")
-
-
-def _phrase_key(phrase: str) -> str:
-    """A deadline phrase as it is compared: normalised, without the Western year in brackets or the
-    particle after it (令和６年度（2024年度）中に and 令和6年度中 are one phrase)."""
-    return _PARTICLES_AT_END.sub("", _WESTERN_IN_BRACKETS.sub("", normalize(phrase)))
 
 
 _MILESTONE_KINDS = (
@@ -271,6 +312,168 @@ def _unresolved(text: str, found: list[Deadline]) -> list[str]:
     return missing
 
 
+# -- commitments and citations -------------------------------------------------------------------
+#
+# A dated clause commits the measure only when its predicate looks forward from the plan's date.
+# The predicate is read in the words after the phrase: up to the next 、 (the words the phrase
+# governs first: 令和元年度から本格運用を開始し / 令和５年10月のインボイス制度への移行も見据え) and up
+# to the end of its clause (the next dated phrase or the end of the sentence: …実施している。).
+
+# Background: the date is the occasion of the sentence, not what it promises (the verb closes
+# the words the phrase governs: …に伴い、 …を見据え、; 踏まえた in …を踏まえた改訂を行い is no background).
+_BACKGROUND = re.compile(r"(?:伴い|伴う|迎え|見据え|踏まえ|受け)(?:て|つつ)?$")
+# An aim keeps a clause forward-looking whatever its tense: 目指しており, 目標としている, 予定している.
+_AIM = re.compile(r"目指|目標|予定|見込")
+# A KPI that counts over a period (令和３年度の…アクセス数) names the period it measures.
+_METRIC = re.compile(r"^の.*(?:数|率|割合|量|額)$")
+# A past tense that closes a clause (開始した。, 行ったが、, 派遣決定した): what was done.
+_PAST = re.compile(r"(?:[しっいきれめけせえ]た|ていた|てきた)(?=[、。が]|ところ|$)")
+# A state that holds already (実施している, 進めており, 至っていない): with a start (…から) or a
+# recurrence (毎年…している), the date tells since when, or how often, something is done.
+_ONGOING = re.compile(r"てい|ており|てお|てきて|ている")
+# How a clause that reports the present or past ends.
+_REPORTING_END = re.compile(r"(?:[しっいきれめけせえ]た|ている|ていた|てきた|ていない|ており|ところ|実施中|中である)$")
+# A status note: (注)…実施中, ※…見込めない.
+_NOTE_START = re.compile(r"^\s*(?:\(注\d*\)|※)")
+# A Diet session is named for what it did (…を令和３年通常国会において改正) unless the clause looks
+# forward (…への法案提出を目指す).
+_FORWARD = re.compile(r"目指|提出|予定|図る|する")
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """A dated phrase of a passage, with the words around it that decide what it is."""
+
+    deadline: Deadline
+    sentence: str  # normalised, from the sentence's start to its end
+    segment: str  # normalised, from the phrase to the next 、 or 。
+    clause: str  # normalised, from the phrase to the next dated phrase or the sentence's end
+    bracketed: bool  # the phrase alone in a bracket: （令和２年度まで）
+
+
+def _phrases(passage: str, found: list[Deadline]) -> list[_Phrase]:
+    """Each phrase of ``found`` (in order) with the words after it, normalised."""
+    spans = [d.span for d in found if d.span is not None]
+    phrases = []
+    for deadline in found:
+        if deadline.span is None:
+            continue
+        low, high = deadline.span
+        sentence_start = passage.rfind("。", 0, low) + 1
+        sentence_end = passage.find("。", high)
+        sentence_end = len(passage) if sentence_end < 0 else sentence_end
+        following = min((a for a, _ in spans if a >= high), default=len(passage))
+        clause = normalize(passage[high : min(sentence_end, following)])
+        segment = re.split(r"[、。]", clause, maxsplit=1)[0]
+        before = normalize(passage[max(0, low - 1) : low])
+        phrases.append(
+            _Phrase(
+                deadline,
+                normalize(passage[sentence_start:sentence_end]),
+                segment,
+                clause,
+                before == "(" and normalize(passage[high : high + 1]) == ")",
+            )
+        )
+    return phrases
+
+
+def _citation_reason(phrase: _Phrase, issued: date, *, in_kpi: bool) -> str | None:
+    """Why a dated phrase is cited rather than committed to; None for a commitment."""
+    deadline = phrase.deadline
+    if deadline.kind == DeadlineKind.CITATION:
+        return deadline.note or "cited"
+    if _NOTE_START.match(phrase.sentence) or "実施中" in phrase.clause:
+        return "status note"
+    if _BACKGROUND.search(phrase.segment):
+        return "background"
+    if in_kpi and deadline.kind == DeadlineKind.WITHIN and _METRIC.match(phrase.segment):
+        return "period of a metric"
+    if deadline.kind == DeadlineKind.RECURRING and _ONGOING.search(phrase.segment):
+        return "practice"
+    # Only a date that has begun by the plan's date can be what was done or is being done.
+    begun = deadline.window is not None and deadline.window.start <= issued
+    if begun and deadline.kind != DeadlineKind.RECURRING and not _AIM.search(phrase.clause):
+        if deadline.kind == DeadlineKind.FROM and _ONGOING.search(phrase.segment):
+            return "past or continuing state"
+        if _PAST.search(phrase.segment) or _REPORTING_END.search(phrase.clause.rstrip("、。 ")):
+            return "past or continuing state"
+    fiscal_start = date(issued.year if issued.month >= 4 else issued.year - 1, 4, 1)
+    if deadline.kind == DeadlineKind.FROM and deadline.window is not None and deadline.window.start < fiscal_start:
+        return "started before the plan"
+    window = deadline.window
+    session = "通常国会" in normalize(deadline.text) and window is not None and window.start.year <= issued.year
+    if session and not _FORWARD.search(phrase.clause):
+        return "past Diet session"
+    # A deadline written as one (（令和２年度まで）in a schedule) stays one, overdue when issued.
+    written = phrase.bracketed and deadline.kind == DeadlineKind.BY
+    if deadline.due is not None and deadline.recurrence is None and deadline.due < issued and not written:
+        return "before the plan's date"
+    return None
+
+
+# -- linking a KPI line to the clause it restates ---------------------------------------------------
+
+_CONTENT = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faーA-Za-z0-9]+")
+# Words every clause uses: sharing them says nothing about sharing a commitment.
+_COMMON_BIGRAMS = frozenset(
+    {"実施", "推進", "検討", "取組", "整備", "構築", "促進", "事業", "年度", "令和", "以上", "以降"}
+    | {"実現", "目指", "活用", "向上", "開始", "策定", "達成", "団体", "地方", "公共", "方公"}
+)
+# The share of content that a KPI line and a clause must have in common (of the shorter of the
+# two) for the line to restate the clause: its object, its numbers (集合演習…100回, 規格案の確定,
+# 登録者数３万人超), not a word or two of the measure's subject (選抜評価 / 継続評価).
+_RESTATES = 0.5
+_SHARED_AT_LEAST = 3
+
+
+def _bigrams(text: str, phrases: list[str]) -> set[str]:
+    for phrase in phrases:
+        text = text.replace(phrase, " ")
+    words = _CONTENT.findall(normalize(text))
+    return {word[i : i + 2] for word in words for i in range(len(word) - 1)} - _COMMON_BIGRAMS
+
+
+def _restates(line: set[str], clause: set[str], *, bracketed: bool) -> float:
+    """How much a KPI line and a clause share, as a share of the shorter one's content (0 to 1).
+
+    Fewer than three pairs in common is no restatement (調査事業…の検討 and 調査事業…手引の改訂 share
+    only their subject), unless the shorter has no more (その他の改修 in …その他必要なシステム改修…);
+    two do for a line that dates itself in a bracket of its own, the plan's way of restating a
+    clause (…規格案の策定（令和３年度以降） after 令和３年度以降の規格案の確定を目標)."""
+    if not line or not clause:
+        return 0.0
+    shared, shorter = len(line & clause), min(len(line), len(clause))
+    least = _SHARED_AT_LEAST - 1 if bracketed else _SHARED_AT_LEAST
+    return shared / shorter if shared >= min(least, shorter) else 0.0
+
+
+def _when(deadline: Deadline) -> tuple[object, ...]:
+    """What two phrases must share to state the same deadline: due date or rule, or the start of a from."""
+    if deadline.recurrence is not None:
+        return ("recurring", deadline.rule)
+    if deadline.due is None:
+        return (deadline.kind.value, None if deadline.window is None else deadline.window.start)
+    return ("due", deadline.due)
+
+
+def _citation_entry(
+    passage: str, phrase: _Phrase, previous: Deadline | None, following: Deadline | None, reason: str
+) -> dict[str, Any]:
+    deadline = phrase.deadline
+    entry: dict[str, Any] = {
+        "text": _clause(passage, deadline, previous, following),
+        "cited": deadline.text,
+        "reason": reason,
+    }
+    window = deadline.window
+    if window is not None and window.end == date.max:
+        entry["starts"] = window.start.isoformat()
+    elif window is not None:
+        entry["period"] = str(window)
+    return entry
+
+
 def extract_plan(text: str, *, title: str, issued: date, source: str | None = None) -> tuple[Plan, ExtractReport]:
     """Read the 施策集 of a plan's text into a :class:`Plan`, with a report of what it found.
 
@@ -292,7 +495,7 @@ def extract_plan(text: str, *, title: str, issued: date, source: str | None = No
 
     measures: list[dict[str, Any]] = []
     kinds: Counter[str] = Counter()
-    kpi_items = unset = targets = citations = 0
+    kpi_items = unset = targets = citations = links = 0
     unresolved: list[tuple[str, str]] = []
     for block in blocks:
         description = [_join(parts) for parts in block.bullets]
@@ -322,40 +525,62 @@ def extract_plan(text: str, *, title: str, issued: date, source: str | None = No
                         targets += 1
                 kpis.append(entry)
                 texts.append((item_text, kpi_id, target_due))
-        # One milestone per deadline phrase and due date in a measure: the first clause that
-        # states it names it, and the KPI line that states it too is linked to it. A KPI line
-        # whose target carries the deadline is the due item itself: no milestone repeats it.
-        seen: dict[tuple[str, date | str | None], dict[str, Any]] = {}
-        by_due: dict[date | str | None, dict[str, Any]] = {}
+        # One milestone per committing clause. A KPI line that restates a clause of the description
+        # (its words, not only its date) links to that clause's milestone; a KPI line whose target
+        # carries the deadline is the due item itself; any other dated KPI line is a milestone.
+        stated: list[tuple[dict[str, Any], set[str], tuple[object, ...]]] = []
+        cited: list[dict[str, Any]] = []
         for passage, line_kpi, line_target_due in texts:
-            found = find_deadlines(passage, reference=issued, citations=True)
-            citations += sum(1 for d in found if d.kind == DeadlineKind.CITATION)
+            _, found = scan_passage(passage, issued, past_as_citations=False)
             unresolved.extend((block.measure_id, phrase) for phrase in _unresolved(passage, found))
+            found = [d for d in found if d.kind in _MILESTONE_KINDS or d.kind == DeadlineKind.CITATION]
+            line_words = _bigrams(passage, [d.text for d in found]) if line_kpi is not None else set()
+            phrases = _phrases(passage, found)
+            reasons = [_citation_reason(phrase, issued, in_kpi=line_kpi is not None) for phrase in phrases]
+            # A commitment's clause starts after the date phrase before it, if any, and runs up to
+            # the next commitment: the dates it cites on the way (令和３年度に、令和２年度の検討結果を
+            # 踏まえ、…を行い) are part of it.
+            committed = [p.deadline for p, reason in zip(phrases, reasons, strict=True) if reason is None]
             dated = [d for d in found if d.kind in _MILESTONE_KINDS]
-            for index, deadline in enumerate(dated):
-                previous = dated[index - 1] if index else None
-                following = dated[index + 1] if index + 1 < len(dated) else None
-                due = deadline.due if deadline.recurrence is None else deadline.rule
-                key = (_phrase_key(deadline.text), due)
-                # A KPI line restates a deadline of the description (（令和６年度末）after
-                # 令和６年度末までに…): the same due date makes it the same item.
-                same = seen.get(key) or (by_due.get(due) if line_kpi is not None else None)
-                if same is not None:
-                    if line_kpi is not None:
-                        same.setdefault("kpi", line_kpi)
+            for phrase, reason in zip(phrases, reasons, strict=True):
+                deadline = phrase.deadline
+                if reason is not None:
+                    before, after = found, found
+                else:
+                    before, after = dated, committed
+                index = before.index(deadline)
+                previous = before[index - 1] if index else None
+                index = after.index(deadline)
+                following = after[index + 1] if index + 1 < len(after) else None
+                if reason is not None:
+                    cited.append(_citation_entry(passage, phrase, previous, following, reason))
                     continue
-                if line_target_due is not None and deadline.due == line_target_due:
-                    continue
+                when = _when(deadline)
+                clause = _clause(passage, deadline, previous, following)
+                if line_kpi is not None:
+                    scores = [
+                        (_restates(line_words, words, bracketed=phrase.bracketed), position)
+                        for position, (_, words, stated_when) in enumerate(stated)
+                        if stated_when == when
+                    ]
+                    best_score, best = max(scores, default=(0.0, -1))
+                    if best_score >= _RESTATES:
+                        # The clause is an item already; a second KPI line restating it adds none.
+                        stated[best][0].setdefault("kpi", line_kpi)
+                        continue
+                    if line_target_due is not None and deadline.due == line_target_due:
+                        continue
                 kinds[deadline.kind.value] += 1
-                milestone: dict[str, Any] = {
-                    "text": _clause(passage, deadline, previous, following),
-                    "due": deadline_to_data(deadline, issued),
-                }
+                milestone: dict[str, Any] = {"text": clause, "due": deadline_to_data(deadline, issued)}
                 if line_kpi is not None:
                     milestone["kpi"] = line_kpi
-                seen[key] = milestone
-                by_due.setdefault(due, milestone)
+                    words = line_words
+                else:
+                    words = _bigrams(clause, [deadline.text])
+                stated.append((milestone, words, when))
                 milestones.append(milestone)
+        citations += len(cited)
+        links += sum(1 for milestone in milestones if "kpi" in milestone)
         measures.append(
             {
                 "id": block.measure_id,
@@ -364,6 +589,7 @@ def extract_plan(text: str, *, title: str, issued: date, source: str | None = No
                 "description": description,
                 "milestones": milestones,
                 "kpis": kpis,
+                **({"citations": cited} if cited else {}),
             }
         )
     data = {
@@ -383,5 +609,6 @@ def extract_plan(text: str, *, title: str, issued: date, source: str | None = No
         milestones_by_kind=dict(sorted(kinds.items())),
         citations=citations,
         unresolved=tuple(unresolved),
+        kpi_links=links,
     )
     return plan, report

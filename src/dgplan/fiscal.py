@@ -444,7 +444,7 @@ PERIOD_PATTERN = LazyPattern(
     (?:
         (?P<era>{ERA_TOKEN})(?P<eyear>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年
             (?:\((?P<west_c>\d{{4}})年?\)(?=度))?(?P<efy>度)?
-            (?:\((?:西暦)?(?P<west_b>\d{{4}})年?(?:度)?\))?
+            (?:\((?:西暦)?(?P<west_b>\d(?:\ ?\d){{3}})年?(?:度)?\))?
             (?:\((?P<ebr_era>{ERA_TOKEN})(?P<ebr_year>{ERA_YEAR_TOKEN})年度?\))?
       | (?<![\d.,A-Za-z和成治正])(?P<wyear>\d{{4}})
             (?:\((?P<wera_inside>{ERA_TOKEN})(?P<wera_year_inside>{ERA_YEAR_TOKEN})\))?
@@ -639,6 +639,21 @@ def _check_lunisolar(text: str, era: Era, era_year: int, start: date, strict: bo
     warnings.warn(f"{text!r}: {message}; reading it as a Gregorian date", LenientParseWarning, stacklevel=5)
 
 
+#: The first 年度 that ran from April to March (明治19年度, from 1886-04-01). Earlier ones ran from
+#: July or from January; dgplan does not hold that history, so an earlier 年度 is refused.
+FIRST_APRIL_FISCAL_YEAR = 1886
+
+
+def _fiscal_year(text: str, year: int) -> Interval:
+    """The April-March year of a 年度 written in ``text``; before 1886 there was none."""
+    if year < FIRST_APRIL_FISCAL_YEAR:
+        raise _period_error(
+            text,
+            f"{year}年度 is before 1886, when the April-March 年度 began; its months are not known to dgplan",
+        )
+    return FiscalYear(year).interval
+
+
 def _read_era(words: PeriodWords, context: _Context) -> _Year:
     """令和3年度, 令和3年(2021年), 令和4年(2022年)度, R7.4: an era year, checked against its era and
     the Western year in brackets."""
@@ -651,17 +666,22 @@ def _read_era(words: PeriodWords, context: _Context) -> _Year:
     if era_year < 1:
         raise _period_error(text, f"era years start at 1 (元年); there is no year {era_year} of {era.name}")
     year = era.to_gregorian_year(era_year)
-    western = words.west_a or words.west_b or words.west_c
-    if western is not None and int(western) != year:
-        message = f"{era.name}{era_year}年{words.efy or ''} is {year}, but the Western year in brackets says {western}"
-        if strict:
-            raise _period_error(text, message)
-        warnings.warn(f"{text!r}: {message}; using {year} (the era year)", LenientParseWarning, stacklevel=4)
+    # Every Western bracket must agree, not only the first (令和3(2021)年(2022年) is an error: spec §4c).
+    # A bracket year broken by a line (（199\n2年度）, a space once normalised) is read whole: it is checked.
+    for western in (words.west_a, words.west_b, words.west_c):
+        if western is not None and int(western := western.replace(" ", "")) != year:
+            message = (
+                f"{era.name}{era_year}年{words.efy or ''} is {year}, but the Western year in brackets says {western}"
+            )
+            if strict:
+                raise _period_error(text, message)
+            warnings.warn(f"{text!r}: {message}; using {year} (the era year)", LenientParseWarning, stacklevel=4)
+            break
     if words.ebr_era is not None and words.ebr_year is not None:
         _bracketed_era(text, words.ebr_era, words.ebr_year, year, strict)
     era_span = _era_span(era)
     if words.efy:
-        fiscal = FiscalYear(year).interval
+        fiscal = _fiscal_year(text, year)
         if not fiscal.overlaps(era_span) and strict:
             raise _period_error(text, f"{era.name}{era_year}年度 ({fiscal}) lies outside {era.name} ({_era_text(era)})")
         _check_lunisolar(text, era, era_year, fiscal.start, strict)
@@ -703,7 +723,7 @@ def _read_western(words: PeriodWords, context: _Context) -> _Year:
     era_token, year_token = words.wera or words.wera_inside, words.wera_year or words.wera_year_inside
     era = _bracketed_era(words.text, era_token, year_token, year, context.strict)
     if words.wfy:
-        return _Year(FiscalYear(year).interval, "fiscal_year", year, era)
+        return _Year(_fiscal_year(words.text, year), "fiscal_year", year, era)
     return _Year(Interval.year(year), "year", year, era)
 
 
@@ -711,7 +731,7 @@ def _read_fy(words: PeriodWords, context: _Context) -> _Year:
     """FY2021, FY2021（令和3年度）."""
     year = int(words.fy or 0)
     _bracketed_era(words.text, words.fera, words.fera_year, year, context.strict)
-    return _Year(FiscalYear(year).interval, "fiscal_year", year)
+    return _Year(_fiscal_year(words.text, year), "fiscal_year", year)
 
 
 def _read_decade(words: PeriodWords, context: _Context) -> _Year:

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -32,7 +32,8 @@ from pydantic import (
 )
 
 from dgplan._escape import ID_CHARACTERS, is_valid_id, plan_text
-from dgplan._progress import KPIProgress, latest_index, meets
+from dgplan._progress import GRADE_WORDS, Grade, KPIProgress, grade_kpi, latest_index, meets
+from dgplan._text import names_owner, owner_key
 from dgplan.deadline import Recurrence
 from dgplan.display import html_table
 from dgplan.fields import DateField, DeadlineField, IntervalField, Number
@@ -40,7 +41,9 @@ from dgplan.fields import DateField, DeadlineField, IntervalField, Number
 __all__ = [
     "KPI",
     "Baseline",
+    "Citation",
     "GRADES",
+    "GRADE_WORDS",
     "Grade",
     "Measure",
     "Milestone",
@@ -52,12 +55,9 @@ __all__ = [
 ]
 
 Comparison = Literal[">=", ">", "<=", "<", "=", "change"]
-#: A KPI's review status (spec §6): ``A`` on track, ``B`` behind, ``N`` not yet observed, ``F`` the
-#: carrying-out of the measure itself (done or not done), ``no target`` a metric with no target,
-#: which cannot be graded, and ``unset`` for a KPI not yet set (未設定).
-Grade = Literal["A", "B", "N", "F", "no target", "unset"]
-#: The grades a KPI can have, in the order reports list them.
-GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "unset")
+#: The grades a KPI can have (:data:`dgplan._progress.Grade`, spec §6 and §6a), in the order
+#: reports list them.
+GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "no baseline", "unset")
 # A KPI's name ending in one of these measures something (マイキーID登録者数, 研修の実施回数):
 # with no target it cannot be graded. Any other name is an action (システムの改修, 計画の策定).
 _METRIC_ENDINGS = re.compile(r"(?:数|率|割合|量|額|度|比|時間|距離|人口|コスト|進捗|規模|シェア|順位|指数|状況)$")
@@ -140,15 +140,17 @@ class Target(_Model):
     def recurrence(self) -> Recurrence | None:
         return None if self.by is None else self.by.recurrence
 
-    def goal(self) -> float | None:
-        """The absolute value to reach; for a ``change`` target it needs the baseline's value."""
+    def goal(self, baseline_value: float | None = None) -> float | None:
+        """The absolute value to reach; a ``change`` target needs the baseline's value (the plan's,
+        or ``baseline_value``, as observed in the baseline period)."""
         if self.comparison != "change":
             return self.value
-        if self.baseline is None or self.baseline.value is None:
+        base = baseline_value if self.baseline is None or self.baseline.value is None else self.baseline.value
+        if base is None:
             return None
         if self.unit in ("%", "％"):
-            return self.baseline.value * (1 + self.value / 100)
-        return self.baseline.value + self.value
+            return base * (1 + self.value / 100)
+        return base + self.value
 
     @property
     def decreasing(self) -> bool:
@@ -175,6 +177,8 @@ class KPI(_Model):
     observations: tuple[Observation, ...] = ()
     unset: bool = False
     done_on: DateField | None = None
+    #: Who reports the KPI (担当), where it differs from the measure's owner.
+    owner: str | None = None
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -192,32 +196,27 @@ class KPI(_Model):
         index = latest_index([o.observed_on for o in self.observations], as_of)
         return None if index is None else self.observations[index]
 
-    def _baseline(self, plan_start: date) -> tuple[date, float] | None:
+    def baseline(self) -> tuple[date, float] | None:
+        """(the day progress is measured from, the value there): the target's baseline value, or
+        else the last observation dated in its baseline period (a progress log records it as an
+        observation on a day of that period); None where neither is known."""
         target = self.target
-        if target is None:
+        if target is None or target.baseline is None:
             return None
-        if target.baseline is not None and target.baseline.value is not None:
-            return target.baseline.period.end, target.baseline.value
-        if target.comparison == "change":
+        period = target.baseline.period
+        if target.baseline.value is not None:
+            return period.end, target.baseline.value
+        inside = [o for o in self.observations if period.start <= o.observed_on <= period.end]
+        if not inside:
             return None
-        return plan_start, 0.0
+        return period.end, max(inside, key=lambda o: o.observed_on).value
 
     def attainment(self, *, as_of: date, plan_start: date | None = None) -> float | None:
-        """Progress from baseline to target, as a share (1.0 = reached), direction-aware.
-
-        Without a baseline the start is 0; None where there is no target or no observation.
-        """
-        target, latest = self.target, self.latest(as_of=as_of)
-        if target is None or latest is None:
-            return None
-        goal = target.goal()
-        baseline = self._baseline(plan_start or date.min)
-        if goal is None or baseline is None:
-            return None
-        start_value = baseline[1]
-        if goal == start_value:
-            return 1.0 if target.is_met_by(latest.value) else 0.0
-        return (latest.value - start_value) / (goal - start_value)
+        """Progress from baseline to target, as a share (1.0 = reached), direction-aware; for a
+        recurring target, within its current period. Without a baseline the start is 0; None where
+        there is no target, no observation, no baseline a change target needs, or (a ceiling with no
+        baseline) no trajectory."""
+        return self._assess(as_of, plan_start)[0]
 
     @property
     def names_a_metric(self) -> bool:
@@ -233,20 +232,13 @@ class KPI(_Model):
         return self._assess(as_of, plan_start)[1]
 
     def _assess(self, as_of: date, plan_start: date | None) -> tuple[float | None, Grade]:
-        """(attainment, grade) on ``as_of``, computing the attainment once (queries need both)."""
+        """(attainment, grade) on ``as_of`` by the rules of :func:`dgplan._progress.grade_kpi`,
+        which the questions (:mod:`dgplan.queries`) apply too."""
         if self.target is None:
             if self.unset:
                 return None, "unset"
             return None, ("no target" if self.names_a_metric and self.done_on is None else "F")
-        progress = self.attainment(as_of=as_of, plan_start=plan_start)
-        if progress is None:
-            return None, "N"
-        due = self.due_on(as_of=as_of)
-        baseline = self._baseline(plan_start or date.min)
-        if due is None or baseline is None or due <= baseline[0]:
-            return progress, ("A" if progress >= 1 else "B")
-        elapsed = (as_of - baseline[0]).days / (due - baseline[0]).days
-        return progress, ("A" if progress >= min(max(elapsed, 0.0), 1.0) else "B")
+        return grade_kpi(self._progress(), self.target.by, as_of, plan_start or date.min)
 
     def on_track(self, *, as_of: date, plan_start: date | None = None) -> bool | None:
         """Grade A; None where the KPI cannot be graded (N, F, no target, unset)."""
@@ -269,13 +261,17 @@ class KPI(_Model):
     def _progress(self) -> KPIProgress:
         """What decides whether the KPI is done, as plain values (:mod:`dgplan._progress`)."""
         target = self.target
+        baseline = self.baseline()
         return KPIProgress(
             done_on=self.done_on,
             observations=tuple((o.observed_on, o.value) for o in self.observations),
             has_target=target is not None,
             comparison=">=" if target is None else target.comparison,
-            goal=None if target is None else target.goal(),
+            goal=None if target is None else target.goal(None if baseline is None else baseline[1]),
             target_value=0.0 if target is None else target.value,
+            baseline=baseline,
+            needs_baseline=target is not None and target.comparison == "change" and baseline is None,
+            ceiling=target is not None and target.comparison in ("<=", "<") and baseline is None,
         )
 
 
@@ -283,8 +279,9 @@ class Milestone(_Model):
     """Something a measure is to do, with its deadline (YAML key ``due``).
 
     ``text`` names what is due (the clause the deadline governs); ``kpi`` is the id of the
-    measure's KPI that states the same deadline, if one does: the milestone is then that KPI's
-    due item, done when the KPI is (its target met, or marked done).
+    measure's KPI that restates the same commitment, if one does (a shared due date alone is no
+    link): the milestone is then that KPI's due item, done when the KPI is (its target met, or
+    marked done).
     """
 
     model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
@@ -295,6 +292,25 @@ class Milestone(_Model):
     done_on: DateField | None = None
     note: str | None = None
     kpi: str | None = None
+    #: Who carries the milestone out (担当), where it differs from the measure's owner.
+    owner: str | None = None
+
+
+class Citation(_Model):
+    """A date the measure's text cites without committing to it: history (令和元年度から…実施している),
+    background (…を見据え), a status note ((注)…実施中), a practice (毎年改定している), a law number, a
+    baseline. Kept so that every dated phrase of the text is accounted for; never due, never overdue.
+
+    ``text`` is the clause that cites the date, ``cited`` the phrase as written; ``period`` the
+    days it names where they are bounded, ``starts`` the first day of an open one (…から);
+    ``reason`` why it is no commitment.
+    """
+
+    text: str
+    cited: str
+    reason: str | None = None
+    period: IntervalField | None = None
+    starts: DateField | None = None
 
 
 class Section(_Model):
@@ -314,6 +330,10 @@ class Measure(_Model):
     milestones: tuple[Milestone, ...] = ()
     kpis: tuple[KPI, ...] = ()
     tags: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    #: Who carries the measure out (担当: a ministry, a division), as the plan writes it; its
+    #: milestones and KPIs have it unless they name their own.
+    owner: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -436,6 +456,15 @@ class PlanData(_Model):
                 raise ValueError(f"measures name sections that are not listed: {', '.join(unknown)}")
         return self
 
+    def __repr__(self) -> str:
+        # A plan holds thousands of texts: a terminal gets its size, the notebook its table.
+        milestones = sum(len(m.milestones) for m in self.measures)
+        kpis = sum(len(m.kpis) for m in self.measures)
+        return (
+            f"{type(self).__name__}({self.title!r}, issued={self.issued.isoformat()}, {len(self.measures)} measures,"
+            f" {milestones} milestones, {kpis} KPIs)"
+        )
+
     def _repr_html_(self) -> str:
         titles = {section.id: section.title for section in self.sections}
         counts: dict[str, list[int]] = {}
@@ -477,6 +506,32 @@ class PlanData(_Model):
             for m in self.measures
             if m.section == section or (m.id.split("-")[0] == section and _NUMBERED_ID.fullmatch(m.id))
         ]
+
+    def owned_by(self, owner: str) -> Self:
+        """The plan with only the milestones and KPIs whose owner (担当: their own, else their
+        measure's) names ``owner``, and the measures that keep any; ``owner`` matches a part of
+        the owner's text after NFKC (``デジタル庁`` matches ``デジタル庁、総務省``).
+
+        >>> plan = PlanData.model_validate({"plan": {"title": "例", "issued": "2021-06-18"}, "measures": [
+        ...     {"id": "1-1", "section": "I", "title": "改修", "owner": "デジタル庁、総務省",
+        ...      "milestones": [{"text": "改修", "due": "2022-03-31"},
+        ...                     {"text": "周知", "due": "2022-06-30", "owner": "総務省"}]}]})
+        >>> [m.id for m in plan.owned_by("デジタル庁")["1-1"].milestones]
+        ['1-1/m1']
+        """
+        key = owner_key(owner)
+        measures = []
+        for measure in self.measures:
+            milestones = tuple(m for m in measure.milestones if names_owner(m.owner or measure.owner, key))
+            # A KPI a kept milestone names restates its commitment: it decides when the milestone
+            # is done, so it stays with it.
+            linked = {m.kpi for m in milestones}
+            kpis = tuple(k for k in measure.kpis if k.id in linked or names_owner(k.owner or measure.owner, key))
+            if milestones or kpis:
+                measures.append(measure.model_copy(update={"milestones": milestones, "kpis": kpis}))
+        kept = {measure.section for measure in measures}
+        sections = tuple(s for s in self.sections if s.id in kept)
+        return self.model_copy(update={"measures": tuple(measures), "sections": sections})
 
     def kpi(self, kpi_id: str) -> KPI:
         """Look a KPI up by its id (``1-1/progress/1``)."""

@@ -359,7 +359,15 @@ def _take(per_unique: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _series(values: pd.Series | pd.Index | list[object] | np.ndarray) -> pd.Series:
-    return values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(values, pd.Series):
+        return values
+    try:
+        return pd.Series(values)
+    except UnicodeEncodeError:
+        # With pyarrow installed pandas stores a list of texts as Arrow strings, which are UTF-8
+        # and cannot hold a lone surrogate ('\ud800'): such a list is read as objects, as an
+        # object Series of the same values would be (its bad rows are errors like any other).
+        return pd.Series(values, dtype=object)
 
 
 def to_datetime(

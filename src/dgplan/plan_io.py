@@ -12,11 +12,9 @@ import errno
 import gc
 import io
 import json
-import math
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from pydantic import ValidationError
 from dgplan import _bundled
 from dgplan._bundled import BUNDLED_PLAN
 from dgplan._escape import plan_text
+from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date, short
 from dgplan.errors import DgplanError, PlanError, Problem
 from dgplan.fields import _to_date
 from dgplan.kpi import KPI, Milestone, Observation
@@ -350,7 +349,7 @@ def _problems(located: _Located, error: ValidationError, name: str) -> list[Prob
                 problems.append(Problem(name, message, line, column, label, _field_name(path)))
                 continue
         elif "input" in detail and detail["type"] not in ("value_error", "assertion_error"):
-            message = f"{message} (got {_short(detail['input'])})"
+            message = f"{message} (got {short(detail['input'])})"
         problems.append(_problem(located, name, path, message))
     return problems
 
@@ -581,7 +580,7 @@ def load_plan(
 # ---------------------------------------------------------------------------------------------
 # The bundled plan, validated once per version of its file and cached (dgplan._bundled says how):
 # an entry holds the plan's TrackedPlan, which `dgplan due` reads without the models, and the
-# pickled Plan, unpickled here.
+# Plan's own data, read back here into the models it was validated as.
 
 
 def _cache_directory() -> Path | None:
@@ -593,20 +592,27 @@ def _bundled_text() -> str:
     return _bundled.bundled_text()
 
 
+def _plan_classes() -> tuple[type, ...]:
+    """What a cached plan is made of: the models and the values of their fields."""
+    from dgplan.kpi import KPI, Baseline, Citation, Measure, Milestone, Observation, PlanInfo, Section, Target
+
+    return (Plan, PlanInfo, Section, Measure, Milestone, KPI, Target, Baseline, Observation, Citation)
+
+
 def _bundled_plan() -> Plan:
-    import pickle
+    from dgplan._cache import CacheFormatError, Codec
 
     text = _bundled_text()
     entry = _bundled.read(text)
     if entry is not None:
         try:
-            plan = pickle.loads(entry[1])
-        except Exception:  # a truncated or foreign pickle: a miss
+            plan = Codec([*_plan_classes(), *_bundled.tracked_codec().classes]).loads(entry[1])
+        except (CacheFormatError, RecursionError):  # a damaged plan line: a miss
             plan = None
         if isinstance(plan, Plan):
             return plan
     plan = parse_plan(text, name=f"dgplan/data/{BUNDLED_PLAN}")
-    _bundled.write(text, TrackedPlan.of(plan), pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
+    _bundled.write(text, TrackedPlan.of(plan), plan, _plan_classes())
     return plan
 
 
@@ -657,14 +663,10 @@ def _opened(target: str | os.PathLike[str] | int, text: str | bytes) -> IO[Any]:
 
 
 def _replace(target: Path, text: str | bytes, mode: int | None) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, temporary = _temporary_beside(target)
     try:
-        if mode is None:
-            # mkstemp makes the file private; a new file gets the usual mode instead.
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
+        if mode is not None:  # the replaced file's mode; a new file keeps what the umask gave
+            os.chmod(temporary, mode)
         with _opened(handle, text) as stream:
             stream.write(text)
             stream.flush()
@@ -673,6 +675,25 @@ def _replace(target: Path, text: str | bytes, mode: int | None) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _temporary_beside(target: Path) -> tuple[int, str]:
+    """A new file next to ``target``, created with mode 0666 so that the kernel applies the umask.
+
+    mkstemp makes a private file, and reading the umask means setting it (``os.umask``), which for
+    a moment changes it for every thread of the process; creating the file with the mode a new
+    file would have needs neither.
+    """
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temporary = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary name beside it", str(target))
 
 
 class _PlanDumper(yaml.SafeDumper):
@@ -737,13 +758,7 @@ def _progress_rows(path: str | os.PathLike[str]) -> Iterable[tuple[int, Any]]:
     yield from _csv_rows(text.lstrip("\ufeff"), name)
 
 
-class _BadRow(str):
-    """A row the reader already knows is wrong: the problem, to be listed with the others."""
-
-    __slots__ = ()
-
-
-def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | _BadRow]]:
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
     """CSV rows with the line each starts on. Strict quoting: a quote left open would otherwise
     swallow every row after it into one field without a word."""
     reader = csv.reader(io.StringIO(text), strict=True)
@@ -778,7 +793,7 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | _Bad
             continue
         if len(fields) > len(header):
             extra = fields[len(header) :]
-            yield start, _BadRow(f"{len(fields)} fields but the header has {len(header)}: extra {extra!r}")
+            yield start, BadRow(f"{len(fields)} fields but the header has {len(header)}: extra {extra!r}")
             continue
         yield start, {key: value for key, value in zip(header, fields, strict=False) if value != ""}
 
@@ -797,73 +812,6 @@ def is_progress_log(path: str | os.PathLike[str]) -> bool:
     except DgplanError:
         return False
     return isinstance(data, list) or (isinstance(data, dict) and set(data) == {"progress"})
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters: a 5000-digit value need not fill the terminal."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
-
-
-def _row_date(value: Any) -> date:
-    try:
-        return _to_date(value)
-    except DgplanError:
-        raise
-    except (ValueError, OverflowError) as error:
-        # parse_date lets the datetime module's own range error through (0000-01-01).
-        raise ValueError(f"date {_short(value)} is not a date: {error}") from None
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "1", "done", "済", "完了"):
-        return True
-    if text in ("false", "no", "0", ""):
-        return False
-    raise ValueError(f"'done' must be true or false, not {_short(value)}")
-
-
-def _as_number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"value {_short(value)} is not a number")
-    if isinstance(value, int | float):
-        number = _finite(value)
-    else:
-        text = str(value).strip().replace(",", "").rstrip("%％")
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"value {_short(value)} is not a number") from None
-    if not math.isfinite(number):
-        # A NaN would compare false with every target and grade the KPI behind; inf is no measurement.
-        raise ValueError(f"value {_short(value)} is not a finite number")
-    return number
-
-
-def _finite(value: int | float) -> float:
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf
-
-
-@dataclass(frozen=True, slots=True)
-class RowPlace:
-    """Where a progress row stands: ``label`` starts its messages (``log.csv:4``, ``book.xlsx:進捗!A4``),
-    ``line`` is its line or sheet row, ``first`` names it to a later duplicate (``line 4``), and
-    ``cells`` labels the cell of each column when the row comes from a sheet."""
-
-    label: str
-    line: int | None
-    first: str
-    cells: tuple[tuple[str, str], ...] = ()
-
-    def at(self, column: str) -> str:
-        """The label of ``column``'s cell, or the row's."""
-        return dict(self.cells).get(column, self.label)
 
 
 def load_progress(
@@ -914,7 +862,7 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
         if first_line is None and problems:
             first_line = last_line
         last_line, where = place.line, place.label
-        if isinstance(row, _BadRow):
+        if isinstance(row, BadRow):
             problems.append(f"{where}: {row}")
             continue
         if not isinstance(row, dict):
@@ -929,12 +877,12 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
             problems.append(f"{place.at('id')}: unknown KPI or milestone id {item_id!r}")
             continue
         try:
-            day = _row_date(row.get("date"))
-            value = None if row.get("value") is None else _as_number(row["value"])
-            done = _as_bool(row.get("done", False))
+            day = row_date(row.get("date"))
+            value = None if row.get("value") is None else as_number(row["value"])
+            done = as_bool(row.get("done", False))
             note = row.get("note")
             if note is not None and not isinstance(note, str | int | float):
-                raise ValueError(f"'note' must be text, not {_short(note)}")
+                raise ValueError(f"'note' must be text, not {short(note)}")
             if isinstance(note, str):
                 note = plan_text(note)  # what a plan's text may hold, said here at the row's place
         except (DgplanError, ValueError) as error:

@@ -12,15 +12,14 @@ import weakref
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from dateutil.relativedelta import relativedelta
-
-from dgplan._progress import KPIProgress
+from dgplan._progress import KPIProgress, cycle_start
 from dgplan._results import Results
+from dgplan._text import names_owner, owner_key
 from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
@@ -31,9 +30,13 @@ from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
 if TYPE_CHECKING:
     import pandas as pd
 
-    from dgplan.kpi import Grade, Measure, PlanData
+    from dgplan._progress import Grade
+    from dgplan.kpi import Measure, PlanData
 
 __all__ = [
+    "DUE_FRAME_COLUMNS",
+    "KPI_FRAME_COLUMNS",
+    "NO_PROGRESS",
     "STATUSES",
     "DueItem",
     "PeriodLike",
@@ -52,14 +55,39 @@ __all__ = [
     "kpi_statuses",
     "section_statuses",
     "summarize",
+    "status_words",
     "summary_of",
     "tracked_items",
 ]
 
 
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+#: The status of an occurrence of a due item on an as-of date (spec §6a): exactly one of these.
+Status = Literal["overdue", "due", "done", "no date"]
+#: The statuses, in the order reports show them.
+STATUSES: tuple[Status, ...] = ("overdue", "due", "done", "no date")
+#: What every output adds to an overdue item for which nothing at all is recorded.
+NO_PROGRESS = "no progress recorded"
+
+
+def status_words(status: Status, recorded: bool) -> str:
+    """The status as every output writes it: ``overdue, no progress recorded`` where nothing is
+    recorded for an overdue item, else the status itself."""
+    return f"{status}, {NO_PROGRESS}" if status == "overdue" and not recorded else status
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class DueItem:
-    """A milestone or KPI target falling due on ``due`` (one occurrence of a recurring one)."""
+    """One occurrence of a milestone or KPI target, due on ``due``, with its status on the as-of
+    date it was asked for (``done``, ``overdue`` or ``due``: spec §6a).
+
+    ``deadline`` is the occurrence's own: for a recurring item (毎年度末) its window and due date
+    are this occurrence's, and its ``rule`` says how it recurs. ``recorded`` says whether anything
+    (a completion, an observation) is recorded for the item on that date.
+    """
 
     due: date
     item_id: str
@@ -68,8 +96,70 @@ class DueItem:
     item_type: Literal["milestone", "kpi"] = field(compare=False)
     text: str = field(compare=False)
     deadline: Deadline = field(compare=False)
-    done: bool = field(compare=False)
-    overdue: bool = field(compare=False)
+    status: Status = field(compare=False)
+    recorded: bool = field(compare=False, default=True)
+    owner: str | None = field(compare=False, default=None)
+
+    @property
+    def window(self) -> Interval | None:
+        """When this occurrence is to happen."""
+        return self.deadline.window
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "overdue"
+
+    @property
+    def status_text(self) -> str:
+        """The status in the words every output uses (:func:`status_words`)."""
+        return status_words(self.status, self.recorded)
+
+    def record(self) -> dict[str, Any]:
+        """The occurrence as one plain row (dates as dates): what every output of due items is
+        written from, with the :data:`DUE_FRAME_COLUMNS` and more."""
+        window = self.deadline.window
+        return {
+            "due": self.due,
+            "item_id": self.item_id,
+            "measure_id": self.measure_id,
+            "section": self.section,
+            "item_type": self.item_type,
+            "kind": self.deadline.kind.value,
+            "status": self.status,
+            "done": self.done,
+            "overdue": self.overdue,
+            "recorded": self.recorded,
+            "window_start": None if window is None else window.start,
+            "window_end": None if window is None else window.end,
+            "approximate": self.deadline.approximate,
+            "deadline": self.deadline.text,
+            "rule": self.deadline.rule,
+            "text": self.text,
+            "owner": self.owner,
+        }
+
+
+#: The columns of ``DueItems.to_frame()``.
+DUE_FRAME_COLUMNS = (
+    "due",
+    "item_id",
+    "measure_id",
+    "section",
+    "item_type",
+    "kind",
+    "status",
+    "done",
+    "overdue",
+    "recorded",
+    "window_start",
+    "window_end",
+    "text",
+    "owner",
+)
 
 
 class DueItems(Results[DueItem]):
@@ -77,22 +167,32 @@ class DueItems(Results[DueItem]):
     ``.filter(...)`` of it is a ``DueItems`` too."""
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per item (see :func:`dgplan.frames.due_items_frame`); imports pandas."""
-        from dgplan.frames import due_items_frame
+        """One row per occurrence, the :data:`DUE_FRAME_COLUMNS`: dates as ``datetime64``, ids
+        and kinds categories, ``status`` an ordered categorical (:data:`STATUSES`); imports pandas."""
+        from dgplan._frame import typed_frame
 
-        return due_items_frame(self)
+        return typed_frame(
+            [item.record() for item in self],
+            DUE_FRAME_COLUMNS,
+            date_columns=("due", "window_start", "window_end"),
+            category_columns=("measure_id", "item_type", "kind"),
+            bool_columns=("done", "overdue", "recorded"),
+            ordered={"status": STATUSES},
+        )
+
+    def _repr_row(self, item: DueItem) -> str:
+        return f"{item.due.isoformat()}  {item.item_id}  {item.status_text}  {_shorten(item.text)}"
 
     def _repr_html_(self) -> str:
-        rows = [
-            (i.due, i.item_id, i.deadline.kind.value, "done" if i.done else "OVERDUE" if i.overdue else "due", i.text)
-            for i in self
-        ]
+        rows = [(i.due, i.item_id, i.deadline.kind.value, i.status_text, i.text) for i in self]
         return html_table(("due", "item", "kind", "status", "text"), rows, caption=f"{len(self)} items")
 
 
 @dataclass(frozen=True, slots=True)
 class KPIStatus:
-    """Where a KPI stands on ``as_of``."""
+    """Where a KPI stands on ``as_of``: its latest value, the goal to reach (``target_value``; for a
+    change target, the value the change leads to), the due date of the target's occurrence that
+    matters (the missed one, else the next), and its grade (spec §6a)."""
 
     kpi_id: str
     measure_id: str
@@ -109,17 +209,78 @@ class KPIStatus:
     attainment: float | None
     grade: Grade
     on_track: bool | None
+    #: The status of the target's occurrence that matters on ``as_of`` (as :class:`ItemStatus`),
+    #: None without a target. A KPI is never graded A while this is ``overdue``.
+    status: Status | None = None
+    owner: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The status as one plain row (dates as dates), with the :data:`KPI_FRAME_COLUMNS`."""
+        return {
+            "kpi_id": self.kpi_id,
+            "measure_id": self.measure_id,
+            "section": self.section,
+            "kind": self.kind,
+            "text": self.text,
+            "unset": self.unset,
+            "comparison": self.comparison,
+            "target": self.target_value,
+            "unit": self.unit,
+            "due": self.due,
+            "status": self.status,
+            "latest_value": self.latest_value,
+            "latest_on": self.latest_on,
+            "attainment": self.attainment,
+            "grade": self.grade,
+            "on_track": self.on_track,
+            "owner": self.owner,
+        }
+
+
+#: The columns of ``KPIStatuses.to_frame()`` and :func:`dgplan.frames.kpis_frame`.
+KPI_FRAME_COLUMNS = (
+    "kpi_id",
+    "measure_id",
+    "section",
+    "kind",
+    "text",
+    "unset",
+    "comparison",
+    "target",
+    "unit",
+    "due",
+    "status",
+    "latest_value",
+    "latest_on",
+    "attainment",
+    "grade",
+    "owner",
+)
 
 
 class KPIStatuses(Results[KPIStatus]):
     """A list of :class:`KPIStatus` that shows itself as a table in Jupyter; a slice or
     ``.filter(...)`` of it is a ``KPIStatuses`` too."""
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per KPI (see :func:`dgplan.frames.kpi_statuses_frame`); imports pandas."""
-        from dgplan.frames import kpi_statuses_frame
+    def to_frame(self, *, section_order: Sequence[str] = ()) -> pd.DataFrame:
+        """One row per KPI, the :data:`KPI_FRAME_COLUMNS` (as :func:`dgplan.frames.kpis_frame`);
+        sections in ``section_order`` first; imports pandas."""
+        from dgplan._frame import typed_frame
+        from dgplan.kpi import GRADES
 
-        return kpi_statuses_frame(self)
+        return typed_frame(
+            [status.record() for status in self],
+            KPI_FRAME_COLUMNS,
+            date_columns=("due", "latest_on"),
+            category_columns=("measure_id", "kind", "comparison"),
+            bool_columns=("unset",),
+            float_columns=("target", "latest_value", "attainment"),
+            ordered={"grade": GRADES, "status": STATUSES},
+            section_order=section_order,
+        )
+
+    def _repr_row(self, item: KPIStatus) -> str:
+        return f"{item.kpi_id}  {item.grade}  {_shorten(item.text)}"
 
     def _repr_html_(self) -> str:
         rows = [(s.kpi_id, s.grade, s.latest_value, s.comparison, s.target_value, s.unit, s.due, s.text) for s in self]
@@ -148,48 +309,29 @@ class Summary:
         return html_table(("section", *keys), rows, caption=f"as of {self.as_of.isoformat()}")
 
 
-def _cycle_start(deadline: Deadline, window: Interval) -> date:
-    if deadline.recurrence is None or deadline.recurrence.frequency == "monthly":
-        return window.start
-    return window.end - relativedelta(years=1) + timedelta(days=1)
-
-
-def _milestone_done(done_on: date | None, as_of: date, deadline: Deadline, window: Interval | None) -> bool:
-    if done_on is None or done_on > as_of:
-        return False
-    if deadline.recurrence is not None and window is not None:
-        return done_on >= window.start
-    return True
-
-
-def _kpi_done(kpi: KPIProgress, as_of: date, deadline: Deadline, window: Interval | None) -> bool:
-    if deadline.recurrence is None or window is None or not kpi.has_target:
-        return kpi.is_done(as_of=as_of)
-    start = _cycle_start(deadline, window)
-    return any(start <= day <= as_of and kpi.is_met_by(value) for day, value in kpi.observations)
-
-
-def _occurrences(
-    deadline: Deadline | None, interval: Interval | None, as_of: date
-) -> list[tuple[date, Interval | None]]:
-    """(due, occurrence window) pairs: those in ``interval``, or with none, the one that can be overdue."""
+def _occurrences(deadline: Deadline | None, interval: Interval | None, as_of: date) -> list[Interval]:
+    """The occurrence windows whose due dates (their ends) fall in ``interval``, or with None, the
+    one that can be overdue on ``as_of``: a recurring deadline's last occurrence before it."""
     if deadline is None:
         return []
     recurrence = deadline.recurrence
-    if interval is not None:
-        if recurrence is None:
-            return [(due, deadline.window) for due in deadline.due_dates(interval)]
-        return [(due, _window_of(deadline, due)) for due in recurrence.due_dates(interval)]
     if recurrence is not None:
+        if interval is not None:
+            return recurrence.windows_in(interval)
         missed = recurrence.last_window_before(as_of)
-        return [] if missed is None else [(missed.end, missed)]
+        return [] if missed is None else [missed]
     if deadline.due is None or deadline.kind not in DATED_KINDS:
         return []
-    return [(deadline.due, deadline.window)]
+    if interval is not None and deadline.due not in interval:
+        return []
+    return [deadline.window if deadline.window is not None else Interval.day(deadline.due)]
 
 
-def _window_of(deadline: Deadline, due: date) -> Interval | None:
-    return None if deadline.recurrence is None else deadline.recurrence.next_window(due)
+def _occurrence_deadline(deadline: Deadline, window: Interval) -> Deadline:
+    """The deadline of one occurrence: a recurring one with that occurrence's window and due date."""
+    if deadline.recurrence is None:
+        return deadline
+    return replace(deadline, window=window, due=window.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,18 +351,57 @@ class TrackedItem:
     deadline: Deadline | None
     done_on: date | None
     kpi: KPIProgress | None
+    #: Who carries the item out (担当): its own owner, else its measure's.
+    owner: str | None = None
 
-    def is_done(self, as_of: date, window: Interval | None) -> bool:
-        """Whether the item, or the occurrence of it in ``window``, is done on ``as_of``."""
-        if self.deadline is None:
-            return self.kpi is not None and self.kpi.is_done(as_of=as_of)
-        if self.item_type == "milestone" and _milestone_done(self.done_on, as_of, self.deadline, window):
+    def is_recorded(self, as_of: date) -> bool:
+        """Whether anything is recorded for the item on ``as_of``: a completion or an observation."""
+        days = [self.done_on] if self.item_type == "milestone" else []
+        if self.kpi is not None:
+            days += [self.kpi.done_on, *(day for day, _ in self.kpi.observations)]
+        return any(day is not None and day <= as_of for day in days)
+
+    def is_done(self, as_of: date) -> bool:
+        """Whether an item with no dated occurrence (``from``, ``undated``, a target without a
+        deadline) is done on ``as_of``."""
+        if self.item_type == "milestone" and self.done_on is not None and self.done_on <= as_of:
             return True
-        if self.kpi is None:
-            return False
-        if not self.kpi.has_target:
-            return self.kpi.done_on is not None and self.kpi.done_on <= as_of
-        return _kpi_done(self.kpi, as_of, self.deadline, window)
+        return self.kpi is not None and self.kpi.is_done(as_of=as_of)
+
+    def occurrence_done(self, as_of: date, window: Interval) -> bool:
+        """Whether the occurrence in ``window`` (due at its end) is done on ``as_of`` (spec §6a):
+        the milestone marked done, or the KPI's target met by its due date, within the
+        occurrence's period for a recurring item."""
+        deadline = self.deadline
+        since = None if deadline is None or deadline.recurrence is None else cycle_start(deadline, window)
+        done_on = self.done_on if self.item_type == "milestone" else None
+        if done_on is not None and done_on <= as_of and (since is None or done_on >= since):
+            return True
+        return self.kpi is not None and self.kpi.occurrence_done(as_of, window.end, since)
+
+    def status(self, window: Interval, as_of: date) -> Status:
+        """The status on ``as_of`` of the occurrence in ``window``: the one place that decides it."""
+        if self.occurrence_done(as_of, window):
+            return "done"
+        return "overdue" if window.end < as_of else "due"
+
+    def occurrence(self, window: Interval, as_of: date, status: Status | None = None) -> DueItem:
+        """The occurrence in ``window`` as a record, with its status on ``as_of``."""
+        deadline = self.deadline
+        if deadline is None:
+            raise PeriodError(f"item {self.item_id!r} has no deadline, so no occurrence", text=self.item_id)
+        return DueItem(
+            due=window.end,
+            item_id=self.item_id,
+            measure_id=self.measure_id,
+            section=self.section,
+            item_type=self.item_type,
+            text=self.text,
+            deadline=_occurrence_deadline(deadline, window),
+            status=self.status(window, as_of) if status is None else status,
+            recorded=self.is_recorded(as_of),
+            owner=self.owner,
+        )
 
 
 def _same_due(first: Deadline, second: Deadline) -> bool:
@@ -250,12 +431,21 @@ def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterato
             milestone.deadline,
             milestone.done_on,
             None if kpi is None else kpi._progress(),
+            milestone.owner or measure.owner,
         )
     for kpi in measure.kpis:
         if kpi.target is None or kpi.id in carried or (kpi.target.by is None and not undated_targets):
             continue
         yield TrackedItem(
-            measure.id, measure.section, kpi.id, "kpi", kpi.text, kpi.target.by, kpi.done_on, kpi._progress()
+            measure.id,
+            measure.section,
+            kpi.id,
+            "kpi",
+            kpi.text,
+            kpi.target.by,
+            kpi.done_on,
+            kpi._progress(),
+            kpi.owner or measure.owner,
         )
 
 
@@ -270,19 +460,18 @@ def _beyond_calendar(as_of: date, interval: Interval | None, error: Exception) -
     )
 
 
-def _outside_calendar(error: Exception) -> bool:
-    # The datetime module's own range errors, not dgplan's (DgplanError is a ValueError too).
-    return isinstance(error, ValueError | OverflowError) and not isinstance(error, DgplanError)
-
-
 @contextmanager
 def _answerable(as_of: date, interval: Interval | None = None) -> Iterator[None]:
     """The datetime module's range errors, raised while answering, as the PeriodError that says why."""
     try:
         yield
     except (ValueError, OverflowError) as error:
-        if not _outside_calendar(error):
-            raise
+        if isinstance(error, DgplanError):
+            # Only the calendar's ends raise while answering (FiscalYear(9999), no occurrence
+            # after 9999): say which as-of date the question could not be answered on.
+            if repr(as_of.isoformat()) in str(error):
+                raise
+            raise PeriodError(f"cannot answer as of {as_of.isoformat()!r}: {error}", text=as_of.isoformat()) from error
         raise _beyond_calendar(as_of, interval, error) from error
 
 
@@ -310,7 +499,7 @@ class _TrackedMemo:
         entry = self._entries.get(key)
         if entry is not None and entry[0]() is plan and entry[1] is plan.measures:
             return entry[2]
-        items = tuple(tracked for measure in plan.measures for tracked in tracked_items(measure))
+        items = tuple(tracked for measure in plan.measures for tracked in tracked_items(measure, undated_targets=True))
         self._entries[key] = (weakref.ref(plan, partial(self._forget, key)), plan.measures, items)
         return items
 
@@ -323,30 +512,20 @@ class _TrackedMemo:
 _tracked = _TrackedMemo().items
 
 
-def _due_occurrences(
+def _statuses(
     items: Sequence[TrackedItem], interval: Interval | None, as_of: date
-) -> Iterator[tuple[TrackedItem, date, bool]]:
-    """(item, due date, done) for every due occurrence: what :func:`due_items` lists and
-    :func:`summarize` counts."""
+) -> Iterator[tuple[TrackedItem, Interval, Status]]:
+    """(item, occurrence window, status) for every occurrence :func:`due_items` lists and
+    :func:`summarize` counts (without building records)."""
     for tracked in items:
-        for due, window in _occurrences(tracked.deadline, interval, as_of):
-            yield tracked, due, tracked.is_done(as_of, window)
+        for window in _occurrences(tracked.deadline, interval, as_of):
+            yield tracked, window, tracked.status(window, as_of)
 
 
 def _due_items(tracked_plan: Sequence[TrackedItem], interval: Interval | None, *, as_of: date) -> DueItems:
     items = [
-        DueItem(
-            due=due,
-            item_id=tracked.item_id,
-            measure_id=tracked.measure_id,
-            section=tracked.section,
-            item_type=tracked.item_type,
-            text=tracked.text,
-            deadline=tracked.deadline,  # type: ignore[arg-type]  # an item with occurrences has one
-            done=done,
-            overdue=due < as_of and not done,
-        )
-        for tracked, due, done in _due_occurrences(tracked_plan, interval, as_of)
+        tracked.occurrence(window, as_of, status)
+        for tracked, window, status in _statuses(tracked_plan, interval, as_of)
     ]
     # One order everywhere: by due date, then in the plan's own order (1-2 before 1-10), which
     # the items already have; sorted() is stable. Sorting ids as text would put 1-10 before 1-2.
@@ -381,6 +560,14 @@ class TrackedPlan:
             measure_titles={m.id: m.title for m in plan.measures},
             items=_tracked(plan),
         )
+
+    def owned_by(self, owner: str) -> TrackedPlan:
+        """Only the items whose owner (担当) names ``owner``, as :meth:`dgplan.Plan.owned_by` keeps them."""
+        key = owner_key(owner)
+        items = tuple(item for item in self.items if names_owner(item.owner, key))
+        kept = {item.measure_id for item in items}
+        titles = {measure_id: title for measure_id, title in self.measure_titles.items() if measure_id in kept}
+        return replace(self, measure_titles=titles, items=items)
 
     def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
         """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
@@ -430,8 +617,15 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
         for kpi in measure.kpis:
             latest = kpi.latest(as_of=as_of)
             target = kpi.target
+            progress = kpi._progress()
             # KPI.attainment, .grade and .on_track, computed once (grade needs the attainment).
             attainment, grade = kpi._assess(as_of, plan.issued)
+            status: Status | None = None
+            due: date | None = None
+            if target is not None:
+                item = TrackedItem(measure.id, measure.section, kpi.id, "kpi", kpi.text, target.by, None, progress)
+                status, window = _current(item, as_of)
+                due = None if window is None else window.end
             statuses.append(
                 KPIStatus(
                     kpi_id=kpi.id,
@@ -443,12 +637,14 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
                     latest_value=None if latest is None else latest.value,
                     latest_on=None if latest is None else latest.observed_on,
                     comparison=None if target is None else target.comparison,
-                    target_value=None if target is None else target.goal(),
+                    target_value=progress.goal,
                     unit=None if target is None else target.unit,
-                    due=kpi.due_on(as_of=as_of),
+                    due=due,
                     attainment=attainment,
                     grade=grade,
                     on_track=None if grade not in ("A", "B") else grade == "A",
+                    status=status,
+                    owner=kpi.owner or measure.owner,
                 )
             )
     return statuses
@@ -465,14 +661,12 @@ def summarize(plan: PlanData, as_of: date) -> Summary:
 
 def _summarize(plan: PlanData, as_of: date) -> Summary:
     items = _tracked(plan)
-    overdue = Counter(
-        tracked.section for tracked, due, done in _due_occurrences(items, None, as_of) if due < as_of and not done
-    )
+    overdue = Counter(tracked.section for tracked, _, status in _statuses(items, None, as_of) if status == "overdue")
     quarter: Counter[str] = Counter()
     done_this_quarter = 0
-    for tracked, _, done in _due_occurrences(items, FiscalQuarter.from_date(as_of).interval, as_of):
+    for tracked, _, status in _statuses(items, FiscalQuarter.from_date(as_of).interval, as_of):
         quarter[tracked.section] += 1
-        done_this_quarter += done
+        done_this_quarter += status == "done"
     grades = Counter(
         (measure.section, kpi._assess(as_of, plan.issued)[1]) for measure in plan.measures for kpi in measure.kpis
     )
@@ -538,17 +732,16 @@ def _summary(
 # ---------------------------------------------------------------------------------------------
 # Where each item stands: one status per milestone and KPI target, for the report's tables.
 
-Status = Literal["overdue", "due this quarter", "due next quarter", "done", "not yet due", "no date"]
-#: The statuses, in the order a report shows them; every item has exactly one.
-STATUSES: tuple[Status, ...] = ("overdue", "due this quarter", "due next quarter", "done", "not yet due", "no date")
-
 
 @dataclass(frozen=True, slots=True)
 class ItemStatus:
-    """A milestone or KPI target and where it stands on ``as_of``.
+    """A milestone or KPI target and where it stands on ``as_of``: the status of the occurrence
+    that matters on that day (spec §6a).
 
-    ``due`` is the date that matters on that day: the missed occurrence of an overdue item,
-    else the occurrence due in this or next quarter, else the next one; None with no date.
+    That occurrence is the last one before ``as_of`` if it was missed (``overdue``), else the next
+    one (``due``, or ``done`` if already done), else, for a one-off item already past, its only one
+    (``done``); ``due`` is its date. Items without a date (``from``, ``undated``, a target without
+    a deadline) are ``no date``, or ``done`` once done. ``recorded`` as in :class:`DueItem`.
     """
 
     item_id: str
@@ -559,6 +752,18 @@ class ItemStatus:
     deadline: Deadline | None
     status: Status
     due: date | None
+    recorded: bool = True
+    #: The window of the occurrence whose status this is (None without a date).
+    window: Interval | None = None
+    #: The day the item was marked done, if it was.
+    done_on: date | None = None
+    #: Who carries the item out (担当).
+    owner: str | None = None
+
+    @property
+    def status_text(self) -> str:
+        """The status in the words every output uses (:func:`status_words`)."""
+        return status_words(self.status, self.recorded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -584,73 +789,48 @@ def has_progress(plan: PlanData) -> bool:
     )
 
 
-def item_statuses(plan: PlanData, as_of: date) -> list[ItemStatus]:
-    """Every milestone and every KPI with a target, in plan order, each with one status.
+def _current(tracked: TrackedItem, as_of: date) -> tuple[Status, Interval | None]:
+    """The status of the occurrence of ``tracked`` that matters on ``as_of``, and its window."""
+    deadline = tracked.deadline
+    recurrence = None if deadline is None else deadline.recurrence
+    if recurrence is None:
+        windows = _occurrences(deadline, None, as_of)
+        if not windows:
+            return ("done" if tracked.is_done(as_of) else "no date"), None
+        return tracked.status(windows[0], as_of), windows[0]
+    missed = recurrence.last_window_before(as_of)
+    if missed is not None and tracked.status(missed, as_of) == "overdue":
+        return "overdue", missed
+    upcoming = recurrence.next_window(as_of)
+    return tracked.status(upcoming, as_of), upcoming
 
-    The statuses partition the items: overdue first (a recurring item by its last missed
-    occurrence), then due this fiscal quarter or the next (done if done), then undated ones
-    (``from``, ``undated``, a target without ``by``), then done, then not yet due.
-    """
-    try:
-        quarter = FiscalQuarter.from_date(as_of)
-        following = quarter.next
-    except DgplanError as error:  # the last quarter of 9999 has no next one
-        raise PeriodError(f"cannot answer as of {as_of.isoformat()!r}: {error}", text=as_of.isoformat()) from error
-    latest = _first_by_id(due_items(plan, None, as_of=as_of))
-    this_quarter = _first_by_id(due_items(plan, quarter.interval, as_of=as_of))
-    next_quarter = _first_by_id(due_items(plan, following.interval, as_of=as_of))
+
+def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]:
+    """Every milestone and every KPI with a target, in plan order, each with one status: that of
+    its occurrence that matters on ``as_of`` (see :class:`ItemStatus`). An item listed by
+    ``plan.overdue`` is ``overdue`` here, with the same due date."""
+    items = plan.items if isinstance(plan, TrackedPlan) else _tracked(plan)
     result = []
-    for measure in plan.measures:
-        for tracked in tracked_items(measure, undated_targets=True):
-            deadline = tracked.deadline
-            done = tracked.is_done(as_of, None if deadline is None or deadline.recurrence else deadline.window)
-            status, due = _status_of(tracked.item_id, deadline, done, as_of, latest, this_quarter, next_quarter)
+    with _answerable(as_of):
+        for tracked in items:
+            status, window = _current(tracked, as_of)
             result.append(
                 ItemStatus(
                     item_id=tracked.item_id,
-                    measure_id=measure.id,
-                    section=measure.section,
+                    measure_id=tracked.measure_id,
+                    section=tracked.section,
                     item_type=tracked.item_type,
                     text=tracked.text,
-                    deadline=deadline,
+                    deadline=tracked.deadline,
                     status=status,
-                    due=due,
+                    due=None if window is None else window.end,
+                    recorded=tracked.is_recorded(as_of),
+                    window=window,
+                    done_on=tracked.done_on,
+                    owner=tracked.owner,
                 )
             )
     return result
-
-
-def _first_by_id(items: Sequence[DueItem]) -> dict[str, DueItem]:
-    first: dict[str, DueItem] = {}
-    for item in items:
-        first.setdefault(item.item_id, item)
-    return first
-
-
-def _status_of(
-    item_id: str,
-    deadline: Deadline | None,
-    done: bool,
-    as_of: date,
-    latest: dict[str, DueItem],
-    this_quarter: dict[str, DueItem],
-    next_quarter: dict[str, DueItem],
-) -> tuple[Status, date | None]:
-    last = latest.get(item_id)
-    if last is not None and last.overdue:
-        return "overdue", last.due
-    for found, status in (
-        (this_quarter.get(item_id), "due this quarter"),
-        (next_quarter.get(item_id), "due next quarter"),
-    ):
-        if found is not None:
-            return ("done" if found.done else status), found.due  # type: ignore[return-value]
-    if deadline is None or (deadline.kind not in DATED_KINDS and deadline.recurrence is None):
-        return ("done" if done else "no date"), None
-    if last is not None and last.done and deadline.recurrence is None:
-        return "done", last.due
-    upcoming = deadline.next_due(as_of) if deadline.recurrence is not None else deadline.due
-    return ("done" if done and deadline.recurrence is None else "not yet due"), upcoming
 
 
 def section_statuses(plan: PlanData, items: Sequence[ItemStatus]) -> list[SectionStatus]:

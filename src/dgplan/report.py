@@ -15,13 +15,15 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dgplan._escape import bounded, csv_cell, markdown_cell, markdown_inline, terminal_text
+from dgplan._progress import GRADE_WORDS
 from dgplan.display import escape_html, markdown_table
 from dgplan.era import format_wareki
-from dgplan.errors import EraError
+from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import FiscalQuarter, FiscalYear
 from dgplan.queries import (
     STATUSES,
     DueItem,
+    DueItems,
     ItemStatus,
     KPIStatus,
     SectionStatus,
@@ -30,6 +32,7 @@ from dgplan.queries import (
     item_statuses,
     kpi_statuses,
     section_statuses,
+    status_words,
 )
 
 # The models and the diff only for types at the top: `dgplan due` renders its answers without them.
@@ -67,6 +70,10 @@ DUE_COLUMNS = (
     "window_end",
     "deadline",
     "text",
+    "status",
+    "recorded",
+    "rule",
+    "owner",
 )
 #: Columns of KPI statuses in CSV and JSON output, in order.
 KPI_COLUMNS = (
@@ -85,64 +92,39 @@ KPI_COLUMNS = (
     "attainment",
     "unset",
     "text",
+    "status",
+    "owner",
 )
 _TABLE_DUE = ("due", "item_id", "kind", "status", "text")
-_TABLE_KPI = ("kpi_id", "grade", "latest_value", "target", "unit", "due", "text")
+_TABLE_KPI = ("kpi_id", "grade", "status", "latest_value", "target", "unit", "due", "text")
 
 
 def _iso(value: date | None) -> str | None:
     return None if value is None or value == date.max else value.isoformat()
 
 
-def _status(item: DueItem) -> str:
-    return "done" if item.done else "OVERDUE" if item.overdue else "due"
-
-
 def due_rows(items: Sequence[DueItem]) -> list[dict[str, Any]]:
-    """Due items as plain rows with the :data:`DUE_COLUMNS`."""
-    return [
-        {
-            "due": item.due.isoformat(),
-            "measure_id": item.measure_id,
-            "section": item.section,
-            "item_id": item.item_id,
-            "item_type": item.item_type,
-            "kind": item.deadline.kind.value,
-            "approximate": item.deadline.approximate,
-            "done": item.done,
-            "overdue": item.overdue,
-            "window_start": _iso(item.deadline.window.start if item.deadline.window else None),
-            "window_end": _iso(item.deadline.window.end if item.deadline.window else None),
-            "deadline": item.deadline.text,
-            "text": item.text,
-            "status": _status(item),
-        }
-        for item in items
-    ]
+    """Due items as plain rows with the :data:`DUE_COLUMNS` (each occurrence with its own window
+    and status, from :meth:`DueItem.record`); the text table shows ``status_text``."""
+    rows = []
+    for item in items:
+        row = item.record()
+        for column in ("due", "window_start", "window_end"):
+            row[column] = _iso(row[column])
+        row["status_text"] = item.status_text
+        rows.append(row)
+    return rows
 
 
 def kpi_rows(statuses: Sequence[KPIStatus]) -> list[dict[str, Any]]:
-    """KPI statuses as plain rows with the :data:`KPI_COLUMNS`."""
-    return [
-        {
-            "kpi_id": s.kpi_id,
-            "measure_id": s.measure_id,
-            "section": s.section,
-            "kind": s.kind,
-            "grade": s.grade,
-            "on_track": s.on_track,
-            "latest_value": s.latest_value,
-            "latest_on": _iso(s.latest_on),
-            "comparison": s.comparison,
-            "target": s.target_value,
-            "unit": s.unit,
-            "due": _iso(s.due),
-            "attainment": None if s.attainment is None else round(s.attainment, 4),
-            "unset": s.unset,
-            "text": s.text,
-        }
-        for s in statuses
-    ]
+    """KPI statuses as plain rows with the :data:`KPI_COLUMNS` (from :meth:`KPIStatus.record`)."""
+    rows = []
+    for status in statuses:
+        row = status.record()
+        row["due"], row["latest_on"] = _iso(status.due), _iso(status.latest_on)
+        row["attainment"] = None if status.attainment is None else round(status.attainment, 4)
+        rows.append(row)
+    return rows
 
 
 def _char_width(char: str) -> int:
@@ -258,6 +240,8 @@ def render_due(
     if fmt == "ics":
         return render_calendar(items, plan=plan)
     rows = due_rows(items)
+    if fmt in ("table", "markdown"):  # for people: the status in the words of every report
+        rows = [{**row, "status": row["status_text"]} for row in rows]
     return render_rows(rows, fmt, columns=DUE_COLUMNS, table_columns=_TABLE_DUE, as_of=as_of, raw_csv=raw_csv)
 
 
@@ -308,7 +292,8 @@ _REPEATED_TEXT = 1000
 
 
 def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None = None) -> str:
-    """An RFC 5545 calendar: one all-day event per due date, with the measure id and title.
+    """An RFC 5545 calendar: one all-day event per occurrence, with the measure id and title, the
+    occurrence's window and its status (also as a category and ``X-DGPLAN-STATUS``).
 
     Every text is escaped as iCalendar TEXT; an event repeats at most the first 200 characters of
     its measure's title and the first 1,000 of its item's text and phrase."""
@@ -338,11 +323,17 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None
             event.add("dtend", item.due + timedelta(days=1))
         event.add("summary", f"[{item.measure_id}] {title or text}"[:200])
         phrase = bounded(item.deadline.text or "", _REPEATED_TEXT)
-        description = [f"{item.item_id}: {text}", f"deadline: {phrase} ({item.deadline.kind.value})"]
+        description = [
+            f"{item.item_id}: {text}",
+            f"deadline: {phrase} ({item.deadline.kind.value})",
+            f"window: {item.window}" if item.window is not None else "",
+            f"status: {item.status_text}",
+        ]
         if title:
             description.insert(0, title)
-        event.add("description", "\n".join(description))
-        event.add("categories", [item.section, item.item_type])
+        event.add("description", "\n".join(line for line in description if line))
+        event.add("categories", [item.section, item.item_type, item.status])
+        event.add("x-dgplan-status", item.status)
         calendar.add_component(event)
     return str(calendar.to_ical().decode("utf-8"))
 
@@ -358,8 +349,10 @@ def _stamp(day: date) -> Any:
 # The status report
 
 _LATE = "overdue"
-_PAST_DUE = "past due, no progress recorded"
-_COLOURS = {"late": "#c62828", "past due": "#b45309", "done": "#2e7d32", "to come": "#1565c0"}
+_PAST_DUE = status_words("overdue", recorded=False)
+# The chart's marks, by status; an overdue item with nothing recorded has a colour of its own.
+_COLOURS = {"overdue": "#c62828", "unrecorded": "#b45309", "done": "#2e7d32", "due": "#1565c0"}
+_MARK_WORDS = {"overdue": "overdue", "unrecorded": _PAST_DUE, "done": "done", "due": "due"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,31 +367,50 @@ class _Facts:
     statuses: list[KPIStatus]
     recorded: bool
     titles: dict[str, str]
+    # The answers of the due questions, the same as `dgplan due --overdue`, `--this-quarter` and
+    # `--in` the next quarter give: the report lists what they list.
+    overdue: DueItems
+    this_quarter: DueItems
+    next_quarter: DueItems
 
     @property
     def late_word(self) -> str:
-        # Without any progress recorded nothing is known to be late, only not known to be done.
+        # Without any progress recorded, every overdue item says so.
         return _LATE if self.recorded else _PAST_DUE
 
     def titled(self, measure_id: str) -> str:
         # Repeated on every row of the measure: bounded, so a long title cannot multiply the report.
         return bounded(self.titles.get(measure_id, ""), _REPEATED_TITLE)
 
+    @property
+    def order(self) -> dict[str, int]:
+        """Each measure's place in the plan (the titles are in plan order)."""
+        return {measure_id: index for index, measure_id in enumerate(self.titles)}
+
     def with_status(self, status: str) -> list[ItemStatus]:
         return [item for item in self.items if item.status == status]
 
 
 def _facts(plan: Plan, as_of: date) -> _Facts:
-    items = item_statuses(plan, as_of)
+    try:
+        quarter = FiscalQuarter.from_date(as_of)
+        following = quarter.next
+    except DgplanError as error:  # the calendar's last quarters have no fiscal year or no next one
+        raise PeriodError(f"cannot answer as of {as_of.isoformat()!r}: {error}", text=as_of.isoformat()) from error
+    tracked = TrackedPlan.of(plan)
+    items = item_statuses(tracked, as_of)
     return _Facts(
         plan=plan,
         as_of=as_of,
-        quarter=FiscalQuarter.from_date(as_of),
+        quarter=quarter,
         items=items,
         sections=section_statuses(plan, items),
         statuses=kpi_statuses(plan, as_of),
         recorded=has_progress(plan),
-        titles={measure.id: measure.title for measure in plan.measures},
+        titles=tracked.measure_titles,
+        overdue=tracked.overdue(as_of=as_of),
+        this_quarter=tracked.due_in(quarter, as_of=as_of),
+        next_quarter=tracked.due_in(following, as_of=as_of),
     )
 
 
@@ -428,24 +440,14 @@ def _fiscal_year_name(year: FiscalYear) -> str:
         return year.label
 
 
-def _status_heading(facts: _Facts, status: str) -> str:
-    if status == "overdue":
-        return facts.late_word
-    if status == "due this quarter":
-        return f"due this quarter ({facts.quarter.label})"
-    if status == "due next quarter":
-        return f"due next quarter ({facts.quarter.next.label})"
-    return status
-
-
 def _section_rows(facts: _Facts) -> tuple[list[str], list[list[str]], list[str]]:
-    header = ["section", "title", *(_status_heading(facts, status) for status in STATUSES)]
+    header = ["section", "title", *STATUSES]
     rows = [[s.section, s.title, *(str(s.counts[status]) for status in STATUSES)] for s in facts.sections]
     totals = ["total", "", *(str(sum(s.counts[status] for s in facts.sections)) for status in STATUSES)]
     return header, rows, totals
 
 
-def _phrase(item: ItemStatus) -> str:
+def _phrase(item: ItemStatus | DueItem) -> str:
     if item.deadline is None:
         return ""
     deadline = item.deadline
@@ -457,43 +459,43 @@ def _phrase(item: ItemStatus) -> str:
 
 
 def _late_rows(facts: _Facts) -> list[tuple[str, str, list[list[str]]]]:
-    """Late items grouped by measure, in plan order: (measure id, title, rows)."""
+    """Overdue items grouped by measure, in plan order: (measure id, title, rows)."""
     groups: dict[str, list[list[str]]] = {}
-    for item in facts.with_status("overdue"):
-        if item.due is None:  # an overdue item always has its missed date; nothing to list without one
-            continue
+    order = facts.order
+    for item in sorted(facts.overdue, key=lambda item: order.get(item.measure_id, len(order))):
         days = (facts.as_of - item.due).days
         groups.setdefault(item.measure_id, []).append(
-            [item.item_id, item.text, _phrase(item), item.due.isoformat(), str(days)]
+            [item.item_id, item.text, _phrase(item), item.due.isoformat(), str(days), item.status_text]
         )
     return [(measure_id, facts.titled(measure_id), rows) for measure_id, rows in groups.items()]
 
 
-_LATE_COLUMNS = ("item", "what is due", "deadline as written", "due", "days past")
+_LATE_COLUMNS = ("item", "what is due", "deadline as written", "due", "days past", "status")
 _DUE_COLUMNS = ("measure", "title", "item", "what is due", "deadline as written", "due", "status")
 _KPI_COLUMNS = ("KPI", "what is measured", "latest", "target", "due", "grade")
 
 
-def _due_rows_in(facts: _Facts, quarter: FiscalQuarter) -> list[list[str]]:
+def _due_rows(facts: _Facts, items: Sequence[DueItem]) -> list[list[str]]:
+    """The rows of a due section: each occurrence with its status; an item also overdue for an
+    earlier occurrence says so (it is listed under overdue too)."""
+    missed = {item.item_id: item.due for item in facts.overdue}
     rows = []
-    for item in facts.items:
-        if (
-            item.due is not None
-            and item.due in quarter.interval
-            and item.status in ("due this quarter", "due next quarter", "done")
-        ):
-            status = "done" if item.status == "done" else "due"
-            rows.append(
-                [
-                    item.measure_id,
-                    facts.titled(item.measure_id),
-                    item.item_id,
-                    item.text,
-                    _phrase(item),
-                    item.due.isoformat(),
-                    status,
-                ]
-            )
+    for item in items:
+        status = item.status_text
+        earlier = missed.get(item.item_id)
+        if earlier is not None and earlier != item.due:
+            status += f"; also overdue since {earlier.isoformat()}"
+        rows.append(
+            [
+                item.measure_id,
+                facts.titled(item.measure_id),
+                item.item_id,
+                item.text,
+                _phrase(item),
+                item.due.isoformat(),
+                status,
+            ]
+        )
     return rows
 
 
@@ -536,7 +538,16 @@ def _target_text(target: Target | None, goal: float) -> str:
     return f"{_SYMBOLS[target.comparison]} {goal:g}{target.unit or ''}"
 
 
-_GRADES = "A on track, B behind, N no observation yet"
+_GRADES = ", ".join(
+    f"{grade} {words}" for grade, words in GRADE_WORDS.items() if grade in ("A", "B", "N", "no baseline")
+)
+
+
+def _due_sections(facts: _Facts) -> list[tuple[str, FiscalQuarter, DueItems]]:
+    return [
+        ("Due this quarter", facts.quarter, facts.this_quarter),
+        ("Due next quarter", facts.quarter.next, facts.next_quarter),
+    ]
 
 
 def _intro(facts: _Facts) -> list[str]:
@@ -545,8 +556,8 @@ def _intro(facts: _Facts) -> list[str]:
     ]
     if not facts.recorded:
         lines.append(
-            "No progress is recorded for this plan: items whose date has passed are shown as"
-            f" “{_PAST_DUE}”, not as failures. A progress log (done, observed values) tells late from done."
+            f"No progress is recorded for this plan: every item whose date has passed is “{_PAST_DUE}”."
+            " A progress log (done, observed values) tells what was done from what is late."
         )
     return lines
 
@@ -561,8 +572,8 @@ def _render_markdown(facts: _Facts) -> str:
         out.append("None.\n")
     for measure_id, title, group in late:
         out += [f"### {markdown_inline(measure_id)} {markdown_inline(title)}", "", markdown_table(_LATE_COLUMNS, group)]
-    for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
-        due = _due_rows_in(facts, quarter)
+    for heading, quarter, items in _due_sections(facts):
+        due = _due_rows(facts, items)
         out += [f"## {heading}: {_quarter_name(quarter)} ({len(due)})", ""]
         out.append(markdown_table(_DUE_COLUMNS, due) if due else "None.\n")
     kpis, untargeted = _kpi_table(facts)
@@ -652,8 +663,8 @@ def _render_html(facts: _Facts) -> str:
     for measure_id, title, group in late:
         parts.append(f"<h3>{escape_html(measure_id)} {escape_html(title)}</h3>")
         parts.append(_html_table(_LATE_COLUMNS, group, numeric=(4,), dates=(3,), texts=(1, 2)))
-    for heading, quarter in (("Due this quarter", facts.quarter), ("Due next quarter", facts.quarter.next)):
-        due = _due_rows_in(facts, quarter)
+    for heading, quarter, items in _due_sections(facts):
+        due = _due_rows(facts, items)
         parts.append(f"<h2>{heading}: {escape_html(_quarter_name(quarter))} ({len(due)})</h2>")
         parts.append(_html_table(_DUE_COLUMNS, due, dates=(5,), texts=(1, 3, 4)) if due else "<p>None.</p>")
     kpis, untargeted = _kpi_table(facts)
@@ -669,8 +680,10 @@ def render_report(plan: Plan, as_of: date, *, fmt: str = "markdown", compare: Pl
     a table by section, what is overdue grouped by measure, what falls due this quarter and next,
     and the KPIs with a numeric target. HTML adds a timeline chart and is one self-contained file.
 
-    When the plan records no progress at all, items past their date are "past due, no progress
-    recorded" rather than "overdue": nothing says they are late, only that nothing says they are done.
+    The sections list what the due questions answer (``plan.overdue``, ``plan.due_in`` this quarter
+    and the next), each occurrence with its status (spec §6a): an item overdue for a missed
+    occurrence and due again this quarter is in both, and says so. An overdue item for which
+    nothing is recorded is "overdue, no progress recorded", as in every other output.
 
     ``compare``, a diff from an earlier edition (:func:`dgplan.diff_plans`), adds a last section:
     what changed, the slipped deadlines first.
@@ -703,8 +716,8 @@ def _chart_kind(item: ItemStatus, recorded: bool) -> str | None:
     if item.due is None:
         return None
     if item.status == "overdue":
-        return "late" if recorded else "past due"
-    return "done" if item.status == "done" else "to come"
+        return "overdue" if recorded else "unrecorded"
+    return "done" if item.status == "done" else "due"
 
 
 def _chart_span(items: Sequence[ItemStatus], as_of: date, years: tuple[int, int] | None) -> tuple[int, int]:
@@ -727,7 +740,7 @@ def _chart_caption(facts: _Facts) -> str:
     late = facts.late_word
     return (
         f"Milestones and KPI targets by section and fiscal year, as of {facts.as_of.isoformat()}:"
-        f" {late}, done, and to come (a recurring item at its missed or next occurrence)."
+        f" {late}, done, and due (a recurring item at its missed or next occurrence)."
         " A number in a mark counts items sharing that date."
     )
 
@@ -754,8 +767,8 @@ def timeline_svg(
     recorded: bool | None = None,
 ) -> str:
     """The report's timeline as inline SVG: one row per section (with its title), fiscal years
-    along the x axis (ticks at 1 April, FY2021 / 令和3年度), marks coloured by status (late, or past
-    due where no progress is recorded; done; to come), a count where items share a date, and the
+    along the x axis (ticks at 1 April, FY2021 / 令和3年度), marks coloured by status (overdue,
+    in another colour where no progress is recorded; done; due), a count where items share a date, and the
     as-of day as a dashed line. ``years`` limits the fiscal years shown (first, last)."""
     items = item_statuses(plan, as_of) if items is None else items
     recorded = has_progress(plan) if recorded is None else recorded
@@ -835,10 +848,10 @@ def timeline_svg(
         cx = x(day)
         cy = y(row) + _free_lane(placed.setdefault(row, []), cx, radius)
         placed[row].append((cx, cy - y(row), radius))
-        tip = f"{count} {kind}, due {day.isoformat()}"
+        tip = f"{count} {_MARK_WORDS[kind]} (due {day.isoformat()})"
         size = 9 if count < 10 else 7.5 if count < 100 else 6
         out.append(
-            f'<g class="mark {kind.replace(" ", "-")}"><title>{tip}</title>'
+            f'<g class="mark {kind}"><title>{escape_html(tip)}</title>'
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{_COLOURS[kind]}" fill-opacity="0.85"/>'
             + (
                 f'<text x="{cx:.1f}" y="{cy + size / 3:.1f}" text-anchor="middle" font-size="{size}"'
@@ -849,8 +862,8 @@ def timeline_svg(
             + "</g>"
         )
     legend_x = _LABEL_WIDTH
-    for kind in ("past due" if not recorded else "late", "done", "to come"):
-        name = {"late": "overdue", "past due": _PAST_DUE}.get(kind, kind)
+    for kind in ("unrecorded" if not recorded else "overdue", "done", "due"):
+        name = _MARK_WORDS[kind]
         out.append(f'<circle cx="{legend_x + 6}" cy="14" r="5" fill="{_COLOURS[kind]}"/>')
         out.append(f'<text x="{legend_x + 16}" y="18">{escape_html(name)} ({totals[kind]})</text>')
         legend_x += 40 + 7 * len(name)

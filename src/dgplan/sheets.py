@@ -12,6 +12,7 @@ openpyxl is imported when a workbook is read or written, never by ``import dgpla
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -22,19 +23,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
+from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date
 from dgplan.deadline import Deadline
 from dgplan.errors import DgplanError, PlanError
 from dgplan.fields import deadline_from_data
 from dgplan.kpi import Target
 from dgplan.plan import Plan
-from dgplan.plan_io import RowPlace, _as_bool, _as_number, _BadRow, _row_date
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "PLAN_COLUMNS",
@@ -59,7 +57,7 @@ PLAN_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "id": ("施策番号", "施策No", "番号", "No", "項番", "id"),
     "section": ("分野", "区分", "章", "section"),
     "title": ("施策名", "施策", "事業名", "項目", "title"),
-    "ministry": ("担当府省", "担当府省庁", "担当省庁", "所管府省", "府省庁", "担当"),
+    "ministry": ("担当府省", "担当府省庁", "担当省庁", "所管府省", "府省庁", "担当課", "所管", "担当"),
     "text": ("取組内容", "取組", "内容", "概要", "text"),
     "due": ("期限", "スケジュール", "期限・スケジュール", "工程", "実施時期", "due"),
     "done_on": ("完了日", "done_on"),
@@ -98,6 +96,10 @@ _KINDS = {"進捗": "progress", "progress": "progress", "効果": "effect", "eff
 #: How far down a sheet the header may start.
 _HEADER_SEARCH_ROWS = 30
 _SPACES = re.compile(r"\s+")
+#: A year alone (a 目標年度 of 2025), as a CSV cell holds it.
+_YEAR = re.compile(r"\s*[0-9]{4}\s*")
+#: A number alone (1,741 or 12.5), as a CSV cell holds a 目標値 a workbook holds as a number.
+_PLAIN_NUMBER = re.compile(r"\s*[-+]?[0-9][0-9,]*(?:\.[0-9]+)?\s*")
 
 
 def _key(text: str) -> str:
@@ -156,7 +158,10 @@ def is_plan_csv(path: str | os.PathLike[str]) -> bool:
 def _first_records(path: str | os.PathLike[str]) -> list[list[str]] | None:
     """The first 30 records of a CSV file ([] if it cannot be read), None if it is not UTF-8."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
+        with open(path, "rb") as raw:
+            start = raw.read(2)
+        utf16 = start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        with open(path, encoding="utf-16" if utf16 else "utf-8-sig", newline="") as stream:
             lines = [line for _, line in zip(range(_HEADER_SEARCH_ROWS), stream, strict=False)]
     except UnicodeDecodeError:
         return None
@@ -230,13 +235,21 @@ def _csv_grid(path: str | os.PathLike[str], encoding: str | None) -> _Grid:
         data = Path(path).read_bytes()
     except OSError as error:
         raise PlanError(f"{name}: cannot read: {error.strerror}", path=name) from None
+    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # Excel's "Unicode text": its byte order mark says so, unambiguously
     try:
-        text = data.decode(encoding or "utf-8-sig")
+        # A byte order mark is no part of the first header, whichever encoding was named.
+        text = data.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
     except LookupError:
         raise PlanError(f"{name}: unknown encoding {encoding!r}", path=name) from None
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        if encoding is None:
+        if b"\x00" in data[:4096]:
+            message = (
+                f"{name}:{line}: not {encoding or 'UTF-8'} text; NUL bytes between the characters mean UTF-16"
+                ' without its byte order mark: pass encoding="utf-16-le" (--encoding utf-16-le)'
+            )
+        elif encoding is None:
             message = (
                 f"{name}:{line}: not UTF-8 text; a CSV file saved by Japanese Excel is usually Shift_JIS:"
                 ' pass encoding="cp932" (--encoding cp932 on the command line)'
@@ -258,6 +271,40 @@ def _csv_grid(path: str | os.PathLike[str], encoding: str | None) -> _Grid:
     return _Grid(name, None, cells, [], {}, _last_row(cells, {}), width)
 
 
+#: How many bytes a workbook's parts may inflate to, by its zip directory: a few hundred
+#: kilobytes of zip can hold gigabytes of XML (a zip bomb). Python's zipfile stops inflating a part
+#: at the size the directory gives, so the check bounds what is read.
+MAX_WORKBOOK_INFLATED = 100 * 2**20
+#: How many cells holding data (merged ranges filled in) a workbook may have: a 工程表 of 5,000
+#: rows and 40 columns fits; reading one cell costs about 15 µs, so a refusal comes in seconds.
+MAX_WORKBOOK_CELLS = 250_000
+
+
+def _check_inflated(name: str) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(name) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return  # openpyxl says what is wrong with it
+    if inflated > MAX_WORKBOOK_INFLATED:
+        raise PlanError(
+            f"{name}: the workbook inflates to {inflated / 2**20:,.0f} MB, more than the"
+            f" {MAX_WORKBOOK_INFLATED // 2**20} MB dgplan reads (a zip bomb, or a sheet far larger than a plan);"
+            " refusing",
+            path=name,
+        )
+
+
+def _too_many_cells(name: str) -> PlanError:
+    return PlanError(
+        f"{name}: the workbook holds more than {MAX_WORKBOOK_CELLS:,} cells of data (merged ranges counted"
+        " cell by cell); refusing",
+        path=name,
+    )
+
+
 def _workbook_grids(path: str | os.PathLike[str]) -> list[_Grid]:
     name = os.fspath(path)
     try:
@@ -266,50 +313,156 @@ def _workbook_grids(path: str | os.PathLike[str]) -> list[_Grid]:
         raise PlanError(
             f"{name}: reading Excel workbooks needs openpyxl: pip install 'dgplan[excel]'", path=name
         ) from None
+    _check_inflated(name)
     try:
         with warnings.catch_warnings():
             # openpyxl warns of what it drops (data validation extensions, unknown styles); reading
             # values needs none of it.
             warnings.simplefilter("ignore")
-            values = openpyxl.load_workbook(path, data_only=True)
-            formulas = openpyxl.load_workbook(path, data_only=False)
+            # Read-only: the sheets are streamed once, below, by dgplan's own cell reader; openpyxl's
+            # full load makes an object for every cell of every merged range (D3:D1048576 is a
+            # million) and keeps every cell of the file.
+            book = openpyxl.load_workbook(name, read_only=True, data_only=True)
     except OSError as error:
         raise PlanError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
+    except PlanError:
+        raise
     except Exception as error:  # openpyxl fails in many ways on a file that is not a workbook
-        raise PlanError(f"{name}: not an Excel workbook (.xlsx): {error}", path=name) from None
-    grids = []
-    for sheet in values.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
-        grids.append(_sheet_grid(name, sheet, formulas[sheet.title]))
-    return grids
+        raise PlanError(f"{name}: not an Excel workbook (.xlsx): {_reason(error)}", path=name) from None
+    try:
+        budget = [MAX_WORKBOOK_CELLS]
+        grids = []
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    grids.append(_sheet_grid(name, book, sheet, budget))
+            except (PlanError, MemoryError, RecursionError):
+                raise
+            except Exception as error:
+                raise PlanError(f"{name}: sheet {sheet.title!r} cannot be read: {_reason(error)}", path=name) from None
+        return grids
+    finally:
+        book.close()
 
 
-def _sheet_grid(name: str, sheet: Worksheet, formulas: Worksheet) -> _Grid:
-    cells: dict[tuple[int, int], Any] = {}
+def _reason(error: BaseException) -> str:
+    """What went wrong, never empty (a MemoryError or a KeyError of openpyxl has no text)."""
+    return str(error) or type(error).__name__
+
+
+def _percent_styles(book: Any) -> frozenset[int]:
+    """The style ids whose number format shows a percent (``0%``, ``0.0%``): a cell typed as ``90%``
+    holds 0.9 under one of them."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    found = set()
+    for index, style in enumerate(getattr(book, "_cell_styles", ())):
+        number_format = getattr(style, "numFmtId", 0)
+        if number_format < BUILTIN_FORMATS_MAX_SIZE:
+            code = BUILTIN_FORMATS.get(number_format, "")
+        else:
+            custom = book._number_formats
+            position = number_format - BUILTIN_FORMATS_MAX_SIZE
+            code = custom[position] if 0 <= position < len(custom) else ""
+        if _shows_percent(code):
+            found.add(index)
+    return frozenset(found)
+
+
+def _shows_percent(code: str) -> bool:
+    """Whether a number format multiplies by 100: a ``%`` outside quotes and escapes."""
+    quoted = escaped = False
+    for character in code:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == '"':
+            quoted = not quoted
+        elif character == "%" and not quoted:
+            return True
+    return False
+
+
+def _as_percent(value: float) -> str:
+    """0.9 under a percent format: ``'90%'``, as the person typed it and as a CSV file reads it
+    (exactly: 0.07 is 7%, not 7.000000000000001%)."""
+    from decimal import Decimal
+
+    shown = Decimal(repr(float(value))).scaleb(2).normalize()
+    return f"{shown:f}%"
+
+
+def _sheet_grid(name: str, book: Any, sheet: Any, budget: list[int]) -> _Grid:
+    """One pass over a sheet's XML: cached values, formulas without one, merged ranges."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    percent = _percent_styles(book)
     uncached: dict[tuple[int, int], str] = {}
-    rows = sheet.iter_rows(values_only=True)
-    formula_rows = formulas.iter_rows(values_only=True)
-    for row, (values, written) in enumerate(zip(rows, formula_rows, strict=False), start=1):
-        for column, (value, source) in enumerate(zip(values, written, strict=False), start=1):
-            if value is not None:
-                cells[row, column] = value
-            else:
-                text = getattr(source, "text", source)  # an array formula keeps its text in .text
-                if isinstance(text, str) and text.startswith("="):
-                    uncached[row, column] = text
+    cells: dict[tuple[int, int], Any] = {}
+
+    class Parser(WorkSheetParser):
+        """openpyxl's parser, reading values (data_only) and noting formulas that have none."""
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    uncached[cell["row"], cell["column"]] = "=" + (formula.text or "")
+            elif cell["style_id"] in percent and cell["data_type"] == "n" and not isinstance(cell["value"], bool):
+                cell["value"] = _as_percent(cell["value"])
+            return cell
+
+    source = sheet._get_source()
+    try:
+        parser = Parser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for _, row in parser.parse():
+            for cell in row:
+                value = cell["value"]
+                if value is not None:
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        raise _too_many_cells(name)
+                    cells[cell["row"], cell["column"]] = value
+    finally:
+        source.close()
+    last_row = max((row for row, _ in (*cells, *uncached)), default=0)
+    last_column = max((column for _, column in (*cells, *uncached)), default=0)
     merges = []
-    for merged in sheet.merged_cells.ranges:
-        bounds = (merged.min_row, merged.min_col, merged.max_row, merged.max_col)
-        merges.append(bounds)
-        top_left = cells.get((merged.min_row, merged.min_col))
-        for row in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, merged.max_col + 1):
+    ranges = parser.merged_cells.mergeCell if parser.merged_cells is not None else ()
+    for merged in ranges:
+        from openpyxl.worksheet.cell_range import CellRange
+
+        bounds = CellRange(merged.ref)
+        top, left = bounds.min_row, bounds.min_col
+        # Only the part of a range that reaches cells holding data is read: a merge down to
+        # row 1,048,576 (or across to column XFD) ends where the sheet's data ends.
+        bottom, right = min(bounds.max_row, last_row), min(bounds.max_col, last_column)
+        if top > bottom or left > right:
+            continue
+        merges.append((top, left, bottom, right))
+        top_left = cells.get((top, left))
+        budget[0] -= (bottom - top + 1) * (right - left + 1)
+        if budget[0] < 0:
+            raise _too_many_cells(name)
+        for row in range(top, bottom + 1):
+            for column in range(left, right + 1):
                 if top_left is None:
                     cells.pop((row, column), None)
                 else:
                     cells[row, column] = top_left
-    return _Grid(name, sheet.title, cells, merges, uncached, _last_row(cells, uncached), sheet.max_column)
+    return _Grid(name, sheet.title, cells, merges, uncached, _last_row(cells, uncached), last_column)
 
 
 def _last_row(cells: Mapping[tuple[int, int], Any], uncached: Mapping[tuple[int, int], str]) -> int:
@@ -557,7 +710,7 @@ class _Row:
             self.fail(key, f"{self.header.labels[key]}: {value!r} is a number, not a date (format the cell as a date)")
             return None
         try:
-            return _row_date(str(value) if not isinstance(value, date) else value)
+            return row_date(str(value) if not isinstance(value, date) else value)
         except (DgplanError, ValueError) as error:
             message = str(error)
             if repr(str(value)) not in message:
@@ -570,7 +723,7 @@ class _Row:
         if value is None:
             return None
         try:
-            return _as_number(value)
+            return as_number(value)
         except ValueError as error:
             self.fail(key, f"{self.header.labels[key]}: {error}")
             return None
@@ -582,6 +735,8 @@ class _Row:
         if isinstance(value, datetime):
             day = self.day(key)
             return None if day is None else Deadline.by(day)
+        if key == "target_by" and isinstance(value, str) and _YEAR.fullmatch(unicodedata.normalize("NFKC", value)):
+            value = int(unicodedata.normalize("NFKC", value))  # a CSV file's cells are all text
         if isinstance(value, int | float) and not isinstance(value, bool):
             if key == "target_by" and float(value).is_integer():
                 value = f"{int(value)}年度"  # a year in a 目標年度 column is a fiscal year
@@ -628,6 +783,7 @@ class _MeasureRows:
     title: str | None
     title_row: int
     section: str
+    owner: str | None = None
     tags: list[str] = field(default_factory=list)
     description: list[str] = field(default_factory=list)
     milestones: list[dict[str, Any]] = field(default_factory=list)
@@ -637,7 +793,7 @@ class _MeasureRows:
 
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "section": self.section, "title": self.title or ""}
-        for key in ("description", "tags", "milestones"):
+        for key in ("owner", "description", "tags", "milestones"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         if self.kpis:
@@ -657,7 +813,7 @@ def _issued(issued: date | str | None, facts: dict[str, Any], grid: _Grid, probl
     if isinstance(value, datetime):
         value = value.date()
     try:
-        return _row_date(value)
+        return row_date(value)
     except (DgplanError, ValueError) as error:
         problems.append(f"{where or 'issued'}: the plan's issued date: {error}")
         return None
@@ -784,7 +940,12 @@ def _read_plan_row(reader: _Row, measures: dict[str, _MeasureRows], reference: d
         reader.fail("title", f"measure {measure_id!r}: {title!r} differs from {measure.title!r} at {first}")
     elif title is not None and measure.title is None:
         measure.title, measure.title_row = title, reader.row
-    for tag in re.split(r"[、,，/／・\n]", reader.text("ministry") or ""):
+    # The measure's owner (担当) is its first row's; a later row naming another owns its own
+    # milestone and KPI. Each name is a tag too, for filtering by one ministry of several.
+    owner = reader.text("ministry")
+    if owner is not None and measure.owner is None:
+        measure.owner = owner
+    for tag in re.split(r"[、,，/／・\n]", owner or ""):
         if tag.strip() and tag.strip() not in measure.tags:
             measure.tags.append(tag.strip())
     text = reader.text("text")
@@ -804,6 +965,9 @@ def _read_milestone(reader: _Row, measure: _MeasureRows, text: str | None, refer
             reader.fail("done_on", f"{labels['done_on']} without a {labels.get('due', '期限')}: nothing to mark done")
         return
     milestone: dict[str, Any] = {"text": text or measure.title or measure.id, "due": deadline}
+    owner = reader.text("ministry")
+    if owner is not None and owner != measure.owner:
+        milestone["owner"] = owner
     if done_on is not None:
         milestone["done_on"] = done_on
     if note is not None:
@@ -824,7 +988,8 @@ def _read_target(reader: _Row, reference: date) -> Target | None:
         if by is not None:
             reader.fail("target_by", f"{labels['target_by']} without a {labels.get('target', '目標値')}")
         return None
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
+    plain = isinstance(raw, str) and _PLAIN_NUMBER.fullmatch(unicodedata.normalize("NFKC", raw)) is not None
+    if plain or (isinstance(raw, int | float) and not isinstance(raw, bool)):  # a CSV cell is text
         value = reader.number("target")
         target = None if value is None else Target(value=value)
     else:
@@ -868,6 +1033,9 @@ def _read_kpi(reader: _Row, measure: _MeasureRows, reference: date) -> None:
     if kpi is None:
         kpi = measure.kpis[kind, text] = {"kind": kind, "text": text, "observations": []}
         measure.kpi_rows.append(reader.row)
+        owner = reader.text("ministry")
+        if owner is not None and owner != measure.owner:
+            kpi["owner"] = owner
     if target is not None:
         known = kpi.get("target")
         if known is None:
@@ -964,7 +1132,7 @@ def _progress_row(reader: _Row) -> list[tuple[RowPlace, Any]]:
     marked = reader.raw("done")
     if marked is not None:
         try:
-            done = str(marked).strip() in _DONE_MARKS or _as_bool(marked)
+            done = str(marked).strip() in _DONE_MARKS or as_bool(marked)
         except ValueError as error:
             reader.fail("done", str(error))
     labels = reader.header.labels
@@ -983,7 +1151,7 @@ def _progress_row(reader: _Row) -> list[tuple[RowPlace, Any]]:
     place = RowPlace(f"{grid.path}:{id_cell}", row, id_cell, cells)
     if reader.problems:
         problems = sorted(reader.problems, key=lambda problem: problem.order)
-        return [(RowPlace(problem.where, row, id_cell), _BadRow(problem.text)) for problem in problems]
+        return [(RowPlace(problem.where, row, id_cell), BadRow(problem.text)) for problem in problems]
     found: list[tuple[RowPlace, Any]] = []
     if value is not None or (done and done_on is None):
         entry: dict[str, Any] = {"id": item_id, "date": day}

@@ -25,6 +25,7 @@ from dgplan.deadline import Deadline
 from dgplan.errors import PlanError
 from dgplan.plan import Plan
 from dgplan.plan_io import write_atomic
+from dgplan.queries import item_statuses, kpi_statuses
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["KPI_HEADER", "MILESTONE_HEADER", "save_excel"]
 
 #: The columns of the 工程表 sheet. ``ID`` and ``完了日`` are what :func:`dgplan.load_progress` reads.
-MILESTONE_HEADER = ("ID", "施策番号", "施策名", "取組内容", "期限日", "期限（原文）", "種別", "完了日", "備考")
+MILESTONE_HEADER = ("ID", "施策番号", "施策名", "取組内容", "期限日", "期限（原文）", "種別", "状況", "完了日", "備考")
 #: The columns of the KPI sheet. ``ID``, ``実績値``, ``時点`` and ``備考`` are what
 #: :func:`dgplan.load_progress` reads; ``最新実績値`` and ``最新時点`` show what the plan already holds.
 KPI_HEADER = (
@@ -44,6 +45,8 @@ KPI_HEADER = (
     "単位",
     "目標期限日",
     "目標期限（原文）",
+    "状況",
+    "評価",
     "最新実績値",
     "最新時点",
     "実績値",
@@ -108,26 +111,33 @@ def _store(sheet: Worksheet, row: int, column: int, value: Any) -> None:
 
 
 def _due(deadline: Deadline) -> date | None:
-    return deadline.due
+    # A recurring deadline's own due date is only its first occurrence: without an as-of date
+    # there is no occurrence to show, and the phrase and kind beside it say how it recurs.
+    return deadline.due if deadline.recurrence is None else None
 
 
 def _phrase(deadline: Deadline) -> str:
     return deadline.text or ("" if deadline.due is None else deadline.due.isoformat())
 
 
-def _milestone_rows(plan: Plan) -> list[list[Any]]:
+def _milestone_rows(plan: Plan, as_of: date | None) -> list[list[Any]]:
+    # With as_of, each row shows its occurrence that matters on that day and its status, as
+    # `dgplan due` and the report do (dgplan.queries.item_statuses).
+    statuses = {} if as_of is None else {s.item_id: s for s in item_statuses(plan, as_of)}
     rows = []
     for measure in plan.measures:
         for milestone in measure.milestones:
+            status = statuses.get(milestone.id)
             rows.append(
                 [
                     milestone.id,
                     measure.id,
                     measure.title,
                     milestone.text,
-                    _due(milestone.deadline),
+                    _due(milestone.deadline) if status is None else status.due,
                     _phrase(milestone.deadline),
                     milestone.deadline.kind.value,
+                    None if status is None else status.status_text,
                     milestone.done_on,
                     None,
                 ]
@@ -135,13 +145,15 @@ def _milestone_rows(plan: Plan) -> list[list[Any]]:
     return rows
 
 
-def _kpi_rows(plan: Plan) -> list[list[Any]]:
+def _kpi_rows(plan: Plan, as_of: date | None) -> list[list[Any]]:
+    statuses = {} if as_of is None else {s.kpi_id: s for s in kpi_statuses(plan, as_of)}
     rows = []
     for measure in plan.measures:
         for kpi in measure.kpis:
             target = kpi.target
             latest = max(kpi.observations, key=lambda o: o.observed_on, default=None)
             by = None if target is None else target.by
+            status = statuses.get(kpi.id)
             rows.append(
                 [
                     kpi.id,
@@ -150,8 +162,10 @@ def _kpi_rows(plan: Plan) -> list[list[Any]]:
                     kpi.text,
                     None if target is None else target.value,
                     None if target is None else target.unit,
-                    None if by is None else _due(by),
+                    (None if by is None else _due(by)) if status is None else status.due,
                     None if by is None else _phrase(by),
+                    None if status is None else status.status,
+                    None if status is None else status.grade,
                     None if latest is None else latest.value,
                     None if latest is None else latest.observed_on,
                     None,
@@ -219,7 +233,7 @@ def _info_sheet(sheet: Worksheet, plan: Plan) -> None:
     sheet.column_dimensions["B"].width = min(max(_display_width(plan.title) + 2, 40), _MAX_WIDTH)
 
 
-def workbook_bytes(plan: Plan) -> bytes:
+def workbook_bytes(plan: Plan, *, as_of: date | None = None) -> bytes:
     """The workbook :func:`save_excel` writes, as bytes."""
     try:
         from openpyxl import Workbook
@@ -228,19 +242,23 @@ def workbook_bytes(plan: Plan) -> bytes:
     book = Workbook()
     milestones = book.active or book.create_sheet()  # a new workbook has its one sheet active
     milestones.title = "工程表"
-    _fill_sheet(milestones, MILESTONE_HEADER, _milestone_rows(plan))
-    _fill_sheet(book.create_sheet("KPI"), KPI_HEADER, _kpi_rows(plan))
+    _fill_sheet(milestones, MILESTONE_HEADER, _milestone_rows(plan, as_of))
+    _fill_sheet(book.create_sheet("KPI"), KPI_HEADER, _kpi_rows(plan, as_of))
     _info_sheet(book.create_sheet("計画"), plan)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def save_excel(plan: Plan, path: str | os.PathLike[str]) -> None:
+def save_excel(plan: Plan, path: str | os.PathLike[str], *, as_of: date | None = None) -> None:
     """Write ``plan`` as an Excel workbook to fill in (``工程表``, ``KPI``, ``計画`` sheets), atomically.
 
     Due dates are Excel dates with the plan's phrase beside them; the header is frozen and
-    filtered, columns are as wide as their Japanese text. ``dgplan.load_progress(path, plan)``
-    merges what a person types into ``完了日``, ``実績値`` and ``時点``.
+    filtered, columns are as wide as their Japanese text. With ``as_of``, each row's ``期限日`` is
+    that of its occurrence that matters on that day (a recurring item's missed or next one) and
+    ``状況`` (and ``評価`` for KPIs) says where it stands, as ``dgplan due``, ``dgplan kpi`` and the
+    report do; without it a recurring item has no ``期限日``, only its phrase, and ``状況`` is empty.
+    ``dgplan.load_progress(path, plan)`` merges what a person types into ``完了日``, ``実績値`` and
+    ``時点``.
     """
-    write_atomic(path, workbook_bytes(plan))
+    write_atomic(path, workbook_bytes(plan, as_of=as_of))
