@@ -34,9 +34,10 @@ from dgplan import PlanError, load_plan
 from dgplan._escape import csv_cell, markdown_inline, one_line, plan_text, terminal_text
 from dgplan.cli import main
 from dgplan.deadline import parse_deadline
+from dgplan.diff import diff_plans
 from dgplan.errors import DgplanError
 from dgplan.queries import DueItem
-from dgplan.report import render_calendar, render_due, render_kpis, render_report
+from dgplan.report import render_calendar, render_diff, render_due, render_kpis, render_report
 from dgplan.workbook import EXCEL_CELL_LIMIT, MILESTONE_HEADER, _display_width, workbook_bytes
 
 AS_OF = date(2023, 1, 1)
@@ -346,8 +347,6 @@ class TestMarkdown:
     def test_the_diff_heading(self, tmp_path: Path) -> None:
         old = load_plan(write_plan(tmp_path, plan_data(title="<!--"), "old.json"))
         new = load_plan(write_plan(tmp_path, plan_data(title="[x](javascript:alert(1))", text="b"), "new.json"))
-        from dgplan.diff import diff_plans
-        from dgplan.report import render_diff
 
         for render in RENDERERS:
             page = parsed(render(render_diff(diff_plans(old, new), "markdown")))
@@ -641,6 +640,22 @@ def check_outputs(plan: dgplan.Plan) -> None:
     # HTML: no element from plan text.
     page = parsed(render_report(plan, AS_OF, fmt="html"))
     assert not {"script", "img", "a"} & set(page.tags)
+
+    # The diff from a plain edition, in every format.
+    changes = diff_plans(dgplan.Plan.model_validate(plan_data()), plan)
+    assert TERMINAL_UNSAFE.search(render_diff(changes, "table")) is None
+    for render in RENDERERS:
+        page = parsed(render(render_diff(changes, "markdown")))
+        assert set(page.tags) <= MARKDOWN_TAGS and page.comments == []
+    for row in cells_of_csv(render_diff(changes, "csv")):
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or re.fullmatch(r"-[\d.]+", cell)
+    assert {c["text"] for c in json.loads(render_diff(changes, "json"))["changes"]} <= texts | {
+        "システム改修",
+        "件数",
+        "later",
+    }
+    assert not {"script", "img", "a"} & set(parsed(render_diff(changes, "html")).tags)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
