@@ -144,18 +144,17 @@ def one_line(text: str) -> str:
     return _ANY_BREAK.sub(" ", text)
 
 
-# Backslash escapes both CommonMark and Python-Markdown read; the HTML characters, and ~ (GitHub's
-# strikethrough, which Python-Markdown cannot escape), as entities every renderer reads.
-_MARKDOWN = {char: "\\" + char for char in "\\`*_[]#!"} | {
-    "<": "&lt;",
-    ">": "&gt;",
-    "&": "&amp;",
-    "~": "&#126;",
-}
-# Bidi controls as numeric references too: raw markdown is read on terminals and in mail, where
-# an override would reorder the line around it.
+# Bidi controls: raw markdown is read on terminals and in mail, where an override would reorder
+# the line around it.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_MARKDOWN |= {char: f"&#x{ord(char):x};" for char in _BIDI}
+# Backslash escapes both CommonMark and Python-Markdown read; the HTML characters, ~ (GitHub's
+# strikethrough, which Python-Markdown cannot escape) and the bidi controls as references every
+# renderer reads.
+_MARKDOWN = (
+    {char: "\\" + char for char in "\\`*_[]#!"}
+    | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;"}
+    | {char: f"&#x{ord(char):x};" for char in _BIDI}
+)
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]#!<>&~" + _BIDI + "]")
 
 
