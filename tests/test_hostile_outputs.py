@@ -363,10 +363,17 @@ class TestNotebook:
         page = parsed(measure._repr_html_())
         assert "script" not in page.tags and "b" not in page.tags
 
-    @pytest.mark.parametrize("bad", ["<script>alert(1)</script>", "1-1 <b>", "1-1&x", '1-1"x', "1-1'x"])
+    @pytest.mark.parametrize(
+        "bad", ["<script>alert(1)</script>", "1-1 <b>", "1-1&x", '1-1"x', "1-1'x", "-1-1", "+1", "@1", "[1]", "1{2}"]
+    )
     def test_an_id_with_markup_is_refused(self, bad: str, tmp_path: Path) -> None:
         with pytest.raises(PlanError, match=re.escape(f"measure id {bad!r} may hold letters, digits")):
             load_plan(write_plan(tmp_path, plan_data(measure_id=bad)))
+
+    @pytest.mark.parametrize("good", ["１－１", "1−1", "Ⅰ-【1】", "(1)-2", "第3章-2", "1.2.3", "A_1"])
+    def test_numbering_schemes_are_ids(self, good: str, tmp_path: Path) -> None:
+        plan = load_plan(write_plan(tmp_path, plan_data(measure_id=good)))
+        assert plan[good].milestones[0].id == f"{good}/m1"
 
 
 class TestCalendarName:

@@ -19,7 +19,7 @@ import unicodedata
 from typing import Any
 
 __all__ = [
-    "ID_CHARACTERS",
+    "ID_RULE",
     "bounded",
     "csv_cell",
     "excerpt",
@@ -79,22 +79,29 @@ def plan_text(value: str) -> str:
     return value
 
 
-#: What an id (of a measure, milestone or KPI) may hold besides letters, marks and digits of any
-#: script: the punctuation of numbering schemes (1-1, A-1-2, 1(2)①, 第3.2). Nothing that is syntax
-#: in HTML, markdown, CSV or a spreadsheet formula, so an id is the same text in every output.
-ID_CHARACTERS = "-_.()（）・‐－"
-_ID_PUNCTUATION = frozenset(ID_CHARACTERS)
+#: What an id (of a measure, milestone or KPI) may hold, in words, for messages.
+ID_RULE = (
+    "letters, digits, dashes, brackets (not [ ] { }) and . _ ・ only, starting with a letter, a digit or a bracket"
+)
+# Besides letters, marks, digits, dashes (1-1, １－１, 1−1) and brackets (1(2)①, Ⅰ-【1】): the
+# punctuation of numbering schemes. Nothing that is syntax in HTML, markdown, CSV or a formula
+# (and no leading dash, which a spreadsheet reads as a minus), so an id is the same in every output.
+_ID_PUNCTUATION = frozenset("._・．＿−")
+_NOT_IN_IDS = frozenset("[]{}")
 
 
 def is_valid_id(value: str, *, slash: bool = False) -> bool:
-    """Whether ``value`` is a valid id: non-empty, letters, marks, digits and :data:`ID_CHARACTERS`
-    (and ``/`` where ``slash``, which joins an item's id to its measure's)."""
-    if not value:
+    """Whether ``value`` is a valid id (:data:`ID_RULE`; with ``slash``, ``/`` too, which joins an
+    item's id to its measure's)."""
+    if not value or not (unicodedata.category(value[0])[0] in "LN" or unicodedata.category(value[0]) == "Ps"):
         return False
     for char in value:
-        if char in _ID_PUNCTUATION or (slash and char == "/"):
+        if char in _NOT_IN_IDS:
+            return False
+        category = unicodedata.category(char)
+        if category[0] in "LMN" or category in ("Pd", "Ps", "Pe") or char in _ID_PUNCTUATION:
             continue
-        if unicodedata.category(char)[0] not in "LMN":
+        if not (slash and char == "/"):
             return False
     return True
 

@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from dgplan._escape import ID_CHARACTERS, is_valid_id, plan_text
+from dgplan._escape import ID_RULE, is_valid_id, plan_text
 from dgplan._progress import GRADE_WORDS, Grade, KPIProgress, grade_kpi, latest_index, meets
 from dgplan._text import names_owner, owner_key
 from dgplan.deadline import Recurrence
@@ -393,10 +393,7 @@ class Measure(_Model):
         # ID column read back by load_progress): letters, digits and the punctuation of numbering
         # schemes only, and no "/", which joins the measure's id to its items' (1-1/m1).
         if not is_valid_id(value):
-            raise ValueError(
-                f"measure id {_quoted(value)} may hold letters, digits and {' '.join(ID_CHARACTERS)} only,"
-                " such as '1-1', 'A-1-2' or '1(2)①'"
-            )
+            raise ValueError(f"measure id {_quoted(value)} may hold {ID_RULE}, such as '1-1', 'A-1-2' or '1(2)①'")
         return value
 
     @model_validator(mode="after")
@@ -408,8 +405,8 @@ class Measure(_Model):
         foreign = [_quoted(i) for i in ids if not i.startswith(prefix) or not is_valid_id(i[len(prefix) :], slash=True)]
         if foreign:
             raise ValueError(
-                f"ids in measure {self.id!r} must be {prefix!r} followed by letters, digits,"
-                f" '/' and {' '.join(ID_CHARACTERS)} (such as {prefix + 'm1'!r}): {', '.join(foreign)}"
+                f"ids in measure {self.id!r} must be {prefix!r} followed by {ID_RULE} ('/' too),"
+                f" such as {prefix + 'm1'!r}: {', '.join(foreign)}"
             )
         counts = Counter(ids)
         duplicates = sorted(i for i, n in counts.items() if n > 1)
