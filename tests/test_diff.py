@@ -788,3 +788,49 @@ def test_the_report_section_in_a_browser(
             assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
         finally:
             browser.close()
+
+
+class TestPairingManyMeasures:
+    """Pairing renumbered measures compared every title with every other, each comparison setting
+    up a SequenceMatcher: 1,000 measures took 17 s (issue 34). Counted here, not timed."""
+
+    def test_each_title_is_indexed_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import difflib
+
+        import dgplan.diff
+
+        built = 0
+
+        class Counting(difflib.SequenceMatcher):  # type: ignore[type-arg]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                nonlocal built
+                built += 1
+                super().__init__(*args, **kwargs)
+
+        monkeypatch.setattr(dgplan.diff, "SequenceMatcher", Counting)
+        base = [m.title for m in dgplan.load_plan().measures][:120]
+        old = plan_of([measure(f"1-{i + 1}", title) for i, title in enumerate(base)])
+        new = plan_of([measure(f"2-{i + 1}", title[:3] + "新" + title[4:]) for i, title in enumerate(base)])
+        diff = diff_plans(old, new)
+        assert diff.summary.get("measure renumbered") == len(base)
+        assert built <= 3 * len(base)
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(st.text("アイウエオカキ", max_size=12), max_size=8),
+        st.lists(st.text("アイウエオカキ", max_size=12), max_size=8),
+        st.sampled_from([0.3, 0.5, 0.75, 0.9, 1.0]),
+    )
+    def test_the_shortlist_keeps_every_pair_that_can_score(
+        self, olds: list[str], news: list[str], floor: float
+    ) -> None:
+        from dgplan.diff import _ratio, _Ratios
+
+        ratios = _Ratios(floor)
+        shortlist = set(ratios.shortlist(olds, news))
+        for i, a in enumerate(olds):
+            for j, b in enumerate(news):
+                expected = _ratio(a, b, floor=floor)
+                assert ratios(a, b) == expected
+                if expected >= floor and a != b:
+                    assert (i, j) in shortlist

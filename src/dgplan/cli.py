@@ -232,6 +232,30 @@ def _emit(text: str, output: Path | None, *, verbose: bool = False, bom: bool = 
 
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Say what was written (silent by default).")
 _bom = click.option("--bom", is_flag=True, help="Start CSV with a byte order mark, for Excel.")
+_raw_csv = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV cells exactly as the plan has them, for programs: by default a cell starting with"
+    " = + - @ (a spreadsheet formula) gets a leading apostrophe.",
+)
+
+
+def _not_over_inputs(output: Path | None, *inputs: Path | None) -> None:
+    """Refuse ``-o`` naming a file the command reads: writing would replace the office's workbook
+    (or plan, or progress log) with its own export."""
+    if output is None:
+        return
+    import os
+
+    for source in inputs:
+        if source is None:
+            continue
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:  # either does not exist (yet): compare the names they resolve to
+            same = os.path.realpath(output) == os.path.realpath(source)
+        if same:
+            _fail(f"-o {output} is an input of this command ({source}); write to another file")
 
 
 def _library_message(message: str) -> str:
@@ -348,6 +372,7 @@ def main() -> None:
 @click.option("--fail-if-overdue", is_flag=True, help="Exit 1 when anything is overdue on the as-of date.")
 @_lang
 @_bom
+@_raw_csv
 @_handles_errors
 def due(
     plan_path: Path | None,
@@ -363,6 +388,7 @@ def due(
     fail_if_overdue: bool,
     lang: str,
     bom: bool,
+    raw_csv: bool,
 ) -> None:
     """Milestones and KPI targets falling due.
 
@@ -408,7 +434,7 @@ def due(
         question = label("due this quarter", language)
     from dgplan.report import render_due
 
-    text = render_due(items, fmt, as_of=as_of, plan=plan, lang=language, question=question)
+    text = render_due(items, fmt, as_of=as_of, plan=plan, lang=language, question=question, raw_csv=raw_csv)
     if fmt == "table":
         # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
         # The colour follows each row's status, never its text: the table's lines after its
@@ -416,7 +442,7 @@ def due(
         lines = text.splitlines(True)
         for index, item in enumerate(items, start=2):
             if item.overdue and index < len(lines):
-                lines[index] = click.style(lines[index], fg="red")
+                lines[index] = click.style(lines[index].rstrip("\n"), fg="red") + "\n"
         text = "".join(lines)
     _emit(text, None, bom=bom and fmt == "csv")
     if fail_if_overdue and plan.overdue(as_of=as_of):
@@ -431,6 +457,7 @@ def due(
 )
 @_lang
 @_bom
+@_raw_csv
 @_handles_errors
 def kpi(
     plan_path: Path | None,
@@ -441,6 +468,7 @@ def kpi(
     fmt: str,
     lang: str,
     bom: bool,
+    raw_csv: bool,
 ) -> None:
     """KPI status: latest value, target, attainment, the target's status, and grade.
 
@@ -464,7 +492,7 @@ def kpi(
     statuses = [s for s in plan.kpi_status(as_of=as_of) if s.on_track is False or not off_track]
     from dgplan.report import render_kpis
 
-    _emit(render_kpis(statuses, fmt, as_of=as_of, lang=lang), None, bom=bom and fmt == "csv")
+    _emit(render_kpis(statuses, fmt, as_of=as_of, lang=lang, raw_csv=raw_csv), None, bom=bom and fmt == "csv")
 
 
 @main.command()
@@ -499,6 +527,7 @@ def report(
       dgplan report --format html -o status.html
       dgplan report --plan plan-2022.yaml --compare plan-2021.yaml --format html -o status.html
     """
+    _not_over_inputs(output, plan_path, progress_path, compare_path)
     fmt = _report_format(fmt, output)
     as_of = as_of or today_in_tokyo()
     plan = _load(plan_path, progress_path, section)
@@ -564,6 +593,7 @@ def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the editions differ, 0 when they do not (as git diff).")
 @_bom
+@_raw_csv
 @_verbose
 @_handles_errors
 def diff(
@@ -574,6 +604,7 @@ def diff(
     output: Path | None,
     exit_code: bool,
     bom: bool,
+    raw_csv: bool,
     verbose: bool,
 ) -> None:
     """What changed from edition OLD of a plan to edition NEW: measures added, removed and paired
@@ -586,12 +617,13 @@ def diff(
       dgplan diff plan-2021.yaml plan-2022.yaml --format json
       dgplan diff plan-2021.yaml plan-2022.yaml --exit-code > /dev/null || echo changed
     """
+    _not_over_inputs(output, old_path, new_path)
     old, new = _load_editions(old_path, new_path)
     from dgplan.diff import THRESHOLD, diff_plans
     from dgplan.report import render_diff
 
     changes = diff_plans(old, new, threshold=THRESHOLD if threshold is None else threshold)
-    _emit(render_diff(changes, fmt), output, verbose=verbose, bom=bom and fmt == "csv")
+    _emit(render_diff(changes, fmt, raw_csv=raw_csv), output, verbose=verbose, bom=bom and fmt == "csv")
     if exit_code and changes:
         sys.exit(1)
 
@@ -610,6 +642,7 @@ def diff(
 @click.option("--until", "end", type=DATE, help="Last day to export (default: ten years after the first).")
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @_bom
+@_raw_csv
 @_verbose
 @_handles_errors
 def export(
@@ -622,6 +655,7 @@ def export(
     end: date | None,
     output: Path | None,
     bom: bool,
+    raw_csv: bool,
     verbose: bool,
 ) -> None:
     """Every due date as a calendar (RFC 5545), CSV or JSON, one entry per due date; or the plan
@@ -635,6 +669,7 @@ def export(
     """
     if fmt == "xlsx" and output is None:
         _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+    _not_over_inputs(output, plan_path, progress_path)
     from dateutil.relativedelta import relativedelta
 
     plan = _load(plan_path, progress_path, section)
@@ -655,7 +690,7 @@ def export(
     items = plan.due_between(first, last, as_of=as_of or today_in_tokyo())
     from dgplan.report import render_due
 
-    text = render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan)
+    text = render_due(items, fmt, as_of=as_of or today_in_tokyo(), plan=plan, raw_csv=raw_csv)
     _emit(text, output, verbose=verbose, bom=bom and fmt == "csv")
 
 
@@ -692,9 +727,11 @@ def convert(texts: tuple[str, ...], to_wareki: bool, reference: date | None, fmt
 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
+        from dgplan._escape import terminal_text
+
         for row in rows:
             details = "  ".join(f"{k}={v}" for k, v in row.items() if k != "input" and v not in (None, ""))
-            click.echo(f"{row['input']}\t{details}")
+            click.echo(f"{terminal_text(row['input'])}\t{details}")
     if failures:
         sys.exit(2)
 
@@ -817,6 +854,7 @@ def extract(
       dgplan extract plan-2021.txt --title デジタル社会の実現に向けた重点計画 --issued 令和3年6月18日 -o measures.yaml
       dgplan extract plan-2022.txt --title … --issued 2022-06-07 --strict -o plan-2022.yaml
     """
+    _not_over_inputs(output, text_file)
     from dgplan.extract import extract_plan
     from dgplan.plan_io import dump_plan
 
@@ -825,8 +863,10 @@ def extract(
     except UnicodeDecodeError:
         _fail(f"{text_file}: not UTF-8 text")
     plan, extract_report = extract_plan(text, title=title, issued=issued, source=source)
+    from dgplan._escape import terminal_text
+
     for line in extract_report.lines():
-        click.echo(line, err=True)
+        click.echo(terminal_text(line), err=True)
     if strict and extract_report.unresolved:
         _fail(f"{len(extract_report.unresolved)} phrases left unresolved (--strict)")
     _emit(dump_plan(plan), output, verbose=verbose)

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from dgplan._escape import markdown_inline
 from dgplan.diff import EPSILON, PlanChange, PlanDiff
 from dgplan.display import markdown_table
 
@@ -109,7 +110,7 @@ def diff_markdown(diff: PlanDiff, *, level: int = 2) -> str:
     """The diff as a markdown section: counts by change, slipped deadlines, pairings to check,
     every change. ``level`` is the heading level of the section."""
     head = "#" * level
-    out = [f"{head} {_heading(diff)}", ""]
+    out = [f"{head} {markdown_inline(_heading(diff))}", ""]
     if not diff:
         return "\n".join([*out, "No changes.", ""])
     out += [markdown_table(("change", "count"), [[k, str(n)] for k, n in diff.summary.items()]), ""]

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from dgplan._escape import markdown_cell
+
 __all__ = ["escape_html", "html_table", "markdown_table"]
 
 
@@ -37,11 +39,9 @@ def html_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption
 
 
 def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A markdown table; a ``|`` in a cell is escaped and a line break becomes a space."""
-
-    def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
-
+    """A markdown table; cells are escaped (:func:`dgplan._escape.markdown_cell`): one line each,
+    ``|`` and every character that would start markup in plan text escaped."""
+    cell = markdown_cell
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

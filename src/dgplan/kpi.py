@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from dgplan._escape import ID_RULE, is_valid_id, plan_text
 from dgplan._progress import GRADE_WORDS, GRADES, Grade, KPIProgress, grade_kpi, latest_index, meets
 from dgplan._text import names_owner, owner_key
 from dgplan.deadline import Recurrence
@@ -76,6 +77,18 @@ class _Model(BaseModel):
 
     def __dir__(self) -> list[str]:
         return [name for name in super().__dir__() if name not in _DEPRECATED]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plan_text(cls, value: Any) -> Any:
+        # The one place that decides what plan text may hold (dgplan._escape.plan_text): every
+        # text field of every model, deadline phrases and dates included, whichever loader or
+        # caller built it; the loaders locate a refusal at its file, line, column and measure.
+        if isinstance(value, str):
+            return plan_text(value)
+        if isinstance(value, list | tuple) and value and isinstance(value[0], str):
+            return [plan_text(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 def _id_may_be_omitted(schema: dict[str, Any]) -> None:
@@ -367,23 +380,32 @@ class Measure(_Model):
             ],
             caption="KPIs",
         )
-        return f"<h4>[{self.id}] {html.escape(self.title)} (section {html.escape(self.section)})</h4>{milestones}{kpis}"
+        heading = f"[{html.escape(self.id)}] {html.escape(self.title)} (section {html.escape(self.section)})"
+        return f"<h4>{heading}</h4>{milestones}{kpis}"
 
     @field_validator("id")
     @classmethod
     def _id_shape(cls, value: str) -> str:
-        # Any text names a measure (1-1, A-1-2, 1(2)①), but not with "/", which separates the
-        # measure's id from its milestones' and KPIs' (1-1/m1), nor blank or padded with spaces.
-        if not value.strip() or value != value.strip() or "/" in value or not value.isprintable():
-            raise ValueError(
-                f"measure id {value!r} must be printable text without '/' or surrounding spaces,"
-                " such as '1-1' or 'A-1-2'"
-            )
+        # An id is written unquoted into every output (a markdown cell, a calendar UID, a workbook's
+        # ID column read back by load_progress): letters, digits and the punctuation of numbering
+        # schemes only, and no "/", which joins the measure's id to its items' (1-1/m1).
+        if not is_valid_id(value):
+            raise ValueError(f"measure id {_quoted(value)} may hold {ID_RULE}, such as '1-1', 'A-1-2' or '1(2)①'")
         return value
 
     @model_validator(mode="after")
     def _unique_children(self) -> Measure:
-        counts = Counter([m.id for m in self.milestones] + [k.id for k in self.kpis])
+        # An item's id starts with its measure's: ids are then unique in the whole plan, so one
+        # progress row marks one item, and one calendar UID names one event.
+        prefix = f"{self.id}/"
+        ids = [m.id for m in self.milestones] + [k.id for k in self.kpis]
+        foreign = [_quoted(i) for i in ids if not i.startswith(prefix) or not is_valid_id(i[len(prefix) :], slash=True)]
+        if foreign:
+            raise ValueError(
+                f"ids in measure {self.id!r} must be {prefix!r} followed by {ID_RULE} ('/' too),"
+                f" such as {prefix + 'm1'!r}: {', '.join(foreign)}"
+            )
+        counts = Counter(ids)
         duplicates = sorted(i for i, n in counts.items() if n > 1)
         if duplicates:
             raise ValueError(f"duplicate ids in measure {self.id!r}: {', '.join(duplicates)}")
@@ -518,6 +540,10 @@ class PlanData(_Model):
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data in the YAML format (what :func:`dgplan.save_plan` writes)."""
         return self.model_dump(by_alias=True, exclude_defaults=True, mode="json", context={"reference": self.issued})
+
+
+def _quoted(value: str) -> str:
+    return repr(value) if len(value) <= 40 else repr(value[:40]) + f"… ({len(value)} characters)"
 
 
 _Identified = TypeVar("_Identified", Measure, Milestone, KPI)

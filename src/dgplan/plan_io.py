@@ -13,6 +13,7 @@ import gc
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from pydantic import ValidationError
 
 from dgplan import _bundled
 from dgplan._bundled import BUNDLED_PLAN
+from dgplan._escape import plan_text
 from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date, short
 from dgplan.errors import DgplanError, PlanError, Problem
 from dgplan.fields import _to_date
@@ -416,10 +418,47 @@ def _parse_json(text: str, name: str) -> Plan:
     try:
         located = _compose(text, name)
     except PlanError:
+        _refuse_lone_surrogate(text, name)
         located = _Located(data=data, marks={}, duplicates=[], key_marks={})
     if duplicates and not located.duplicates:
         raise PlanError(f"{name}: duplicate key {duplicates[0]!r}", path=name)
     return _located_plan(_Located(data, located.marks, located.duplicates, located.key_marks), name)
+
+
+_SURROGATE_ESCAPE = re.compile(r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _refuse_lone_surrogate(text: str, name: str) -> None:
+    """Refuse, at its line and column, a JSON escape of half a surrogate pair (``"\\ud800"``):
+    json reads it into a string that no writer can encode, and YAML, which would say where each
+    value is, cannot read the file at all."""
+    lone: int | None = None
+    high_end = -1
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        if len(match.group(1)) % 2 == 0:  # an escaped backslash, then a plain "u"
+            continue
+        start = match.end(1) - 1
+        if int(match.group(2), 16) < 0xDC00:
+            if lone is not None:
+                break
+            lone, high_end = start, match.end()
+        elif lone is not None and start == high_end:
+            lone = None
+        else:
+            lone = start
+            break
+    if lone is None:
+        return
+    line = text.count("\n", 0, lone) + 1
+    column = lone - (text.rfind("\n", 0, lone) + 1) + 1
+    escape = text[lone : lone + 6]
+    raise PlanError(
+        f"{name}:{line}:{column}: {escape!r} is half of a surrogate pair: plan text may hold no lone surrogate",
+        path=name,
+        line=line,
+        column=column,
+        text=escape,
+    )
 
 
 def _validation_context(data: dict[str, Any]) -> dict[str, Any]:
@@ -844,6 +883,8 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
             note = row.get("note")
             if note is not None and not isinstance(note, str | int | float):
                 raise ValueError(f"'note' must be text, not {short(note)}")
+            if isinstance(note, str):
+                note = plan_text(note)  # what a plan's text may hold, said here at the row's place
         except (DgplanError, ValueError) as error:
             problems.append(f"{where}: {item_id!r}: {error}")
             continue

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from dgplan._escape import REPEATED_TITLE, bounded, csv_cell, markdown_cell, markdown_inline, terminal_text
 from dgplan.queries import DueItem, KPIStatus, TrackedPlan
 
 # The models, the diff, the status report and its chart only for types at the top: `dgplan due`
@@ -151,7 +152,9 @@ def _table(
     headers: Sequence[str] | None = None,
 ) -> str:
     names = list(headers or columns)
-    cells = [[_fit(_cell(row.get(c)), text_width) for c in columns] for row in rows]
+    # Control characters and bidi overrides made visible before the cut, so that no cell sends a
+    # terminal a sequence, nor leaves one open.
+    cells = [[_fit(terminal_text(_cell(row.get(c))), text_width) for c in columns] for row in rows]
     widths = [max([_width(c)] + [_width(line[i]) for line in cells]) for i, c in enumerate(names)]
 
     def line(values: Sequence[str]) -> str:
@@ -162,7 +165,7 @@ def _table(
 
 def _markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
     def escape(value: Any) -> str:
-        return _cell(value).replace("|", "\\|").replace("\n", " ")
+        return markdown_cell(_cell(value))
 
     lines = ["| " + " | ".join(headers or columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(escape(row.get(c)) for c in columns) + " |" for row in rows]
@@ -185,10 +188,14 @@ def render_rows(
     as_of: date,
     headers: Sequence[str] | None = None,
     empty: str = "(none)",
+    raw_csv: bool = False,
 ) -> str:
-    """Rows as ``table`` (aligned, wide characters counted), ``markdown``, ``csv`` or ``json``.
-    ``headers`` names the ``table_columns`` for people (in their language); ``empty`` is what a
-    table without rows says."""
+    """Rows as ``table`` (aligned, wide characters counted, control characters shown as escapes),
+    ``markdown`` (plan text escaped), ``csv`` or ``json``. ``headers`` names the ``table_columns``
+    for people (in their language); ``empty`` is what a table without rows says.
+
+    CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab, CR, or an
+    apostrophe) get a leading apostrophe, unless ``raw_csv``; numbers stay numbers."""
     if fmt == "table":
         return _table(rows, table_columns, headers=headers) if rows else f"{empty}\n"
     if fmt == "markdown":
@@ -200,7 +207,9 @@ def render_rows(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+        writer.writerows(
+            {k: "" if v is None else v if raw_csv else csv_cell(v) for k, v in row.items()} for row in rows
+        )
         return buffer.getvalue()
     if fmt == "json":
         import json
@@ -243,6 +252,7 @@ def render_due(
     plan: Plan | TrackedPlan | None = None,
     lang: str = "ja",
     question: str | None = None,
+    raw_csv: bool = False,
 ) -> str:
     """Due items in one of the formats of :func:`render_rows`, or ``ics``.
 
@@ -250,7 +260,7 @@ def render_due(
     default, or ``en``); CSV, JSON and the calendar's machine fields keep the API's values. The
     markdown, for a mail from cron, starts with the plan's title, the as-of date and ``question``
     (what was asked: ``期限超過``) with its count, says in words when nothing is listed, and puts each
-    measure's title beside its item.
+    measure's title beside its item. ``raw_csv`` as in :func:`render_rows`.
     """
     from dgplan.labels import check_lang, label, status_label
 
@@ -259,12 +269,12 @@ def render_due(
         return render_calendar(items, plan=plan)
     rows = due_rows(items)
     if fmt not in ("table", "markdown"):
-        return render_rows(rows, fmt, columns=DUE_COLUMNS, table_columns=_TABLE_DUE, as_of=as_of)
+        return render_rows(rows, fmt, columns=DUE_COLUMNS, table_columns=_TABLE_DUE, as_of=as_of, raw_csv=raw_csv)
     titles = _measure_titles(plan)
     for row, item in zip(rows, items, strict=True):
         row["status"] = status_label(item.status, item.recorded, language)
         row["kind"] = label(f"kind {item.deadline.kind.value}", language)
-        row["title"] = titles.get(item.measure_id, "")
+        row["title"] = bounded(titles.get(item.measure_id, ""), REPEATED_TITLE)
     nothing = label("nothing overdue" if question == label("overdue heading", language) else "nothing due", language)
     if fmt == "table":
         return render_rows(
@@ -288,7 +298,7 @@ def render_due(
     )
     from dgplan.labels import as_of_words
 
-    head = [] if plan is None else [f"# {plan.title}", ""]
+    head = [] if plan is None else [f"# {markdown_inline(plan.title)}", ""]
     head += [as_of_words(as_of, language), ""]
     if question is not None:
         count = f"{len(items)}件" if language == "ja" else str(len(items))
@@ -305,9 +315,11 @@ def _measure_titles(plan: Plan | TrackedPlan | None) -> dict[str, str]:
     return {measure.id: measure.title for measure in plan.measures}
 
 
-def render_kpis(statuses: Sequence[KPIStatus], fmt: str, *, as_of: date, lang: str = "ja") -> str:
+def render_kpis(
+    statuses: Sequence[KPIStatus], fmt: str, *, as_of: date, lang: str = "ja", raw_csv: bool = False
+) -> str:
     """KPI statuses in one of the formats of :func:`render_rows`; for people (``table``,
-    ``markdown``) the labels and statuses are in ``lang``."""
+    ``markdown``) the labels and statuses are in ``lang``; ``raw_csv`` as in :func:`render_rows`."""
     from dgplan.labels import check_lang, grade_name, label
 
     language = check_lang(lang)
@@ -324,15 +336,17 @@ def render_kpis(statuses: Sequence[KPIStatus], fmt: str, *, as_of: date, lang: s
         as_of=as_of,
         headers=_headers(_TABLE_KPI, language),
         empty=label("none", language),
+        raw_csv=raw_csv,
     )
 
 
 _TABLE_DIFF = ("change", "measure", "item", "old", "new", "slip_days", "text")
 
 
-def render_diff(diff: PlanDiff, fmt: str) -> str:
+def render_diff(diff: PlanDiff, fmt: str, *, raw_csv: bool = False) -> str:
     """What changed between two editions: ``table`` and ``markdown`` (counts by change, then every
-    change), ``csv`` (the :data:`dgplan.diff.DIFF_COLUMNS`), ``json``, or ``html`` (a section)."""
+    change), ``csv`` (the :data:`dgplan.diff.DIFF_COLUMNS`; see :func:`render_rows` for
+    ``raw_csv``), ``json``, or ``html`` (a section)."""
     from dgplan.diff import DIFF_COLUMNS
     from dgplan.diff_render import diff_html, diff_json, diff_markdown, measure_label
 
@@ -354,36 +368,49 @@ def render_diff(diff: PlanDiff, fmt: str) -> str:
         counts = [{"change": change, "count": count} for change, count in diff.summary.items()]
         summary = _table(counts, ("change", "count")) if counts else "(no changes)\n"
         return summary + ("\n" + _table(rows, _TABLE_DIFF, text_width=40) if rows else "")
-    return render_rows(rows, fmt, columns=DIFF_COLUMNS, table_columns=_TABLE_DIFF, as_of=diff.new_issued)
+    return render_rows(
+        rows, fmt, columns=DIFF_COLUMNS, table_columns=_TABLE_DIFF, as_of=diff.new_issued, raw_csv=raw_csv
+    )
+
+
+#: How much of an item's own text and phrase each of its events (a recurring item has many) repeats.
+_REPEATED_TEXT = 1000
 
 
 def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None = None) -> str:
     """An RFC 5545 calendar: one all-day event per occurrence, titled with the measure id and what
     is due, described with the measure's title, the occurrence's window and its status (also as a
-    category and ``X-DGPLAN-STATUS``). UIDs name the plan edition, so two plans never collide."""
-    from icalendar import Calendar, Event
+    category and ``X-DGPLAN-STATUS``). UIDs name the plan edition, so two plans never collide.
+
+    Every text is escaped as iCalendar TEXT; an event repeats at most the first 200 characters of
+    its measure's title and the first 1,000 of its item's text and phrase."""
+    from icalendar import Calendar, Event, vText
 
     calendar = Calendar()
     calendar.add("prodid", "-//dgplan//deadlines//JA")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", plan.title if plan is not None else "dgplan deadlines")
+    # An X- property is written as given unless typed: as TEXT, a line break in the plan's title
+    # is "\n", not a new line that ends the property (or an AssertionError in icalendar).
+    calendar.add("x-wr-calname", vText(plan.title if plan is not None else "dgplan deadlines"))
     titles = _measure_titles(plan)
     # Two plans may both have a 1-1: an event's UID names its plan too, so that calendars that
     # subscribe to both keep both.
     scope = "" if plan is None else f"-{_plan_key(plan.title, plan.issued)}"
     for item in items:
         event = Event()
-        title = titles.get(item.measure_id, "")
+        title = bounded(titles.get(item.measure_id, ""), REPEATED_TITLE)
+        text = bounded(item.text, _REPEATED_TEXT)
         event.add("uid", f"{item.item_id}-{item.due.isoformat()}{scope}@dgplan")
         event.add("dtstamp", _stamp(item.due))
         event.add("dtstart", item.due)
         if item.due < date.max:  # without DTEND an all-day event lasts its one day (RFC 5545 3.6.1)
             event.add("dtend", item.due + timedelta(days=1))
         # What is due, not only the measure: 要件定義, 調達 and 本稼働 of one measure tell apart.
-        event.add("summary", f"[{item.measure_id}] {item.text}"[:200])
+        event.add("summary", f"[{item.measure_id}] {text}"[:200])
+        phrase = bounded(item.deadline.text or "", _REPEATED_TEXT)
         description = [
-            f"{item.item_id}: {item.text}",
-            f"deadline: {item.deadline.text} ({item.deadline.kind.value})",
+            f"{item.item_id}: {text}",
+            f"deadline: {phrase} ({item.deadline.kind.value})",
             f"window: {item.window}" if item.window is not None else "",
             f"status: {item.status_text}",
         ]

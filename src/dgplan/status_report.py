@@ -17,6 +17,7 @@ from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from dgplan._escape import REPEATED_TITLE, bounded, markdown_inline
 from dgplan._progress import GRADES
 from dgplan.chart import timeline_svg
 from dgplan.display import markdown_table
@@ -79,7 +80,8 @@ class _Facts:
     owners: bool = field(default=False)
 
     def titled(self, measure_id: str) -> str:
-        return self.titles.get(measure_id, "")
+        # Repeated on every row of the measure: bounded, so a long title cannot multiply the report.
+        return bounded(self.titles.get(measure_id, ""), REPEATED_TITLE)
 
     def words(self, key: str) -> str:
         return label(key, self.lang)
@@ -365,7 +367,7 @@ def _markdown_table(table: _Table) -> str:
 
 
 def _markdown_group(group: _Group) -> list[str]:
-    out = [f"{'#' * group.level} {group.heading}", ""]
+    out = [f"{'#' * group.level} {markdown_inline(group.heading)}", ""]
     if group.table.rows:
         out.append(_markdown_table(group.table))
     for child in group.children:
@@ -374,14 +376,15 @@ def _markdown_group(group: _Group) -> list[str]:
 
 
 def _render_markdown(facts: _Facts, sections: list[_Section], diff: str | None) -> str:
-    out = [f"# {facts.plan.title}", "", as_of_words(facts.as_of, facts.lang), ""]
+    # Headings hold plan text (titles, owners): escaped, so that none starts markup of its own.
+    out = [f"# {markdown_inline(facts.plan.title)}", "", as_of_words(facts.as_of, facts.lang), ""]
     note = _no_progress_note(facts)
     if note:
         out += [note, ""]
     out += [f"{facts.words('contents')}:" if facts.lang == "en" else f"{facts.words('contents')}：", ""]
-    out += [f"- {section.heading}" for section in sections] + [""]
+    out += [f"- {markdown_inline(section.heading)}" for section in sections] + [""]
     for section in sections:
-        out += [f"## {section.heading}", ""]
+        out += [f"## {markdown_inline(section.heading)}", ""]
         if section.lines:
             out += [*(f"- {line}" for line in section.lines), ""]
         if section.table is not None:

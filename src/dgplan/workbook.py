@@ -61,13 +61,53 @@ _KIND_NAMES = {"progress": "進捗", "effect": "効果"}
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 
 
-def _display_width(value: Any) -> int:
-    """How many digit widths a value takes: two for wide (East Asian) characters, one for others."""
+#: Excel's limit on the characters of one cell: a longer text is cut by Excel, or the file refused.
+EXCEL_CELL_LIMIT = 32_767
+
+
+def _display_width(value: Any, cap: int = _MAX_WIDTH) -> int:
+    """How many digit widths a value's widest line takes (two for wide, East Asian, characters,
+    one for others), counted only as far as ``cap``: a column is never wider, so a megabyte of
+    text costs what its first lines do."""
     if isinstance(value, date):
         return 10
     text = "" if value is None else str(value)
-    longest = max(text.split("\n"), key=len, default="")
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+    widest = 0
+    start = 0
+    while start <= len(text) and widest < cap:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        width = 0
+        for char in text[start : min(end, start + cap)]:
+            width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+            if width >= cap:
+                break
+        widest = max(widest, width)
+        start = end + 1
+    return min(widest, cap)
+
+
+def _store(sheet: Worksheet, row: int, column: int, value: Any) -> None:
+    """Put ``value`` in a cell as what it is: text stays text, whatever it starts with (openpyxl
+    would make ``=HYPERLINK(...)`` a live formula), and text Excel cannot hold is refused."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        where = f"{sheet.title}!{cell.coordinate}"
+        if len(value) > EXCEL_CELL_LIMIT:
+            raise PlanError(
+                f"{where}: {value[:30]!r}… has {len(value):,} characters; an Excel cell holds at most"
+                f" {EXCEL_CELL_LIMIT:,} (shorten it in the plan, or export csv or json)",
+                text=value[:30],
+            )
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        bad = ILLEGAL_CHARACTERS_RE.search(value)
+        if bad is not None:  # plan text cannot hold these (dgplan._escape); a plan built by hand might
+            raise PlanError(f"{where}: {value[:30]!r} holds U+{ord(bad.group()):04X}, which a workbook cannot hold")
+        cell.value = value
+        cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def _due(deadline: Deadline) -> date | None:
@@ -141,8 +181,9 @@ def _fill_sheet(sheet: Worksheet, header: Sequence[str], rows: list[list[Any]]) 
     from openpyxl.utils import get_column_letter
 
     sheet.append(list(header))
-    for row in rows:
-        sheet.append(row)
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            _store(sheet, number, column, value)
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     input_fill = PatternFill("solid", fgColor="FFF2CC")
@@ -172,10 +213,12 @@ def _fill_sheet(sheet: Worksheet, header: Sequence[str], rows: list[list[Any]]) 
 def _info_sheet(sheet: Worksheet, plan: Plan) -> None:
     from openpyxl.styles import Font
 
-    sheet.append(["計画名", plan.title])
+    sheet.append(["計画名"])
+    _store(sheet, 1, 2, plan.title)
     sheet.append(["策定日", plan.issued])
     if plan.info.source:
-        sheet.append(["出典", plan.info.source])
+        sheet.append(["出典"])
+        _store(sheet, 3, 2, plan.info.source)
     sheet.append([])
     sheet.append(["記入のしかた"])
     sheet.append(["工程表", "完了した工程の「完了日」を記入してください。"])
