@@ -314,6 +314,40 @@ class TestDask:
         assert result.iloc[-1] == pd.Timestamp(date(2020, 1, 1)) + pd.Timedelta(days=999)
 
 
+class TestDaskDistributed:
+    """The same conversion on a LocalCluster whose workers are separate processes: dgplan.pandas,
+    its compiled reader and its accessors are imported and used in each worker, not in this one.
+    distributed is in the test extra, so CI runs this (it is not skipped where dask is installed)."""
+
+    def test_local_cluster_with_worker_processes(self) -> None:
+        import operator
+
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+
+        values = [format_wareki(date(2020, 1, 1) + pd.Timedelta(days=i).to_pytimedelta()) for i in range(400)]
+        frame = pd.DataFrame({"date": values + ["", None]})
+        ddf = dd.from_pandas(frame, npartitions=4)
+        dates = ddf["date"].map_partitions(dp.to_datetime, meta=("date", "datetime64[ns]"))
+        # The accessor is looked up in the worker: attrgetter pickles by name, not by value.
+        labels = dates.map_partitions(operator.attrgetter("fiscal.quarter_label"), meta=("date", "str"))
+        # Two workers of one thread each: the size of the machines this project runs on (2 cores).
+        with (
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
+            pids = client.run(lambda: __import__("os").getpid())
+            compiled = client.run(lambda: __import__("dgplan.pandas").pandas._compiled is not None)
+            got_dates, got_labels = client.compute([dates, labels], sync=False)
+            result, quarter_labels = got_dates.result(timeout=120), got_labels.result(timeout=120)
+        assert len(set(pids.values()) | {__import__("os").getpid()}) == 3  # two processes besides this one
+        assert set(compiled.values()) == {dp._compiled is not None}  # the workers use the reader this one has
+        expected = dp.to_datetime(frame["date"])
+        pd.testing.assert_series_equal(result, expected)
+        assert quarter_labels.tolist()[:2] == ["FY2019-Q4", "FY2019-Q4"]
+        assert quarter_labels.isna().tolist()[-2:] == [True, True]
+
+
 def test_numpy_input() -> None:
     assert dp.to_datetime(np.array(["R3.4.1"], dtype=object)).iloc[0] == pd.Timestamp("2021-04-01")
 
