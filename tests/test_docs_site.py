@@ -16,10 +16,11 @@ REPO = Path(__file__).resolve().parents[1]
 RAW_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|data|attr|mod|exc|obj|const):(?:<code>|`)")
 CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", flags=re.S)
 
-needed = [name for name in ("mkdocs", "mkdocstrings", "mkdocstrings_handlers.python") if not importlib.util.find_spec(name)]
+MODULES = ("mkdocs", "mkdocstrings", "mkdocstrings_handlers.python")
+needed = [name for name in MODULES if importlib.util.find_spec(name) is None]
 pytestmark = pytest.mark.skipif(
     bool(needed),
-    reason=f"{', '.join(needed)} not installed: the docs site is built by the test and docs extras (pip install -e '.[test]')",
+    reason=f"{', '.join(needed)} not installed: the test and docs extras bring them (pip install -e '.[test]')",
 )
 
 

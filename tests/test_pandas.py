@@ -326,7 +326,7 @@ class TestDaskDistributed:
         from distributed import Client, LocalCluster
 
         values = [format_wareki(date(2020, 1, 1) + pd.Timedelta(days=i).to_pytimedelta()) for i in range(400)]
-        frame = pd.DataFrame({"date": values + ["", None]})
+        frame = pd.DataFrame({"date": [*values, "", None]})
         ddf = dd.from_pandas(frame, npartitions=4)
         dates = ddf["date"].map_partitions(dp.to_datetime, meta=("date", "datetime64[ns]"))
         # The accessor is looked up in the worker: attrgetter pickles by name, not by value.
