@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import ast
+import doctest
+import importlib
+import inspect
 import re
 from datetime import date
 
@@ -169,3 +173,37 @@ class TestKanjiMade:
         kanji = parse_deadline(text)
         assert (kanji.kind, kanji.due, kanji.window) == (kana.kind, kana.due, kana.window)
         assert kanji.due == date(2024, 3, 31)
+
+
+def _attribute_docstring(module_name: str, name: str) -> str | None:
+    """The string right after ``name = ...`` at the top of a module (how griffe and mkdocstrings
+    document a constant or a type alias, which have no ``__doc__`` of their own)."""
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    for statement, following in zip(tree.body, tree.body[1:], strict=False):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) and isinstance(following, ast.Expr):
+            value = following.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
+    return None
+
+
+PUBLIC = __import__("dgplan").__all__
+DEFINED_IN = {"Grade": "dgplan._progress", "ERAS": "dgplan.era"}  # no __doc__: documented by the module text
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_public_name_has_an_example(name: str) -> None:
+    import dgplan
+
+    if name in DEFINED_IN:
+        text = _attribute_docstring(DEFINED_IN[name], name)
+        assert text is not None, f"{name} has no docstring"
+        # doctest does not collect these strings, so run them here.
+        module = importlib.import_module(DEFINED_IN[name])
+        test = doctest.DocTestParser().get_doctest(text, dict(vars(module)), name, module.__file__, 0)
+        result = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE).run(test)
+        assert result.failed == 0
+    else:
+        text = getattr(dgplan, name).__doc__ or ""
+    assert ">>>" in text, f"dgplan.{name}'s docstring has no example"

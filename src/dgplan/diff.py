@@ -145,6 +145,27 @@ class PlanChange:
     it moved (negative: earlier; fiscal quarters count April-June as Q1). ``score`` is the
     similarity that paired the item (None for what is added or removed). ``old_deadline``,
     ``new_deadline``, ``old_target`` and ``new_target`` hold the values themselves.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> later = dgplan.parse_plan(plan.model_dump_json().replace("令和3年度末まで", "令和4年度上期まで"))
+    >>> diff = dgplan.diff_plans(plan, later)
+    >>> change = diff.changes[0]
+    >>> change.old, change.new, change.old_due, change.new_due, change.slip_quarters
+    ('令和3年度末まで', '令和4年度上期まで', datetime.date(2022, 3, 31), datetime.date(2022, 9, 30), 2)
     """
 
     change: ChangeKind
@@ -217,6 +238,11 @@ class AmbiguousMatch:
     """Items that could not be paired because two candidates scored alike (within :data:`EPSILON`).
 
     ``candidates`` lists each (old id, new id, score) at or above :data:`THRESHOLD`.
+
+    >>> from dgplan import AmbiguousMatch
+    >>> match = AmbiguousMatch("measure", ("1-1",), ("1-1", "1-2"), (("1-1", "1-1", 0.9), ("1-1", "1-2", 0.9)))
+    >>> match.mirrored().old_ids
+    ('1-1', '1-2')
     """
 
     level: Literal["measure", "milestone", "kpi"]
@@ -237,6 +263,27 @@ class MeasureDiff:
 
     ``method`` is ``id`` (same id) or ``title`` (ids differ, titles alike); ``score`` is the
     similarity of the two titles.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> later = dgplan.parse_plan(plan.model_dump_json().replace("令和3年度末まで", "令和4年度上期まで"))
+    >>> diff = dgplan.diff_plans(plan, later)
+    >>> matched = diff.matched[0]
+    >>> matched.method, matched.score, len(matched.changes)
+    ('id', 1.0, 1)
     """
 
     old: Measure
@@ -295,6 +342,26 @@ class PlanDiff:
     ``added`` and ``removed`` are measures found in one edition only; ``matched`` every measure
     found in both, with its changes; ``ambiguous`` the measures, milestones and KPIs left unpaired
     because two candidates scored alike; ``changes`` every change, in plan order.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> later = dgplan.parse_plan(plan.model_dump_json().replace("令和3年度末まで", "令和4年度上期まで"))
+    >>> diff = dgplan.diff_plans(plan, later)
+    >>> [(change.change, change.item_id, change.slip_days) for change in diff.changes]
+    [('milestone later', '1-1/m1', 183)]
     """
 
     old_title: str
@@ -884,6 +951,11 @@ def diff_plans(old: PlanData, new: PlanData, *, threshold: float = THRESHOLD) ->
     change sign, a weakened target is a strengthened one.
 
     Not compared: descriptions, tags, notes, observations and ``done_on`` (progress, not plan).
+
+    >>> import dgplan
+    >>> old = dgplan.load_plan()
+    >>> dgplan.diff_plans(old, old).changes
+    ()
     """
     old_measures, new_measures = old.measures, new.measures
 

@@ -35,7 +35,14 @@ GREGORIAN_ADOPTION = date(1873, 1, 1)
 
 @dataclass(frozen=True, slots=True)
 class Era:
-    """One era: its name, the letter used in abbreviations, and its first and last day (inclusive)."""
+    """One era: its name, the letter used in abbreviations, and its first and last day (inclusive).
+
+    >>> from datetime import date
+    >>> from dgplan import era_of
+    >>> era = era_of(date(2021, 4, 1))
+    >>> era.name, era.letter, era.start, date(2021, 4, 1) in era
+    ('令和', 'R', datetime.date(2019, 5, 1), True)
+    """
 
     name: str
     romaji: str
@@ -72,6 +79,11 @@ ERAS: tuple[Era, ...] = (
     Era("平成", "Heisei", "H", date(1989, 1, 8), date(2019, 4, 30)),
     Era("令和", "Reiwa", "R", date(2019, 5, 1), None),
 )
+"""The eras since 明治, oldest first; the last is current (its ``end`` is None).
+
+>>> [(era.name, era.letter, era.start.year) for era in ERAS[-2:]]
+[('平成', 'H', 1989), ('令和', 'R', 2019)]
+"""
 
 _ERA_LOOKUP: dict[str, Era] = {}
 for _era in ERAS:

@@ -450,6 +450,11 @@ class Period:
 
     ``unit`` is the unit of the whole phrase (``quarter`` for 令和3年度第2四半期); ``base_unit`` the
     unit of the period it was cut from (``fiscal_year`` there).
+
+    >>> from dgplan import parse_period_detail
+    >>> period = parse_period_detail("令和3年度第2四半期")
+    >>> period.interval, period.unit, period.base_unit, period.is_fiscal
+    (Interval(datetime.date(2021, 7, 1), datetime.date(2021, 9, 30)), 'quarter', 'fiscal_year', True)
     """
 
     interval: Interval
