@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dgplan import FiscalQuarter, FiscalYear, Interval
+from dgplan import FiscalQuarter, FiscalYear, Interval, diff_plans
 from dgplan.deadline import DeadlineKind
 from dgplan.kpi import KPI, Target
 from dgplan.plan import Plan
@@ -297,6 +297,9 @@ class TestFrames:
             "kpis_frame": plan.kpis_frame(as_of=as_of),
             "overdue().to_frame": plan.overdue(as_of=as_of).to_frame(),
             "kpi_status().to_frame": plan.kpi_status(as_of=as_of).to_frame(),
+            "diff_plans().to_frame": diff_plans(
+                plan, plan.model_copy(update={"measures": plan.measures[1:]})
+            ).to_frame(),
         }
         dtypes = {name: str(frame["measure_id"].dtype) for name, frame in frames.items()}
         assert set(dtypes.values()) == {"category"}, dtypes

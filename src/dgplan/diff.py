@@ -409,9 +409,13 @@ class PlanDiff:
         """One row per change, with the :data:`DIFF_COLUMNS`; imports pandas.
 
         ``change`` is an ordered categorical (the order of :data:`CHANGES`), the due dates
-        ``datetime64``, the slips nullable integers, ids and texts strings (``<NA>`` where absent).
+        ``datetime64``, the slips nullable integers, ``measure_id`` and ``old_measure_id``
+        categories (as ``measure_id`` is in every frame, so they join), item ids and texts strings
+        (``<NA>`` where absent).
         """
         import pandas as pd
+
+        from dgplan._frame import ALWAYS_CATEGORIES
 
         frame = pd.DataFrame(self.rows(), columns=list(DIFF_COLUMNS))
         frame["change"] = pd.Categorical(frame["change"], categories=list(CHANGES), ordered=True)
@@ -420,8 +424,10 @@ class PlanDiff:
         for column in ("slip_days", "slip_quarters"):
             frame[column] = frame[column].astype("Int64")
         frame["score"] = frame["score"].astype("float64")
-        for column in ("measure_id", "old_measure_id", "item_id", "old_item_id", "old", "new", "text"):
+        for column in ("item_id", "old_item_id", "old", "new", "text"):
             frame[column] = frame[column].astype("string")
+        for column in (*ALWAYS_CATEGORIES, "old_measure_id"):
+            frame[column] = pd.Categorical(list(frame[column]))
         return frame
 
     def _repr_html_(self) -> str:
