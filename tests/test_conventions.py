@@ -94,6 +94,10 @@ class TestIsoInterval:
         interval = Interval.parse(f"{start.isoformat()}/{end.isoformat()}")
         assert interval == Interval(start, end) == Interval.parse(str(interval))
 
+    def test_parse_period_reads_it_too(self) -> None:
+        assert parse_period("2021-04-01/2021-06-30") == Interval(date(2021, 4, 1), date(2021, 6, 30))
+        assert parse_period("2021/4/1") == Interval.day(date(2021, 4, 1))  # a date with slashes stays a date
+
     @pytest.mark.parametrize("text", ["2021-06-30/2021-04-01", "2021-04-01/", "2021/4/1", "2021-04-01/P3M"])
     def test_refused(self, text: str) -> None:
         with pytest.raises(PeriodError, match=re.escape(repr(text))):

@@ -1073,6 +1073,8 @@ def _cut_part(words: PeriodWords, interval: Interval, unit: PeriodUnit) -> Perio
     return None
 
 
+# ISO 8601's start/end, both dates in full (2021/4/1 alone stays a date).
+_ISO_INTERVAL = LazyPattern(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
 _NO_QUARTER = LazyPattern(r"第?(?P<quarter>0|[5-9]|\d{2,})(?:四半期|Q)")
 # What ends a deadline phrase rather than a period (令和6年夏頃, 令和5年度末までに): parse_deadline reads those.
 _DEADLINE_ENDINGS = (
@@ -1107,7 +1109,7 @@ def _parse_period_exact(
     if label is not None:
         quarter = FiscalQuarter(int(label["year"]), int(label["quarter"]))
         return Period(quarter.interval, "quarter", "fiscal_year")
-    if ".." in normal:
+    if ".." in normal or _ISO_INTERVAL.fullmatch(normal):
         return Period(Interval.parse(text), "day", "day")
     match = PERIOD_PATTERN.fullmatch(normal)
     if match is None or not normal:
@@ -1134,7 +1136,8 @@ def parse_period(text: str, *, reference: date | None = None) -> Interval:
     年度, 年, 月, 日, 四半期, 上期/下期/上半期/下半期/前半/後半, 春/夏/秋/冬, 末, 当初/初め/初頭/冒頭,
     早期, 通常国会, 上旬/中旬/下旬, 2020年代, and the relative words 本年度, 今年度, 来年度, 本年,
     年内 and 次期通常国会, which need ``reference`` (the document's own date). The labels dgplan
-    writes are read too: ``FY2021``, ``FY2021-Q2`` and ``2021-04-01..2021-06-30``.
+    writes are read too: ``FY2021``, ``FY2021-Q2`` and ``2021-04-01..2021-06-30`` (or ISO 8601's
+    ``2021-04-01/2021-06-30``).
 
     >>> parse_period("令和3年度末")
     Interval(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))
