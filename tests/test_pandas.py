@@ -251,6 +251,11 @@ class TestLikePandas:
         assert dp.fiscal_quarter("2021-04-01") == 1
         assert dp.fiscal_quarter_label("2022-03-31") == "FY2021-Q4"
 
+    def test_arrays_and_tuples_are_columns(self) -> None:
+        for values in (pd.array(["R3.4.1", None], dtype="string"), ("R3.4.1", None), np.array(["R3.4.1", ""])):
+            result = dp.to_datetime(values)
+            assert isinstance(result, pd.Series) and result.isna().tolist() == [False, True]
+
     def test_an_index_gives_an_index(self) -> None:
         index = pd.Index(["令和3年4月1日", "R4.1.15"], name="day")
         result = dp.to_datetime(index)

@@ -371,7 +371,7 @@ def _take(per_unique: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _is_scalar(values: object) -> bool:
-    return not isinstance(values, pd.Series | pd.Index | np.ndarray | list | tuple)
+    return not pd.api.types.is_list_like(values)
 
 
 def _series(values: object) -> pd.Series:
