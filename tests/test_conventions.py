@@ -21,6 +21,7 @@ from dgplan import (
     FiscalYear,
     Interval,
     PeriodError,
+    find_deadlines,
     format_wareki,
     parse_date,
     parse_deadline,
@@ -177,6 +178,11 @@ class TestKanjiMade:
         kanji = parse_deadline(text)
         assert (kanji.kind, kanji.due, kanji.window) == (kana.kind, kana.due, kana.window)
         assert kanji.due == date(2024, 3, 31)
+
+    def test_the_span_covers_the_kanji(self) -> None:
+        text = "本件は令和5年度末迄に整備する。"
+        [found] = find_deadlines(text)
+        assert found.span is not None and text[found.span[0] : found.span[1]] == "令和5年度末迄に"
 
 
 def _attribute_docstring(module_name: str, name: str) -> str | None:
