@@ -15,13 +15,29 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_SOURCE = REPO.parent / "shared" / "sources" / "digital-priority-plan-2021.txt"
 
 
-def console_commands() -> list[tuple[str, str]]:
-    commands = []
+def console_commands() -> list[tuple[str, str, list[str]]]:
+    """(page, command, the output the page shows under it) for every ``$ dgplan`` line."""
+    commands: list[tuple[str, str, list[str]]] = []
     for page in sorted((REPO / "docs").glob("*.md")):
         for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S):
             joined = re.sub(r"\\\n\s*", "", block)
-            commands += [(page.name, line[2:].strip()) for line in joined.splitlines() if line.startswith("$ dgplan")]
-    return commands
+            for line in joined.splitlines():
+                if line.startswith("$ "):
+                    commands.append((page.name, line[2:].strip(), []))
+                elif commands and commands[-1][0] == page.name:
+                    commands[-1][2].append(line)
+    return [(page, command, shown) for page, command, shown in commands if command.startswith("dgplan")]
+
+
+def matches(shown: list[str], printed: str) -> bool:
+    """Whether the printed output is what the page shows: line by line (trailing spaces aside),
+    where a line ``...`` stands for the rest of the output."""
+    lines = [line.rstrip() for line in printed.splitlines()]
+    wanted = [line.rstrip() for line in shown]
+    if "..." in wanted:
+        head = wanted[: wanted.index("...")]
+        return lines[: len(head)] == head and len(lines) > len(head)
+    return lines == wanted
 
 
 COMMANDS = console_commands()
@@ -45,8 +61,13 @@ def scratch(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("page", "command"), COMMANDS, ids=[f"{p}: {c[:60]}" for p, c in COMMANDS])
-def test_console_example(page: str, command: str, scratch: Path) -> None:
+def test_matching_reads_elisions() -> None:
+    assert matches(["a", "..."], "a\nb\n") and not matches(["a", "..."], "b\na\n")
+    assert matches(["a  "], "a\n") and not matches(["a"], "a\nb\n")
+
+
+@pytest.mark.parametrize(("page", "command", "shown"), COMMANDS, ids=[f"{p}: {c[:60]}" for p, c, _ in COMMANDS])
+def test_console_example(page: str, command: str, shown: list[str], scratch: Path) -> None:
     if "../shared/" in command:
         if not SHARED_SOURCE.is_file():
             pytest.skip(f"the plan's source text is not at {SHARED_SOURCE} (../shared is absent)")
@@ -59,3 +80,8 @@ def test_console_example(page: str, command: str, scratch: Path) -> None:
     allowed = {0, 1} if "--fail-if-overdue" in command and "||" not in command else {0}
     assert result.returncode in allowed, f"{page}: {command}\n{result.stderr}"
     assert "Traceback" not in result.stderr
+    if shown:
+        # What the page shows under the command is what it prints (its report goes to stderr
+        # when its output goes to a file, as extract's does).
+        printed = result.stdout if result.stdout.strip() else result.stderr
+        assert matches(shown, printed), f"{page}: {command}\nshown:\n" + "\n".join(shown) + f"\nprinted:\n{printed}"

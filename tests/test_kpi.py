@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dgplan import FiscalQuarter, FiscalYear, Interval
+from dgplan import FiscalQuarter, FiscalYear, Interval, diff_plans
 from dgplan.deadline import DeadlineKind
 from dgplan.kpi import KPI, Target
 from dgplan.plan import Plan
@@ -288,3 +288,29 @@ class TestFrames:
         measures = plan.to_frame()
         assert list(measures["measure_id"]) == ["1-1", "1-2", "2-1", "3-1"]
         assert list(measures["milestones"]) == [2, 3, 2, 2]
+
+    def test_measure_id_is_one_dtype_in_every_frame(self, plan: Plan) -> None:
+        as_of = date(2022, 4, 1)
+        frames = {
+            "to_frame": plan.to_frame(),
+            "milestones_frame": plan.milestones_frame(as_of=as_of),
+            "kpis_frame": plan.kpis_frame(as_of=as_of),
+            "overdue().to_frame": plan.overdue(as_of=as_of).to_frame(),
+            "kpi_status().to_frame": plan.kpi_status(as_of=as_of).to_frame(),
+            "diff_plans().to_frame": diff_plans(
+                plan, plan.model_copy(update={"measures": plan.measures[1:]})
+            ).to_frame(),
+        }
+        dtypes = {name: str(frame["measure_id"].dtype) for name, frame in frames.items()}
+        assert set(dtypes.values()) == {"category"}, dtypes
+        # One dtype, so frames join on it without a cast.
+        joined = frames["milestones_frame"].merge(frames["to_frame"][["measure_id", "title"]], on="measure_id")
+        assert len(joined) == len(frames["milestones_frame"])
+
+    def test_tags_are_a_list_column(self, plan: Plan) -> None:
+        tagged = plan.model_copy(
+            update={"measures": (plan.measures[0].model_copy(update={"tags": ("ID", "AI,ML")}), *plan.measures[1:])}
+        )
+        measures = tagged.to_frame()
+        assert measures["tags"].tolist()[:2] == [["ID", "AI,ML"], []]
+        assert measures.explode("tags")["tags"].dropna().tolist() == ["ID", "AI,ML"]  # a comma inside a tag survives

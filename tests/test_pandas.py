@@ -189,7 +189,10 @@ class TestToWareki:
 
     def test_missing_and_lunisolar(self) -> None:
         series = pd.Series(pd.to_datetime(["2019-05-01", None]))
-        assert dp.to_wareki(series, western=True).tolist() == ["令和元年（2019年）5月1日", None]
+        written = dp.to_wareki(series, western=True)
+        assert written.iloc[0] == "令和元年（2019年）5月1日" and written.isna().tolist() == [False, True]
+        # pandas' own text dtype (str from pandas 3 on), as a column of text read from a file has.
+        assert written.dtype == pd.Series(["text"]).dtype
         with pytest.raises(EraError, match="row 1: '1872-12-31'"):
             dp.to_wareki(pd.Series(pd.to_datetime(["2019-05-01", "1872-12-31"])))
 
@@ -212,9 +215,67 @@ class TestFiscal:
 
     def test_labels_and_missing(self) -> None:
         series = pd.Series(pd.to_datetime(["2021-07-01", None, "2022-01-31"]))
-        assert dp.fiscal_quarter(series, labels=True).tolist() == ["FY2021-Q2", None, "FY2021-Q4"]
+        labels = dp.fiscal_quarter_label(series)
+        assert labels.dtype == pd.Series(["text"]).dtype
+        assert labels.isna().tolist() == [False, True, False] and labels.dropna().tolist() == ["FY2021-Q2", "FY2021-Q4"]
+        with pytest.warns(DeprecationWarning, match="fiscal_quarter_label"):
+            old = dp.fiscal_quarter(series, labels=True)
+        pd.testing.assert_series_equal(old, labels)
         years = dp.fiscal_year(series)
         assert str(years.dtype) == "Int64" and years.isna().tolist() == [False, True, False]
+
+
+class TestLikePandas:
+    """The shapes and missing values pd.to_datetime users expect."""
+
+    @pytest.mark.parametrize("blank", ["", " ", "\u3000", " \t\n"])
+    def test_blank_strings_are_missing(self, blank: str) -> None:
+        result = dp.to_datetime(pd.Series(["R3.4.1", blank, None]))
+        assert result.isna().tolist() == [False, True, True]
+        assert pd.isna(pd.to_datetime(pd.Series([blank]), errors="coerce").iloc[0])  # pandas reads it as NaT too
+        assert dp.date_failures(pd.Series([blank, "soon"])).index.tolist() == [1]
+
+    @given(st.lists(st.one_of(st.sampled_from(["", " ", "\u3000"]), DAYS.map(date.isoformat)), max_size=20))
+    def test_blanks_among_dates(self, values: list[str]) -> None:
+        result = dp.to_datetime(values)
+        assert result.isna().tolist() == [not value.strip() for value in values]
+
+    def test_one_value_gives_one_value(self) -> None:
+        assert dp.to_datetime("令和3年4月1日") == pd.Timestamp("2021-04-01")
+        assert isinstance(dp.to_datetime("R3.4.1"), pd.Timestamp)
+        assert dp.to_datetime("") is pd.NaT
+        with pytest.raises(EraError, match=r"^'soon' is not a date"):  # no "row 0" for a lone value
+            dp.to_datetime("soon")
+        assert dp.to_wareki(date(2019, 5, 1)) == "令和元年5月1日"
+        assert dp.fiscal_year("令和4年1月15日") == 2021
+        assert dp.fiscal_quarter("2021-04-01") == 1
+        assert dp.fiscal_quarter_label("2022-03-31") == "FY2021-Q4"
+
+    def test_arrays_and_tuples_are_columns(self) -> None:
+        for values in (pd.array(["R3.4.1", None], dtype="string"), ("R3.4.1", None), np.array(["R3.4.1", ""])):
+            result = dp.to_datetime(values)
+            assert isinstance(result, pd.Series) and result.isna().tolist() == [False, True]
+
+    def test_an_index_gives_an_index(self) -> None:
+        index = pd.Index(["令和3年4月1日", "R4.1.15"], name="day")
+        result = dp.to_datetime(index)
+        assert isinstance(result, pd.DatetimeIndex) and result.name == "day"
+        assert list(result) == [pd.Timestamp("2021-04-01"), pd.Timestamp("2022-01-15")]
+        assert isinstance(dp.to_wareki(result), pd.Index)
+        assert dp.to_wareki(result).tolist() == ["令和3年4月1日", "令和4年1月15日"]
+        years = dp.fiscal_year(result)
+        assert isinstance(years, pd.Index) and years.tolist() == [2021, 2021]
+
+    def test_fiscal_year_of_text_reads_it_as_dates_do(self, recwarn: pytest.WarningsRecorder) -> None:
+        assert dp.fiscal_year(pd.Series(["令和3年3月31日", "R3.4.1", None])).tolist() == [2020, 2021, pd.NA]
+        assert dp.fiscal_quarter_label(pd.Series(["2022-01-15"])).tolist() == ["FY2021-Q4"]
+        with pytest.raises(EraError, match="row 1: 'soon' is not a date"):
+            dp.fiscal_year(pd.Series(["R3.4.1", "soon"]))
+        assert not recwarn.list  # no "Could not infer format" from pandas
+
+    def test_accessor_and_function_share_the_name(self) -> None:
+        dates = dp.to_datetime(pd.Series(["R3.4.1", "R4.1.15"]))
+        pd.testing.assert_series_equal(dates.fiscal.quarter_label, dp.fiscal_quarter_label(dates))
 
 
 class TestPeriods:
@@ -256,6 +317,40 @@ class TestDask:
         assert ddf.npartitions == 4
         assert result.tolist() == dp.to_datetime(frame["date"]).tolist()
         assert result.iloc[-1] == pd.Timestamp(date(2020, 1, 1)) + pd.Timedelta(days=999)
+
+
+class TestDaskDistributed:
+    """The same conversion on a LocalCluster whose workers are separate processes: dgplan.pandas,
+    its compiled reader and its accessors are imported and used in each worker, not in this one.
+    distributed is in the test extra, so CI runs this (it is not skipped where dask is installed)."""
+
+    def test_local_cluster_with_worker_processes(self) -> None:
+        import operator
+
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+
+        values = [format_wareki(date(2020, 1, 1) + pd.Timedelta(days=i).to_pytimedelta()) for i in range(400)]
+        frame = pd.DataFrame({"date": [*values, "", None]})
+        ddf = dd.from_pandas(frame, npartitions=4)
+        dates = ddf["date"].map_partitions(dp.to_datetime, meta=("date", "datetime64[ns]"))
+        # The accessor is looked up in the worker: attrgetter pickles by name, not by value.
+        labels = dates.map_partitions(operator.attrgetter("fiscal.quarter_label"), meta=("date", "str"))
+        # Two workers of one thread each: the size of the machines this project runs on (2 cores).
+        with (
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
+            pids = client.run(lambda: __import__("os").getpid())
+            compiled = client.run(lambda: __import__("dgplan.pandas").pandas._compiled is not None)
+            got_dates, got_labels = client.compute([dates, labels], sync=False)
+            result, quarter_labels = got_dates.result(timeout=120), got_labels.result(timeout=120)
+        assert len(set(pids.values()) | {__import__("os").getpid()}) == 3  # two processes besides this one
+        assert set(compiled.values()) == {dp._compiled is not None}  # the workers use the reader this one has
+        expected = dp.to_datetime(frame["date"])
+        pd.testing.assert_series_equal(result, expected)
+        assert quarter_labels.tolist()[:2] == ["FY2019-Q4", "FY2019-Q4"]
+        assert quarter_labels.isna().tolist()[-2:] == [True, True]
 
 
 def test_numpy_input() -> None:

@@ -3,7 +3,8 @@
 import the frames; pandas is imported when a frame is built, never by ``import dgplan``.
 
 Dates become ``datetime64`` (None and the open end ``date.max`` are NaT), ids and kinds categories,
-sections an ordered categorical in the plan's order.
+sections an ordered categorical in the plan's order. ``measure_id`` is a category in every frame
+(:func:`typed_frame` makes it one whoever calls it), so frames join and compare without casts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["section_categories", "typed_frame"]
+
+#: Columns that are categories in every frame that has them.
+ALWAYS_CATEGORIES = ("measure_id",)
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
@@ -65,7 +69,8 @@ def typed_frame(
     frame = pd.DataFrame([[row.get(column) for column in columns] for row in rows], columns=list(columns))
     for column in date_columns:
         frame[column] = dates(list(frame[column]))
-    for column in category_columns:
+    # measure_id is one dtype in every frame of the package, asked for or not.
+    for column in dict.fromkeys([*category_columns, *(c for c in ALWAYS_CATEGORIES if c in frame.columns)]):
         frame[column] = pd.Categorical(list(frame[column]))
     for column in bool_columns:
         frame[column] = frame[column].astype(bool)

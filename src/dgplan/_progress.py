@@ -19,10 +19,20 @@ from dgplan.fiscal import Interval
 
 __all__ = ["GRADES", "GRADE_WORDS", "Grade", "KPIProgress", "cycle_start", "grade_kpi", "latest_index", "meets"]
 
-#: A KPI's review status (spec §6, §6a): ``A`` on track, ``B`` behind, ``N`` not yet observed, ``F``
-#: the carrying-out of the measure itself (done or not done), ``no target`` a metric with no target,
-#: ``no baseline`` a change target whose baseline value is unknown, ``unset`` for 未設定.
 Grade = Literal["A", "B", "N", "F", "no target", "no baseline", "unset"]
+"""A KPI's review status (spec §6, §6a): ``A`` on track, ``B`` behind, ``N`` not yet observed, ``F``
+the carrying-out of the measure itself (done or not done), ``no target`` a metric with no target,
+``no baseline`` a change target whose baseline value is unknown, ``unset`` for 未設定.
+``GRADE_WORDS`` says each in words.
+
+>>> from datetime import date
+>>> import dgplan
+>>> statuses = dgplan.load_plan().kpi_status(as_of=date(2022, 4, 1))
+>>> {status.grade for status in statuses} <= set(dgplan.kpi.GRADE_WORDS)
+True
+>>> dgplan.kpi.GRADE_WORDS["B"]
+'behind (or its target missed)'
+"""
 #: The grades a KPI can have, in the order reports list them.
 GRADES: tuple[Grade, ...] = ("A", "B", "N", "F", "no target", "no baseline", "unset")
 #: What each grade means, in the words the CLI, the report and the docs use.

@@ -147,7 +147,8 @@ FOOTNOTE_BEFORE_SUFFIX = LazyPattern(
 )
 _ALNUM = LazyPattern(r"[0-9A-Za-z]")
 # Lenticular brackets are brackets to a reader (令和3年度【2022年度】); NFKC leaves them as they are.
-_BRACKETS = {"【": "(", "】": ")", "〔": "(", "〕": ")"}
+# 迄 is まで written in kanji (令和5年度末迄に), as older and formal texts write it.
+_BRACKETS = {"【": "(", "】": ")", "〔": "(", "〕": ")", "迄": "まで"}
 
 
 def kanji_to_int(numeral: str) -> int:

@@ -266,12 +266,20 @@ def _library_message(message: str) -> str:
 def _within_days(text: str, as_of: date) -> int:
     import re
 
-    match = re.fullmatch(r"(?P<count>\d+)\s*(?P<unit>d|w|days?|weeks?)", text.strip())
+    match = re.fullmatch(r"(?P<count>\d+)\s*(?P<unit>d|w|m|days?|weeks?|months?)", text.strip())
     if match is None:
-        _fail(f"--within {text!r}: expected a number of days or weeks, such as 30d or 2w")
+        _fail(f"--within {text!r}: expected a number of days, weeks or months, such as 30d, 2w or 3m")
     room = (date.max - as_of).days
     count = int(match["count"]) if len(match["count"]) <= 9 else room + 1
-    days = count * 7 if match["unit"].startswith("w") else count
+    if match["unit"].startswith("m"):
+        # Calendar months, as the plans count them: 3m from 2022-01-31 ends on 2022-04-30.
+        from dateutil.relativedelta import relativedelta
+
+        months_room = (9999 - as_of.year) * 12 + 12 - as_of.month
+        end = as_of + relativedelta(months=count) if count <= months_room else date.max
+        days = (end - as_of).days if count <= months_room else room + 1
+    else:
+        days = count * 7 if match["unit"].startswith("w") else count
     if days > room:
         _fail(f"--within {text!r}: reaches past 9999-12-31 from {as_of.isoformat()} (at most {room} days)")
     return days
@@ -294,9 +302,18 @@ class _Group(click.Group):
         try:
             result = super().main(*args, **kwargs)
             _flush_output()
+        except click.exceptions.NoArgsIsHelpError as error:
+            # `dgplan` alone: the help, as click shows it, not an error message.
+            click.echo(error.format_message(), err=True)
+            sys.exit(error.exit_code)
         except click.ClickException as error:
-            # click's usage errors take four lines; a cron mail wants one, like every other error.
-            click.echo(f"dgplan: error: {error.format_message()}", err=True)
+            # click's usage errors take four lines; a cron mail wants one, like every other error,
+            # ending with click's pointer to the help of the command that was mistyped.
+            message = error.format_message()
+            context = getattr(error, "ctx", None)
+            if isinstance(error, click.UsageError) and context is not None and context.help_option_names:
+                message += f" Try '{context.command_path} {context.help_option_names[0]}' for help."
+            click.echo(f"dgplan: error: {message}", err=True)
             sys.exit(error.exit_code)
         except click.Abort:
             click.echo("dgplan: aborted", err=True)
@@ -357,7 +374,7 @@ def main() -> None:
 @_plan_options
 @click.option("--overdue", is_flag=True, help="What is overdue on the as-of date.")
 @click.option("--this-quarter", is_flag=True, help="Due in the fiscal quarter (default).")
-@click.option("--within", "within", metavar="SPAN", help="Due from the as-of date to SPAN later (30d, 2w).")
+@click.option("--within", "within", metavar="SPAN", help="Due from the as-of date to SPAN later (30d, 2w, 3m).")
 @click.option(
     "--in", "period", metavar="PERIOD", help="Due in a period: 令和4年度上期, FY2022-Q1, 2022-04-01..2022-06-30."
 )
@@ -449,7 +466,7 @@ def due(
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="KPI status: latest value, target, grade.")
 @_plan_options
 @click.option("--off-track", is_flag=True, help="Only KPIs graded B (behind their trajectory).")
 @click.option(
@@ -495,7 +512,7 @@ def kpi(
     _emit(render_kpis(statuses, fmt, as_of=as_of, lang=lang, raw_csv=raw_csv), None, bom=bom and fmt == "csv")
 
 
-@main.command()
+@main.command(short_help="A status report, in Markdown or HTML.")
 @_plan_options
 @click.option(
     "--format",
@@ -574,7 +591,7 @@ def _load_editions(old_path: Path, new_path: Path) -> tuple[Plan, Plan]:
     return plans[0], plans[1]
 
 
-@main.command()
+@main.command(short_help="What changed between two editions of a plan.")
 @click.argument("old_path", metavar="OLD", type=_FILE)
 @click.argument("new_path", metavar="NEW", type=_FILE)
 @click.option(
@@ -628,7 +645,7 @@ def diff(
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Every due date as a calendar (.ics), CSV, JSON or a workbook.")
 @_plan_options
 @click.option(
     "--format",
@@ -694,7 +711,7 @@ def export(
     _emit(text, output, verbose=verbose, bom=bom and fmt == "csv")
 
 
-@main.command()
+@main.command(short_help="Era dates, periods and deadline phrases to ISO.")
 @click.argument("texts", nargs=-1, required=True)
 @click.option("--to-wareki", is_flag=True, help="Convert ISO dates to era dates instead.")
 @click.option("--reference", type=DATE, help="Document date for relative words (本年度, 来年度).")
@@ -779,7 +796,7 @@ def _convert_one(text: str, to_wareki: bool, reference: date | None) -> dict[str
     }
 
 
-@main.command()
+@main.command(short_help="Check a plan file or a progress log.")
 @click.argument("file", type=_FILE, required=False)
 @click.option("--plan", "plan_path", type=_FILE, help="For a progress log: the plan it belongs to (default: bundled).")
 @_issued
@@ -797,6 +814,7 @@ def validate(file: Path | None, plan_path: Path | None) -> None:
       dgplan validate progress.csv --plan my-plan.yaml
       dgplan validate 工程表.xlsx --issued 令和5年6月9日
     """
+    from dgplan.errors import DgplanError
     from dgplan.plan_io import is_progress_log
 
     if file is None:
@@ -804,8 +822,14 @@ def validate(file: Path | None, plan_path: Path | None) -> None:
         click.echo(f"{plan_path or 'bundled plan'}: ok ({_counts(plan)})")
         return
     if plan_path is not None or is_progress_log(file):
-        plan = _read_progress(file, _read_plan(plan_path))
-        click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures)")
+        against = str(plan_path) if plan_path is not None else "the bundled plan (--plan FILE for another)"
+        try:
+            plan = _read_progress(file, _read_plan(plan_path))
+        except DgplanError:
+            # Unknown ids may only mean the log belongs to another plan: say which one was used.
+            click.echo(f"dgplan: {file} was checked against {against}", err=True)
+            raise
+        click.echo(f"{file}: ok (progress log for {len(plan.measures)} measures, checked against {against})")
         return
     plan = _read_plan(file)
     click.echo(f"{file}: ok ({_counts(plan)})")
@@ -817,7 +841,7 @@ def _counts(plan: Plan) -> str:
     return f"{len(plan.sections)} sections, {len(plan.measures)} measures, {milestones} milestones, {kpis} KPIs"
 
 
-@main.command()
+@main.command(short_help="The JSON Schema of plan files.")
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @_verbose
 @_handles_errors
@@ -835,7 +859,7 @@ def schema(output: Path | None, verbose: bool) -> None:
     _emit(json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n", output, verbose=verbose)
 
 
-@main.command()
+@main.command(short_help="Read a plan's 施策集 text into plan YAML.")
 @click.argument("text_file", type=_FILE)
 @click.option("-o", "--output", type=_FILE, help="Write the plan YAML here (atomically) instead of stdout.")
 @click.option("--title", required=True, help="The plan's title.")

@@ -44,6 +44,10 @@ class DeadlineKind(enum.StrEnum):
 
     ``citation`` is not a deadline: a date the text cites (a law number, a past decision, a
     statistics source, a baseline). :func:`find_deadlines` returns those only when asked.
+
+    >>> from dgplan import DeadlineKind, parse_deadline
+    >>> parse_deadline("令和3年度末までに").kind, parse_deadline("令和4年度から").kind == DeadlineKind.FROM
+    (<DeadlineKind.BY: 'by'>, True)
     """
 
     BY = "by"
@@ -69,6 +73,14 @@ class Recurrence:
     month is the window. ``day`` narrows it to one day (毎年度4月1日; -1 is the month's last day),
     or for a monthly one, ends each month's window on that day (毎月10日まで). ``starts`` is the
     first day of the first occurrence, where the text gives one (令和3年度から毎年度).
+
+    >>> from datetime import date
+    >>> from dgplan import parse_deadline
+    >>> deadline = parse_deadline("毎年度末")
+    >>> deadline.recurrence.frequency, deadline.recurrence.fiscal, deadline.recurrence.month
+    ('yearly', True, 3)
+    >>> deadline.next_due(date(2022, 4, 1))
+    datetime.date(2023, 3, 31)
     """
 
     frequency: Literal["yearly", "monthly"]
@@ -171,6 +183,11 @@ class Deadline:
     ``window`` is when the thing is to happen; ``due`` the last day it may happen (None for
     ``from``, ``undated``, ``recurring`` and ``citation``); ``text`` the phrase as found and
     ``span`` its offsets in the text given to :func:`find_deadlines` (or :func:`parse_deadline`).
+
+    >>> from dgplan import parse_deadline
+    >>> deadline = parse_deadline("令和4年夏頃までに")
+    >>> deadline.kind.value, deadline.due, deadline.approximate
+    ('by', datetime.date(2022, 8, 31), True)
     """
 
     kind: DeadlineKind

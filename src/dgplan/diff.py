@@ -145,6 +145,27 @@ class PlanChange:
     it moved (negative: earlier; fiscal quarters count April-June as Q1). ``score`` is the
     similarity that paired the item (None for what is added or removed). ``old_deadline``,
     ``new_deadline``, ``old_target`` and ``new_target`` hold the values themselves.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> later = dgplan.parse_plan(plan.model_dump_json().replace("令和3年度末まで", "令和4年度上期まで"))
+    >>> diff = dgplan.diff_plans(plan, later)
+    >>> change = diff.changes[0]
+    >>> change.old, change.new, change.old_due, change.new_due, change.slip_quarters
+    ('令和3年度末まで', '令和4年度上期まで', datetime.date(2022, 3, 31), datetime.date(2022, 9, 30), 2)
     """
 
     change: ChangeKind
@@ -217,6 +238,11 @@ class AmbiguousMatch:
     """Items that could not be paired because two candidates scored alike (within :data:`EPSILON`).
 
     ``candidates`` lists each (old id, new id, score) at or above :data:`THRESHOLD`.
+
+    >>> from dgplan import AmbiguousMatch
+    >>> match = AmbiguousMatch("measure", ("1-1",), ("1-1", "1-2"), (("1-1", "1-1", 0.9), ("1-1", "1-2", 0.9)))
+    >>> match.mirrored().old_ids
+    ('1-1', '1-2')
     """
 
     level: Literal["measure", "milestone", "kpi"]
@@ -237,6 +263,27 @@ class MeasureDiff:
 
     ``method`` is ``id`` (same id) or ``title`` (ids differ, titles alike); ``score`` is the
     similarity of the two titles.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> later = dgplan.parse_plan(plan.model_dump_json().replace("令和3年度末まで", "令和4年度上期まで"))
+    >>> diff = dgplan.diff_plans(plan, later)
+    >>> matched = diff.matched[0]
+    >>> matched.method, matched.score, len(matched.changes)
+    ('id', 1.0, 1)
     """
 
     old: Measure
@@ -295,6 +342,26 @@ class PlanDiff:
     ``added`` and ``removed`` are measures found in one edition only; ``matched`` every measure
     found in both, with its changes; ``ambiguous`` the measures, milestones and KPIs left unpaired
     because two candidates scored alike; ``changes`` every change, in plan order.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> later = dgplan.parse_plan(plan.model_dump_json().replace("令和3年度末まで", "令和4年度上期まで"))
+    >>> diff = dgplan.diff_plans(plan, later)
+    >>> [(change.change, change.item_id, change.slip_days) for change in diff.changes]
+    [('milestone later', '1-1/m1', 183)]
     """
 
     old_title: str
@@ -342,9 +409,13 @@ class PlanDiff:
         """One row per change, with the :data:`DIFF_COLUMNS`; imports pandas.
 
         ``change`` is an ordered categorical (the order of :data:`CHANGES`), the due dates
-        ``datetime64``, the slips nullable integers, ids and texts strings (``<NA>`` where absent).
+        ``datetime64``, the slips nullable integers, ``measure_id`` and ``old_measure_id``
+        categories (as ``measure_id`` is in every frame, so they join), item ids and texts strings
+        (``<NA>`` where absent).
         """
         import pandas as pd
+
+        from dgplan._frame import ALWAYS_CATEGORIES
 
         frame = pd.DataFrame(self.rows(), columns=list(DIFF_COLUMNS))
         frame["change"] = pd.Categorical(frame["change"], categories=list(CHANGES), ordered=True)
@@ -353,8 +424,10 @@ class PlanDiff:
         for column in ("slip_days", "slip_quarters"):
             frame[column] = frame[column].astype("Int64")
         frame["score"] = frame["score"].astype("float64")
-        for column in ("measure_id", "old_measure_id", "item_id", "old_item_id", "old", "new", "text"):
+        for column in ("item_id", "old_item_id", "old", "new", "text"):
             frame[column] = frame[column].astype("string")
+        for column in (*ALWAYS_CATEGORIES, "old_measure_id"):
+            frame[column] = pd.Categorical(list(frame[column]))
         return frame
 
     def _repr_html_(self) -> str:
@@ -965,6 +1038,11 @@ def diff_plans(old: PlanData, new: PlanData, *, threshold: float = THRESHOLD) ->
     change sign, a weakened target is a strengthened one.
 
     Not compared: descriptions, tags, notes, observations and ``done_on`` (progress, not plan).
+
+    >>> import dgplan
+    >>> old = dgplan.load_plan()
+    >>> dgplan.diff_plans(old, old).changes
+    ()
     """
     old_measures, new_measures = old.measures, new.measures
     # Each title normalised once, not once per pair it is scored in.

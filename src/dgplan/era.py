@@ -35,7 +35,14 @@ GREGORIAN_ADOPTION = date(1873, 1, 1)
 
 @dataclass(frozen=True, slots=True)
 class Era:
-    """One era: its name, the letter used in abbreviations, and its first and last day (inclusive)."""
+    """One era: its name, the letter used in abbreviations, and its first and last day (inclusive).
+
+    >>> from datetime import date
+    >>> from dgplan import era_of
+    >>> era = era_of(date(2021, 4, 1))
+    >>> era.name, era.letter, era.start, date(2021, 4, 1) in era
+    ('令和', 'R', datetime.date(2019, 5, 1), True)
+    """
 
     name: str
     romaji: str
@@ -72,6 +79,11 @@ ERAS: tuple[Era, ...] = (
     Era("平成", "Heisei", "H", date(1989, 1, 8), date(2019, 4, 30)),
     Era("令和", "Reiwa", "R", date(2019, 5, 1), None),
 )
+"""The eras since 明治, oldest first; the last is current (its ``end`` is None).
+
+>>> [(era.name, era.letter, era.start.year) for era in ERAS[-2:]]
+[('平成', 'H', 1989), ('令和', 'R', 2019)]
+"""
 
 _ERA_LOOKUP: dict[str, Era] = {}
 for _era in ERAS:
@@ -152,6 +164,8 @@ def month_day_of(groups: dict[str, str | None]) -> tuple[int, int | None] | None
 _ERA_YEAR = LazyPattern(
     rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年?(?:\((?P<west_b>\d{{4}})年?\))?"
 )
+
+_LONG_ERA_YEAR = LazyPattern(rf"(?P<era>{ERA_TOKEN})(?P<year>\d{{3,}})年?")
 
 _EXPECTED_DATE = "expected a date such as 令和3年4月1日, 令和元年5月1日, R3.4.1, H31/4/30, 2021-04-01 or 2021年4月1日"
 
@@ -268,7 +282,9 @@ def parse_date(text: str, *, strict: bool = True) -> date:
     """Parse one date written the Japanese way, or in ISO form.
 
     Accepts 令和3年4月1日, 令和元年5月1日, 令和３年（2021年）９月１日, 令和三年九月一日, R3.4.1, H31/4/30,
-    令3.4.1, R03.04.01, 2021-04-01, 2021/4/1 and 2021年4月1日; white space is ignored and a weekday
+    令3.4.1, R03.04.01, 2021-04-01, 2021/4/1, 2021年4月1日, and ISO 8601's basic form 20210401:
+    exactly eight digits, year month day, and only as a string (the number 20210401 is refused,
+    as is any other run of digits: 2021041 or 210401 could be several dates); white space is ignored and a weekday
     in brackets (令和3年4月1日(木)) is checked. Raises :class:`EraError` quoting the input for
     anything else, and for dates outside their era (平成31年5月1日), year 0, impossible days and
     a Western year in brackets that disagrees with the era year. With ``strict=False`` a date
@@ -278,6 +294,8 @@ def parse_date(text: str, *, strict: bool = True) -> date:
     datetime.date(2021, 9, 1)
     >>> parse_date("H31/4/30")
     datetime.date(2019, 4, 30)
+    >>> parse_date("20210401")
+    datetime.date(2021, 4, 1)
     """
     if not isinstance(text, str):
         raise EraError(f"{text!r} is not a string; " + _EXPECTED_DATE)
@@ -316,7 +334,11 @@ def parse_date(text: str, *, strict: bool = True) -> date:
 def _iso_parts(normal: str) -> tuple[int, int, int] | None:
     """(year, month, day) of 2021-04-01 (or 2021-4-1), the commonest date on a command line, read
     without compiling the era patterns; the same numbers as :data:`_WESTERN_DATE` reads from it
-    (no era pattern matches a text starting with four digits). None for every other text."""
+    (no era pattern matches a text starting with four digits), and of ISO 8601's basic form
+    20210401 (exactly eight digits: nothing else in dgplan reads a bare number as a date).
+    None for every other text."""
+    if len(normal) == 8 and normal.isascii() and normal.isdigit():
+        return int(normal[:4]), int(normal[4:6]), int(normal[6:])
     parts = normal.split("-")
     if (
         len(parts) == 3
@@ -337,8 +359,14 @@ def parse_era_year(text: str, *, strict: bool = True) -> int:
     """
     if not isinstance(text, str):
         raise EraError(f"{text!r} is not a string; expected an era year such as 令和3年")
-    match = _ERA_YEAR.fullmatch(normalize_phrase(text))
+    normal = normalize_phrase(text)
+    match = _ERA_YEAR.fullmatch(normal)
     if match is None:
+        # 昭和100年: an era and a year number too long for any era; say why, as for 平成32年.
+        long_year = _LONG_ERA_YEAR.fullmatch(normal)
+        if long_year is not None:
+            era = era_by_name(long_year["era"])
+            _check_era_year(text, era, int(long_year["year"]), strict=True)
         raise EraError(f"{text!r} is not an era year; expected one such as 令和3年, 令和元年 or R3", text=text)
     era = era_by_name(match["era"])
     era_year = _era_year_number(match["year"])
@@ -382,6 +410,9 @@ def format_wareki(day: date, *, style: WarekiStyle = "standard", western: bool =
     >>> format_wareki(date(2021, 9, 1), western=True)
     '令和3年（2021年）9月1日'
     """
+    if not isinstance(day, date):
+        hint = f"; parse it first: format_wareki(parse_date({day!r}))" if isinstance(day, str) else ""
+        raise EraError(f"format_wareki takes a datetime.date, not {type(day).__name__} {day!r}{hint}")
     if day < GREGORIAN_ADOPTION:
         raise EraError(
             f"{day.isoformat()!r} is before 明治6年 (1873), when Japan adopted the Gregorian calendar; "

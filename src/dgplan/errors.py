@@ -27,6 +27,13 @@ class DgplanError(ValueError):
 
     ``text`` is the offending input (quoted in the message) and ``pos`` the character offset
     in it where parsing failed, when known.
+
+    >>> from dgplan import DgplanError, parse_date
+    >>> try:
+    ...     parse_date("soon")
+    ... except DgplanError as error:  # every dgplan error, and a ValueError
+    ...     print(error.text, isinstance(error, ValueError))
+    soon True
     """
 
     def __init__(self, message: str, *, text: str | None = None, pos: int | None = None) -> None:
@@ -37,15 +44,37 @@ class DgplanError(ValueError):
 
 
 class EraError(DgplanError):
-    """A date written with an era (or in any form ``parse_date`` reads) is malformed or impossible."""
+    """A date written with an era (or in any form ``parse_date`` reads) is malformed or impossible.
+
+    >>> from dgplan import parse_date
+    >>> parse_date("令和3年2月29日")
+    Traceback (most recent call last):
+      ...
+    dgplan.errors.EraError: '令和3年2月29日': 2021-02 has days 1 to 28, not 29
+    """
 
 
 class PeriodError(DgplanError):
-    """A period phrase (年度, 四半期, 上期, 夏, 末, ...) cannot be resolved to an interval."""
+    """A period phrase (年度, 四半期, 上期, 夏, 末, ...) cannot be resolved to an interval.
+
+    >>> from dgplan import parse_period
+    >>> parse_period("令和3年度第5四半期")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    dgplan.errors.PeriodError: '令和3年度第5四半期' is not a period: a fiscal year has quarters 1 to 4 ...
+    """
 
 
 class DeadlineError(DgplanError):
-    """A phrase is not a deadline dgplan can resolve exactly."""
+    """A phrase is not a deadline dgplan can resolve exactly.
+
+    >>> from dgplan import DeadlineError, parse_deadline
+    >>> try:
+    ...     parse_deadline("いつか")
+    ... except DeadlineError as error:
+    ...     print(error.text)
+    いつか
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +83,10 @@ class Problem:
 
     ``str()`` formats it, in the one place that does: ``plan.yaml:3:14: measure '1-1':
     milestones[1].due: 'soon' is not a deadline phrase ...``.
+
+    >>> from dgplan import Problem
+    >>> str(Problem("plan.yaml", "'soon' is not a deadline phrase", line=3, column=14, measure="1-1", field="due"))
+    "plan.yaml:3:14: measure '1-1': due: 'soon' is not a deadline phrase"
     """
 
     file: str
@@ -72,7 +105,15 @@ class Problem:
 
 class PlanError(DgplanError):
     """A plan or progress file has problems; ``problems`` lists every one of them as text, and
-    ``details``, for a plan file, as :class:`Problem` records (first by position in the file)."""
+    ``details``, for a plan file, as :class:`Problem` records (first by position in the file).
+
+    >>> import dgplan
+    >>> try:
+    ...     dgplan.parse_plan("plan: {title: 例, issued: 2021-06-18}\\nmeasures:\\n  - {id: '1-1', due: soon}\\n")
+    ... except dgplan.PlanError as error:
+    ...     print(error.line, len(error.problems) >= 1, error.details[0].measure)
+    3 True 1-1
+    """
 
     def __init__(
         self,
@@ -113,7 +154,17 @@ class PlanError(DgplanError):
 
 class ExtractError(DgplanError):
     """A plan's text is not in the 施策集 layout, or a measure's block in it is malformed;
-    ``line`` and ``measure_id`` say where."""
+    ``line`` and ``measure_id`` say where.
+
+    >>> from datetime import date
+    >>> from dgplan import ExtractError
+    >>> from dgplan.extract import extract_plan
+    >>> try:
+    ...     extract_plan("施策のない文書", title="例", issued=date(2021, 6, 18))
+    ... except ExtractError as error:
+    ...     print(type(error).__name__, error.line is None or error.line >= 1)
+    ExtractError True
+    """
 
     def __init__(self, message: str, *, line: int | None = None, measure_id: str | None = None) -> None:
         super().__init__(message)
@@ -122,8 +173,28 @@ class ExtractError(DgplanError):
 
 
 class DgplanWarning(UserWarning):
-    """Root of dgplan's warnings."""
+    """Root of dgplan's warnings.
+
+    >>> import warnings
+    >>> from dgplan import DgplanWarning, parse_date
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     parse_date("平成32年4月1日", strict=False)
+    datetime.date(2020, 4, 1)
+    >>> issubclass(caught[0].category, DgplanWarning)
+    True
+    """
 
 
 class LenientParseWarning(DgplanWarning):
-    """``strict=False`` accepted an input that strict parsing rejects (e.g. 平成32年)."""
+    """``strict=False`` accepted an input that strict parsing rejects (e.g. 平成32年).
+
+    >>> import warnings
+    >>> from dgplan import LenientParseWarning, parse_era_year
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", LenientParseWarning)  # make lenient reading an error
+    ...     parse_era_year("平成32年", strict=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    dgplan.errors.LenientParseWarning: '平成32年': 平成 ended in its year 31 (2019-04-30); ... reading it as 2020
+    """

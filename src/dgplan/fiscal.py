@@ -12,12 +12,13 @@ Interval(datetime.date(2022, 6, 1), datetime.date(2022, 8, 31))
 from __future__ import annotations
 
 import calendar
+import operator
 import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from dateutil.relativedelta import relativedelta
 
@@ -94,14 +95,25 @@ class Interval:
 
     @classmethod
     def parse(cls, text: str) -> Interval:
-        """Read the form ``str()`` writes: ``2021-04-01..2022-03-31`` (or one ISO date for one day)."""
-        start_text, dots, end_text = text.strip().partition("..")
+        """Read the form ``str()`` writes, ``2021-04-01..2022-03-31``, ISO 8601's ``start/end``
+        (``2021-04-01/2021-06-30``, both dates written in full), or one ISO date for one day.
+
+        >>> Interval.parse("2021-04-01/2021-06-30") == Interval.parse("2021-04-01..2021-06-30")
+        True
+        """
+        if not isinstance(text, str):
+            raise PeriodError(
+                f"{text!r} is not a string; expected START..END in ISO dates, e.g. 2021-04-01..2022-03-31"
+            )
+        separator = "/" if "/" in text and ".." not in text else ".."
+        start_text, dots, end_text = text.strip().partition(separator)
         try:
             start = date.fromisoformat(start_text.strip())
             end = date.fromisoformat(end_text.strip()) if dots else start
         except ValueError:
             raise PeriodError(
-                f"{text!r} is not an interval; expected START..END in ISO dates, e.g. 2021-04-01..2022-03-31",
+                f"{text!r} is not an interval; expected START..END or START/END in ISO dates,"
+                " e.g. 2021-04-01..2022-03-31 or 2021-04-01/2022-03-31",
                 text=text,
             ) from None
         if start > end:
@@ -221,6 +233,25 @@ class FiscalYear:
     def next(self) -> FiscalYear:
         return FiscalYear(self.year + 1, self.start_month)
 
+    def __add__(self, years: int) -> FiscalYear:
+        """``FiscalYear(2021) + 1`` is FY2022, as with a pandas ``Period``: whole years only."""
+        steps = _steps(years)
+        if steps is None:
+            return NotImplemented
+        return FiscalYear(self.year + steps, self.start_month)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: int | FiscalYear) -> Any:
+        """``FiscalYear(2021) - 1`` is FY2020; ``FiscalYear(2023) - FiscalYear(2021)`` is 2 (years)."""
+        if isinstance(other, FiscalYear):
+            _same_calendar(self.start_month, other.start_month)
+            return self.year - other.year
+        steps = _steps(other)
+        if steps is None:
+            return NotImplemented
+        return FiscalYear(self.year - steps, self.start_month)
+
     @property
     def previous(self) -> FiscalYear:
         return FiscalYear(self.year - 1, self.start_month)
@@ -250,7 +281,28 @@ class FiscalYear:
         return self.label
 
 
-_QUARTER_LABEL = LazyPattern(r"FY(?P<year>\d{4})-?Q(?P<quarter>[1-4])", re.IGNORECASE)
+# FY2024-Q3, FY2024Q3, 2024-Q3 and 2024Q3 alike: the fiscal year named by the year it starts in,
+# as everywhere in dgplan (2024Q3 is 2024年度第3四半期, October-December 2024). pandas' Q-MAR periods
+# name a fiscal year by the year it ends in; FiscalQuarter.parse does not read that convention.
+_QUARTER_LABEL = LazyPattern(r"(?:FY)?(?P<year>\d{4})-?Q(?P<quarter>[1-4])", re.IGNORECASE)
+
+
+def _steps(value: object) -> int | None:
+    """How many periods ``value`` steps by: an int (a NumPy integer too), never a bool or a float."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _same_calendar(start_month: int, other_start_month: int) -> None:
+    if start_month != other_start_month:
+        raise PeriodError(
+            f"periods of fiscal years starting in month {start_month} and month {other_start_month}"
+            " cannot be subtracted"
+        )
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -281,10 +333,16 @@ class FiscalQuarter:
 
     @classmethod
     def parse(cls, text: str, *, start_month: int = 4) -> FiscalQuarter:
-        """Read FY2021-Q2, FY2021Q2, 令和3年度第2四半期 or 2021年度第2四半期.
+        """Read FY2021-Q2, FY2021Q2, 2021-Q2, 2021Q2, 令和3年度第2四半期 or 2021年度第2四半期.
+
+        The year is the fiscal year's, named by the year it starts in, as everywhere in dgplan:
+        2024Q3 is FY2024-Q3 (2024-10-01..2024-12-31). pandas' ``Period("2024Q3", freq="Q-MAR")``
+        names fiscal years by the year they end in and means another quarter.
 
         >>> FiscalQuarter.parse("令和3年度第2四半期")
         FiscalQuarter(2021, 2)
+        >>> FiscalQuarter.parse("2024Q3"), FiscalQuarter.parse("2024Q3").start
+        (FiscalQuarter(2024, 3), datetime.date(2024, 10, 1))
         """
         if isinstance(text, str):
             label = _QUARTER_LABEL.fullmatch(normalize_phrase(text))
@@ -320,6 +378,29 @@ class FiscalQuarter:
     @property
     def wareki(self) -> str:
         return f"{self.fiscal_year.wareki}第{self.quarter}四半期"
+
+    def _index(self) -> int:
+        return self.year * 4 + self.quarter - 1
+
+    def __add__(self, quarters: int) -> FiscalQuarter:
+        """``FiscalQuarter(2021, 4) + 1`` is FY2022-Q1, as with a pandas ``Period``: whole quarters only."""
+        steps = _steps(quarters)
+        if steps is None:
+            return NotImplemented
+        year, quarter = divmod(self._index() + steps, 4)
+        return FiscalQuarter(year, quarter + 1, self.start_month)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: int | FiscalQuarter) -> Any:
+        """``FiscalQuarter(2022, 1) - 1`` is FY2021-Q4; one quarter minus another is the quarters between."""
+        if isinstance(other, FiscalQuarter):
+            _same_calendar(self.start_month, other.start_month)
+            return self._index() - other._index()
+        steps = _steps(other)
+        if steps is None:
+            return NotImplemented
+        return self + -steps
 
     @property
     def next(self) -> FiscalQuarter:
@@ -370,6 +451,11 @@ class Period:
 
     ``unit`` is the unit of the whole phrase (``quarter`` for 令和3年度第2四半期); ``base_unit`` the
     unit of the period it was cut from (``fiscal_year`` there).
+
+    >>> from dgplan import parse_period_detail
+    >>> period = parse_period_detail("令和3年度第2四半期")
+    >>> period.interval, period.unit, period.base_unit, period.is_fiscal
+    (Interval(datetime.date(2021, 7, 1), datetime.date(2021, 9, 30)), 'quarter', 'fiscal_year', True)
     """
 
     interval: Interval
@@ -1066,6 +1152,32 @@ def _cut_part(words: PeriodWords, interval: Interval, unit: PeriodUnit) -> Perio
     return None
 
 
+# ISO 8601's start/end, both dates in full (2021/4/1 alone stays a date).
+_ISO_INTERVAL = LazyPattern(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
+_NO_QUARTER = LazyPattern(r"第?(?P<quarter>0|[5-9]|\d{2,})(?:四半期|Q)")
+# What ends a deadline phrase rather than a period (令和6年夏頃, 令和5年度末までに): parse_deadline reads those.
+_DEADLINE_ENDINGS = (
+    *("までに", "まで", "頃", "ごろ", "を目途に", "を目途", "目途", "めど"),
+    *("予定", "程度", "以降", "から"),
+)
+
+
+def _period_hint(normal: str) -> str | None:
+    """Why a text that is no period comes close to one: a quarter past the fourth (第5四半期), or a
+    period followed by a deadline's words (令和6年夏頃), which parse_deadline reads."""
+    quarter = _NO_QUARTER.search(normal)
+    if quarter is not None:
+        return f"a fiscal year has quarters 1 to 4 (第1四半期..第4四半期), not quarter {int(quarter['quarter'])}"
+    for ending in _DEADLINE_ENDINGS:
+        head = normal.removesuffix(ending)
+        if head != normal and head and PERIOD_PATTERN.fullmatch(head) is not None:
+            return (
+                f"{head!r} is a period, and {ending!r} makes the whole a deadline phrase:"
+                f" parse_deadline({normal!r}) reads it, parse_period({head!r}) the period alone"
+            )
+    return None
+
+
 def _parse_period_exact(
     text: str, *, reference: date | None, anchor: Period | None, expected: str, strict: bool = True
 ) -> Period:
@@ -1076,7 +1188,7 @@ def _parse_period_exact(
     if label is not None:
         quarter = FiscalQuarter(int(label["year"]), int(label["quarter"]))
         return Period(quarter.interval, "quarter", "fiscal_year")
-    if ".." in normal:
+    if ".." in normal or _ISO_INTERVAL.fullmatch(normal):
         return Period(Interval.parse(text), "day", "day")
     match = PERIOD_PATTERN.fullmatch(normal)
     if match is None or not normal:
@@ -1084,6 +1196,9 @@ def _parse_period_exact(
         try:
             day = parse_date(text, strict=strict)
         except EraError:
+            hint = _period_hint(normal)
+            if hint is not None:
+                raise PeriodError(f"{text!r} is not a period: {hint}", text=text) from None
             raise PeriodError(f"{text!r} is not a period; expected {expected}", text=text) from None
         return Period(Interval.day(day), "day", "day")
     try:
@@ -1100,7 +1215,8 @@ def parse_period(text: str, *, reference: date | None = None) -> Interval:
     年度, 年, 月, 日, 四半期, 上期/下期/上半期/下半期/前半/後半, 春/夏/秋/冬, 末, 当初/初め/初頭/冒頭,
     早期, 通常国会, 上旬/中旬/下旬, 2020年代, and the relative words 本年度, 今年度, 来年度, 本年,
     年内 and 次期通常国会, which need ``reference`` (the document's own date). The labels dgplan
-    writes are read too: ``FY2021``, ``FY2021-Q2`` and ``2021-04-01..2021-06-30``.
+    writes are read too: ``FY2021``, ``FY2021-Q2`` and ``2021-04-01..2021-06-30`` (or ISO 8601's
+    ``2021-04-01/2021-06-30``).
 
     >>> parse_period("令和3年度末")
     Interval(datetime.date(2022, 3, 1), datetime.date(2022, 3, 31))

@@ -12,17 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dgplan._frame import dates, section_categories
+from dgplan._frame import typed_frame
 from dgplan.queries import STATUSES, DueItem, DueItems, KPIStatus, KPIStatuses, item_statuses, kpi_statuses
 
 if TYPE_CHECKING:
     from dgplan.kpi import PlanData
 
 __all__ = ["due_items_frame", "kpi_statuses_frame", "kpis_frame", "measures_frame", "milestones_frame"]
-
-
-def _sections(plan: PlanData | None, values: list[Any]) -> pd.Categorical:
-    return section_categories(values, [] if plan is None else [section.id for section in plan.sections])
 
 
 def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
@@ -79,18 +75,15 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
         "rule",
         "done_on",
     ] + (["next_due", "status", "done", "overdue", "recorded"] if as_of is not None else [])
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in ("window_start", "window_end", "due", "done_on") + (("next_due",) if as_of is not None else ()):
-        frame[column] = dates(list(frame[column]))
-    for column in ("measure_id", "item_type", "kind"):
-        frame[column] = pd.Categorical(list(frame[column]))
-    frame["section"] = _sections(plan, list(frame["section"]))
-    frame["approximate"] = frame["approximate"].astype(bool)
-    if as_of is not None:
-        frame["status"] = pd.Categorical(list(frame["status"]), categories=list(STATUSES), ordered=True)
-        for column in ("done", "overdue", "recorded"):
-            frame[column] = frame[column].astype(bool)
-    return frame
+    return typed_frame(
+        rows,
+        columns,
+        date_columns=("window_start", "window_end", "due", "done_on") + (("next_due",) if as_of is not None else ()),
+        category_columns=("measure_id", "item_type", "kind"),
+        bool_columns=("approximate",) + (("done", "overdue", "recorded") if as_of is not None else ()),
+        ordered={"status": STATUSES} if as_of is not None else None,
+        section_order=[section.id for section in plan.sections],
+    )
 
 
 def due_items_frame(items: Sequence[DueItem]) -> pd.DataFrame:
@@ -111,20 +104,22 @@ def kpi_statuses_frame(statuses: Sequence[KPIStatus], plan: PlanData | None = No
 
 
 def measures_frame(plan: PlanData) -> pd.DataFrame:
-    """One row per measure: id, section, title, counts of milestones and KPIs, tags."""
-    frame = pd.DataFrame(
-        [
-            {
-                "measure_id": m.id,
-                "section": m.section,
-                "title": m.title,
-                "milestones": len(m.milestones),
-                "kpis": len(m.kpis),
-                "tags": ",".join(m.tags),
-            }
-            for m in plan.measures
-        ],
-        columns=["measure_id", "section", "title", "milestones", "kpis", "tags"],
+    """One row per measure: id, section, title, counts of milestones and KPIs, and ``tags``, a
+    list column (``frame.explode("tags")`` gives one row per tag; a measure without tags has ``[]``).
+    """
+    rows = [
+        {
+            "measure_id": m.id,
+            "section": m.section,
+            "title": m.title,
+            "milestones": len(m.milestones),
+            "kpis": len(m.kpis),
+            "tags": list(m.tags),
+        }
+        for m in plan.measures
+    ]
+    return typed_frame(
+        rows,
+        ["measure_id", "section", "title", "milestones", "kpis", "tags"],
+        section_order=[section.id for section in plan.sections],
     )
-    frame["section"] = _sections(plan, list(frame["section"]))
-    return frame

@@ -99,7 +99,26 @@ def _id_may_be_omitted(schema: dict[str, Any]) -> None:
 
 
 class Observation(_Model):
-    """One measured value of a KPI on a day."""
+    """One measured value of a KPI on a day.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> plan.measures[0].kpis[0].observations
+    (Observation(observed_on=datetime.date(2022, 3, 31), value=600.0, note=None),)
+    """
 
     observed_on: DateField = Field(alias="date")
     value: Number
@@ -107,7 +126,12 @@ class Observation(_Model):
 
 
 class Baseline(_Model):
-    """The reference a target is measured from: 令和2年度比 → period FY2020, with its value if known."""
+    """The reference a target is measured from: 令和2年度比 → period FY2020, with its value if known.
+
+    >>> from dgplan import parse_target
+    >>> parse_target("令和7年度までに令和2年度比で30%削減").baseline.period
+    Interval(datetime.date(2020, 4, 1), datetime.date(2021, 3, 31))
+    """
 
     period: IntervalField
     value: Number | None = None
@@ -118,6 +142,11 @@ class Target(_Model):
 
     ``comparison`` is ``>=``, ``>``, ``<=``, ``<``, ``=`` or ``change`` (a relative change in %,
     ``value: -30`` for 3割削減, measured against ``baseline``). ``by`` may be recurring (毎年度末).
+
+    >>> from dgplan import parse_target
+    >>> target = parse_target("2025年度までに100%")
+    >>> target.comparison, target.value, target.unit, target.by.due
+    ('>=', 100.0, '%', datetime.date(2026, 3, 31))
     """
 
     comparison: Comparison = ">="
@@ -160,7 +189,27 @@ class Target(_Model):
 
 
 class KPI(_Model):
-    """A KPI line: 進捗 (progress) or 効果 (effect); ``unset`` for 未設定."""
+    """A KPI line: 進捗 (progress) or 効果 (effect); ``unset`` for 未設定.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> kpi = plan.measures[0].kpis[0]
+    >>> kpi.id, kpi.kind, kpi.target.value, kpi.unset
+    ('1-1/progress/1', 'progress', 1741.0, False)
+    """
 
     model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
 
@@ -279,6 +328,25 @@ class Milestone(_Model):
     measure's KPI that restates the same commitment, if one does (a shared due date alone is no
     link): the milestone is then that KPI's due item, done when the KPI is (its target met, or
     marked done).
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> milestone = plan.measures[0].milestones[0]
+    >>> milestone.id, milestone.deadline.due, milestone.done_on
+    ('1-1/m1', datetime.date(2022, 3, 31), None)
     """
 
     model_config = ConfigDict(json_schema_extra=_id_may_be_omitted)
@@ -301,6 +369,11 @@ class Citation(_Model):
     ``text`` is the clause that cites the date, ``cited`` the phrase as written; ``period`` the
     days it names where they are bounded, ``starts`` the first day of an open one (…から);
     ``reason`` why it is no commitment.
+
+    >>> import dgplan
+    >>> [cited] = dgplan.load_plan()["6-6"].citations
+    >>> cited.cited, cited.reason, cited.starts
+    ('平成29年度（2017年度）から', 'past or continuing state', datetime.date(2017, 4, 1))
     """
 
     text: str
@@ -311,14 +384,39 @@ class Citation(_Model):
 
 
 class Section(_Model):
-    """A section of the plan: ``I`` and its heading."""
+    """A section of the plan: ``I`` and its heading.
+
+    >>> import dgplan
+    >>> dgplan.load_plan().sections[0].id
+    'I'
+    """
 
     id: str
     title: str = ""
 
 
 class Measure(_Model):
-    """A measure (施策), ``1-1`` (or any unique id: ``A-1-2``), with its milestones and KPIs."""
+    """A measure (施策), ``1-1`` (or any unique id: ``A-1-2``), with its milestones and KPIs.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> measure = plan.measures[0]
+    >>> measure.id, measure.section, measure.title, len(measure.milestones), len(measure.kpis)
+    ('1-1', 'I', '窓口の電子化', 1, 1)
+    """
 
     id: str
     section: str
@@ -417,7 +515,26 @@ class Measure(_Model):
 
 
 class PlanInfo(_Model):
-    """The plan's own facts: its title, the date it was issued, where it comes from."""
+    """The plan's own facts: its title, the date it was issued, where it comes from.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> plan.info.title, plan.info.issued
+    ('例', datetime.date(2021, 6, 18))
+    """
 
     title: str
     issued: DateField

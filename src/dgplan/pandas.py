@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Hashable
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ import pandas as pd
 from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
 from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import parse_period
+
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
 
 try:
     from dgplan import _fastdate as _compiled
@@ -38,6 +42,7 @@ except ImportError:  # built without a C compiler: the pure-Python path answers 
 __all__ = [
     "date_failures",
     "fiscal_quarter",
+    "fiscal_quarter_label",
     "fiscal_year",
     "parse_periods",
     "to_datetime",
@@ -46,6 +51,11 @@ __all__ = [
 
 Errors = Literal["raise", "coerce"]
 Unit = Literal["s", "ms", "us", "ns"]
+#: What the functions take: a column (Series), an Index, a list or array, or one value. A column
+#: gives a column, an Index an Index (a DatetimeIndex from to_datetime), one value one value, as
+#: ``pd.to_datetime`` answers.
+Column: TypeAlias = "pd.Series | list[object] | np.ndarray"
+Scalar: TypeAlias = "str | date | None"
 
 # Every way an era is written (令和, 令, R, r) to its position in ERAS, from the era module's table.
 _ERA_INDEX = {token: ERAS.index(era) for token, era in _ERA_LOOKUP.items()}
@@ -307,6 +317,8 @@ def _parse_pure(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarra
     errors: dict[int, str] = {}
     for position in np.flatnonzero(~good):
         value = values[position]
+        if isinstance(value, str) and not value.strip():
+            continue  # '' and white space only: a blank cell, missing as pd.to_datetime reads it (NaT)
         if not isinstance(value, str):
             errors[int(position)] = f"{value!r} is not a string"
             continue
@@ -358,9 +370,15 @@ def _take(per_unique: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return result
 
 
-def _series(values: pd.Series | pd.Index | list[object] | np.ndarray) -> pd.Series:
+def _is_scalar(values: object) -> bool:
+    return not pd.api.types.is_list_like(values)
+
+
+def _series(values: object) -> pd.Series:
     if isinstance(values, pd.Series):
         return values
+    if _is_scalar(values):
+        return pd.Series([values], dtype=object)
     try:
         return pd.Series(values)
     except UnicodeEncodeError:
@@ -370,16 +388,44 @@ def _series(values: pd.Series | pd.Index | list[object] | np.ndarray) -> pd.Seri
         return pd.Series(values, dtype=object)
 
 
+def _shaped(values: object, result: pd.Series) -> Any:
+    """``result`` in the shape ``values`` came in: a Series, an Index (named as it was), or one value."""
+    if isinstance(values, pd.Index):
+        return pd.Index(result, name=values.name)
+    if _is_scalar(values):
+        value = result.iloc[0]
+        return value.item() if isinstance(value, np.generic) else value  # a year is an int, as in Python
+    return result
+
+
+def _text_dtype() -> Any:
+    """The dtype pandas gives a column of text: its string dtype (``str``) from pandas 3 on (or with
+    ``future.infer_string``), object before."""
+    return pd.Series(["text"]).dtype
+
+
+@overload
 def to_datetime(
-    values: pd.Series | pd.Index | list[object] | np.ndarray,
+    values: pd.Index, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns"
+) -> pd.DatetimeIndex: ...
+@overload
+def to_datetime(
+    values: Scalar, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns"
+) -> pd.Timestamp | NaTType: ...
+@overload
+def to_datetime(values: Column, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns") -> pd.Series: ...
+def to_datetime(
+    values: pd.Series | pd.Index | list[object] | np.ndarray | str | date | None,
     *,
     errors: Errors = "raise",
     strict: bool = True,
     unit: Unit = "ns",
-) -> pd.Series:
+) -> Any:
     """Parse a column of dates in any form :func:`dgplan.parse_date` reads, to ``datetime64[unit]``.
 
-    Missing values (None, NaN) become NaT. With ``errors="raise"`` the first bad row is named by
+    As ``pd.to_datetime``: a Series gives a Series, an Index a DatetimeIndex, one string a
+    Timestamp. Missing values (None, NaN) and blank strings (``''``, white space only, as CSV files
+    leave empty cells) become NaT. With ``errors="raise"`` the first bad row is named by
     its index label and value in an :class:`EraError`; with ``errors="coerce"`` bad rows become
     NaT (see :func:`date_failures` for which and why). ``strict`` is passed to ``parse_date``.
 
@@ -397,8 +443,9 @@ def to_datetime(
         first = int(np.flatnonzero(failed)[0])
         label: Hashable = series.index[first]
         code = int(codes[first])
-        raise EraError(f"row {label!r}: {failures[code]}", text=str(uniques[code]))
-    return pd.Series(parsed.astype(f"datetime64[{unit}]"), index=series.index, name=series.name)
+        where = "" if _is_scalar(values) else f"row {label!r}: "
+        raise EraError(f"{where}{failures[code]}", text=str(uniques[code]))
+    return _shaped(values, pd.Series(parsed.astype(f"datetime64[{unit}]"), index=series.index, name=series.name))
 
 
 def date_failures(
@@ -421,17 +468,39 @@ def date_failures(
     )
 
 
+def _as_dates(values: pd.Series) -> pd.Series:
+    """A datetime column as it is; a column of text read by :func:`to_datetime` (every form
+    ``parse_date`` reads, bad rows named); other values (date objects) by ``pd.to_datetime``."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    if len(values) and _only_strings(values):
+        return to_datetime(values)
+    return pd.to_datetime(values)
+
+
 def _days(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    series = values if pd.api.types.is_datetime64_any_dtype(values) else pd.to_datetime(values)
+    series = _as_dates(values)
     return series, series.to_numpy(dtype="datetime64[D]")
 
 
 def to_wareki(
-    values: pd.Series | pd.Index | list[object] | np.ndarray, *, style: WarekiStyle = "standard", western: bool = False
-) -> pd.Series:
+    values: pd.Series | pd.Index | list[object] | np.ndarray | str | date,
+    *,
+    style: WarekiStyle = "standard",
+    western: bool = False,
+) -> Any:
     """Write a column of dates with their era (:func:`dgplan.format_wareki` styles); NaT stays missing.
 
-    Dates before 1873 raise :class:`EraError` naming the row, as ``format_wareki`` does.
+    The column has pandas' text dtype (``str`` from pandas 3 on, object before); a Series gives a
+    Series, an Index an Index, one date one string. Dates before 1873 raise :class:`EraError`
+    naming the row, as ``format_wareki`` does.
+
+    >>> import pandas as pd
+    >>> import dgplan.pandas as dp
+    >>> dp.to_wareki(pd.Series(pd.to_datetime(["2021-04-01", None]))).tolist()[0]
+    '令和3年4月1日'
+    >>> dp.to_wareki("2019-05-01", style="short")
+    'R1.5.1'
     """
     series, days = _days(_series(values))
     codes, uniques = pd.factorize(days, use_na_sentinel=True)
@@ -442,11 +511,12 @@ def to_wareki(
         except EraError as error:
             row = int(np.flatnonzero(codes == position)[0])
             raise EraError(f"row {series.index[row]!r}: {error}") from None
-    return pd.Series(_take(formatted, codes), index=series.index, name=series.name, dtype=object)
+    written = pd.Series(_take(formatted, codes), index=series.index, name=series.name, dtype=_text_dtype())
+    return _shaped(values, written)
 
 
 def _year_month(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
-    series = values if pd.api.types.is_datetime64_any_dtype(values) else pd.to_datetime(values)
+    series = _as_dates(values)
     missing = series.isna().to_numpy()
     year, month = series.dt.year, series.dt.month
     if missing.any():
@@ -459,29 +529,64 @@ def _nullable_int(values: np.ndarray, missing: np.ndarray, like: pd.Series) -> p
     return pd.Series(array, index=like.index, name=like.name)
 
 
-def fiscal_year(values: pd.Series | pd.Index | list[object] | np.ndarray, *, start_month: int = 4) -> pd.Series:
+Dates: TypeAlias = "pd.Series | pd.Index | list[object] | np.ndarray | str | date"
+
+
+def fiscal_year(values: Dates, *, start_month: int = 4) -> Any:
     """The fiscal year of each date, named by the year it starts in (FY2021 = 2021-04-01..2022-03-31).
 
-    Integer arithmetic on datetime64; missing dates give <NA> (a nullable ``Int64`` column).
+    Integer arithmetic on datetime64; missing dates give <NA> (a nullable ``Int64`` column). Text
+    is read as :func:`to_datetime` reads it (era dates too; a bad row is named). A Series gives a
+    Series, an Index an Index, one date an int.
+
+    >>> import dgplan.pandas as dp
+    >>> dp.fiscal_year(["令和3年3月31日", "2021-04-01", ""]).tolist()
+    [2020, 2021, <NA>]
+    >>> dp.fiscal_year("R4.1.15")
+    2021
     """
     series, year, month, missing = _year_month(_series(values))
     result = year - (month < start_month)
-    return _nullable_int(result, missing, series)
+    return _shaped(values, _nullable_int(result, missing, series))
 
 
-def fiscal_quarter(
-    values: pd.Series | pd.Index | list[object] | np.ndarray, *, start_month: int = 4, labels: bool = False
-) -> pd.Series:
-    """The fiscal quarter of each date: 1-4 (Q1 = April-June), or labels ``FY2021-Q2`` with ``labels=True``."""
+def fiscal_quarter(values: Dates, *, start_month: int = 4, labels: bool = False) -> Any:
+    """The fiscal quarter of each date: 1-4 (Q1 = April-June), <NA> where the date is missing.
+
+    ``labels=True`` is the old spelling of :func:`fiscal_quarter_label` (the accessor's
+    ``s.fiscal.quarter_label``): it still works, with a DeprecationWarning.
+
+    >>> import dgplan.pandas as dp
+    >>> dp.fiscal_quarter(["2021-04-01", "2022-01-15"]).tolist()
+    [1, 4]
+    """
+    if labels:
+        warnings.warn(
+            "fiscal_quarter(labels=True) is now fiscal_quarter_label(), the name of s.fiscal.quarter_label",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return fiscal_quarter_label(values, start_month=start_month)
+    series, _, month, missing = _year_month(_series(values))
+    quarter = ((month - start_month) % 12) // 3 + 1
+    return _shaped(values, _nullable_int(quarter, missing, series))
+
+
+def fiscal_quarter_label(values: Dates, *, start_month: int = 4) -> Any:
+    """The fiscal quarter of each date as a label, ``FY2021-Q2``, in pandas' text dtype (``str``
+    from pandas 3 on, object before); missing where the date is. ``s.fiscal.quarter_label``.
+
+    >>> import dgplan.pandas as dp
+    >>> dp.fiscal_quarter_label(["2021-04-01", "令和4年1月15日"]).tolist()
+    ['FY2021-Q1', 'FY2021-Q4']
+    """
     series, year, month, missing = _year_month(_series(values))
     quarter = ((month - start_month) % 12) // 3 + 1
-    if not labels:
-        return _nullable_int(quarter, missing, series)
     fiscal = year - (month < start_month)
     keys = np.where(missing, -1, fiscal * 10 + quarter)
     codes, uniques = pd.factorize(keys)
     names = np.array([None if key < 0 else f"FY{key // 10}-Q{key % 10}" for key in uniques], dtype=object)
-    return pd.Series(names[codes], index=series.index, name=series.name, dtype=object)
+    return _shaped(values, pd.Series(names[codes], index=series.index, name=series.name, dtype=_text_dtype()))
 
 
 def parse_periods(
@@ -537,7 +642,7 @@ class WarekiAccessor:
         return to_datetime(self._series, errors=errors, strict=strict, unit=unit)
 
     def format(self, *, style: WarekiStyle = "standard", western: bool = False) -> pd.Series:
-        return to_wareki(self._series, style=style, western=western)
+        return to_wareki(self._series, style=style, western=western)  # type: ignore[no-any-return]
 
     def failures(self, *, strict: bool = True, unit: Unit = "ns") -> pd.DataFrame:
         return date_failures(self._series, strict=strict, unit=unit)
@@ -552,12 +657,12 @@ class FiscalAccessor:
 
     @property
     def year(self) -> pd.Series:
-        return fiscal_year(self._series)
+        return fiscal_year(self._series)  # type: ignore[no-any-return]
 
     @property
     def quarter(self) -> pd.Series:
-        return fiscal_quarter(self._series)
+        return fiscal_quarter(self._series)  # type: ignore[no-any-return]
 
     @property
     def quarter_label(self) -> pd.Series:
-        return fiscal_quarter(self._series, labels=True)
+        return fiscal_quarter_label(self._series)  # type: ignore[no-any-return]

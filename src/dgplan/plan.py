@@ -40,6 +40,27 @@ class Plan(PlanData):
 
     Every question takes ``as_of``; nothing reads the clock. Files are read and written by
     :func:`dgplan.load_plan` and :func:`dgplan.save_plan`.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> from datetime import date
+    >>> [item.item_id for item in plan.overdue(as_of=date(2022, 4, 1))]
+    ['1-1/m1']
+    >>> plan.kpi_status(as_of=date(2022, 4, 1))[0].grade
+    'B'
     """
 
     # -- questions ---------------------------------------------------------------------------

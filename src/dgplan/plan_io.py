@@ -373,7 +373,26 @@ def _collector_paused() -> Iterator[None]:
 
 
 def parse_plan(text: str, *, name: str = "<plan>") -> Plan:
-    """Read a plan from YAML text; ``name`` is used in error messages."""
+    """Read a plan from YAML text; ``name`` is used in error messages.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> plan.info.title, [measure.id for measure in plan.measures]
+    ('例', ['1-1'])
+    """
     with _collector_paused():
         data = _plain_data(text)
         if data is not _NEEDS_POSITIONS:
@@ -555,6 +574,11 @@ def load_plan(
     A spreadsheet (``.xlsx``, ``.xlsm``, ``.csv``: a 工程表 with a row per measure or milestone) is
     read by :func:`dgplan.sheets.read_plan_sheet`, with the other arguments as its options
     (docs/spreadsheets.md); they mean nothing for YAML, and passing one with a YAML file is an error.
+
+    >>> import dgplan
+    >>> plan = dgplan.load_plan()  # the bundled plan; load_plan("my-plan.yaml") reads a file
+    >>> plan.info.issued, len(plan.measures) > 100
+    (datetime.date(2021, 6, 18), True)
     """
     # Spreadsheets are read by dgplan.sheets, imported here (it imports this module): openpyxl and
     # the sheet reader load only when a plan is a spreadsheet.
@@ -715,12 +739,27 @@ def dump_plan(plan: Plan) -> str:
 
 
 def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
-    """Write ``plan`` to ``path`` as YAML, atomically; ``load_plan(path)`` gives it back equal."""
+    """Write ``plan`` to ``path`` as YAML, atomically; ``load_plan(path)`` gives it back equal.
+
+    >>> import pathlib, tempfile
+    >>> import dgplan
+    >>> plan = dgplan.load_plan()
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.yaml"
+    >>> dgplan.save_plan(plan, path)
+    >>> dgplan.load_plan(path) == plan
+    True
+    """
     write_atomic(path, dump_plan(plan))
 
 
 def plan_schema() -> dict[str, Any]:
-    """The JSON Schema of the plan YAML format, for editors (yaml-language-server)."""
+    """The JSON Schema of the plan YAML format, for editors (yaml-language-server).
+
+    >>> import dgplan
+    >>> schema = dgplan.plan_schema()
+    >>> sorted(schema["properties"])
+    ['measures', 'plan', 'sections']
+    """
     schema = Plan.model_json_schema(by_alias=True)
     schema["title"] = "dgplan plan"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -831,6 +870,14 @@ def load_progress(
     A workbook (``.xlsx``) or a CSV file with spreadsheet headers (``ID``, ``時点``, ``実績値``, ...)
     is read by :func:`dgplan.sheets.progress_rows`; ``sheet``, ``columns`` and ``encoding`` are its
     options (docs/spreadsheets.md).
+
+    >>> import pathlib, tempfile
+    >>> import dgplan
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "progress.csv"
+    >>> _ = log.write_text("id,date,value,done,note\\n1-1/m2,2022-03-25,,true,改修完了\\n", encoding="utf-8")
+    >>> plan = dgplan.load_progress(log, dgplan.load_plan())
+    >>> plan.measures[0].milestones[1].done_on
+    datetime.date(2022, 3, 25)
     """
     name = os.fspath(path)
     from dgplan.sheets import is_progress_sheet, progress_rows  # see load_plan

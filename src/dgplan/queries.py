@@ -87,6 +87,26 @@ class DueItem:
     ``deadline`` is the occurrence's own: for a recurring item (毎年度末) its window and due date
     are this occurrence's, and its ``rule`` says how it recurs. ``recorded`` says whether anything
     (a completion, an observation) is recorded for the item on that date.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> from datetime import date
+    >>> item = plan.overdue(as_of=date(2022, 4, 1))[0]
+    >>> item.item_id, item.due, item.status, item.overdue
+    ('1-1/m1', datetime.date(2022, 3, 31), 'overdue', True)
     """
 
     due: date
@@ -164,7 +184,28 @@ DUE_FRAME_COLUMNS = (
 
 class DueItems(Results[DueItem]):
     """A list of :class:`DueItem` that shows itself as a table in Jupyter; a slice or
-    ``.filter(...)`` of it is a ``DueItems`` too."""
+    ``.filter(...)`` of it is a ``DueItems`` too.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> from datetime import date
+    >>> items = plan.due_in("令和3年度", as_of=date(2021, 6, 18))
+    >>> len(items), items.to_frame()["item_id"].tolist()
+    (1, ['1-1/m1'])
+    """
 
     def to_frame(self) -> pd.DataFrame:
         """One row per occurrence, the :data:`DUE_FRAME_COLUMNS`: dates as ``datetime64``, ids
@@ -192,7 +233,28 @@ class DueItems(Results[DueItem]):
 class KPIStatus:
     """Where a KPI stands on ``as_of``: its latest value, the goal to reach (``target_value``; for a
     change target, the value the change leads to), the due date of the target's occurrence that
-    matters (the missed one, else the next), and its grade (spec §6a)."""
+    matters (the missed one, else the next), and its grade (spec §6a).
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> from datetime import date
+    >>> status = plan.kpi_status(as_of=date(2022, 4, 1))[0]
+    >>> status.latest_value, status.target_value, round(status.attainment, 2), status.grade
+    (600.0, 1741.0, 0.34, 'B')
+    """
 
     kpi_id: str
     measure_id: str
@@ -260,7 +322,28 @@ KPI_FRAME_COLUMNS = (
 
 class KPIStatuses(Results[KPIStatus]):
     """A list of :class:`KPIStatus` that shows itself as a table in Jupyter; a slice or
-    ``.filter(...)`` of it is a ``KPIStatuses`` too."""
+    ``.filter(...)`` of it is a ``KPIStatuses`` too.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> from datetime import date
+    >>> statuses = plan.kpi_status(as_of=date(2022, 4, 1))
+    >>> statuses.to_frame()[["kpi_id", "grade"]].values.tolist()
+    [['1-1/progress/1', 'B']]
+    """
 
     def to_frame(self, *, section_order: Sequence[str] = ()) -> pd.DataFrame:
         """One row per KPI, the :data:`KPI_FRAME_COLUMNS` (as :func:`dgplan.frames.kpis_frame`);
@@ -289,7 +372,28 @@ class KPIStatuses(Results[KPIStatus]):
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """Counts by status, overall and by section, on ``as_of``."""
+    """Counts by status, overall and by section, on ``as_of``.
+
+    >>> import dgplan
+    >>> plan = dgplan.parse_plan('''
+    ... plan: {title: 例, issued: 2021-06-18}
+    ... measures:
+    ...   - id: "1-1"
+    ...     section: I
+    ...     title: 窓口の電子化
+    ...     milestones:
+    ...       - {text: 標準仕様の策定, due: 令和3年度末まで}
+    ...     kpis:
+    ...       - kind: progress
+    ...         text: 電子化した市区町村数
+    ...         target: {value: 1741, unit: 市区町村, by: 令和4年度末}
+    ...         observations: [{date: 2022-03-31, value: 600}]
+    ... ''')
+    >>> from datetime import date
+    >>> summary = plan.summary(as_of=date(2022, 4, 1))
+    >>> summary.overdue, summary.kpi_grades
+    (1, {'B': 1})
+    """
 
     as_of: date
     measures: int

@@ -252,6 +252,11 @@ def parse_target(text: str, *, reference: date | None = None) -> Target | None:
 
     A value right after a cited past period (令和2年度末:718団体) is an observation, and a line
     whose only value is one states no target.
+
+    >>> parse_target("令和7年度までに100%").value
+    100.0
+    >>> parse_target("令和7年度までに令和2年度比で30%削減").comparison
+    'change'
     """
     mapped, found = scan_passage(text, reference)
     normal = mapped.text

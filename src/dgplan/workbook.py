@@ -260,5 +260,13 @@ def save_excel(plan: Plan, path: str | os.PathLike[str], *, as_of: date | None =
     report do; without it a recurring item has no ``期限日``, only its phrase, and ``状況`` is empty.
     ``dgplan.load_progress(path, plan)`` merges what a person types into ``完了日``, ``実績値`` and
     ``時点``.
+
+    >>> import pathlib, tempfile
+    >>> from datetime import date
+    >>> import dgplan
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.xlsx"
+    >>> dgplan.save_excel(dgplan.load_plan(), path, as_of=date(2022, 4, 1))
+    >>> path.stat().st_size > 0
+    True
     """
     write_atomic(path, workbook_bytes(plan, as_of=as_of))
