@@ -113,3 +113,21 @@ def test_a_sheet_column_names_the_owner(tmp_path: Path) -> None:
     measure = plan["1-1"]
     assert measure.owner == "デジタル推進課"
     assert [(m.text, m.owner) for m in measure.milestones] == [("書かない窓口の導入", None), ("市民への周知", "広報課")]
+
+
+def test_the_workbook_and_the_calendar_name_the_owner(city: Plan) -> None:
+    import openpyxl
+    from icalendar import Calendar
+
+    from dgplan.report import render_due
+    from dgplan.workbook import workbook_bytes
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(city, as_of=date(2025, 4, 2))))
+    sheet = book["工程表"]
+    header = [cell.value for cell in sheet[1]]
+    owners = {row[0]: row[header.index("担当")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert owners == {"A-1/m1": "デジタル推進課", "A-1/m2": "広報課", "A-2/m1": "総務課、デジタル推進課"}
+    items = city.due_between(date(2024, 4, 1), date(2025, 3, 31), as_of=date(2025, 4, 2))
+    events = Calendar.from_ical(render_due(items, "ics", as_of=date(2025, 4, 2), plan=city)).walk("VEVENT")
+    described = {str(event["summary"]).split("] ")[1]: str(event["description"]) for event in events}
+    assert "owner: 広報課" in described["市民への周知"] and "owner: デジタル推進課" in described["書かない窓口の導入"]

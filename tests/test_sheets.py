@@ -362,7 +362,7 @@ class TestRoundTrip:
         header = [cell.value for cell in milestones[1]]
         assert header[:6] == ["ID", "施策番号", "施策名", "取組内容", "期限日", "期限（原文）"]
         assert milestones.freeze_panes == "A2"
-        assert milestones.auto_filter.ref == "A1:J4"
+        assert milestones.auto_filter.ref == "A1:K4"
         due = milestones.cell(row=2, column=5)
         assert due.is_date and due.value == datetime(2024, 3, 31)  # a real Excel date
         assert milestones.cell(row=2, column=6).value == "令和5年度末まで"  # the plan's own words beside it

@@ -24,6 +24,7 @@ import dgplan
 from dgplan import FiscalQuarter, FiscalYear, Plan
 from dgplan._bundled import tracked_codec
 from dgplan.kpi import GRADE_WORDS
+from dgplan.labels import grade_name, label, status_label
 from dgplan.queries import STATUSES, DueItem, TrackedPlan, item_statuses
 from dgplan.report import render_due, render_report
 from dgplan.workbook import workbook_bytes
@@ -115,8 +116,8 @@ class TestOccurrenceWindows:
             measure("1-1", milestones=[{"text": "年次報告の公表", "due": "毎年度末", "done_on": "2024-03-15"}])
         )
         for plan, as_of, due, status in (
-            (ANNUAL, date(2024, 5, 1), datetime_of(2024, 3, 31), "overdue, no progress recorded"),
-            (done, date(2024, 5, 1), datetime_of(2025, 3, 31), "due"),
+            (ANNUAL, date(2024, 5, 1), datetime_of(2024, 3, 31), "期限超過（進捗の記録なし）"),
+            (done, date(2024, 5, 1), datetime_of(2025, 3, 31), "期限前"),
         ):
             book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(plan, as_of=as_of)))
             sheet = book["工程表"]
@@ -461,7 +462,7 @@ class TestOneStatusEverywhere:
         for values in sheet.iter_rows(min_row=2, values_only=True):
             row = dict(zip(header, values, strict=True))
             expected = by_item[row["ID"]]
-            assert row["状況"] == expected.status_text
+            assert row["状況"] == status_label(expected.status, expected.recorded, "ja")
             due = row["期限日"]
             assert (None if due is None else due.date()) == expected.due
         kpis = {s.kpi_id: s for s in plan.kpi_status(as_of=as_of)}
@@ -469,4 +470,6 @@ class TestOneStatusEverywhere:
         header = [cell.value for cell in sheet[1]]
         for values in sheet.iter_rows(min_row=2, values_only=True):
             row = dict(zip(header, values, strict=True))
-            assert (row["状況"], row["評価"]) == (kpis[row["ID"]].status, kpis[row["ID"]].grade)
+            status = kpis[row["ID"]]
+            words = None if status.status is None else label(status.status, "ja")
+            assert (row["状況"], row["評価"]) == (words, grade_name(status.grade, "ja"))

@@ -658,6 +658,7 @@ def diff(
 @click.option("--from", "start", type=DATE, help="First day to export (default: the plan's date).")
 @click.option("--until", "end", type=DATE, help="Last day to export (default: ten years after the first).")
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_lang
 @_bom
 @_raw_csv
 @_verbose
@@ -671,6 +672,7 @@ def export(
     start: date | None,
     end: date | None,
     output: Path | None,
+    lang: str,
     bom: bool,
     raw_csv: bool,
     verbose: bool,
@@ -697,7 +699,7 @@ def export(
 
         if output is None:  # refused before the plan was read; said again for the type checker
             _fail("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
-        save_excel(plan, output, as_of=as_of or today_in_tokyo())
+        save_excel(plan, output, as_of=as_of or today_in_tokyo(), lang=lang)
         if verbose:
             click.echo(f"wrote {output}", err=True)
         return

@@ -413,6 +413,7 @@ def render_calendar(items: Sequence[DueItem], *, plan: Plan | TrackedPlan | None
             f"deadline: {phrase} ({item.deadline.kind.value})",
             f"window: {item.window}" if item.window is not None else "",
             f"status: {item.status_text}",
+            f"owner: {bounded(item.owner, REPEATED_TITLE)}" if item.owner else "",
         ]
         if title:
             description.insert(0, title)

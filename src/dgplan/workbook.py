@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from dgplan.deadline import Deadline
 from dgplan.errors import PlanError
+from dgplan.labels import Lang, check_lang, grade_name, label, status_label
 from dgplan.plan import Plan
 from dgplan.plan_io import write_atomic
 from dgplan.queries import item_statuses, kpi_statuses
@@ -33,7 +34,19 @@ if TYPE_CHECKING:
 __all__ = ["KPI_HEADER", "MILESTONE_HEADER", "save_excel"]
 
 #: The columns of the 工程表 sheet. ``ID`` and ``完了日`` are what :func:`dgplan.load_progress` reads.
-MILESTONE_HEADER = ("ID", "施策番号", "施策名", "取組内容", "期限日", "期限（原文）", "種別", "状況", "完了日", "備考")
+MILESTONE_HEADER = (
+    "ID",
+    "施策番号",
+    "施策名",
+    "取組内容",
+    "期限日",
+    "期限（原文）",
+    "種別",
+    "状況",
+    "完了日",
+    "備考",
+    "担当",
+)
 #: The columns of the KPI sheet. ``ID``, ``実績値``, ``時点`` and ``備考`` are what
 #: :func:`dgplan.load_progress` reads; ``最新実績値`` and ``最新時点`` show what the plan already holds.
 KPI_HEADER = (
@@ -52,6 +65,7 @@ KPI_HEADER = (
     "実績値",
     "時点",
     "備考",
+    "担当",
 )
 #: The columns a person fills in, shaded.
 _INPUT_COLUMNS = frozenset({"完了日", "実績値", "時点", "備考"})
@@ -120,7 +134,7 @@ def _phrase(deadline: Deadline) -> str:
     return deadline.text or ("" if deadline.due is None else deadline.due.isoformat())
 
 
-def _milestone_rows(plan: Plan, as_of: date | None) -> list[list[Any]]:
+def _milestone_rows(plan: Plan, as_of: date | None, lang: Lang) -> list[list[Any]]:
     # With as_of, each row shows its occurrence that matters on that day and its status, as
     # `dgplan due` and the report do (dgplan.queries.item_statuses).
     statuses = {} if as_of is None else {s.item_id: s for s in item_statuses(plan, as_of)}
@@ -137,15 +151,16 @@ def _milestone_rows(plan: Plan, as_of: date | None) -> list[list[Any]]:
                     _due(milestone.deadline) if status is None else status.due,
                     _phrase(milestone.deadline),
                     milestone.deadline.kind.value,
-                    None if status is None else status.status_text,
+                    None if status is None else status_label(status.status, status.recorded, lang),
                     milestone.done_on,
                     None,
+                    milestone.owner or measure.owner,
                 ]
             )
     return rows
 
 
-def _kpi_rows(plan: Plan, as_of: date | None) -> list[list[Any]]:
+def _kpi_rows(plan: Plan, as_of: date | None, lang: Lang) -> list[list[Any]]:
     statuses = {} if as_of is None else {s.kpi_id: s for s in kpi_statuses(plan, as_of)}
     rows = []
     for measure in plan.measures:
@@ -164,13 +179,14 @@ def _kpi_rows(plan: Plan, as_of: date | None) -> list[list[Any]]:
                     None if target is None else target.unit,
                     (None if by is None else _due(by)) if status is None else status.due,
                     None if by is None else _phrase(by),
-                    None if status is None else status.status,
-                    None if status is None else status.grade,
+                    None if status is None or status.status is None else label(status.status, lang),
+                    None if status is None else grade_name(status.grade, lang),
                     None if latest is None else latest.value,
                     None if latest is None else latest.observed_on,
                     None,
                     None,
                     None,
+                    kpi.owner or measure.owner,
                 ]
             )
     return rows
@@ -233,8 +249,9 @@ def _info_sheet(sheet: Worksheet, plan: Plan) -> None:
     sheet.column_dimensions["B"].width = min(max(_display_width(plan.title) + 2, 40), _MAX_WIDTH)
 
 
-def workbook_bytes(plan: Plan, *, as_of: date | None = None) -> bytes:
+def workbook_bytes(plan: Plan, *, as_of: date | None = None, lang: str = "ja") -> bytes:
     """The workbook :func:`save_excel` writes, as bytes."""
+    language = check_lang(lang)
     try:
         from openpyxl import Workbook
     except ImportError:
@@ -242,22 +259,23 @@ def workbook_bytes(plan: Plan, *, as_of: date | None = None) -> bytes:
     book = Workbook()
     milestones = book.active or book.create_sheet()  # a new workbook has its one sheet active
     milestones.title = "工程表"
-    _fill_sheet(milestones, MILESTONE_HEADER, _milestone_rows(plan, as_of))
-    _fill_sheet(book.create_sheet("KPI"), KPI_HEADER, _kpi_rows(plan, as_of))
+    _fill_sheet(milestones, MILESTONE_HEADER, _milestone_rows(plan, as_of, language))
+    _fill_sheet(book.create_sheet("KPI"), KPI_HEADER, _kpi_rows(plan, as_of, language))
     _info_sheet(book.create_sheet("計画"), plan)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def save_excel(plan: Plan, path: str | os.PathLike[str], *, as_of: date | None = None) -> None:
+def save_excel(plan: Plan, path: str | os.PathLike[str], *, as_of: date | None = None, lang: str = "ja") -> None:
     """Write ``plan`` as an Excel workbook to fill in (``工程表``, ``KPI``, ``計画`` sheets), atomically.
 
     Due dates are Excel dates with the plan's phrase beside them; the header is frozen and
     filtered, columns are as wide as their Japanese text. With ``as_of``, each row's ``期限日`` is
     that of its occurrence that matters on that day (a recurring item's missed or next one) and
     ``状況`` (and ``評価`` for KPIs) says where it stands, as ``dgplan due``, ``dgplan kpi`` and the
-    report do; without it a recurring item has no ``期限日``, only its phrase, and ``状況`` is empty.
+    report do, in ``lang`` (``ja``, the default, or ``en``); ``担当`` is each item's owner;
+    without it a recurring item has no ``期限日``, only its phrase, and ``状況`` is empty.
     ``dgplan.load_progress(path, plan)`` merges what a person types into ``完了日``, ``実績値`` and
     ``時点``.
 
@@ -269,4 +287,4 @@ def save_excel(plan: Plan, path: str | os.PathLike[str], *, as_of: date | None =
     >>> path.stat().st_size > 0
     True
     """
-    write_atomic(path, workbook_bytes(plan, as_of=as_of))
+    write_atomic(path, workbook_bytes(plan, as_of=as_of, lang=lang))
