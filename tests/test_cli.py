@@ -50,9 +50,9 @@ class TestDue:
         assert code == 0
         rows = list(csv.DictReader(io.StringIO(out)))
         assert [(r["item_id"], r["due"], r["overdue"]) for r in rows] == [
-            ("3-1/m2", "2021-12-31", "True"),
-            ("1-1/m1", "2022-03-31", "True"),
-            ("2-1/m1", "2022-03-31", "True"),
+            ("3-1/m2", "2021-12-31", "true"),
+            ("1-1/m1", "2022-03-31", "true"),
+            ("2-1/m1", "2022-03-31", "true"),
         ]
         assert list(rows[0]) == [
             "due",
@@ -73,7 +73,7 @@ class TestDue:
             "rule",
             "owner",
         ]
-        assert {r["status"] for r in rows} == {"overdue"} and {r["recorded"] for r in rows} == {"False"}
+        assert {r["status"] for r in rows} == {"overdue"} and {r["recorded"] for r in rows} == {"false"}
         # 2-1/m1 (毎年度末) carries its FY2021 occurrence's own window, March 2022
         recurring = rows[2]
         assert (recurring["window_start"], recurring["window_end"]) == ("2022-03-01", "2022-03-31")

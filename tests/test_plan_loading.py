@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dgplan import PlanError, load_plan, save_plan
+from dgplan import PlanError, load_plan, load_progress, save_plan
 from dgplan.plan_io import _NEEDS_POSITIONS, _compose, _plain_data, parse_plan
 
 SMALL = Path(__file__).parent / "data" / "small_plan.yaml"
@@ -166,3 +166,45 @@ def test_large_synthetic_plan_round_trips(tmp_path: Path) -> None:
     data = _compose(text, "x").data
     assert len(plan.measures) == 300 == len(data["measures"])
     assert yaml.safe_load(text) is not None
+
+
+class TestMessagesInTheAuthorsWords:
+    """Plan-file errors speak to the plan's author (issue 27): no pydantic English, a suggestion for
+    a misspelt key, the accepted values of a 'done' column."""
+
+    def test_a_number_in_kanji_is_asked_in_digits(self, tmp_path: Path) -> None:
+        path = tmp_path / "plan.yaml"
+        path.write_text(
+            "plan: {title: 例, issued: 2021-06-18}\nmeasures:\n  - id: '1-1'\n    section: I\n    title: 改修\n"
+            "    kpis:\n      - {kind: progress, text: 件数, target: {value: 五十}}\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(PlanError) as caught:
+            load_plan(path)
+        message = str(caught.value)
+        assert "must be a number written in digits" in message and "'五十'" in message
+        assert "Input should be" not in message and ":7:" in message
+
+    @pytest.mark.parametrize(("key", "meant"), [("due_date", "due"), ("titel", "title"), ("obsevations", "observations")])
+    def test_an_unknown_key_suggests_the_one_meant(self, tmp_path: Path, key: str, meant: str) -> None:
+        path = tmp_path / "plan.yaml"
+        milestone = {"text": "改修", "due": "令和3年度末まで", key: "x"}
+        path.write_text(
+            yaml.safe_dump(
+                {
+                    "plan": {"title": "例", "issued": "2021-06-18"},
+                    "measures": [{"id": "1-1", "section": "I", "title": "改修", "milestones": [milestone]}],
+                },
+                allow_unicode=True,
+            ),
+            encoding="utf-8",
+        )
+        with pytest.raises(PlanError, match=re.escape(f"unknown key {key!r} (did you mean {meant!r}?)")):
+            load_plan(path)
+
+    def test_done_lists_what_it_accepts(self, tmp_path: Path) -> None:
+        log = tmp_path / "progress.csv"
+        log.write_text("id,date,value,done,note\n1-1/m1,2022-03-20,,maybe,\n", encoding="utf-8")
+        with pytest.raises(PlanError) as caught:
+            load_progress(log, load_plan(SMALL))
+        assert "済" in str(caught.value) and "完了" in str(caught.value) and "'maybe'" in str(caught.value)

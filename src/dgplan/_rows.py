@@ -33,15 +33,22 @@ def row_date(value: Any) -> date:
         raise ValueError(f"date {short(value)} is not a date: {error}") from None
 
 
+#: What a person types in a 完了 / done column, for yes and for no.
+_TRUE = ("true", "yes", "1", "done", "済", "完了")
+_FALSE = ("false", "no", "0", "")
+
+
 def as_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in ("true", "yes", "1", "done", "済", "完了"):
+    if text in _TRUE:
         return True
-    if text in ("false", "no", "0", ""):
+    if text in _FALSE:
         return False
-    raise ValueError(f"'done' must be true or false, not {short(value)}")
+    raise ValueError(
+        f"'done' must be true ({', '.join(_TRUE)}) or false ({', '.join(_FALSE[:-1])} or empty), not {short(value)}"
+    )
 
 
 def as_number(value: Any) -> float:

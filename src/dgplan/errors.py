@@ -198,3 +198,58 @@ class LenientParseWarning(DgplanWarning):
       ...
     dgplan.errors.LenientParseWarning: '平成32年': 平成 ended in its year 31 (2019-04-30); ... reading it as 2020
     """
+
+
+# What pydantic says of a value of the wrong kind, in the words of dgplan's other messages: the
+# plan's author reads them, not a Python programmer.
+_MODEL_WORDS = {
+    "float_parsing": "must be a number written in digits (2025, 1,741, 30.5)",
+    "float_type": "must be a number written in digits (2025, 1,741, 30.5)",
+    "int_parsing": "must be a whole number written in digits",
+    "int_type": "must be a whole number written in digits",
+    "string_type": "must be text",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list ([a, b] or lines starting with '- ')",
+    "tuple_type": "must be a list ([a, b] or lines starting with '- ')",
+    "dict_type": "must be a mapping (key: value)",
+    "model_type": "must be a mapping (key: value)",
+    "model_attributes_type": "must be a mapping (key: value)",
+}
+
+
+def model_message(error_type: str, message: str) -> str:
+    """A validation message of the models (pydantic's ``type`` and ``msg``) in dgplan's words:
+    ``must be a number written in digits`` for ``Input should be a valid number, unable to parse
+    string as a number``; any other ``Input should be X`` becomes ``must be X``.
+
+    >>> model_message("float_parsing", "Input should be a valid number")
+    'must be a number written in digits (2025, 1,741, 30.5)'
+    >>> model_message("literal_error", "Input should be 'progress' or 'effect'")
+    "must be 'progress' or 'effect'"
+    """
+    message = message.removeprefix("Value error, ")
+    if error_type in _MODEL_WORDS:
+        return _MODEL_WORDS[error_type]
+    if message.startswith("Input should be "):
+        return "must be " + message.removeprefix("Input should be ")
+    return message
+
+
+def did_you_mean(key: str, known: set[str] | frozenset[str]) -> str:
+    """`` (did you mean 'due'?)`` for a key a plan names that the format does not know, when one it
+    knows starts or ends like it (``due_date``) or is spelt almost the same (``titel``); else ``""``.
+
+    >>> did_you_mean("due_date", {"due", "date", "done_on", "text"})
+    " (did you mean 'due'?)"
+    >>> did_you_mean("colour", {"due", "text"})
+    ''
+    """
+    import difflib
+
+    folded = key.lower()
+    # A qualifier is mostly added after the word (due_date, title_ja): a known start counts first.
+    starts = sorted((k for k in known if len(k) >= 2 and folded.startswith(k)), key=len)
+    ends = sorted((k for k in known if len(k) >= 2 and folded.endswith(k)), key=len)
+    close = starts[-1:] or ends[-1:] or difflib.get_close_matches(folded, sorted(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""

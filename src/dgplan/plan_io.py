@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import gc
 import io
 import json
 import os
 import re
 import stat
+import typing
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ from dgplan import _bundled
 from dgplan._bundled import BUNDLED_PLAN
 from dgplan._escape import plan_text
 from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date, short
-from dgplan.errors import DgplanError, PlanError, Problem
+from dgplan.errors import DgplanError, PlanError, Problem, did_you_mean, model_message
 from dgplan.fields import _to_date
 from dgplan.kpi import KPI, Milestone, Observation
 from dgplan.plan import Plan
@@ -329,19 +331,50 @@ def _read_text(path: str | os.PathLike[str]) -> str:
         raise PlanError(f"{os.fspath(path)}: not UTF-8 text", path=path) from None
 
 
+@functools.cache
+def _known_keys() -> frozenset[str]:
+    """Every key the plan format knows (field names and their aliases, at any depth): what an
+    unknown key is compared with, to suggest the one meant."""
+    from pydantic import BaseModel
+
+    keys: set[str] = set()
+    pending: list[type[BaseModel]] = [Plan]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            keys.add(name)
+            if field.alias:
+                keys.add(field.alias)
+            for argument in _type_arguments(field.annotation):
+                if isinstance(argument, type) and issubclass(argument, BaseModel):
+                    pending.append(argument)
+    return frozenset(keys)
+
+
+def _type_arguments(annotation: Any) -> Iterator[Any]:
+    """``annotation`` and every type inside it (``tuple[Measure, ...]``, ``Target | None``)."""
+    yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _type_arguments(argument)
+
+
 def _problems(located: _Located, error: ValidationError, name: str) -> list[Problem]:
     problems = []
     for detail in error.errors(include_url=False):
         path: _Path = tuple(detail["loc"])
         # pydantic reports a missing field at the mapping that lacks it; quote the input we got.
-        message = detail["msg"].removeprefix("Value error, ")
+        message = model_message(detail["type"], detail["msg"])
         # In a plan file the reference date of relative phrases (来年度) is the plan's own date.
         message = message.replace("pass reference=", "the plan's 'issued' date must be valid to resolve it")
         if detail["type"] == "missing":
             message = f"'{path[-1]}' is required"
             path = path[:-1]
         elif detail["type"] == "extra_forbidden":
-            message = f"unknown key {str(path[-1])!r}"
+            message = f"unknown key {str(path[-1])!r}{did_you_mean(str(path[-1]), _known_keys())}"
             key_mark = located.key_marks.get(path)
             if key_mark is not None:
                 line, column = key_mark

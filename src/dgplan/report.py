@@ -172,6 +172,16 @@ def _markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: S
     return "\n".join(lines) + "\n"
 
 
+def _csv_value(value: Any, raw: bool) -> Any:
+    """A CSV cell: empty for None, ``true``/``false`` for a flag (as JSON writes them, and as every
+    CSV reader of the data world reads them), formula triggers neutralised unless ``raw``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if raw else csv_cell(value)
+
+
 def _json_value(value: Any) -> Any:
     # JSON has no NaN or Infinity; an attainment that overflowed is as unknown as a missing one.
     if isinstance(value, float) and not math.isfinite(value):
@@ -207,9 +217,7 @@ def render_rows(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(
-            {k: "" if v is None else v if raw_csv else csv_cell(v) for k, v in row.items()} for row in rows
-        )
+        writer.writerows({k: _csv_value(v, raw_csv) for k, v in row.items()} for row in rows)
         return buffer.getvalue()
     if fmt == "json":
         import json

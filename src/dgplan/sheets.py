@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date
 from dgplan.deadline import Deadline
-from dgplan.errors import DgplanError, PlanError
+from dgplan.errors import DgplanError, PlanError, model_message
 from dgplan.fields import deadline_from_data
 from dgplan.kpi import Target
 from dgplan.plan import Plan
@@ -1062,7 +1062,7 @@ def _model_problems(
     problems = []
     for detail in error.errors(include_url=False):
         loc = detail["loc"]
-        text = detail["msg"].removeprefix("Value error, ")
+        text = model_message(detail["type"], detail["msg"])
         order, where = (0, 0, 0), grid.path
         if len(loc) >= 2 and loc[0] == "measures" and isinstance(loc[1], int) and loc[1] < len(measures):
             measure = measures[loc[1]]
