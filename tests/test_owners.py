@@ -131,3 +131,13 @@ def test_the_workbook_and_the_calendar_name_the_owner(city: Plan) -> None:
     events = Calendar.from_ical(render_due(items, "ics", as_of=date(2025, 4, 2), plan=city)).walk("VEVENT")
     described = {str(event["summary"]).split("] ")[1]: str(event["description"]) for event in events}
     assert "owner: 広報課" in described["市民への周知"] and "owner: デジタル推進課" in described["書かない窓口の導入"]
+
+
+def test_the_text_tables_show_the_owner(city: Plan, tmp_path: Path) -> None:
+    path = tmp_path / "city.yaml"
+    dgplan.save_plan(city, path)
+    out = CliRunner().invoke(main, ["due", "--plan", str(path), "--as-of", "2025-04-02", "--overdue"]).stdout
+    header, _, *rows = out.splitlines()
+    assert header.split()[-2:] == ["担当", "内容"] and any("広報課" in row for row in rows)
+    out = CliRunner().invoke(main, ["kpi", "--plan", str(path), "--as-of", "2025-04-02", "--lang", "en"]).stdout
+    assert out.splitlines()[0].split()[-2:] == ["owner", "text"] and "デジタル推進課" in out

@@ -185,7 +185,9 @@ class TestMessagesInTheAuthorsWords:
         assert "must be a number written in digits" in message and "'五十'" in message
         assert "Input should be" not in message and ":7:" in message
 
-    @pytest.mark.parametrize(("key", "meant"), [("due_date", "due"), ("titel", "title"), ("obsevations", "observations")])
+    @pytest.mark.parametrize(
+        ("key", "meant"), [("due_date", "due"), ("titel", "title"), ("obsevations", "observations")]
+    )
     def test_an_unknown_key_suggests_the_one_meant(self, tmp_path: Path, key: str, meant: str) -> None:
         path = tmp_path / "plan.yaml"
         milestone = {"text": "改修", "due": "令和3年度末まで", key: "x"}

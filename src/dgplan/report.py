@@ -246,6 +246,11 @@ _HEADER_KEYS = {
 _MARKDOWN_DUE = ("due", "item_id", "title", "status", "owner", "text")
 
 
+def _owned(columns: tuple[str, ...], owners: bool) -> tuple[str, ...]:
+    """A people's table's columns, with the owner (担当) before the text where any item names one."""
+    return (*columns[:-1], "owner", columns[-1]) if owners else columns
+
+
 def _headers(columns: Sequence[str], lang: Lang) -> list[str]:
     from dgplan.labels import label
 
@@ -285,13 +290,14 @@ def render_due(
         row["title"] = bounded(titles.get(item.measure_id, ""), REPEATED_TITLE)
     nothing = label("nothing overdue" if question == label("overdue heading", language) else "nothing due", language)
     if fmt == "table":
+        columns = _owned(_TABLE_DUE, any(item.owner for item in items))
         return render_rows(
             rows,
             fmt,
             columns=DUE_COLUMNS,
-            table_columns=_TABLE_DUE,
+            table_columns=columns,
             as_of=as_of,
-            headers=_headers(_TABLE_DUE, language),
+            headers=_headers(columns, language),
             empty=nothing,
         )
     columns = tuple(c for c in _MARKDOWN_DUE if c != "owner" or any(item.owner for item in items))
@@ -336,13 +342,14 @@ def render_kpis(
         for row, status in zip(rows, statuses, strict=True):
             row["status"] = "" if status.status is None else label(status.status, language)
             row["grade"] = grade_name(status.grade, language)
+    columns = _owned(_TABLE_KPI, any(status.owner for status in statuses))
     return render_rows(
         rows,
         fmt,
         columns=KPI_COLUMNS,
-        table_columns=_TABLE_KPI,
+        table_columns=columns,
         as_of=as_of,
-        headers=_headers(_TABLE_KPI, language),
+        headers=_headers(columns, language),
         empty=label("none", language),
         raw_csv=raw_csv,
     )
