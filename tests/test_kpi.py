@@ -93,12 +93,14 @@ class TestOverdue:
                     ("1-2/pilot", "2022-08-31"),
                 ],
             ),
-            # FY2022 ended: the recurring ones count their last miss only, the range is overdue
+            # FY2022 ended: a recurring item lists each miss since its last done occurrence (2-1/m1
+            # missed FY2021 and FY2022; 2-1/effect/1 met FY2021, so only FY2022), the range is overdue
             (
                 date(2023, 4, 1),
                 [
                     ("3-1/m2", "2021-12-31"),
                     ("1-1/m1", "2022-03-31"),
+                    ("2-1/m1", "2022-03-31"),
                     ("1-2/pilot", "2022-08-31"),
                     ("2-1/m1", "2023-03-31"),
                     ("2-1/effect/1", "2023-03-31"),

@@ -24,7 +24,7 @@ import dgplan
 from dgplan import FiscalQuarter, FiscalYear, Plan
 from dgplan._bundled import tracked_codec
 from dgplan.kpi import GRADE_WORDS
-from dgplan.labels import grade_name, label, status_label
+from dgplan.labels import grade_name, status_label
 from dgplan.queries import STATUSES, DueItem, TrackedPlan, item_statuses
 from dgplan.report import render_due, render_report
 from dgplan.workbook import workbook_bytes
@@ -116,7 +116,8 @@ class TestOccurrenceWindows:
             measure("1-1", milestones=[{"text": "年次報告の公表", "due": "毎年度末", "done_on": "2024-03-15"}])
         )
         for plan, as_of, due, status in (
-            (ANNUAL, date(2024, 5, 1), datetime_of(2024, 3, 31), "期限超過（進捗の記録なし）"),
+            # FY2021, FY2022 and FY2023 all missed: the row shows the first still outstanding
+            (ANNUAL, date(2024, 5, 1), datetime_of(2022, 3, 31), "期限超過（進捗の記録なし）"),
             (done, date(2024, 5, 1), datetime_of(2025, 3, 31), "期限前"),
         ):
             book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(plan, as_of=as_of)))
@@ -124,6 +125,7 @@ class TestOccurrenceWindows:
             header = [cell.value for cell in sheet[1]]
             row = {name: sheet.cell(row=2, column=index + 1).value for index, name in enumerate(header)}
             assert (row["期限日"], row["状況"]) == (due, status)
+        # FY2023 done closes the earlier misses (a later occurrence met): the next one is the row's
         # Without an as-of date there is no occurrence to show: never the long-past first one.
         sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(ANNUAL)))["工程表"]
         assert sheet.cell(row=2, column=5).value is None and sheet.cell(row=2, column=6).value == "毎年度末"
@@ -403,9 +405,13 @@ class TestOneStatusEverywhere:
                 assert [(i.item_id, i.due, i.status, i.window) for i in mine] == [
                     (i.item_id, i.due, i.status, i.window) for i in theirs
                 ]
-        # item statuses: overdue exactly where plan.overdue lists the item, on the same day
+        # item statuses: overdue exactly where plan.overdue lists the item, dated by its first
+        # occurrence still outstanding (a recurring item may have missed several)
         items = item_statuses(plan, as_of)
-        assert {(s.item_id, s.due) for s in items if s.status == "overdue"} == {_key(i) for i in asked["overdue"]}
+        first_missed: dict[str, date] = {}
+        for missed in asked["overdue"]:
+            first_missed[missed.item_id] = min(missed.due, first_missed.get(missed.item_id, missed.due))
+        assert {s.item_id: s.due for s in items if s.status == "overdue"} == first_missed
         # frames
         frame = asked["span"].to_frame()
         assert list(frame["status"].astype(str)) == [item.status for item in asked["span"]]
@@ -471,5 +477,62 @@ class TestOneStatusEverywhere:
         for values in sheet.iter_rows(min_row=2, values_only=True):
             row = dict(zip(header, values, strict=True))
             status = kpis[row["ID"]]
-            words = None if status.status is None else label(status.status, "ja")
+            words = None if status.status is None else status_label(status.status, status.recorded, "ja")
             assert (row["状況"], row["評価"]) == (words, grade_name(status.grade, "ja"))
+
+
+class TestEachOccurrenceOnItsOwn:
+    """Cases a hostile review found: one completion, one occurrence; every miss outstanding until
+    a later occurrence is met; a linked KPI and its milestone one item with one status."""
+
+    def test_one_completion_completes_one_occurrence(self) -> None:
+        plan = plan_of(measure("1-1", milestones=[{"text": "報告", "due": "毎年度末", "done_on": "2023-03-15"}]))
+        statuses = {
+            i.due: i.status for i in plan.due_between(date(2021, 4, 1), date(2024, 3, 31), as_of=date(2024, 4, 2))
+        }
+        assert statuses == {date(2022, 3, 31): "overdue", date(2023, 3, 31): "done", date(2024, 3, 31): "overdue"}
+
+    def test_a_progress_log_keeps_every_completion(self, tmp_path: Path) -> None:
+        log = tmp_path / "progress.csv"
+        log.write_text(
+            "id,date,value,done,note\n1-1/m1,2023-03-15,,true,\n1-1/m1,2022-03-20,,true,\n", encoding="utf-8"
+        )
+        plan = dgplan.load_progress(log, ANNUAL)
+        milestone = plan.milestone("1-1/m1")
+        assert (milestone.done_on, milestone.completions) == (date(2022, 3, 20), (date(2023, 3, 15),))
+        assert plan.overdue(as_of=date(2023, 4, 1)) == []
+
+    def test_every_miss_since_the_last_done_one_is_outstanding(self, tmp_path: Path) -> None:
+        monthly = plan_of(measure("1-1", milestones=[{"text": "月次報告", "due": "毎月末", "done_on": "2023-11-20"}]))
+        missed = [i.due for i in monthly.overdue(as_of=date(2024, 2, 15))]
+        assert missed == [date(2023, 12, 31), date(2024, 1, 31)]  # November done closes what came before
+        path = tmp_path / "monthly.yaml"
+        dgplan.save_plan(monthly, path)
+        command = [sys.executable, "-m", "dgplan", "due", "--plan", str(path), "--as-of", "2024-03-15"]
+        quarter = subprocess.run([*command, "--this-quarter", "--fail-if-overdue"], capture_output=True, text=True)
+        assert quarter.returncode == 1 and "期限超過" in quarter.stdout
+        report = render_report(monthly, date(2024, 3, 15), lang="en")
+        assert re.search(r"^## Overdue \(3\)$", report, flags=re.M)  # December, January, February
+
+    def test_a_linked_kpi_has_its_milestones_status(self) -> None:
+        plan = plan_of(
+            measure(
+                "1-1",
+                milestones=[{"text": "改修", "due": "2022-03-31", "done_on": "2022-03-20", "kpi": "1-1/effect/1"}],
+                kpis=[target_kpi(">=", 1741, "2022-03-31", [("2022-03-31", 1200)])],
+            )
+        )
+        [status] = plan.kpi_status(as_of=date(2022, 4, 1))
+        assert status.status == "done" and plan.overdue(as_of=date(2022, 4, 1)) == []
+        assert status.grade == "B"  # the work is done; the value fell short of 1741
+
+    def test_a_strict_yearly_target_met_exactly_on_its_due_date_is_b(self) -> None:
+        plan = plan_of(measure("2-1", kpis=[target_kpi(">", 75, "毎年度末", [("2022-03-31", 75)])]))
+        assert plan.kpi_status(as_of=date(2022, 3, 31))[0].grade == "B"
+        assert plan.kpi("2-1/effect/1").grade(as_of=date(2022, 3, 31), plan_start=plan.issued) == "B"
+
+    def test_no_progress_recorded_is_said_of_the_missed_occurrence(self) -> None:
+        plan = plan_of(measure("1-1", milestones=[{"text": "報告", "due": "毎年度末", "done_on": "2022-03-10"}]))
+        [missed] = plan.overdue(as_of=date(2023, 4, 1))
+        assert missed.due == date(2023, 3, 31) and not missed.recorded  # FY2021's completion is not FY2022's
+        assert missed.status_text == "overdue, no progress recorded"

@@ -74,8 +74,9 @@ def latest_index(days: Sequence[date], as_of: date) -> int | None:
 
 
 def cycle_start(deadline: Deadline, window: Interval) -> date:
-    """The first day of the period an occurrence belongs to: its fiscal year or year for a yearly
-    recurrence (毎年度末's March window belongs to the whole 年度), its window otherwise."""
+    """The first day of the period an occurrence belongs to, which ends on its due date: the year
+    up to it for a yearly recurrence (毎年度末's March window belongs to the whole 年度), its window
+    otherwise. What is done or observed in that period counts for that occurrence, and only then."""
     if deadline.recurrence is None or deadline.recurrence.frequency == "monthly":
         return window.start
     return window.end - relativedelta(years=1) + timedelta(days=1)
@@ -125,10 +126,10 @@ class KPIProgress:
         return any((start is None or start <= day) and day <= end and self.is_met_by(v) for day, v in self.observations)
 
     def occurrence_done(self, as_of: date, due: date, since: date | None) -> bool:
-        """Whether the occurrence due on ``due`` (its period starting ``since`` for a recurring one)
-        is done on ``as_of``: marked done on or before ``as_of`` (within the period), or met by an
-        observation dated on or before both its due date and ``as_of`` (spec §6a)."""
-        if self.done_on is not None and self.done_on <= as_of and (since is None or self.done_on >= since):
+        """Whether the occurrence due on ``due`` (its period running from ``since`` to ``due`` for a
+        recurring one) is done on ``as_of``: marked done on or before ``as_of`` (within the period),
+        or met by an observation dated on or before both its due date and ``as_of`` (spec §6a)."""
+        if self.done_on is not None and self.done_on <= as_of and (since is None or since <= self.done_on <= due):
             return True
         return self.has_target and self.met_within(since, min(due, as_of))
 
@@ -153,6 +154,10 @@ def _on_trajectory(progress: KPIProgress, value: float, start: tuple[date, float
         return share >= 1
     elapsed = min(max((as_of - start[0]).days / (due - start[0]).days, 0.0), 1.0)
     return min(share, 1.0) >= elapsed
+
+
+def _start_value(progress: KPIProgress) -> float:
+    return progress.baseline[1] if progress.baseline is not None else 0.0
 
 
 def grade_kpi(progress: KPIProgress, by: Deadline | None, as_of: date, plan_start: date) -> tuple[float | None, Grade]:
@@ -182,10 +187,14 @@ def grade_kpi(progress: KPIProgress, by: Deadline | None, as_of: date, plan_star
         return attainment, ("A" if _on_trajectory(progress, latest[1], start, due, as_of) else "B")
     current = recurrence.next_window(as_of)
     since = cycle_start(by, current)
+    if as_of >= current.end:  # its due date itself: met or not, as for a one-off target
+        latest = progress.latest(as_of, since)
+        attainment = None if latest is None else progress.attainment(latest[1], _start_value(progress))
+        return attainment, ("A" if progress.occurrence_done(as_of, current.end, since) else "B")
     last = recurrence.last_window_before(as_of)
     missed = last is not None and not progress.occurrence_done(as_of, last.end, cycle_start(by, last))
     latest = progress.latest(as_of, since)
-    start_value = progress.baseline[1] if progress.baseline is not None else 0.0
+    start_value = _start_value(progress)
     attainment = None if latest is None else progress.attainment(latest[1], start_value)
     # The missed occurrence stays listed overdue until the current one falls due, so the grade
     # stays B until then too, even once the current one is met.

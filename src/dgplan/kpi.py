@@ -359,6 +359,9 @@ class Milestone(_Model):
     kpi: str | None = None
     #: Who carries the milestone out (担当), where it differs from the measure's owner.
     owner: str | None = None
+    #: Further days a recurring milestone was marked done, one per occurrence (``done_on`` is the
+    #: first); a progress log fills them in.
+    completions: tuple[DateField, ...] = ()
 
 
 class Citation(_Model):

@@ -141,7 +141,10 @@ def grade_name(grade: Grade | str, lang: Lang) -> str:
 
 
 def grade_label(grade: Grade | str, lang: Lang) -> str:
-    """A grade with what it means: ``B 遅れ（または目標未達）`` / ``B behind (or its target missed)``."""
+    """A grade with what it means: ``B 遅れ（または目標未達）`` / ``B behind (or its target missed)``;
+    a grade that is no letter is its name in Japanese (``未設定``), its code and meaning in English."""
+    if lang == "ja" and grade not in ("A", "B", "N", "F"):
+        return label(f"grade {grade}", lang)
     return f"{grade} {label(f'grade {grade}', lang)}"
 
 

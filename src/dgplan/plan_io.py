@@ -931,7 +931,7 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
     problems: list[str] = []
     observations: dict[str, list[Observation]] = {}
     kpi_done: dict[str, date] = {}
-    milestone_done: dict[str, date] = {}
+    milestone_done: dict[str, list[date]] = {}
     seen: dict[tuple[str, date], str] = {}
     recorded_by_kpi: dict[str, dict[date, float]] = {}
     kpis = {kpi.id: kpi for measure in plan.measures for kpi in measure.kpis}
@@ -978,7 +978,7 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
             elif not done:
                 problems.append(f"{where}: {item_id!r}: a milestone row must say done: true")
             else:
-                milestone_done[item_id] = min(day, milestone_done.get(item_id, day))
+                milestone_done.setdefault(item_id, []).append(day)
             continue
         if value is None and not done:
             problems.append(f"{where}: {item_id!r}: a KPI row needs a value or done: true")
@@ -1011,7 +1011,10 @@ def merge_progress(rows: Iterable[tuple[RowPlace, Any]], plan: Plan, *, name: st
 
 
 def _merged(
-    plan: Plan, observations: dict[str, list[Observation]], kpi_done: dict[str, date], milestone_done: dict[str, date]
+    plan: Plan,
+    observations: dict[str, list[Observation]],
+    kpi_done: dict[str, date],
+    milestone_done: dict[str, list[date]],
 ) -> Plan:
     def kpi_update(kpi: KPI) -> KPI:
         if kpi.id not in observations and kpi.id not in kpi_done:
@@ -1023,8 +1026,10 @@ def _merged(
     def milestone_update(milestone: Milestone) -> Milestone:
         if milestone.id not in milestone_done:
             return milestone
-        done_on = min(d for d in (milestone.done_on, milestone_done[milestone.id]) if d is not None)
-        return milestone.model_copy(update={"done_on": done_on})
+        # Every day it was marked done: the first is done_on, the others complete later occurrences
+        # of a recurring milestone (one completion never stands for another occurrence).
+        days = sorted({*milestone_done[milestone.id], *milestone.completions, *filter(None, [milestone.done_on])})
+        return milestone.model_copy(update={"done_on": days[0], "completions": tuple(days[1:])})
 
     measures = tuple(
         measure.model_copy(

@@ -275,6 +275,13 @@ class KPIStatus:
     #: None without a target. A KPI is never graded A while this is ``overdue``.
     status: Status | None = None
     owner: str | None = None
+    #: Whether anything is recorded for the target's occurrence that matters (as :class:`DueItem`).
+    recorded: bool = True
+
+    @property
+    def status_text(self) -> str:
+        """The target's status in the words every output uses (:func:`status_words`); empty without one."""
+        return "" if self.status is None else status_words(self.status, self.recorded)
 
     def record(self) -> dict[str, Any]:
         """The status as one plain row (dates as dates), with the :data:`KPI_FRAME_COLUMNS`."""
@@ -413,17 +420,24 @@ class Summary:
         return html_table(("section", *keys), rows, caption=f"as of {self.as_of.isoformat()}")
 
 
-def _occurrences(deadline: Deadline | None, interval: Interval | None, as_of: date) -> list[Interval]:
-    """The occurrence windows whose due dates (their ends) fall in ``interval``, or with None, the
-    one that can be overdue on ``as_of``: a recurring deadline's last occurrence before it."""
+def _occurrences(
+    deadline: Deadline | None, interval: Interval | None, as_of: date, since: date | None = None
+) -> list[Interval]:
+    """The occurrence windows whose due dates (their ends) fall in ``interval``, or with None, those
+    that can be overdue on ``as_of``: a one-off deadline's one occurrence, or a recurring
+    deadline's occurrences due before ``as_of`` (and on or after ``since``, the plan's date: a plan
+    commits to no occurrence before it was issued, nor before its recurrence starts)."""
     if deadline is None:
         return []
     recurrence = deadline.recurrence
     if recurrence is not None:
         if interval is not None:
             return recurrence.windows_in(interval)
-        missed = recurrence.last_window_before(as_of)
-        return [] if missed is None else [missed]
+        last = recurrence.last_window_before(as_of)
+        if last is None:
+            return []
+        first = last.end if since is None or since > last.end else since
+        return recurrence.windows_in(Interval(first, last.end))
     if deadline.due is None or deadline.kind not in DATED_KINDS:
         return []
     if interval is not None and deadline.due not in interval:
@@ -457,13 +471,24 @@ class TrackedItem:
     kpi: KPIProgress | None
     #: Who carries the item out (担当): its own owner, else its measure's.
     owner: str | None = None
+    #: Further days the milestone was marked done (a recurring one, once per occurrence).
+    completions: tuple[date, ...] = ()
 
-    def is_recorded(self, as_of: date) -> bool:
-        """Whether anything is recorded for the item on ``as_of``: a completion or an observation."""
-        days = [self.done_on] if self.item_type == "milestone" else []
+    def _since(self, window: Interval | None) -> date | None:
+        deadline = self.deadline
+        return (
+            None if window is None or deadline is None or deadline.recurrence is None else cycle_start(deadline, window)
+        )
+
+    def is_recorded(self, as_of: date, window: Interval | None = None) -> bool:
+        """Whether anything is recorded for the item on ``as_of`` (a completion or an observation);
+        for an occurrence of a recurring item, within that occurrence's period."""
+        days: list[date | None] = [self.done_on, *self.completions] if self.item_type == "milestone" else []
         if self.kpi is not None:
             days += [self.kpi.done_on, *(day for day, _ in self.kpi.observations)]
-        return any(day is not None and day <= as_of for day in days)
+        since = self._since(window)
+        end = as_of if since is None or window is None else min(as_of, window.end)
+        return any(day is not None and (since is None or day >= since) and day <= end for day in days)
 
     def is_done(self, as_of: date) -> bool:
         """Whether an item with no dated occurrence (``from``, ``undated``, a target without a
@@ -474,13 +499,14 @@ class TrackedItem:
 
     def occurrence_done(self, as_of: date, window: Interval) -> bool:
         """Whether the occurrence in ``window`` (due at its end) is done on ``as_of`` (spec §6a):
-        the milestone marked done, or the KPI's target met by its due date, within the
-        occurrence's period for a recurring item."""
-        deadline = self.deadline
-        since = None if deadline is None or deadline.recurrence is None else cycle_start(deadline, window)
-        done_on = self.done_on if self.item_type == "milestone" else None
-        if done_on is not None and done_on <= as_of and (since is None or done_on >= since):
-            return True
+        the milestone marked done, or the KPI's target met by its due date; for a recurring item,
+        within the occurrence's period (from :func:`dgplan._progress.cycle_start` to its due date),
+        so that one completion never counts for another occurrence."""
+        since = self._since(window)
+        if self.item_type == "milestone":
+            for day in (self.done_on, *self.completions):
+                if day is not None and day <= as_of and (since is None or since <= day <= window.end):
+                    return True
         return self.kpi is not None and self.kpi.occurrence_done(as_of, window.end, since)
 
     def status(self, window: Interval, as_of: date) -> Status:
@@ -488,6 +514,19 @@ class TrackedItem:
         if self.occurrence_done(as_of, window):
             return "done"
         return "overdue" if window.end < as_of else "due"
+
+    def outstanding(self, as_of: date, since: date | None) -> list[Interval]:
+        """The occurrences overdue on ``as_of`` that are still to be answered for, in date order: a
+        one-off item's one occurrence if overdue; for a recurring item, every missed occurrence
+        after its last done one (from ``since``, the plan's date). A later occurrence met closes
+        the earlier misses, as it ends a B grade (spec §6a); until then each is listed."""
+        windows = _occurrences(self.deadline, None, as_of, since)
+        missed: list[Interval] = []
+        for window in reversed(windows):
+            if self.status(window, as_of) != "overdue":
+                break
+            missed.append(window)
+        return missed[::-1]
 
     def occurrence(self, window: Interval, as_of: date, status: Status | None = None) -> DueItem:
         """The occurrence in ``window`` as a record, with its status on ``as_of``."""
@@ -503,7 +542,7 @@ class TrackedItem:
             text=self.text,
             deadline=_occurrence_deadline(deadline, window),
             status=self.status(window, as_of) if status is None else status,
-            recorded=self.is_recorded(as_of),
+            recorded=self.is_recorded(as_of, window),
             owner=self.owner,
         )
 
@@ -516,7 +555,8 @@ def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterato
     """Each due item of a measure, in order: the one place that says what a plan's due items are.
 
     Milestones first, then KPI targets. A KPI target whose deadline a milestone already carries
-    (the milestone links the KPI, with the same due date) is that milestone, not a second item.
+    (the milestone links the KPI, with the same due date) is that milestone, not a second item,
+    done when either is; a link across two dates keeps two items, each done on its own.
     With ``undated_targets``, KPI targets without a deadline come too (deadline None).
     """
     kpis = {kpi.id: kpi for kpi in measure.kpis}
@@ -524,8 +564,11 @@ def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterato
     for milestone in measure.milestones:
         kpi = kpis.get(milestone.kpi) if milestone.kpi is not None else None
         by = None if kpi is None or kpi.target is None else kpi.target.by
-        if kpi is not None and by is not None and _same_due(by, milestone.deadline):
-            carried.add(kpi.id)
+        if kpi is not None and by is not None:
+            if _same_due(by, milestone.deadline):
+                carried.add(kpi.id)
+            else:
+                kpi = None  # two commitments on two dates: the KPI's target does not complete the milestone
         yield TrackedItem(
             measure.id,
             measure.section,
@@ -536,6 +579,7 @@ def tracked_items(measure: Measure, *, undated_targets: bool = False) -> Iterato
             milestone.done_on,
             None if kpi is None else kpi._progress(),
             milestone.owner or measure.owner,
+            milestone.completions,
         )
     for kpi in measure.kpis:
         if kpi.target is None or kpi.id in carried or (kpi.target.by is None and not undated_targets):
@@ -580,13 +624,14 @@ def _answerable(as_of: date, interval: Interval | None = None) -> Iterator[None]
 
 
 def due_items(plan: PlanData | TrackedPlan, interval: Interval | None, *, as_of: date) -> DueItems:
-    """Every due occurrence in ``interval`` (or, with None, the latest one of each deadline).
+    """Every due occurrence in ``interval``, or with None, every occurrence still outstanding on
+    ``as_of`` (:meth:`TrackedItem.outstanding`: each item's misses since its last done occurrence).
 
     Raises :class:`PeriodError` when the answer needs days outside years 1-9999.
     """
     tracked = plan.items if isinstance(plan, TrackedPlan) else _tracked(plan)
     with _answerable(as_of, interval):
-        return _due_items(tracked, interval, as_of=as_of)
+        return _due_items(tracked, interval, as_of=as_of, since=plan.issued)
 
 
 class _TrackedMemo:
@@ -617,19 +662,25 @@ _tracked = _TrackedMemo().items
 
 
 def _statuses(
-    items: Sequence[TrackedItem], interval: Interval | None, as_of: date
+    items: Sequence[TrackedItem], interval: Interval | None, as_of: date, since: date | None
 ) -> Iterator[tuple[TrackedItem, Interval, Status]]:
     """(item, occurrence window, status) for every occurrence :func:`due_items` lists and
-    :func:`summarize` counts (without building records)."""
+    :func:`summarize` counts (without building records); with no ``interval``, the outstanding ones."""
     for tracked in items:
+        if interval is None:
+            for window in tracked.outstanding(as_of, since):
+                yield tracked, window, "overdue"
+            continue
         for window in _occurrences(tracked.deadline, interval, as_of):
             yield tracked, window, tracked.status(window, as_of)
 
 
-def _due_items(tracked_plan: Sequence[TrackedItem], interval: Interval | None, *, as_of: date) -> DueItems:
+def _due_items(
+    tracked_plan: Sequence[TrackedItem], interval: Interval | None, *, as_of: date, since: date | None = None
+) -> DueItems:
     items = [
         tracked.occurrence(window, as_of, status)
-        for tracked, window, status in _statuses(tracked_plan, interval, as_of)
+        for tracked, window, status in _statuses(tracked_plan, interval, as_of, since)
     ]
     # One order everywhere: by due date, then in the plan's own order (1-2 before 1-10), which
     # the items already have; sorted() is stable. Sorting ids as text would put 1-10 before 1-2.
@@ -695,10 +746,10 @@ class TrackedPlan:
     def overdue(self, *, as_of: date) -> DueItems:
         """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
 
-        A recurring deadline contributes its last missed occurrence only; ``from`` and
-        ``undated`` deadlines are never overdue.
+        A recurring deadline contributes each occurrence missed since its last done one (and since
+        the plan's date); ``from`` and ``undated`` deadlines are never overdue.
         """
-        return DueItems(item for item in due_items(self, None, as_of=as_of) if item.overdue)
+        return due_items(self, None, as_of=as_of)
 
 
 def _as_interval(period: PeriodLike, reference: date) -> Interval:
@@ -717,7 +768,15 @@ def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
 
 def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     statuses = KPIStatuses()
+    tracked = {item.item_id: item for item in _tracked(plan)}
     for measure in plan.measures:
+        # A KPI target a milestone carries (linked, due the same day) is that milestone's one item:
+        # its status is the item's, so that `dgplan kpi` and `dgplan due` never disagree.
+        carriers = {
+            milestone.kpi: tracked[milestone.id]
+            for milestone in measure.milestones
+            if milestone.kpi is not None and milestone.kpi not in tracked and milestone.id in tracked
+        }
         for kpi in measure.kpis:
             latest = kpi.latest(as_of=as_of)
             target = kpi.target
@@ -726,10 +785,14 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
             attainment, grade = kpi._assess(as_of, plan.issued)
             status: Status | None = None
             due: date | None = None
+            recorded = False
             if target is not None:
-                item = TrackedItem(measure.id, measure.section, kpi.id, "kpi", kpi.text, target.by, None, progress)
-                status, window = _current(item, as_of)
+                item = carriers.get(kpi.id) or TrackedItem(
+                    measure.id, measure.section, kpi.id, "kpi", kpi.text, target.by, None, progress
+                )
+                status, window = _current(item, as_of, plan.issued)
                 due = None if window is None else window.end
+                recorded = item.is_recorded(as_of, window)
             statuses.append(
                 KPIStatus(
                     kpi_id=kpi.id,
@@ -749,6 +812,7 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
                     on_track=None if grade not in ("A", "B") else grade == "A",
                     status=status,
                     owner=kpi.owner or measure.owner,
+                    recorded=recorded,
                 )
             )
     return statuses
@@ -765,10 +829,10 @@ def summarize(plan: PlanData, as_of: date) -> Summary:
 
 def _summarize(plan: PlanData, as_of: date) -> Summary:
     items = _tracked(plan)
-    overdue = Counter(tracked.section for tracked, _, status in _statuses(items, None, as_of) if status == "overdue")
+    overdue = Counter(tracked.section for tracked, _, _ in _statuses(items, None, as_of, plan.issued))
     quarter: Counter[str] = Counter()
     done_this_quarter = 0
-    for tracked, _, status in _statuses(items, FiscalQuarter.from_date(as_of).interval, as_of):
+    for tracked, _, status in _statuses(items, FiscalQuarter.from_date(as_of).interval, as_of, plan.issued):
         quarter[tracked.section] += 1
         done_this_quarter += status == "done"
     grades = Counter(
@@ -893,8 +957,13 @@ def has_progress(plan: PlanData) -> bool:
     )
 
 
-def _current(tracked: TrackedItem, as_of: date) -> tuple[Status, Interval | None]:
-    """The status of the occurrence of ``tracked`` that matters on ``as_of``, and its window."""
+def _current(tracked: TrackedItem, as_of: date, since: date | None) -> tuple[Status, Interval | None]:
+    """The status of the occurrence of ``tracked`` that matters on ``as_of``, and its window: the
+    first still outstanding (overdue), else the next (due, or done if already done), else, for a
+    one-off item already past, its only one."""
+    missed = tracked.outstanding(as_of, since)
+    if missed:
+        return "overdue", missed[0]
     deadline = tracked.deadline
     recurrence = None if deadline is None else deadline.recurrence
     if recurrence is None:
@@ -902,9 +971,6 @@ def _current(tracked: TrackedItem, as_of: date) -> tuple[Status, Interval | None
         if not windows:
             return ("done" if tracked.is_done(as_of) else "no date"), None
         return tracked.status(windows[0], as_of), windows[0]
-    missed = recurrence.last_window_before(as_of)
-    if missed is not None and tracked.status(missed, as_of) == "overdue":
-        return "overdue", missed
     upcoming = recurrence.next_window(as_of)
     return tracked.status(upcoming, as_of), upcoming
 
@@ -917,7 +983,7 @@ def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]
     result = []
     with _answerable(as_of):
         for tracked in items:
-            status, window = _current(tracked, as_of)
+            status, window = _current(tracked, as_of, plan.issued)
             result.append(
                 ItemStatus(
                     item_id=tracked.item_id,
@@ -928,7 +994,7 @@ def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]
                     deadline=tracked.deadline,
                     status=status,
                     due=None if window is None else window.end,
-                    recorded=tracked.is_recorded(as_of),
+                    recorded=tracked.is_recorded(as_of, window),
                     window=window,
                     done_on=tracked.done_on,
                     owner=tracked.owner,

@@ -334,13 +334,13 @@ def render_kpis(
 ) -> str:
     """KPI statuses in one of the formats of :func:`render_rows`; for people (``table``,
     ``markdown``) the labels and statuses are in ``lang``; ``raw_csv`` as in :func:`render_rows`."""
-    from dgplan.labels import check_lang, grade_name, label
+    from dgplan.labels import check_lang, grade_name, label, status_label
 
     language = check_lang(lang)
     rows = kpi_rows(statuses)
     if fmt in ("table", "markdown"):
         for row, status in zip(rows, statuses, strict=True):
-            row["status"] = "" if status.status is None else label(status.status, language)
+            row["status"] = "" if status.status is None else status_label(status.status, status.recorded, language)
             row["grade"] = grade_name(status.grade, language)
     columns = _owned(_TABLE_KPI, any(status.owner for status in statuses))
     return render_rows(

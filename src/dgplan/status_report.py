@@ -149,14 +149,18 @@ def _phrase(item: ItemStatus | DueItem) -> str:
 _SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 
-def _target_text(target: Target | None, goal: float) -> str:
-    """≥ 1741市区町村; a relative change as the value to reach and the change (≤ 70 (-30%))."""
+def _target_text(target: Target | None, goal: float | None, lang: Lang) -> str:
+    """≥ 1741市区町村; a relative change as the value to reach and the change (≤ 70 (-30%)), or the
+    change alone where the baseline's value is unknown (-30%, 基準値不明)."""
     if target is None:
-        return f"{goal:g}"
+        return "" if goal is None else f"{goal:g}"
     if target.comparison == "change":
+        change = f"{target.value:+g}{target.unit or ''}"
+        if goal is None:
+            return f"{change}（基準値不明）" if lang == "ja" else f"{change} (baseline unknown)"
         symbol = "≤" if target.decreasing else "≥"
-        return f"{symbol} {goal:g} ({target.value:+g}{target.unit or ''})"
-    return f"{_SYMBOLS[target.comparison]} {goal:g}{target.unit or ''}"
+        return f"{symbol} {goal:g} ({change})"
+    return f"{_SYMBOLS[target.comparison]} {'' if goal is None else f'{goal:g}'}{target.unit or ''}"
 
 
 # -- sections as rows -------------------------------------------------------------------------
@@ -287,26 +291,30 @@ def _kpi_section(facts: _Facts) -> _Section:
         kinds.append("text")
     rows = []
     for s in facts.statuses:
-        if s.target_value is None:
+        if s.comparison is None:  # no numeric target (a change target whose baseline is unknown has one)
             continue
         latest = "" if s.latest_value is None else f"{s.latest_value:g}"
         if s.latest_on is not None:
             latest += f" ({s.latest_on.isoformat()})"
-        row = [s.kpi_id, s.text, latest, _target_text(targets.get(s.kpi_id), s.target_value)]
+        row = [s.kpi_id, s.text, latest, _target_text(targets.get(s.kpi_id), s.target_value, facts.lang)]
         row += [s.due.isoformat() if s.due else "", grade_name(s.grade, facts.lang)]
         if facts.owners:
             row.append(s.owner or "")
         rows.append(row)
-    others = Counter(s.grade for s in facts.statuses if s.target_value is None)
+    others = Counter(s.grade for s in facts.statuses if s.comparison is None)
     shown = ("A", "B", "N", "no baseline")
     if facts.lang == "ja":
         grades = "、".join(grade_label(grade, "ja") for grade in shown)
         untargeted = "、".join(f"{grade_label(grade, 'ja')} {others[grade]}件" for grade in GRADES if others[grade])
-        lines = [f"評価：{grades}。", f"数値目標のないKPI {sum(others.values())}件（{untargeted}）。"]
+        lines = [f"評価：{grades}。"]
+        if untargeted:
+            lines.append(f"数値目標のないKPI {sum(others.values())}件（{untargeted}）。")
     else:
         grades = ", ".join(grade_label(grade, "en") for grade in shown)
         untargeted = "; ".join(f"{others[grade]} {grade_label(grade, 'en')}" for grade in GRADES if others[grade])
-        lines = [f"Grades: {grades}.", f"{sum(others.values())} KPIs have no numeric target ({untargeted})."]
+        lines = [f"Grades: {grades}."]
+        if untargeted:
+            lines.append(f"{sum(others.values())} KPIs have no numeric target ({untargeted}).")
     heading = f"{facts.words('kpis heading')}{facts.count(len(rows))}"
     return _Section(
         "kpis",
@@ -328,8 +336,11 @@ def _summary_section(facts: _Facts) -> _Section:
             f"{facts.words('due next quarter')}：{len(facts.next_quarter)}件",
             f"{facts.words('overdue heading')}：{len(facts.overdue)}件",
             "KPIの評価："
-            + "、".join(
-                f"{grade_name(grade, 'ja')} {grade_counts[grade]}件" for grade in GRADES if grade_counts[grade]
+            + (
+                "、".join(
+                    f"{grade_name(grade, 'ja')} {grade_counts[grade]}件" for grade in GRADES if grade_counts[grade]
+                )
+                or "なし"
             ),
         ]
     else:
@@ -337,7 +348,8 @@ def _summary_section(facts: _Facts) -> _Section:
             f"{facts.words('due this quarter')}: {len(facts.this_quarter)} ({done} done)",
             f"{facts.words('due next quarter')}: {len(facts.next_quarter)}",
             f"{facts.words('overdue heading')}: {len(facts.overdue)}",
-            "KPI grades: " + ", ".join(f"{grade} {grade_counts[grade]}" for grade in GRADES if grade_counts[grade]),
+            "KPI grades: "
+            + (", ".join(f"{grade} {grade_counts[grade]}" for grade in GRADES if grade_counts[grade]) or "none"),
         ]
     columns = [facts.words("col section"), facts.words("col section title")]
     columns += [facts.words(status) for status in STATUSES]

@@ -150,7 +150,7 @@ def _milestone_rows(plan: Plan, as_of: date | None, lang: Lang) -> list[list[Any
                     milestone.text,
                     _due(milestone.deadline) if status is None else status.due,
                     _phrase(milestone.deadline),
-                    milestone.deadline.kind.value,
+                    label(f"kind {milestone.deadline.kind.value}", lang),
                     None if status is None else status_label(status.status, status.recorded, lang),
                     milestone.done_on,
                     None,
@@ -179,7 +179,9 @@ def _kpi_rows(plan: Plan, as_of: date | None, lang: Lang) -> list[list[Any]]:
                     None if target is None else target.unit,
                     (None if by is None else _due(by)) if status is None else status.due,
                     None if by is None else _phrase(by),
-                    None if status is None or status.status is None else label(status.status, lang),
+                    None
+                    if status is None or status.status is None
+                    else status_label(status.status, status.recorded, lang),
                     None if status is None else grade_name(status.grade, lang),
                     None if latest is None else latest.value,
                     None if latest is None else latest.observed_on,
