@@ -21,6 +21,7 @@ RANKS: dict[str, float] = {
     "_text": 1,
     "era": 2,
     "fiscal": 3,
+    "closed_days": 3.5,
     "deadline": 4,
     "_progress": 4.5,
     "labels": 4.6,
