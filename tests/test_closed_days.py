@@ -119,3 +119,61 @@ def test_import_dgplan_does_not_load_the_holiday_data() -> None:
     code = "import sys, dgplan, dgplan.deadline, dgplan.queries; print('jpholiday' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+PLAN = """
+plan: {title: 例, issued: 2026-04-01}
+measures:
+  - id: "1-1"
+    section: I
+    title: 窓口の電子化
+    milestones:
+      - {text: 年末の報告, due: 令和8年12月29日まで}
+      - {text: 平日の報告, due: 令和8年12月28日まで}
+      - {text: 年度末の報告, due: 令和9年3月31日まで}
+"""
+
+
+def test_due_dates_are_read_as_written_unless_rolled() -> None:
+    import dgplan
+
+    plan = dgplan.parse_plan(PLAN)
+    as_of = date(2027, 1, 4)
+    assert [item.item_id for item in plan.overdue(as_of=as_of)] == ["1-1/m2", "1-1/m1"]
+    assert [item.item_id for item in plan.overdue(as_of=as_of, roll="following")] == ["1-1/m2"]
+    rolled = {item.item_id: item for item in plan.due_in("令和8年度", as_of=as_of, roll="following")}
+    assert (rolled["1-1/m1"].due, rolled["1-1/m1"].rolled_from) == (date(2027, 1, 4), date(2026, 12, 29))
+    assert (rolled["1-1/m2"].due, rolled["1-1/m2"].rolled_from) == (date(2026, 12, 28), None)
+    # 2027-03-31 is a Wednesday: an open day stays put.
+    assert (rolled["1-1/m3"].due, rolled["1-1/m3"].rolled_from) == (date(2027, 3, 31), None)
+    assert all(item.rolled_from is None for item in plan.due_in("令和8年度", as_of=as_of))
+
+
+def test_a_rolled_due_date_is_placed_in_the_period_it_moves_to() -> None:
+    import dgplan
+
+    plan = dgplan.parse_plan(PLAN)
+    as_of = date(2026, 12, 1)
+    assert [i.item_id for i in plan.due_between(date(2027, 1, 1), date(2027, 1, 10), as_of=as_of)] == []
+    moved = plan.due_between(date(2027, 1, 1), date(2027, 1, 10), as_of=as_of, roll="following")
+    assert [(i.item_id, i.due) for i in moved] == [("1-1/m1", date(2027, 1, 4))]
+    kept = plan.due_between(date(2026, 12, 20), date(2026, 12, 31), as_of=as_of, roll="following")
+    assert [i.item_id for i in kept] == ["1-1/m2"]
+
+
+def test_the_command_rolls_only_when_asked_and_says_so(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from dgplan.cli import main
+
+    path = Path(str(tmp_path)) / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    args = ["due", "--plan", str(path), "--in", "令和8年度", "--as-of", "2027-01-04", "--format", "markdown"]
+    plain = CliRunner().invoke(main, args)
+    rolled = CliRunner().invoke(main, [*args, "--roll-closed-days"])
+    assert plain.exit_code == 0 and rolled.exit_code == 0, plain.output + rolled.output
+    assert "行政機関の休日に関する法律" not in plain.output and "繰下げ" not in plain.output
+    assert "| 2027-01-04 (2026-12-29から繰下げ) | 1-1/m1 |" in rolled.output
+    assert "行政機関の休日に関する法律第2条" in rolled.output

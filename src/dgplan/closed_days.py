@@ -19,7 +19,7 @@ datetime.date(2026, 5, 7)
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 from dgplan.errors import DgplanError
@@ -65,9 +65,10 @@ def _check(day: date) -> None:
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holidays(year: int) -> dict[date, str]:
-    import jpholiday  # noqa: PLC0415 - only counts of open days pay for the holiday data
+    # Imported here: only counts of open days and the roll rule pay for the holiday data.
+    import jpholiday
 
     return {day: name for day, name in jpholiday.year_holidays(year)}
 

@@ -1081,7 +1081,8 @@ def _open_days_deadline(scan: _Scan, period: Period, found: re.Match[str], start
     """
     phrase = scan.mapped.text[start : found.end()]
     if period.unit != "day":
-        raise _Unresolved(DgplanError(f"{phrase!r}: open days are counted from a day, not a period", text=phrase), found.end())
+        message = f"{phrase!r}: open days are counted from a day, not a period"
+        raise _Unresolved(DgplanError(message, text=phrase), found.end())
     if found["excluded"] is not None and "祝" not in found["also"]:
         message = f"{phrase!r} skips weekends but not holidays: that is not a count of open days dgplan reads"
         raise _Unresolved(DgplanError(message, text=phrase), found.end())
