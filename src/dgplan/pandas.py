@@ -262,6 +262,17 @@ def _parse_values(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndar
     return settled, {int(rest[position]): message for position, message in failures.items()}
 
 
+def compiled_days_utf8(offsets: np.ndarray, data: object) -> np.ndarray | None:
+    """The compiled reader on the strings of an Arrow string array, read in its buffers (``offsets``:
+    n + 1 int64, ``data``: the UTF-8 bytes): ``datetime64[D]`` per string, NaT where it settles
+    nothing (the caller reads those with :func:`distinct_days`); None when dgplan was built without it."""
+    if _compiled is None:
+        return None
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    days = _compiled.days_utf8(offsets, data, _COMPILED_TOKENS, _COMPILED_ERAS, _COMPILED_GREGORIAN)
+    return np.frombuffer(days, dtype=np.int64).astype("datetime64[D]")
+
+
 def distinct_days(values: np.ndarray, *, strict: bool = True) -> tuple[np.ndarray, dict[int, str]]:
     """Parse an object array of distinct strings as :func:`to_datetime` does (the compiled reader,
     then the Python path): ``datetime64[D]`` per value (NaT where it failed) and the message of each

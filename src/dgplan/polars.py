@@ -31,7 +31,7 @@ import polars as pl
 
 from dgplan.era import WarekiStyle, format_wareki
 from dgplan.errors import EraError
-from dgplan.pandas import distinct_days
+from dgplan.pandas import compiled_days_utf8, distinct_days
 
 __all__ = ["FiscalNamespace", "WarekiNamespace", "to_date"]
 
@@ -61,16 +61,43 @@ def to_date(series: pl.Series, *, errors: Errors = "raise", strict: bool = True)
     text = series.cast(pl.String)
     # Each distinct string is read once (a column of dates repeats them), as dgplan.pandas does.
     uniques = text.drop_nulls().unique(maintain_order=True)
-    values = np.array(uniques.to_list(), dtype=object)
-    days, failures = distinct_days(values, strict=strict)
+    days = _settled_in_place(uniques)
+    rest = np.flatnonzero(np.isnat(days))
+    # What the compiled reader did not settle (and everything, without it) becomes Python strings
+    # for dgplan.pandas' reading: kanji numerals, weekdays, and each failure with its message.
+    values = np.array(uniques.gather(rest).to_list(), dtype=object)
+    parsed_rest, failures = distinct_days(values, strict=strict)
+    days[rest] = parsed_rest
     if failures and errors == "raise":
         bad = {values[position] for position in failures}
         row = int(text.is_in(list(bad)).arg_true()[0])
         value = text[row]
         message = failures[int(np.flatnonzero(values == value)[0])]
         raise EraError(f"row {row}: {message}", text=value)
-    parsed = pl.Series(days.astype("datetime64[D]"), dtype=pl.Date)
+    parsed = pl.Series(days, dtype=pl.Date)
     return text.replace_strict(uniques, parsed, default=None, return_dtype=pl.Date).alias(series.name)
+
+
+def _settled_in_place(strings: pl.Series) -> np.ndarray:
+    """``datetime64[D]`` per string, as the compiled reader settles it reading the Arrow buffers in
+    place (no Python string is made); NaT where it did not, and everywhere without pyarrow or the
+    compiled reader."""
+    unsettled = np.full(len(strings), np.datetime64("NaT"), dtype="datetime64[D]")
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return unsettled
+    array = strings.to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
+    _, offsets, data = array.buffers()
+    if offsets is None or data is None:  # an empty array may have no data buffer
+        return unsettled
+    bounds = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    days = compiled_days_utf8(bounds, data)
+    return unsettled if days is None else days.copy()
 
 
 def _fiscal_parts(series: pl.Series, start_month: int) -> tuple[pl.Series, pl.Series]:
