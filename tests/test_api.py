@@ -75,7 +75,7 @@ class TestAgainstTheRecordedAPI:
         names = entries(dump_api.api_lines())
         assert set(dgplan.__all__) <= names.keys()
         assert {f"pandas.{name}" for name in dgplan.pandas.__all__} <= names.keys()
-        assert names["Plan.overdue"] == "def(self, *, as_of: 'date') -> 'DueItems'"
+        assert names["Plan.overdue"] == "def(self, *, as_of: 'date', roll: 'Roll' = 'none') -> 'DueItems'"
         assert names["DeadlineError"].startswith("class(DgplanError)(message: 'str'")
         assert names["DeadlineKind.BY"] == "member 'by'"
         assert names["Plan"].startswith("class(PlanData) model(info: PlanInfo (alias 'plan')")

@@ -180,11 +180,35 @@ class TestNoticesAndPredicates:
         assert all(d.kind == DeadlineKind.CITATION for d in found)
 
     @pytest.mark.parametrize(
-        "phrase",
-        ["令和9年4月1日から10開庁日以内", "令和9年4月1日から土日祝日を除く5日以内", "令和9年4月1日から5営業日以内"],
+        ("phrase", "due"),
+        [
+            # 2027-04-01 is a Thursday: the count starts on Friday the 2nd and skips the weekends.
+            ("令和9年4月1日から10開庁日以内", date(2027, 4, 15)),
+            ("令和9年4月1日から土日祝日を除く5日以内", date(2027, 4, 8)),
+            ("令和9年4月1日から5営業日以内", date(2027, 4, 8)),
+            # The day after is the first day counted, not the day the count starts after.
+            ("令和9年4月1日の翌日から起算して5開庁日以内", date(2027, 4, 8)),
+            # Over Golden Week 2026 (4/29, 5/3-5/6 closed) and the New Year closure.
+            ("令和8年4月24日から5開庁日以内", date(2026, 5, 7)),
+            ("令和8年12月25日から3開庁日以内", date(2027, 1, 5)),
+        ],
     )
-    def test_open_days_are_refused_not_read_as_from(self, phrase: str) -> None:
-        with pytest.raises(DeadlineError, match="open days"):
+    def test_open_days_are_counted_from_the_day_after(self, phrase: str, due: date) -> None:
+        deadline = parse_deadline(phrase)
+        assert (deadline.kind, deadline.due) == (DeadlineKind.BY, due)
+        assert deadline.window is not None and deadline.window.end == due
+
+    @pytest.mark.parametrize(
+        ("phrase", "message"),
+        [
+            ("令和9年4月1日から土日を除く5日以内", "not holidays"),
+            ("令和9年度から5開庁日以内", "counted from a day"),
+            ("令和9年4月1日から5開庁日後", "ambiguous"),
+            ("昭和60年4月1日から5開庁日以内", "closed days are known from"),
+        ],
+    )
+    def test_open_day_counts_that_cannot_be_read_are_refused(self, phrase: str, message: str) -> None:
+        with pytest.raises(DeadlineError, match=message):
             parse_deadline(phrase)
 
     @pytest.mark.parametrize(

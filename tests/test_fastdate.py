@@ -299,3 +299,45 @@ class TestWithAndWithoutTheCompiledReader:
         with pytest.raises(EraError, match=re.escape("row 1234: '令和3年2月30日'")):
             dp.to_datetime(series)
         assert dp.date_failures(series).index.tolist() == [1234, 2000]
+
+
+class TestReadingArrowBuffers:
+    """days_utf8 (dgplan.polars) reads the UTF-8 of an Arrow array in place: the same days as days()."""
+
+    @staticmethod
+    def utf8_days(strings: list[str]) -> list[date | None]:
+        import pyarrow as pa
+
+        array = pa.array(strings, type=pa.large_string())
+        _, offsets, data = array.buffers()
+        if data is None:
+            data = b""
+        bounds = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+        days = dp.compiled_days_utf8(bounds, data)
+        assert days is not None
+        return [None if np.isnat(day) else day.astype(date) for day in days]
+
+    @given(st.lists(st.one_of(near_forms(), st.text(max_size=8)), max_size=30))
+    def test_the_same_days_as_from_python_strings(self, compiled: object, strings: list[str]) -> None:
+        strings = [s for s in strings if not any(0xD800 <= ord(c) <= 0xDFFF for c in s)]  # no UTF-8 for these
+        assert self.utf8_days(strings) == settled(list(strings))
+
+    def test_offsets_that_would_read_outside_the_data_are_refused(self, compiled: object) -> None:
+        tables = (dp._COMPILED_TOKENS, dp._COMPILED_ERAS, dp._COMPILED_GREGORIAN)
+        data = b"R3.4.1"
+        for offsets, message in [
+            ([0, 99], "past the end"),
+            ([3, 1], "rise"),
+            ([-1, 2], "rise"),
+            ([], "n \\+ 1"),
+        ]:
+            with pytest.raises(ValueError, match=message):
+                compiled.days_utf8(np.array(offsets, dtype=np.int64), data, *tables)  # type: ignore[attr-defined]
+
+    def test_bytes_that_are_not_utf8_are_left_to_python(self, compiled: object) -> None:
+        tables = (dp._COMPILED_TOKENS, dp._COMPILED_ERAS, dp._COMPILED_GREGORIAN)
+        # An overlong '1' (0xC0 0xB1), a cut sequence, a stray continuation byte.
+        for data in (b"R3.4.\xc0\xb1", b"R3.4.1\xe4\xb8", b"R3.4\x80.1"):
+            offsets = np.array([0, len(data)], dtype=np.int64)
+            days = np.frombuffer(compiled.days_utf8(offsets, data, *tables), dtype=np.int64)  # type: ignore[attr-defined]
+            assert days[0] == compiled.UNSETTLED  # type: ignore[attr-defined]

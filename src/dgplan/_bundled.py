@@ -103,7 +103,14 @@ def _key_and_path(text: str) -> tuple[CacheKey, str | None]:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     directory = cache_directory()
     name = f"bundled-plan-{__version__}-{digest[:16]}-{_FORMAT}.{_SUFFIX}"
-    return (_FORMAT, __version__, digest, _code_stamp()), None if directory is None else os.path.join(directory, name)
+    # The era table is part of what read the plan: an era added by DGPLAN_EXTRA_ERA or
+    # register_era changes how its dates read, so it is stamped with the code.
+    from dgplan.era import ERAS
+
+    eras = ",".join(f"{era.name}:{era.letter}:{era.start}" for era in ERAS)
+    return (_FORMAT, __version__, digest, f"{_code_stamp()}|{eras}"), (
+        None if directory is None else os.path.join(directory, name)
+    )
 
 
 def tracked_codec() -> Codec:

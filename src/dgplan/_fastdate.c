@@ -305,6 +305,72 @@ settle(const EraTable *table, PyObject *value)
     return is_digit(text[0]) ? western_date(text, length) : era_date(table, text, length);
 }
 
+/* The same reading from UTF-8 bytes: a string of an Arrow array, read in place in its data buffer
+   (dgplan.polars), without making a Python string of it. Anything that is not well-formed UTF-8
+   (Arrow validates its strings, but a caller may pass any buffer) is left to the Python path. */
+static int64_t
+settle_utf8(const EraTable *table, const unsigned char *s, Py_ssize_t n)
+{
+    if (n < 5 || n > MAX_LENGTH * 4) {
+        return UNSETTLED;
+    }
+    Py_UCS4 text[MAX_LENGTH];
+    Py_ssize_t length = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        const unsigned char lead = s[i];
+        Py_UCS4 c;
+        int extra;
+        if (lead < 0x80) {
+            c = lead;
+            extra = 0;
+        }
+        else if ((lead & 0xE0) == 0xC0) {
+            c = lead & 0x1F;
+            extra = 1;
+        }
+        else if ((lead & 0xF0) == 0xE0) {
+            c = lead & 0x0F;
+            extra = 2;
+        }
+        else if ((lead & 0xF8) == 0xF0) {
+            c = lead & 0x07;
+            extra = 3;
+        }
+        else {
+            return UNSETTLED;
+        }
+        if (i + extra >= n) { /* a sequence cut short by the end of the string */
+            return UNSETTLED;
+        }
+        for (int k = 1; k <= extra; k++) {
+            const unsigned char next = s[i + k];
+            if ((next & 0xC0) != 0x80) {
+                return UNSETTLED;
+            }
+            c = (c << 6) | (Py_UCS4)(next & 0x3F);
+        }
+        /* An overlong form (an ASCII digit in two bytes) is not UTF-8: the Python path says so. */
+        if ((extra == 1 && c < 0x80) || (extra == 2 && c < 0x800) || (extra == 3 && c < 0x10000)) {
+            return UNSETTLED;
+        }
+        i += extra + 1;
+        if (length >= MAX_LENGTH) {
+            return UNSETTLED;
+        }
+        if (c < 0x80 && c != ' ' && c != '\t') {
+            text[length++] = c;
+        }
+        else {
+            append_as_nfkc_without_spaces(c, text, &length);
+        }
+    }
+    if (length < 5) {
+        return UNSETTLED;
+    }
+    return is_digit(text[0]) ? western_date(text, length) : era_date(table, text, length);
+}
+
 static int
 int64_item(PyObject *sequence, Py_ssize_t index, int64_t *out)
 {
@@ -455,8 +521,67 @@ days(PyObject *Py_UNUSED(module), PyObject *args)
     return result;
 }
 
+PyDoc_STRVAR(days_utf8_doc,
+"days_utf8(offsets, data, tokens, eras, gregorian_day, /) -> bytes\n\n"
+"days() for the strings of an Arrow string array, read in its buffers: offsets, a buffer of\n"
+"native int64 (n + 1 of them, string i is data[offsets[i]:offsets[i + 1]]); data, the UTF-8 bytes.");
+
+static PyObject *
+days_utf8(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *offsets_object, *data_object, *tokens, *eras;
+    long long gregorian_day;
+    if (!PyArg_ParseTuple(args, "OOOOL:days_utf8", &offsets_object, &data_object, &tokens, &eras, &gregorian_day)) {
+        return NULL;
+    }
+    EraTable table;
+    if (!read_table(tokens, eras, &table)) {
+        return NULL;
+    }
+    table.gregorian_day = gregorian_day;
+    Py_buffer offsets, data;
+    if (PyObject_GetBuffer(offsets_object, &offsets, PyBUF_C_CONTIGUOUS) < 0) {
+        return NULL;
+    }
+    if (PyObject_GetBuffer(data_object, &data, PyBUF_C_CONTIGUOUS) < 0) {
+        PyBuffer_Release(&offsets);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const int64_t *bounds = (const int64_t *)offsets.buf;
+    const Py_ssize_t count = offsets.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    if (offsets.len % (Py_ssize_t)sizeof(int64_t) != 0 || count < 0) {
+        PyErr_SetString(PyExc_ValueError, "offsets must hold n + 1 native int64 values");
+        goto done;
+    }
+    /* Offsets that do not rise, or point past the data, would read outside it: refuse them. */
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (bounds[i] < 0 || bounds[i] > bounds[i + 1]) {
+            PyErr_SetString(PyExc_ValueError, "offsets must rise from 0 or more");
+            goto done;
+        }
+    }
+    if (count >= 0 && (bounds[count] > (int64_t)data.len || bounds[0] < 0)) {
+        PyErr_SetString(PyExc_ValueError, "offsets point past the end of the data");
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
+    if (result != NULL) {
+        int64_t *out = (int64_t *)PyBytes_AS_STRING(result);
+        const unsigned char *bytes = (const unsigned char *)data.buf;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            out[i] = settle_utf8(&table, bytes + bounds[i], (Py_ssize_t)(bounds[i + 1] - bounds[i]));
+        }
+    }
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"days", days, METH_VARARGS, days_doc},
+    {"days_utf8", days_utf8, METH_VARARGS, days_utf8_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,3 +11,11 @@ def days(
     gregorian_day: int,
     /,
 ) -> bytes: ...
+def days_utf8(
+    offsets: object,
+    data: object,
+    tokens: Sequence[tuple[str, int]],
+    eras: Sequence[tuple[int, int, int]],
+    gregorian_day: int,
+    /,
+) -> bytes: ...

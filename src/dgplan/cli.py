@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from functools import wraps
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 import click
 
@@ -387,6 +387,11 @@ def main() -> None:
     show_default=True,
 )
 @click.option("--fail-if-overdue", is_flag=True, help="Exit 1 when anything is overdue on the as-of date.")
+@click.option(
+    "--roll-closed-days",
+    is_flag=True,
+    help="Move a due date on a day government offices are closed to the next open day (off by default).",
+)
 @_lang
 @_bom
 @_raw_csv
@@ -403,6 +408,7 @@ def due(
     between: tuple[date, date] | None,
     fmt: str,
     fail_if_overdue: bool,
+    roll_closed_days: bool,
     lang: str,
     bom: bool,
     raw_csv: bool,
@@ -415,7 +421,9 @@ def due(
       dgplan due --overdue --fail-if-overdue
       dgplan due --in 令和4年度上期 --format json
       dgplan due --between 2022-04-01 2022-09-30 --format ics > deadlines.ics
+      dgplan due --overdue --roll-closed-days
     """
+    roll: Literal["none", "following"] = "following" if roll_closed_days else "none"
     given = {
         "--overdue": overdue,
         "--this-quarter": this_quarter,
@@ -433,25 +441,34 @@ def due(
     language = check_lang(lang)
     ja = language == "ja"
     if overdue:
-        items = plan.overdue(as_of=as_of)
+        items = plan.overdue(as_of=as_of, roll=roll)
         question = label("overdue heading", language)
     elif within is not None:
         days = _within_days(within, as_of)
-        items = plan.upcoming(as_of=as_of, days=days)
+        items = plan.upcoming(as_of=as_of, days=days, roll=roll)
         question = f"{days}日以内に期限を迎えるもの" if ja else f"Due within {days} days"
     elif period is not None:
-        items = plan.due_in(period, as_of=as_of)
+        items = plan.due_in(period, as_of=as_of, roll=roll)
         question = f"{period}に期限を迎えるもの" if ja else f"Due in {period}"
     elif between:
-        items = plan.due_between(between[0], between[1], as_of=as_of)
+        items = plan.due_between(between[0], between[1], as_of=as_of, roll=roll)
         first, last = between[0].isoformat(), between[1].isoformat()
         question = f"{first}〜{last}に期限を迎えるもの" if ja else f"Due from {first} to {last}"
     else:
-        items = plan.due_this_quarter(as_of=as_of)
+        items = plan.due_this_quarter(as_of=as_of, roll=roll)
         question = label("due this quarter", language)
     from dgplan.report import render_due
 
-    text = render_due(items, fmt, as_of=as_of, plan=plan, lang=language, question=question, raw_csv=raw_csv)
+    text = render_due(
+        items,
+        fmt,
+        as_of=as_of,
+        plan=plan,
+        lang=language,
+        question=question,
+        raw_csv=raw_csv,
+        rolled_note=roll_closed_days,
+    )
     if fmt == "table":
         # Red on a terminal; click.echo drops the colour codes when stdout is a pipe or a file.
         # The colour follows each row's status, never its text: the table's lines after its
@@ -462,7 +479,7 @@ def due(
                 lines[index] = click.style(lines[index].rstrip("\n"), fg="red") + "\n"
         text = "".join(lines)
     _emit(text, None, bom=bom and fmt == "csv")
-    if fail_if_overdue and plan.overdue(as_of=as_of):
+    if fail_if_overdue and plan.overdue(as_of=as_of, roll=roll):
         sys.exit(1)
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from dgplan._text import LazyPattern, MappedText, normalize_mapped
+from dgplan.closed_days import ClosedDayError, nth_open_day_after
 from dgplan.era import ERA_FIRST_CHARS, ERA_TOKEN, ERA_YEAR_TOKEN, era_by_name
 from dgplan.errors import DeadlineError, DgplanError
 from dgplan.fiscal import (
@@ -370,11 +371,12 @@ def _length(count: str, unit: str) -> relativedelta:
     return relativedelta(months=number)
 
 
-# Open days (開庁日, 営業日, days not counting weekends and holidays) need a holiday calendar that
-# dgplan does not have yet: such a count is refused, never read as a plain "from" (spec §4c).
+# Open days (開庁日, 営業日, days not counting weekends and holidays): the Nth open day counted from
+# the day after X (spec §4c), from the calendar of closed days; never read as a plain "from".
 _OPEN_DAYS = LazyPattern(
-    r"\)?(?:から|後|の翌日から)(?:起算して)?(?:、)?(?:(?:土日|土曜日?・?日曜日?)[^\d、。]{0,12}?を除(?:く|いた|き))?"
-    r"\d{1,3}(?:開庁日|営業日|執務日|業務日|日)(?:以内|目|まで|後)"
+    r"\)?(?:から|後|の翌日から)(?:起算して)?(?:、)?(?:(?P<excluded>土日|土曜日?・?日曜日?)"
+    r"(?P<also>[^\d、。]{0,12}?)を除(?:く|いた|き))?"
+    r"(?P<count>\d{1,3})(?P<unit>開庁日|営業日|執務日|業務日|日)(?P<tail>以内|目|まで|後)"
 )
 # X 後速やかに, and with the event between: 令和３年度末の事業終了後、速やかに (spec §4c).
 _SOON_AFTER = LazyPattern(r"\)?(?:の[^、。()「」]{1,16}?)?後、?(?:速やかに|直ちに|早急に)")
@@ -1070,6 +1072,34 @@ def _header_bracket(scan: _Scan, period: Period, start: int, position: int) -> r
     return header
 
 
+def _open_days_deadline(scan: _Scan, period: Period, found: re.Match[str], start: int, *, shifted: bool) -> Deadline:
+    """X から N開庁日以内: by the Nth open day counted from the day after X (spec §4c).
+
+    After X の翌日から the count starts on that day itself (it is the day after X). Only a day can
+    be counted from; a count that does not skip holidays (土日を除く alone) or that says "after"
+    (N開庁日後) is refused rather than guessed.
+    """
+    phrase = scan.mapped.text[start : found.end()]
+    if period.unit != "day":
+        message = f"{phrase!r}: open days are counted from a day, not a period"
+        raise _Unresolved(DgplanError(message, text=phrase), found.end())
+    if found["excluded"] is not None and "祝" not in found["also"]:
+        message = f"{phrase!r} skips weekends but not holidays: that is not a count of open days dgplan reads"
+        raise _Unresolved(DgplanError(message, text=phrase), found.end())
+    if found["tail"] == "後":
+        message = f"{phrase!r}: the day after a count of open days is ambiguous; expected 以内 or まで"
+        raise _Unresolved(DgplanError(message, text=phrase), found.end())
+    first = period.interval.start
+    try:
+        due = nth_open_day_after(first - timedelta(days=1) if shifted else first, int(found["count"]))
+    except ClosedDayError as error:
+        raise _Unresolved(DgplanError(f"{phrase!r}: {error.message}", text=phrase), found.end()) from error
+    note = f"{int(found['count'])} open days"
+    if found["tail"] == "目":
+        return _deadline_for(scan, DeadlineKind.ON, Interval.day(due), due, start, found.end(), note=note)
+    return _deadline_for(scan, DeadlineKind.BY, Interval(first, due), due, start, found.end(), note=note)
+
+
 def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], position: int) -> Deadline:
     """Read what follows a period and build the deadline (or citation) it forms."""
     text = scan.mapped.text
@@ -1108,10 +1138,8 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         return _deadline_for(scan, DeadlineKind.BY, window, window.end, start - 1, end, approximate=approximate)
 
     open_days = _OPEN_DAYS.match(text, position)
-    if open_days is not None and re.search("開庁日|営業日|執務日|業務日|除", open_days.group()):
-        phrase = text[start : open_days.end()]
-        message = f"{phrase!r} counts open days, which need a calendar of holidays that dgplan does not read yet"
-        raise _Unresolved(DgplanError(message, text=phrase), open_days.end())
+    if open_days is not None and (open_days["unit"] != "日" or open_days["excluded"] is not None):
+        return _open_days_deadline(scan, period, open_days, start, shifted=text.endswith("翌日", 0, position))
     # Offsets: X 後N年以内, X からN年以内, X（…）から起算してN年以内.
     if (offset := _OFFSET.match(text, position)) is not None:
         due = window.end + _length(offset["count"], offset["unit"])

@@ -9,9 +9,12 @@ datetime.date(2019, 5, 1)
 from __future__ import annotations
 
 import calendar
+import os
+import sys
+import unicodedata
 import warnings
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from dgplan._text import LazyPattern, normalize_phrase
@@ -27,6 +30,7 @@ __all__ = [
     "format_wareki",
     "parse_date",
     "parse_era_year",
+    "register_era",
 ]
 
 #: Japan adopted the Gregorian calendar on 明治6年1月1日; era dates before it are lunisolar.
@@ -72,43 +76,148 @@ class Era:
         return f"Era({self.name!r})"
 
 
-ERAS: tuple[Era, ...] = (
+_KNOWN_ERAS: tuple[Era, ...] = (
     Era("明治", "Meiji", "M", date(1868, 1, 25), date(1912, 7, 29)),
     Era("大正", "Taisho", "T", date(1912, 7, 30), date(1926, 12, 24)),
     Era("昭和", "Showa", "S", date(1926, 12, 25), date(1989, 1, 7)),
     Era("平成", "Heisei", "H", date(1989, 1, 8), date(2019, 4, 30)),
     Era("令和", "Reiwa", "R", date(2019, 5, 1), None),
 )
-"""The eras since 明治, oldest first; the last is current (its ``end`` is None).
+ERAS: tuple[Era, ...] = _KNOWN_ERAS
+"""The eras since 明治, oldest first; the last is current (its ``end`` is None). An era added by
+:func:`register_era` or ``DGPLAN_EXTRA_ERA`` comes last.
 
->>> [(era.name, era.letter, era.start.year) for era in ERAS[-2:]]
+>>> [(era.name, era.letter, era.start.year) for era in _KNOWN_ERAS[-2:]]
 [('平成', 'H', 1989), ('令和', 'R', 2019)]
 """
 
 _ERA_LOOKUP: dict[str, Era] = {}
-for _era in ERAS:
-    _ERA_LOOKUP[_era.name] = _era
-    _ERA_LOOKUP[_era.name[0]] = _era
-    _ERA_LOOKUP[_era.letter] = _era
-    _ERA_LOOKUP[_era.romaji.upper()] = _era
-del _era
+ERA_TOKEN = ""
+ERA_FIRST_CHARS = ""
 
-#: Regex alternation of every way an era is written in a date (令和, 令, R, r), generated from
-#: :data:`ERAS` so that every parser reads the same spellings.
-ERA_TOKEN = (
-    "(?:"
-    + "|".join(era.name for era in ERAS)
-    + "|["
-    + "".join(era.name[0] for era in ERAS)
-    + "]|["
-    + "".join(era.letter + era.letter.lower() for era in ERAS)
-    + "](?![A-Za-z]))"
-)
-#: Every character that :data:`ERA_TOKEN` can start with: an era's first character, its letter in
-#: either case (for scanners that look for where a date may start before matching it in full).
-ERA_FIRST_CHARS = "".join(
-    sorted({era.name[0] for era in ERAS} | {c for era in ERAS for c in era.letter + era.letter.lower()})
-)
+
+def _set_vocabulary(eras: tuple[Era, ...]) -> None:
+    """Make ``eras`` the table and generate every spelling from it (one source for the vocabulary)."""
+    global ERAS, ERA_TOKEN, ERA_FIRST_CHARS
+    ERAS = eras
+    _ERA_LOOKUP.clear()
+    for era in eras:
+        _ERA_LOOKUP[era.name] = era
+        _ERA_LOOKUP[era.name[0]] = era
+        _ERA_LOOKUP[era.letter] = era
+        _ERA_LOOKUP[era.romaji.upper()] = era
+    # Regex alternation of every way an era is written in a date (令和, 令, R, r).
+    ERA_TOKEN = (
+        "(?:"
+        + "|".join(era.name for era in eras)
+        + "|["
+        + "".join(era.name[0] for era in eras)
+        + "]|["
+        + "".join(era.letter + era.letter.lower() for era in eras)
+        + "](?![A-Za-z]))"
+    )
+    # Every character ERA_TOKEN can start with (for scanners that look for where a date may start).
+    ERA_FIRST_CHARS = "".join(
+        sorted({era.name[0] for era in eras} | {c for era in eras for c in era.letter + era.letter.lower()})
+    )
+
+
+#: The modules that build their patterns and tables from the era vocabulary when imported: an era
+#: registered after one of them is loaded would be read by some parsers and not others.
+_VOCABULARY_READERS = ("dgplan.fiscal", "dgplan.deadline", "dgplan.pandas", "dgplan.polars", "dgplan.extract")
+#: The environment variable that adds the next era without a new release: ``名前,2040-05-01,X``.
+EXTRA_ERA_VARIABLE = "DGPLAN_EXTRA_ERA"
+
+
+def _checked_era(name: object, first_day: object, abbreviation: object, romaji: str | None, source: str) -> Era:
+    """The new era, or an :class:`EraError` that says what is wrong with it and where it came from."""
+    current = ERAS[-1]
+    if not isinstance(name, str) or not 1 <= len(name) <= 4:
+        raise EraError(f"{source}: era name {name!r}: expected one name of one to four kanji", text=str(name))
+    if not all(unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH") for char in name) or (
+        unicodedata.normalize("NFKC", name) != name
+    ):
+        raise EraError(f"{source}: era name {name!r}: expected one name of one to four kanji", text=name)
+    used_first = {era.name[0] for era in ERAS}
+    if name in _ERA_LOOKUP or name[0] in used_first:
+        raise EraError(
+            f"{source}: era name {name!r}: its name or first kanji is already an era's"
+            f" ({', '.join(e.name for e in ERAS)})",
+            text=name,
+        )
+    if not isinstance(abbreviation, str) or len(abbreviation) != 1 or not ("A" <= abbreviation <= "Z"):
+        raise EraError(
+            f"{source}: abbreviation {abbreviation!r}: expected one capital letter A-Z", text=str(abbreviation)
+        )
+    if abbreviation in {era.letter for era in ERAS}:
+        raise EraError(f"{source}: abbreviation {abbreviation!r} is already an era's letter", text=abbreviation)
+    if not isinstance(first_day, date) or first_day <= current.start:
+        raise EraError(
+            f"{source}: first day {first_day!r}: expected a date after the start of {current.name} ({current.start})",
+            text=str(first_day),
+        )
+    return Era(name, romaji or name, abbreviation, first_day, None)
+
+
+def register_era(name: str, first_day: date, abbreviation: str, *, romaji: str | None = None) -> Era:
+    """Add the era after the last one dgplan knows, the day it is announced, without a new release.
+
+    ``name`` is the era's kanji (one name), ``first_day`` its first day (after the start of the
+    current era, whose last day becomes the day before), ``abbreviation`` its letter (one capital
+    not in use). Every reader honours it: :func:`parse_date`, :func:`format_wareki`, era years and
+    年度, deadline phrases, the compiled reader of ``dgplan.pandas``, the command. The readers build
+    their patterns from the table when first imported, so register before reading any period
+    (scripts and cron jobs can set ``DGPLAN_EXTRA_ERA="名前,2040-05-01,X"`` instead, read once at
+    import). Registering the same era again is a no-op; anything else that does not fit raises
+    :class:`EraError`.
+
+    >>> register_era("令和", date(2040, 5, 1), "R")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dgplan.errors.EraError: register_era: era name '令和': its name or first kanji is already an era's (明治, ...)
+    """
+    if ERAS[-1] != _KNOWN_ERAS[-1] and (ERAS[-1].name, ERAS[-1].start, ERAS[-1].letter) == (
+        name,
+        first_day,
+        abbreviation,
+    ):
+        return ERAS[-1]
+    era = _checked_era(name, first_day, abbreviation, romaji, "register_era")
+    loaded = [module for module in _VOCABULARY_READERS if module in sys.modules]
+    if loaded:
+        raise EraError(
+            f"register_era({name!r}): {', '.join(loaded)} already built its patterns from the era table; "
+            f"register the era before reading any period, or set {EXTRA_ERA_VARIABLE}",
+            text=name,
+        )
+    previous = ERAS[-1]
+    ended = Era(previous.name, previous.romaji, previous.letter, previous.start, first_day - timedelta(days=1))
+    _set_vocabulary((*ERAS[:-1], ended, era))
+    _compile_patterns()
+    return era
+
+
+def _era_from_environment(value: str) -> None:
+    source = f"{EXTRA_ERA_VARIABLE}={value!r}"
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) not in (3, 4):
+        raise EraError(f"{source}: expected name,first day,letter such as 名前,2040-05-01,X", text=value)
+    try:
+        first_day = date.fromisoformat(parts[1])
+    except ValueError:
+        raise EraError(
+            f"{source}: first day {parts[1]!r}: expected an ISO date such as 2040-05-01", text=value
+        ) from None
+    era = _checked_era(parts[0], first_day, parts[2], parts[3] if len(parts) == 4 else None, source)
+    previous = ERAS[-1]
+    ended = Era(previous.name, previous.romaji, previous.letter, previous.start, first_day - timedelta(days=1))
+    _set_vocabulary((*ERAS[:-1], ended, era))
+
+
+_set_vocabulary(_KNOWN_ERAS)
+# Read once, at import: a script or cron job that cannot change code names the next era here.
+if os.environ.get(EXTRA_ERA_VARIABLE, "").strip():
+    _era_from_environment(os.environ[EXTRA_ERA_VARIABLE])
 #: Regex of an era year: 元 or one to two digits (after normalisation).
 ERA_YEAR_TOKEN = r"(?:元|\d{1,2})"
 
@@ -122,22 +231,42 @@ DAY_OF_YEAR_TOKEN = (
     r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<dayword>朔日|晦日|末日))"
     r"|(?P<newyear>元日|元旦)|(?P<yearend>大晦日)|(?P<smonth>\d{1,2})/(?P<sday>\d{1,2})(?![\d/]))"
 )
-_ERA_DATE = LazyPattern(
-    rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})"
-    r"(?:\((?P<west_a>\d{4})\))?年(?:\((?P<west_b>\d{4})年?\))?"
-    rf"{DAY_OF_YEAR_TOKEN}{WEEKDAY_TOKEN}?"
-)
-_ERA_ABBREVIATED = LazyPattern(
-    rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?P<sep>[./-])(?P<month>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})"
-    rf"{WEEKDAY_TOKEN}?"
-)
-_WESTERN_DATE = LazyPattern(
-    r"(?P<year>\d{4})(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
-    rf"|年(?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年\))?"
-    rf"(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦)"
-    r"|年(?P<yearend>大晦日))"
-    rf"{WEEKDAY_TOKEN}?"
-)
+
+
+_ERA_DATE: LazyPattern
+_ERA_ABBREVIATED: LazyPattern
+_WESTERN_DATE: LazyPattern
+_ERA_YEAR: LazyPattern
+_LONG_ERA_YEAR: LazyPattern
+
+
+def _compile_patterns() -> None:
+    """The date patterns, from the era vocabulary (again after :func:`register_era`)."""
+    global _ERA_DATE, _ERA_ABBREVIATED, _WESTERN_DATE, _ERA_YEAR, _LONG_ERA_YEAR
+    _ERA_DATE = LazyPattern(
+        rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})"
+        r"(?:\((?P<west_a>\d{4})\))?年(?:\((?P<west_b>\d{4})年?\))?"
+        rf"{DAY_OF_YEAR_TOKEN}{WEEKDAY_TOKEN}?"
+    )
+    _ERA_ABBREVIATED = LazyPattern(
+        rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?P<sep>[./-])(?P<month>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})"
+        rf"{WEEKDAY_TOKEN}?"
+    )
+    _WESTERN_DATE = LazyPattern(
+        r"(?P<year>\d{4})(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
+        rf"|年(?:\((?P<wera>{ERA_TOKEN})(?P<wera_year>{ERA_YEAR_TOKEN})年\))?"
+        rf"(?P<jmonth>\d{{1,2}})月(?:(?P<jday>\d{{1,2}})日|(?P<dayword>朔日|晦日|末日))|年(?P<newyear>元日|元旦)"
+        r"|年(?P<yearend>大晦日))"
+        rf"{WEEKDAY_TOKEN}?"
+    )
+    _ERA_YEAR = LazyPattern(
+        rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年?(?:\((?P<west_b>\d{{4}})年?\))?"
+    )
+
+    _LONG_ERA_YEAR = LazyPattern(rf"(?P<era>{ERA_TOKEN})(?P<year>\d{{3,}})年?")
+
+
+_compile_patterns()
 
 
 def month_day_of(groups: dict[str, str | None]) -> tuple[int, int | None] | None:
@@ -160,12 +289,6 @@ def month_day_of(groups: dict[str, str | None]) -> tuple[int, int | None] | None
     day = groups.get("day") or groups.get("jday")
     return int(month), None if day is None else int(day)
 
-
-_ERA_YEAR = LazyPattern(
-    rf"(?P<era>{ERA_TOKEN})(?P<year>{ERA_YEAR_TOKEN})(?:\((?P<west_a>\d{{4}})\))?年?(?:\((?P<west_b>\d{{4}})年?\))?"
-)
-
-_LONG_ERA_YEAR = LazyPattern(rf"(?P<era>{ERA_TOKEN})(?P<year>\d{{3,}})年?")
 
 _EXPECTED_DATE = "expected a date such as 令和3年4月1日, 令和元年5月1日, R3.4.1, H31/4/30, 2021-04-01 or 2021年4月1日"
 

@@ -98,6 +98,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "none": ("なし。", "None."),
     "nothing overdue": ("期限を超過したものはありません。", "Nothing is overdue."),
     "nothing due": ("期限を迎えるものはありません。", "Nothing falls due."),
+    "rolled note": (
+        "閉庁日に当たる期限は翌開庁日に繰り下げています（行政機関の休日に関する法律第2条）。",
+        "Due dates on days government offices are closed are moved to the next open day"
+        " (Act on Holidays of Administrative Organs, art. 2).",
+    ),
+    "rolled from": ("{day}から繰下げ", "moved from {day}"),
     "show all": ("すべて表示", "show all"),
     "no owner": ("担当の記載なし", "no owner given"),
     "also overdue since": ("前回分も期限超過", "also overdue since"),

@@ -115,7 +115,15 @@ def _fields(text: str) -> tuple[int, int, int, int, int, int] | None:
 # out), no look-ahead (the era letter's is implied by the digit or 元 that must follow), and only
 # ASCII digits (\d in RE2). What it matches, _FAST matches with the same groups; what it does not
 # (full-width digits, spaces) goes through _fields as before.
-_ERA_RE2 = "明治|大正|昭和|平成|令和|[明大昭平令]|[MmTtSsHhRr]"
+# Generated from the era table, as ERA_TOKEN is: an era added by register_era reads here too.
+_ERA_RE2 = (
+    "|".join(era.name for era in ERAS)
+    + "|["
+    + "".join(era.name[0] for era in ERAS)
+    + "]|["
+    + "".join(era.letter + era.letter.lower() for era in ERAS)
+    + "]"
+)
 _MD = r"(?P<{0}m>\d{{1,2}}){1}(?P<{0}d>\d{{1,2}})"
 _FAST_RE2 = (
     rf"^(?:(?P<era>{_ERA_RE2})(?P<ey>元|\d{{1,2}})"
@@ -252,6 +260,24 @@ def _parse_values(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndar
     parsed, failures = _parse_pure(values[rest], strict, unit)
     settled[rest] = parsed
     return settled, {int(rest[position]): message for position, message in failures.items()}
+
+
+def compiled_days_utf8(offsets: np.ndarray, data: object) -> np.ndarray | None:
+    """The compiled reader on the strings of an Arrow string array, read in its buffers (``offsets``:
+    n + 1 int64, ``data``: the UTF-8 bytes): ``datetime64[D]`` per string, NaT where it settles
+    nothing (the caller reads those with :func:`distinct_days`); None when dgplan was built without it."""
+    if _compiled is None:
+        return None
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    days = _compiled.days_utf8(offsets, data, _COMPILED_TOKENS, _COMPILED_ERAS, _COMPILED_GREGORIAN)
+    return np.frombuffer(days, dtype=np.int64).astype("datetime64[D]")
+
+
+def distinct_days(values: np.ndarray, *, strict: bool = True) -> tuple[np.ndarray, dict[int, str]]:
+    """Parse an object array of distinct strings as :func:`to_datetime` does (the compiled reader,
+    then the Python path): ``datetime64[D]`` per value (NaT where it failed) and the message of each
+    failure by position. For :mod:`dgplan.polars`, which reads its columns with the same code."""
+    return _parse_values(values, strict, "s")
 
 
 def _parse_column(

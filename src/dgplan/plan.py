@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from dgplan.closed_days import Roll
 from dgplan.kpi import PlanData
 from dgplan.queries import (
     DueItems,
@@ -66,33 +67,34 @@ class Plan(PlanData):
     # -- questions ---------------------------------------------------------------------------
 
     # The due questions are TrackedPlan's (dgplan.queries): one answer for a Plan and for the
-    # `dgplan due` command, which reads the bundled plan's TrackedPlan from a cache.
+    # `dgplan due` command, which reads the bundled plan's TrackedPlan from a cache. ``roll``
+    # ("following": a due date on a closed day moves to the next open day) is opt-in.
 
-    def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
+    def due_between(self, start: date, end: date, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
         done and overdue flags as they stand on ``as_of``."""
-        return TrackedPlan.of(self).due_between(start, end, as_of=as_of)
+        return TrackedPlan.of(self).due_between(start, end, as_of=as_of, roll=roll)
 
-    def due_in(self, period: PeriodLike, *, as_of: date) -> DueItems:
+    def due_in(self, period: PeriodLike, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期),
         with its done and overdue flags as they stand on ``as_of``."""
-        return TrackedPlan.of(self).due_in(period, as_of=as_of)
+        return TrackedPlan.of(self).due_in(period, as_of=as_of, roll=roll)
 
-    def due_this_quarter(self, *, as_of: date) -> DueItems:
+    def due_this_quarter(self, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
-        return TrackedPlan.of(self).due_this_quarter(as_of=as_of)
+        return TrackedPlan.of(self).due_this_quarter(as_of=as_of, roll=roll)
 
-    def upcoming(self, *, as_of: date, days: int = 30) -> DueItems:
+    def upcoming(self, *, as_of: date, days: int = 30, roll: Roll = "none") -> DueItems:
         """Everything due from ``as_of`` to ``days`` days later, not yet done."""
-        return TrackedPlan.of(self).upcoming(as_of=as_of, days=days)
+        return TrackedPlan.of(self).upcoming(as_of=as_of, days=days, roll=roll)
 
-    def overdue(self, *, as_of: date) -> DueItems:
+    def overdue(self, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
 
         A recurring deadline contributes its last missed occurrence only; ``from`` and
         ``undated`` deadlines are never overdue.
         """
-        return TrackedPlan.of(self).overdue(as_of=as_of)
+        return TrackedPlan.of(self).overdue(as_of=as_of, roll=roll)
 
     def kpi_status(self, *, as_of: date) -> KPIStatuses:
         """Every KPI with its latest value, target, attainment and grade on ``as_of``."""

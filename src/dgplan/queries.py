@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from dgplan._progress import KPIProgress, cycle_start
 from dgplan._results import Results
 from dgplan._text import names_owner, owner_key
+from dgplan.closed_days import Roll, roll_to_open_day
 from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
@@ -119,6 +120,9 @@ class DueItem:
     status: Status = field(compare=False)
     recorded: bool = field(compare=False, default=True)
     owner: str | None = field(compare=False, default=None)
+    #: The due date as the plan writes it, when ``roll="following"`` moved it off a closed day
+    #: (行政機関の休日に関する法律, article 2); None when the due date is the written one.
+    rolled_from: date | None = field(compare=False, default=None)
 
     @property
     def window(self) -> Interval | None:
@@ -528,7 +532,9 @@ class TrackedItem:
             missed.append(window)
         return missed[::-1]
 
-    def occurrence(self, window: Interval, as_of: date, status: Status | None = None) -> DueItem:
+    def occurrence(
+        self, window: Interval, as_of: date, status: Status | None = None, rolled_from: date | None = None
+    ) -> DueItem:
         """The occurrence in ``window`` as a record, with its status on ``as_of``."""
         deadline = self.deadline
         if deadline is None:
@@ -544,6 +550,7 @@ class TrackedItem:
             status=self.status(window, as_of) if status is None else status,
             recorded=self.is_recorded(as_of, window),
             owner=self.owner,
+            rolled_from=rolled_from,
         )
 
 
@@ -623,14 +630,21 @@ def _answerable(as_of: date, interval: Interval | None = None) -> Iterator[None]
         raise _beyond_calendar(as_of, interval, error) from error
 
 
-def due_items(plan: PlanData | TrackedPlan, interval: Interval | None, *, as_of: date) -> DueItems:
+def due_items(plan: PlanData | TrackedPlan, interval: Interval | None, *, as_of: date, roll: Roll = "none") -> DueItems:
     """Every due occurrence in ``interval``, or with None, every occurrence still outstanding on
     ``as_of`` (:meth:`TrackedItem.outstanding`: each item's misses since its last done occurrence).
+
+    With ``roll="following"`` a due date on a day government offices are closed moves to the next
+    open day (行政機関の休日に関する法律, article 2) before it is placed in ``interval`` and its
+    status decided; the item keeps the written date as ``rolled_from``. Off by default: a plan's
+    dates are read as written.
 
     Raises :class:`PeriodError` when the answer needs days outside years 1-9999.
     """
     tracked = plan.items if isinstance(plan, TrackedPlan) else _tracked(plan)
     with _answerable(as_of, interval):
+        if roll != "none":
+            return _rolled_due_items(tracked, interval, as_of=as_of, roll=roll, since=plan.issued)
         return _due_items(tracked, interval, as_of=as_of, since=plan.issued)
 
 
@@ -687,6 +701,29 @@ def _due_items(
     return DueItems(sorted(items, key=lambda item: item.due))
 
 
+# The longest run of closed days (Golden Week 2019: ten) is shorter than this: an occurrence written
+# this long before a question's period cannot roll into it.
+_ROLL_REACH = timedelta(days=16)
+
+
+def _rolled_due_items(
+    tracked_plan: Sequence[TrackedItem], interval: Interval | None, *, as_of: date, roll: Roll, since: date | None
+) -> DueItems:
+    reach = None
+    if interval is not None:
+        reach = Interval(max(date.min + _ROLL_REACH, interval.start) - _ROLL_REACH, interval.end)
+    items = []
+    for tracked in tracked_plan:
+        windows = tracked.outstanding(as_of, since) if reach is None else _occurrences(tracked.deadline, reach, as_of)
+        for window in windows:
+            due = roll_to_open_day(window.end, roll)
+            if interval is not None and due not in interval:
+                continue
+            moved = Interval(window.start, due)
+            items.append(tracked.occurrence(moved, as_of, rolled_from=None if due == window.end else window.end))
+    return DueItems(sorted(items, key=lambda item: item.due))
+
+
 #: What the period questions accept: a fiscal quarter or year, an interval, or a phrase (令和4年度上期).
 PeriodLike = FiscalQuarter | FiscalYear | Interval | str
 
@@ -724,32 +761,33 @@ class TrackedPlan:
         titles = {measure_id: title for measure_id, title in self.measure_titles.items() if measure_id in kept}
         return replace(self, measure_titles=titles, items=items)
 
-    def due_between(self, start: date, end: date, *, as_of: date) -> DueItems:
+    def due_between(self, start: date, end: date, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Every milestone and KPI target due from ``start`` to ``end`` (inclusive), with its
-        done and overdue flags as they stand on ``as_of``."""
-        return due_items(self, Interval(start, end), as_of=as_of)
+        done and overdue flags as they stand on ``as_of``; ``roll``: see :func:`due_items`."""
+        return due_items(self, Interval(start, end), as_of=as_of, roll=roll)
 
-    def due_in(self, period: PeriodLike, *, as_of: date) -> DueItems:
+    def due_in(self, period: PeriodLike, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Everything due in a fiscal quarter or year, an interval, or a phrase (令和4年度上期),
         with its done and overdue flags as they stand on ``as_of``."""
-        return due_items(self, _as_interval(period, self.issued), as_of=as_of)
+        return due_items(self, _as_interval(period, self.issued), as_of=as_of, roll=roll)
 
-    def due_this_quarter(self, *, as_of: date) -> DueItems:
+    def due_this_quarter(self, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Everything due in the fiscal quarter (April start) that holds ``as_of``."""
-        return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of)
+        return due_items(self, FiscalQuarter.from_date(as_of).interval, as_of=as_of, roll=roll)
 
-    def upcoming(self, *, as_of: date, days: int = 30) -> DueItems:
+    def upcoming(self, *, as_of: date, days: int = 30, roll: Roll = "none") -> DueItems:
         """Everything due from ``as_of`` to ``days`` days later, not yet done."""
-        items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of)
+        items = due_items(self, Interval(as_of, as_of + timedelta(days=days)), as_of=as_of, roll=roll)
         return DueItems(item for item in items if not item.done)
 
-    def overdue(self, *, as_of: date) -> DueItems:
+    def overdue(self, *, as_of: date, roll: Roll = "none") -> DueItems:
         """Milestones and KPI targets whose due date passed before ``as_of`` without being done.
 
         A recurring deadline contributes each occurrence missed since its last done one (and since
-        the plan's date); ``from`` and ``undated`` deadlines are never overdue.
+        the plan's date); ``from`` and ``undated`` deadlines are never overdue. With
+        ``roll="following"`` an item due on a closed day is overdue only after the next open day.
         """
-        return due_items(self, None, as_of=as_of)
+        return DueItems(item for item in due_items(self, None, as_of=as_of, roll=roll) if item.overdue)
 
 
 def _as_interval(period: PeriodLike, reference: date) -> Interval:

@@ -266,6 +266,7 @@ def render_due(
     lang: str = "ja",
     question: str | None = None,
     raw_csv: bool = False,
+    rolled_note: bool = False,
 ) -> str:
     """Due items in one of the formats of :func:`render_rows`, or ``ics``.
 
@@ -273,7 +274,9 @@ def render_due(
     default, or ``en``); CSV, JSON and the calendar's machine fields keep the API's values. The
     markdown, for a mail from cron, starts with the plan's title, the as-of date and ``question``
     (what was asked: ``期限超過``) with its count, says in words when nothing is listed, and puts each
-    measure's title beside its item. ``raw_csv`` as in :func:`render_rows`.
+    measure's title beside its item. ``raw_csv`` as in :func:`render_rows`. Due dates that the
+    roll rule moved show the written date beside them, and the table and markdown end with a note
+    saying the rule was used (always, with ``rolled_note``: the rule was asked for).
     """
     from dgplan.labels import check_lang, label, status_label
 
@@ -285,13 +288,19 @@ def render_due(
         return render_rows(rows, fmt, columns=DUE_COLUMNS, table_columns=_TABLE_DUE, as_of=as_of, raw_csv=raw_csv)
     titles = _measure_titles(plan)
     for row, item in zip(rows, items, strict=True):
+        if item.rolled_from is not None:
+            # People see both dates: the plan's and the open day it moved to (roll="following").
+            moved = label("rolled from", language).format(day=item.rolled_from.isoformat())
+            row["due"] = f"{row['due']} ({moved})"
         row["status"] = status_label(item.status, item.recorded, language)
         row["kind"] = label(f"kind {item.deadline.kind.value}", language)
         row["title"] = bounded(titles.get(item.measure_id, ""), REPEATED_TITLE)
     nothing = label("nothing overdue" if question == label("overdue heading", language) else "nothing due", language)
+    # Said after the rows (the table's lines after its header and rule are its rows, in order).
+    rolled = [label("rolled note", language)] if rolled_note or any(item.rolled_from for item in items) else []
     if fmt == "table":
         columns = _owned(_TABLE_DUE, any(item.owner for item in items))
-        return render_rows(
+        table = render_rows(
             rows,
             fmt,
             columns=DUE_COLUMNS,
@@ -300,6 +309,7 @@ def render_due(
             headers=_headers(columns, language),
             empty=nothing,
         )
+        return "\n".join([table.rstrip("\n"), *rolled]) + "\n" if rolled else table
     columns = tuple(c for c in _MARKDOWN_DUE if c != "owner" or any(item.owner for item in items))
     table = render_rows(
         rows,
@@ -317,7 +327,8 @@ def render_due(
     if question is not None:
         count = f"{len(items)}件" if language == "ja" else str(len(items))
         head += [f"**{question}**{'：' if language == 'ja' else ': '}{count}", ""]
-    return "\n".join(head) + "\n" + table
+    tail = ["", *rolled, ""] if rolled else []
+    return "\n".join(head) + "\n" + table + "\n".join(tail)
 
 
 def _measure_titles(plan: Plan | TrackedPlan | None) -> dict[str, str]:
