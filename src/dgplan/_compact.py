@@ -9,6 +9,7 @@ written here with the code and letter it was given.
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, TypeAlias
@@ -70,8 +71,8 @@ def _code_text(value: object, form: str) -> str:
         raise EraError(f"{value!r} is not a record date; expected {_SHAPES[form]}")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, numbers.Integral):  # int, and numpy's integers, which are no int
+        return str(int(value))
     raise EraError(f"{value!r} is not a string or an integer; expected {_SHAPES[form]}")
 
 

@@ -20,16 +20,17 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 import numpy as np
 import pandas as pd
 
-from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
+from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, Era, WarekiStyle, format_wareki, parse_date
 from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import parse_period
+from dgplan.records import parse_month
 
 if TYPE_CHECKING:
     from pandas._libs.tslibs.nattype import NaTType
@@ -46,10 +47,14 @@ __all__ = [
     "fiscal_year",
     "parse_periods",
     "to_datetime",
+    "to_months",
     "to_wareki",
 ]
 
 Errors = Literal["raise", "coerce"]
+#: The 元号コード formats of records (dgplan.parse_date's ``format``); a day's, or a month's (gyymm).
+DayFormat = Literal["gyymmdd", "g-yymmdd"]
+Codes: TypeAlias = "Mapping[int, str | Era] | None"
 Unit = Literal["s", "ms", "us", "ns"]
 #: What the functions take: a column (Series), an Index, a list or array, or one value. A column
 #: gives a column, an Index an Index (a DatetimeIndex from to_datetime), one value one value, as
@@ -278,6 +283,58 @@ def _parse_column(
     return settled, codes, uniques, failures
 
 
+def _record_uniques(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factorize` for a column of record dates (integers or text): numbers as Python ints
+    (an integer column, a nullable ``Int64`` one, floats with gaps), and blank text as missing,
+    as it is in every other column."""
+    codes, uniques = _factorize(series)
+    if uniques.dtype != object:
+        uniques = np.array(uniques.tolist(), dtype=object)
+    blank = np.array([isinstance(value, str) and not value.strip() for value in uniques], dtype=bool)
+    if blank.any():
+        codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
+    return codes, uniques
+
+
+def _parse_records(
+    series: pd.Series, form: DayFormat, table: Codes, strict: bool, unit: Unit
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
+    """:func:`_parse_column` for a 元号コード format: each distinct value is read by
+    :func:`dgplan.parse_date` with that format, so the column's answers are the scalar's (a
+    column of dates has a few tens of thousands of distinct values however long it is)."""
+    codes, uniques = _record_uniques(series)
+    parsed = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[D]")
+    failures: dict[int, str] = {}
+    for position, value in enumerate(uniques):
+        if isinstance(value, str) and not value.strip():
+            continue
+        try:
+            parsed[position] = np.datetime64(parse_date(value, strict=strict, format=form, codes=table), "D")
+        except DgplanError as error:
+            failures[position] = str(error)
+    for bad in np.flatnonzero(~_fits(parsed, unit)):
+        failures[int(bad)] = _range_message(uniques[bad], parsed[bad], unit)
+        parsed[bad] = np.datetime64("NaT")
+    return _take(parsed, codes), codes, uniques, failures
+
+
+def _check_format(form: object, codes: object) -> None:
+    if form == "gyymm":
+        raise ValueError("format 'gyymm' names months, not days: read the column with dgplan.pandas.to_months")
+    if form not in (None, "gyymmdd", "g-yymmdd"):
+        raise ValueError(f"format must be None, 'gyymmdd' or 'g-yymmdd', not {form!r}")
+    if form is None and codes is not None:
+        raise ValueError("codes= is the table of a numeric format: pass format='gyymmdd' or 'g-yymmdd' with it")
+
+
+def _parse_any(
+    series: pd.Series, strict: bool, unit: Unit, form: DayFormat | None, table: Codes
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
+    if form is None:
+        return _parse_column(series, strict, unit)
+    return _parse_records(series, form, table, strict, unit)
+
+
 def _parse_pure(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
     """Parse distinct values in Python (with Arrow's help where installed): datetime64[D] (NaT
     where failed or outside ``unit``'s range) and the message of each failure, by position."""
@@ -406,20 +463,42 @@ def _text_dtype() -> Any:
 
 @overload
 def to_datetime(
-    values: pd.Index, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns"
-) -> pd.DatetimeIndex: ...
-@overload
-def to_datetime(
-    values: Scalar, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns"
-) -> pd.Timestamp | NaTType: ...
-@overload
-def to_datetime(values: Column, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns") -> pd.Series: ...
-def to_datetime(
-    values: pd.Series | pd.Index | list[object] | np.ndarray | str | date | None,
+    values: pd.Index,
     *,
     errors: Errors = "raise",
     strict: bool = True,
     unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
+) -> pd.DatetimeIndex: ...
+@overload
+def to_datetime(
+    values: Scalar | int,
+    *,
+    errors: Errors = "raise",
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
+) -> pd.Timestamp | NaTType: ...
+@overload
+def to_datetime(
+    values: Column,
+    *,
+    errors: Errors = "raise",
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
+) -> pd.Series: ...
+def to_datetime(
+    values: pd.Series | pd.Index | list[object] | np.ndarray | str | int | date | None,
+    *,
+    errors: Errors = "raise",
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
 ) -> Any:
     """Parse a column of dates in any form :func:`dgplan.parse_date` reads, to ``datetime64[unit]``.
 
@@ -432,37 +511,53 @@ def to_datetime(
     The default unit, nanoseconds, holds 1677-09-22..2262-04-11 only: a date outside it (the
     "no end" placeholder 9999-12-31) is a bad row like any other, never a wrapped-around date.
     ``unit="s"`` holds every date from year 1 to 9999.
+
+    ``format="gyymmdd"`` or ``"g-yymmdd"`` reads a column of records' 元号コード dates (3501231,
+    3-501231; integers or text) as :func:`dgplan.parse_date` does with that format: every row
+    must be in it (a row in another form is a bad row, not a guess), with ``codes`` the era
+    code table. The letter form (S501231) needs no format.
+
+    >>> import dgplan.pandas as dp
+    >>> dp.to_datetime(pd.Series([3501231, 4310430, None], dtype="Int64"), format="gyymmdd").tolist()
+    [Timestamp('1975-12-31 00:00:00'), Timestamp('2019-04-30 00:00:00'), NaT]
     """
     series = _series(values)
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
     _check_unit(unit)
-    parsed, codes, uniques, failures = _parse_column(series, strict, unit)
+    _check_format(format, codes)
+    parsed, codes_of_rows, uniques, failures = _parse_any(series, strict, unit, format, codes)
     if failures and errors == "raise":
-        failed = np.isin(codes, np.fromiter(failures, dtype=np.int64))
+        failed = np.isin(codes_of_rows, np.fromiter(failures, dtype=np.int64))
         first = int(np.flatnonzero(failed)[0])
         label: Hashable = series.index[first]
-        code = int(codes[first])
+        code = int(codes_of_rows[first])
         where = "" if _is_scalar(values) else f"row {label!r}: "
         raise EraError(f"{where}{failures[code]}", text=str(uniques[code]))
     return _shaped(values, pd.Series(parsed.astype(f"datetime64[{unit}]"), index=series.index, name=series.name))
 
 
 def date_failures(
-    values: pd.Series | pd.Index | list[object] | np.ndarray, *, strict: bool = True, unit: Unit = "ns"
+    values: pd.Series | pd.Index | list[object] | np.ndarray,
+    *,
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
 ) -> pd.DataFrame:
     """The rows :func:`to_datetime` cannot parse (or hold in ``unit``): value and message, by index label."""
     series = _series(values)
     _check_unit(unit)
-    _, codes, _, failures = _parse_column(series, strict, unit)
-    failed = np.isin(codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(codes), bool)
+    _check_format(format, codes)
+    _, row_codes, _, failures = _parse_any(series, strict, unit, format, codes)
+    failed = np.isin(row_codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(row_codes), bool)
     rows = np.flatnonzero(failed)
     return pd.DataFrame(
         {
             # Object dtype, as given: pandas would infer its Arrow-backed str dtype for text,
             # which cannot hold every str (a lone surrogate, '\ud800').
             "value": pd.Series(series.iloc[rows].to_numpy(dtype=object), dtype=object, index=series.index[rows]),
-            "error": [failures[int(codes[r])] for r in rows],
+            "error": [failures[int(row_codes[r])] for r in rows],
         },
         index=series.index[rows],
     )
@@ -488,8 +583,12 @@ def to_wareki(
     *,
     style: WarekiStyle = "standard",
     western: bool = False,
+    codes: Codes = None,
 ) -> Any:
     """Write a column of dates with their era (:func:`dgplan.format_wareki` styles); NaT stays missing.
+
+    The styles of records (``letter`` S501231, ``gyymmdd`` 3501231, ``g-yymmdd`` 3-501231, with
+    ``codes`` the era code table) write what :func:`to_datetime` reads back.
 
     The column has pandas' text dtype (``str`` from pandas 3 on, object before); a Series gives a
     Series, an Index an Index, one date one string. Dates before 1873 raise :class:`EraError`
@@ -503,15 +602,15 @@ def to_wareki(
     'R1.5.1'
     """
     series, days = _days(_series(values))
-    codes, uniques = pd.factorize(days, use_na_sentinel=True)
+    row_codes, uniques = pd.factorize(days, use_na_sentinel=True)
     formatted = np.empty(len(uniques), dtype=object)
     for position, day in enumerate(pd.DatetimeIndex(uniques).date):
         try:
-            formatted[position] = format_wareki(day, style=style, western=western)
+            formatted[position] = format_wareki(day, style=style, western=western, codes=codes)
         except EraError as error:
-            row = int(np.flatnonzero(codes == position)[0])
+            row = int(np.flatnonzero(row_codes == position)[0])
             raise EraError(f"row {series.index[row]!r}: {error}") from None
-    written = pd.Series(_take(formatted, codes), index=series.index, name=series.name, dtype=_text_dtype())
+    written = pd.Series(_take(formatted, row_codes), index=series.index, name=series.name, dtype=_text_dtype())
     return _shaped(values, written)
 
 
@@ -589,6 +688,43 @@ def fiscal_quarter_label(values: Dates, *, start_month: int = 4) -> Any:
     return _shaped(values, pd.Series(names[codes], index=series.index, name=series.name, dtype=_text_dtype()))
 
 
+def to_months(
+    values: pd.Series | pd.Index | list[object] | np.ndarray,
+    *,
+    format: Literal["gyymm"] | None = None,
+    codes: Codes = None,
+    errors: Errors = "raise",
+) -> Any:
+    """Read a column of records' year-months (a claim's 診療年月) as monthly periods (``period[M]``).
+
+    Each distinct value is read by :func:`dgplan.records.parse_month`: ``R0304`` and ``R03.04``
+    as they are, ``50304`` (text or integers) with ``format="gyymm"``. A bad row raises an
+    :class:`EraError` naming it, or is NaT with ``errors="coerce"``; missing and blank rows are NaT.
+
+    >>> import dgplan.pandas as dp
+    >>> dp.to_months([50304, 43104, None], format="gyymm").astype(str).tolist()
+    ['2021-04', '2019-04', 'NaT']
+    """
+    series = _series(values)
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    if format not in (None, "gyymm"):
+        raise ValueError(f"to_months reads format 'gyymm' (or letter forms with None), not {format!r}")
+    row_codes, uniques = _record_uniques(series)
+    months = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[M]")
+    for position, value in enumerate(uniques):
+        if isinstance(value, str) and not value.strip():
+            continue
+        try:
+            months[position] = np.datetime64(parse_month(value, format=format, codes=codes).start, "M")
+        except DgplanError as error:
+            if errors == "raise":
+                row = int(np.flatnonzero(row_codes == position)[0])
+                raise EraError(f"row {series.index[row]!r}: {error}", text=str(value)) from None
+    periods = pd.PeriodIndex(_take(months, row_codes), freq="M")
+    return _shaped(values, pd.Series(periods, index=series.index, name=series.name))
+
+
 def parse_periods(
     values: pd.Series | pd.Index | list[object] | np.ndarray,
     *,
@@ -638,14 +774,24 @@ class WarekiAccessor:
     def __init__(self, series: pd.Series) -> None:
         self._series = series
 
-    def to_datetime(self, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns") -> pd.Series:
-        return to_datetime(self._series, errors=errors, strict=strict, unit=unit)
+    def to_datetime(
+        self,
+        *,
+        errors: Errors = "raise",
+        strict: bool = True,
+        unit: Unit = "ns",
+        format: DayFormat | None = None,
+        codes: Codes = None,
+    ) -> pd.Series:
+        return to_datetime(self._series, errors=errors, strict=strict, unit=unit, format=format, codes=codes)
 
-    def format(self, *, style: WarekiStyle = "standard", western: bool = False) -> pd.Series:
-        return to_wareki(self._series, style=style, western=western)  # type: ignore[no-any-return]
+    def format(self, *, style: WarekiStyle = "standard", western: bool = False, codes: Codes = None) -> pd.Series:
+        return to_wareki(self._series, style=style, western=western, codes=codes)  # type: ignore[no-any-return]
 
-    def failures(self, *, strict: bool = True, unit: Unit = "ns") -> pd.DataFrame:
-        return date_failures(self._series, strict=strict, unit=unit)
+    def failures(
+        self, *, strict: bool = True, unit: Unit = "ns", format: DayFormat | None = None, codes: Codes = None
+    ) -> pd.DataFrame:
+        return date_failures(self._series, strict=strict, unit=unit, format=format, codes=codes)
 
 
 @pd.api.extensions.register_series_accessor("fiscal")
