@@ -71,7 +71,7 @@ def near_forms(draw: st.DrawFn) -> str:
         return str(value).zfill(draw(st.integers(1, 3)))
 
     year = draw(st.one_of(st.just("元"), st.builds(lambda: number(0, 101)), st.builds(lambda: number(1860, 2200))))
-    separator = draw(st.sampled_from(["年", "年", ".", "/", "-", "・"]))
+    separator = draw(st.sampled_from(["年", "年", ".", "/", "-", "・", ""]))
     month, day = number(0, 13), number(0, 32)
     if separator == "年":
         bracket = ""
@@ -79,6 +79,9 @@ def near_forms(draw: st.DrawFn) -> str:
             western = draw(st.integers(1860, 2130))
             bracket = f"({western}{draw(st.sampled_from(['年', '']))})"
         text = f"{era}{year}年{bracket}{month}月{day}{draw(st.sampled_from(['日', '日', '', '日(木)']))}"
+    elif separator == "":
+        # Records' S501231: an era letter (or not) and YYMMDD, sometimes a digit short or over.
+        text = era + "".join(draw(st.sampled_from([number(0, 101), number(0, 13), number(0, 32)])) for _ in range(3))
     else:
         second = draw(st.sampled_from([separator, separator, separator, ".", "/"]))
         text = f"{era}{year}{separator}{month}{second}{day}"
@@ -126,6 +129,7 @@ class TestAgainstParseDate:
         if day.year < 2118:
             styles += [format_wareki(day), format_wareki(day, style="short"), format_wareki(day, western=True)]
             styles += [format_wareki(day).translate(FULL_WIDTH), format_wareki(day, style="short").lower()]
+            styles += [format_wareki(day, style="letter"), format_wareki(day, style="letter").lower()]
         assert settled(styles) == [day] * len(styles)
 
 
@@ -144,6 +148,14 @@ class TestTable:
             ("２０２１－０４－０１", date(2021, 4, 1)),
             ("2024-02-29", date(2024, 2, 29)),
             ("明治6年1月1日", date(1873, 1, 1)),
+            ("S501231", date(1975, 12, 31)),
+            ("h310430", date(2019, 4, 30)),
+            ("S640107", date(1989, 1, 7)),
+            ("H010108", date(1989, 1, 8)),
+            ("R010501", date(2019, 5, 1)),
+            ("M060101", date(1873, 1, 1)),
+            ("Ｒ０３０４０１", date(2021, 4, 1)),
+            ("R元.5.01", date(2019, 5, 1)),
             ("0001-01-01", date(1, 1, 1)),
             ("9999-12-31", date(9999, 12, 31)),
             # Left to the Python path (which reads some of them and refuses the others):
@@ -163,6 +175,16 @@ class TestTable:
             ("20210401", None),
             ("٢٠٢١-٠٤-٠١", None),
             ("令和3年4月1日" + " " * 40, None),
+            # Records' forms left to the Python path, which refuses them with their reason:
+            ("S640108", None),  # 昭和64年1月8日 never was
+            ("H310501", None),
+            ("R000401", None),
+            ("M051231", None),  # before the Gregorian calendar
+            ("R030229", None),
+            ("令030401", None),  # only a letter goes with six digits
+            ("X030401", None),
+            ("R0304011", None),
+            ("5030401", None),  # the code form is read only with a format
         ],
     )
     def test_settles_or_leaves(self, compiled: object, text: str, expected: date | None) -> None:

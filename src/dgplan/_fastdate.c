@@ -12,6 +12,7 @@
  *   <era><元|d{1,2}><sep><d{1,2}><sep><d{1,2}>             R3.4.1, H31/4/30 (one sep of . / -)
  *   dddd<sep><d{1,2}><sep><d{1,2}>                          2021-04-01, 2021/4/1
  *   dddd年<d{1,2}>月<d{1,2}>日                              2021年4月1日
+ *   <era letter><dd><dd><dd>                                S501231, r030401 (records' YYMMDD)
  * The era tokens and bounds come from Python (dgplan.era's table), so no era is written here.
  */
 
@@ -184,6 +185,33 @@ western_date(const Py_UCS4 *s, Py_ssize_t n)
     return days_from_civil(year, month, day);
 }
 
+static int
+six_digits(const Py_UCS4 *s)
+{
+    for (int i = 0; i < 6; i++) {
+        if (!is_digit(s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The day of an era date, or UNSETTLED where it is not in its era (or before the Gregorian
+   calendar), its bracketed Western year disagrees, or it does not exist: the Python path says why. */
+static int64_t
+checked_era_day(const EraTable *table, int era, int64_t era_year, int64_t month, int64_t day, int64_t western)
+{
+    const int64_t year = table->start_year[era] + era_year - 1;
+    if ((western >= 0 && western != year) || !valid_date(year, month, day)) {
+        return UNSETTLED;
+    }
+    const int64_t stamp = days_from_civil(year, month, day);
+    if (stamp < table->first_day[era] || stamp > table->last_day[era] || stamp < table->gregorian_day) {
+        return UNSETTLED;
+    }
+    return stamp;
+}
+
 static int64_t
 era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
 {
@@ -202,6 +230,20 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
     }
     Py_ssize_t pos = token->length;
     int64_t era_year;
+    int64_t month, day, western = -1;
+    int read;
+    if (token->length == 1 && token->text[0] < 0x80 && n == 7 && six_digits(s + 1)) {
+        /* S501231: an era letter and YYMMDD, as records store it. Only an ASCII letter: 令030401
+           is no form. Seven characters that are not six digits after the letter (R元.5.01) are
+           another form, read below. */
+        era_year = (s[1] - '0') * 10 + (s[2] - '0');
+        month = (s[3] - '0') * 10 + (s[4] - '0');
+        day = (s[5] - '0') * 10 + (s[6] - '0');
+        if (era_year <= 0) {
+            return UNSETTLED;
+        }
+        return checked_era_day(table, token->era, era_year, month, day, western);
+    }
     if (pos < n && s[pos] == 0x5143 /* 元 */) {
         era_year = 1;
         pos++;
@@ -212,8 +254,6 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
             return UNSETTLED;
         }
     }
-    int64_t month, day, western = -1;
-    int read;
     if (pos < n && s[pos] == 0x5E74 /* 年 */) {
         pos++;
         if (pos < n && s[pos] == '(') {
@@ -238,16 +278,7 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
     if (!read) {
         return UNSETTLED;
     }
-    const int era = token->era;
-    const int64_t year = table->start_year[era] + era_year - 1;
-    if ((western >= 0 && western != year) || !valid_date(year, month, day)) {
-        return UNSETTLED;
-    }
-    const int64_t stamp = days_from_civil(year, month, day);
-    if (stamp < table->first_day[era] || stamp > table->last_day[era] || stamp < table->gregorian_day) {
-        return UNSETTLED;
-    }
-    return stamp;
+    return checked_era_day(table, token->era, era_year, month, day, western);
 }
 
 /* The Python path reads a string that its pattern does not match again after NFKC with the

@@ -85,11 +85,14 @@ _COMPILED_ERAS = tuple(
 _COMPILED_GREGORIAN = int(_GREGORIAN.astype(np.int64))
 
 # The common forms, without white space: 令和3年4月1日, 令和3年(2021年)4月1日, R3.4.1, H31/4/30,
-# 2021-04-01, 2021/4/1, 2021年4月1日. Anything else goes to parse_date.
+# 2021-04-01, 2021/4/1, 2021年4月1日, and records' S501231 (an era letter and YYMMDD). Anything
+# else goes to parse_date.
+_ERA_LETTERS = "".join(era.letter + era.letter.lower() for era in ERAS)
 _FAST = re.compile(
     rf"(?:({ERA_TOKEN})(元|\d{{1,2}})"
     r"(?:年(?:\((\d{4})年?\))?(\d{1,2})月(\d{1,2})日|([./-])(\d{1,2})\6(\d{1,2}))"
-    r"|(\d{4})(?:([-/.])(\d{1,2})\10(\d{1,2})|年(\d{1,2})月(\d{1,2})日))"
+    r"|(\d{4})(?:([-/.])(\d{1,2})\10(\d{1,2})|年(\d{1,2})月(\d{1,2})日)"
+    rf"|([{_ERA_LETTERS}])(\d\d)(\d\d)(\d\d))"
 )
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -101,9 +104,12 @@ def _fields(text: str) -> tuple[int, int, int, int, int, int] | None:
     match = _FAST.fullmatch(text)
     if match is None:
         return None
-    era, era_year, western, month, day, _, short_month, short_day, year, _, iso_month, iso_day, j_month, j_day = (
-        match.groups()
-    )
+    (
+        era, era_year, western, month, day, _, short_month, short_day, year, _, iso_month, iso_day, j_month, j_day,
+        letter, letter_year, letter_month, letter_day,
+    ) = match.groups()  # fmt: skip
+    if letter is not None:
+        return _ERA_INDEX[letter], int(letter_year), int(letter_month), int(letter_day), -1, 1
     if era is not None:
         return (
             _ERA_INDEX[era],
@@ -128,7 +134,8 @@ _FAST_RE2 = (
     + "".join(f"|{sep}" + _MD.format(f"s{n}", sep) for n, sep in enumerate((r"\.", "/", "-")))
     + r")|(?P<y>\d{4})(?:"
     + "|".join(sep + _MD.format(f"i{n}", sep) for n, sep in enumerate(("-", "/", r"\.")))
-    + r"|年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日))$"
+    + r"|年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)"
+    + rf"|(?P<le>[{_ERA_LETTERS}])(?P<ly>\d\d)(?P<lm>\d\d)(?P<ld>\d\d))$"
 )
 #: From how many distinct values the Arrow path is worth its set-up (when pyarrow is installed).
 _ARROW_MIN = 2_000
@@ -160,13 +167,13 @@ def _arrow_fields(values: np.ndarray) -> np.ndarray | None:
         return pc.binary_join_element_wise(*(parts.field(name) for name in names), "")
 
     tokens = list(_ERA_INDEX)
-    position = pc.fill_null(pc.index_in(parts.field("era"), value_set=pa.array(tokens)), -1)
+    position = pc.fill_null(pc.index_in(joined("era", "le"), value_set=pa.array(tokens)), -1)
     position = np.asarray(position.to_numpy(zero_copy_only=False))
     era_index = np.where(position >= 0, np.array([_ERA_INDEX[token] for token in tokens])[position], -1)
-    era_year = number(pc.replace_substring(parts.field("ey"), "元", "1"))
+    era_year = number(pc.replace_substring(joined("ey", "ly"), "元", "1"))
     year = np.where(era_index >= 0, era_year, number(parts.field("y")))
-    month = number(joined("m", "s0m", "s1m", "s2m", "i0m", "i1m", "i2m", "jm"))
-    day = number(joined("d", "s0d", "s1d", "s2d", "i0d", "i1d", "i2d", "jd"))
+    month = number(joined("m", "s0m", "s1m", "s2m", "i0m", "i1m", "i2m", "jm", "lm"))
+    day = number(joined("d", "s0d", "s1d", "s2d", "i0d", "i1d", "i2d", "jd", "ld"))
     western = number(parts.field("west"), empty=-1)
     fields = np.stack([era_index, year, month, day, western, np.ones(len(values), dtype=np.int64)], axis=1)
     fields = fields.astype(np.int64)
