@@ -709,8 +709,8 @@ def to_months(
     :class:`EraError` naming it, or is NaT with ``errors="coerce"``; missing and blank rows are NaT.
 
     >>> import dgplan.pandas as dp
-    >>> dp.to_months([50304, 43104, None], format="gyymm").astype(str).tolist()
-    ['2021-04', '2019-04', 'NaT']
+    >>> dp.to_months([50304, 43104, None], format="gyymm").tolist()
+    [Period('2021-04', 'M'), Period('2019-04', 'M'), NaT]
     """
     series = _series(values)
     if errors not in ("raise", "coerce"):
