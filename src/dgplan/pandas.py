@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 import numpy as np
 import pandas as pd
 
+from dgplan._compact import code_table
 from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, Era, WarekiStyle, format_wareki, parse_date
 from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import parse_period
@@ -310,19 +311,63 @@ def _parse_records(
     :func:`dgplan.parse_date` with that format, so the column's answers are the scalar's (a
     column of dates has a few tens of thousands of distinct values however long it is)."""
     codes, uniques = _record_uniques(series)
-    parsed = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[D]")
+    parsed, good = _settle(_code_fields(uniques, form, table))
     failures: dict[int, str] = {}
-    for position, value in enumerate(uniques):
+    for position in np.flatnonzero(~good):
+        value = uniques[position]
         if isinstance(value, str) and not value.strip():
             continue
         try:
             parsed[position] = np.datetime64(parse_date(value, strict=strict, format=form, codes=table), "D")
         except DgplanError as error:
-            failures[position] = str(error)
+            failures[int(position)] = str(error)
     for bad in np.flatnonzero(~_fits(parsed, unit)):
         failures[int(bad)] = _range_message(uniques[bad], parsed[bad], unit)
         parsed[bad] = np.datetime64("NaT")
     return _take(parsed, codes), codes, uniques, failures
+
+
+def _code_number(value: object, form: DayFormat) -> int:
+    """The seven digits of a 元号コード date as one number (3-501231 and 3.50.12.31 are 3501231),
+    or -1 for anything else (which the scalar parser then refuses, saying why)."""
+    if isinstance(value, str):
+        if form == "g-yymmdd":
+            if len(value) == 8 and value[1] in "-./":
+                value = value[0] + value[2:]
+            elif len(value) == 10 and value[1] in "-./" and value[1] == value[4] == value[7]:
+                value = value[0] + value[2:4] + value[5:7] + value[8:]
+            else:
+                return -1
+        return int(value) if len(value) == 7 and value.isascii() and value.isdigit() else -1
+    if form == "g-yymmdd" or isinstance(value, bool):
+        return -1
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and 1_000_000 <= value <= 9_999_999 else -1
+
+
+def _code_fields(uniques: np.ndarray, form: DayFormat, table: Codes) -> np.ndarray:
+    """:func:`_fields` rows of 元号コード values, by integer arithmetic; unmatched rows are zeros."""
+    numbers = np.fromiter((_code_number(value, form) for value in uniques), dtype=np.int64, count=len(uniques))
+    era_of_code = np.full(10, -1, dtype=np.int64)
+    for code, era in code_table(ERAS, table).items():
+        era_of_code[code] = ERAS.index(era)
+    matched = numbers >= 0
+    era_index = np.where(matched, era_of_code[np.clip(numbers // 1_000_000, 0, 9)], -1)
+    matched &= era_index >= 0
+    fields = np.stack(
+        [
+            era_index,
+            numbers // 10_000 % 100,
+            numbers // 100 % 100,
+            numbers % 100,
+            np.full(len(uniques), -1, dtype=np.int64),
+            matched.astype(np.int64),
+        ],
+        axis=1,
+    )
+    fields[~matched] = 0
+    return fields
 
 
 def _check_format(form: object, codes: object) -> None:
@@ -340,6 +385,28 @@ def _parse_any(
     if form is None:
         return _parse_column(series, strict, unit)
     return _parse_records(series, form, table, strict, unit)
+
+
+def _settle(fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The day of each row of :func:`_fields` (datetime64[D]) and whether it is settled: a day
+    that exists, in its era, after the Gregorian calendar, its bracketed year agreeing; NaT and
+    False for every other row, which the scalar parser reads for its answer or its reason."""
+    era_index, year, month, day, western, matched = fields.T
+    era_rows = era_index >= 0
+    safe_era = np.where(era_rows, era_index, 0)
+    year = np.where(era_rows, _ERA_START_YEAR[safe_era] + year - 1, year)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    last_day = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    # Years past 9999 are no date at all; the scalar parser says why, so they go to it.
+    good = (matched == 1) & month_ok & (day >= 1) & (day <= last_day) & (year >= 1) & (year <= 9999)
+    good &= ~era_rows | (fields[:, 1] > 0)
+    good &= (western < 0) | (western == year)
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    stamps = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    in_era = (stamps >= _ERA_FIRST_DAY[safe_era]) & (stamps <= _ERA_LAST_DAY[safe_era]) & (stamps >= _GREGORIAN)
+    good &= ~era_rows | in_era
+    return np.where(good, stamps, np.datetime64("NaT")), good
 
 
 def _parse_pure(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
@@ -360,22 +427,7 @@ def _parse_pure(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarra
             value = values[position]
             found = _fields(value) or _fields("".join(unicodedata.normalize("NFKC", value).split())) or unmatched
             fields[position] = found
-    era_index, year, month, day, western, matched = fields.T
-    era_rows = era_index >= 0
-    safe_era = np.where(era_rows, era_index, 0)
-    year = np.where(era_rows, _ERA_START_YEAR[safe_era] + year - 1, year)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    last_day = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
-    # Years past 9999 are no date at all; the scalar parser says why, so they go to it.
-    good = (matched == 1) & month_ok & (day >= 1) & (day <= last_day) & (year >= 1) & (year <= 9999)
-    good &= ~era_rows | (fields[:, 1] > 0)
-    good &= (western < 0) | (western == year)
-    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
-    stamps = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
-    in_era = (stamps >= _ERA_FIRST_DAY[safe_era]) & (stamps <= _ERA_LAST_DAY[safe_era]) & (stamps >= _GREGORIAN)
-    good &= ~era_rows | in_era
-    result = np.where(good, stamps, np.datetime64("NaT"))
+    result, good = _settle(fields)
     # Everything the fast path did not settle goes through the scalar parser, for its exact
     # answer: kanji numerals, weekdays, and every kind of error with its message.
     errors: dict[int, str] = {}
