@@ -321,3 +321,77 @@ class TestWithAndWithoutTheCompiledReader:
         with pytest.raises(EraError, match=re.escape("row 1234: '令和3年2月30日'")):
             dp.to_datetime(series)
         assert dp.date_failures(series).index.tolist() == [1234, 2000]
+
+
+@st.composite
+def code_forms(draw: st.DrawFn) -> object:
+    """A records' 元号コード date, often slightly wrong: any code, years, months and days a little
+    out of range, separators (mixed ones too), full-width digits, spaces, a digit short or over,
+    and numbers (ints, bools, floats, numpy integers) as an object column holds them."""
+    code, year, month, day = (draw(st.integers(0, 9)), draw(st.integers(0, 99)), draw(st.integers(0, 13)),
+                              draw(st.integers(0, 32)))  # fmt: skip
+    first, second = draw(st.sampled_from(["", "-", ".", "/", "・"])), draw(st.sampled_from(["", ".", "-"]))
+    text = f"{code}{first}{year:02d}{second}{month:02d}{second}{day:02d}"
+    if draw(st.booleans()):
+        cut = draw(st.integers(0, len(text)))
+        text = text[:cut] + draw(st.sampled_from(["", "0", " ", "１"])) + text[cut + draw(st.integers(0, 1)) :]
+    if not first and not second and text.isdigit() and draw(st.booleans()):
+        number = int(text)
+        return draw(st.sampled_from([number, float(number), np.int64(number), number == 3501231]))
+    return text.translate(FULL_WIDTH) if draw(st.integers(0, 9)) == 0 else text
+
+
+class TestCodeForms:
+    """The compiled reader of records' 元号コード dates (code_days) against the Python path."""
+
+    @given(st.lists(code_forms(), max_size=30), st.sampled_from(["gyymmdd", "g-yymmdd"]))
+    def test_it_settles_exactly_what_the_integer_path_settles(
+        self, compiled: object, values: list[object], form: dp.DayFormat
+    ) -> None:
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        fast = dp._compiled_code_days(pd.Series(column, dtype=object), form, None, "s")
+        python, _ = dp._settle(dp._code_fields(column, form, None))
+        assert fast is not None
+        assert fast.tolist() == python.tolist()
+        for value, day in zip(values, fast, strict=True):
+            if not np.isnat(day):
+                assert parse_date(value, format=form) == day.astype(date)  # type: ignore[arg-type]
+
+    @given(st.lists(st.one_of(code_forms(), st.none()), max_size=30), st.sampled_from(["gyymmdd", "g-yymmdd"]))
+    def test_same_columns_and_failures_without_it(
+        self, compiled: object, values: list[object], form: dp.DayFormat
+    ) -> None:
+        series = pd.Series(values, dtype=object)
+        fast = dp.to_datetime(series, format=form, errors="coerce", unit="s")
+        fast_failures = dp.date_failures(series, format=form, unit="s")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dp, "_compiled", None)
+            pure = dp.to_datetime(series, format=form, errors="coerce", unit="s")
+            pure_failures = dp.date_failures(series, format=form, unit="s")
+        pd.testing.assert_series_equal(fast, pure)
+        pd.testing.assert_frame_equal(fast_failures, pure_failures)
+
+    def test_numbers_as_an_object_column_holds_them(self, compiled: object) -> None:
+        class Number(int):
+            pass
+
+        values = [3501231, 3501231.0, 3501231.5, np.int64(3501231), True, Number(3501231), 35012310, -3501231]
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        fast = dp._compiled_code_days(pd.Series(column, dtype=object), "gyymmdd", None, "s")
+        python, _ = dp._settle(dp._code_fields(column, "gyymmdd", None))
+        assert fast is not None
+        assert fast.tolist() == python.tolist()
+        assert [None if np.isnat(day) else day.astype(date) for day in fast] == [date(1975, 12, 31)] * 2 + [
+            None
+        ] * 3 + [date(1975, 12, 31)] + [None] * 2
+
+    def test_refuses_what_is_not_a_column_or_a_code_table(self, compiled: object) -> None:
+        eras, gregorian = dp._COMPILED_ERAS, dp._COMPILED_GREGORIAN
+        with pytest.raises(TypeError, match="object array or a list"):
+            compiled.code_days("3501231", (-1,) * 10, eras, gregorian, False)  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match="ten era indexes"):
+            compiled.code_days([], (-1,) * 9, eras, gregorian, False)  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match="no era"):
+            compiled.code_days([], (9,) * 10, eras, gregorian, False)  # type: ignore[attr-defined]

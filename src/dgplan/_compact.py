@@ -12,21 +12,28 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import Literal, Protocol, TypeVar
 
 from dgplan.errors import EraError
 
-if TYPE_CHECKING:
-    from dgplan.era import Era
 
-__all__ = ["CODE_FORMATS", "CodeFormat", "EraCodes", "code_table", "read_code", "read_letter"]
+class _Named(Protocol):
+    """What this module needs of an era (dgplan.era.Era, which it does not import)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def letter(self) -> str: ...
+
+
+Era = TypeVar("Era", bound=_Named)
+
+__all__ = ["CODE_FORMATS", "CodeFormat", "code_table", "read_code", "read_letter"]
 
 #: The explicit formats: the numeric forms are read only when one of these is asked for, since a
 #: seven-digit number may be anything (a phone number, an amount, a Western date missing a digit).
 CodeFormat = Literal["gyymmdd", "g-yymmdd", "gyymm"]
 CODE_FORMATS: tuple[str, ...] = ("gyymmdd", "g-yymmdd", "gyymm")
-#: A mapping from 元号コード to era (its name, first kanji, letter, or the Era itself).
-EraCodes: TypeAlias = "Mapping[int, str | Era]"
 
 # code, then YYMMDD glued or with the code's own separator between every part (3-501231,
 # 3.50.12.31); the year-month forms likewise (5-0304, 5.03.04).
@@ -39,7 +46,7 @@ _SHAPES = {
 }
 
 
-def code_table(eras: Sequence[Era], codes: EraCodes | None = None) -> dict[int, Era]:
+def code_table(eras: Sequence[Era], codes: Mapping[int, str | Era] | None = None) -> dict[int, Era]:
     """Code to era: by default each era's position in the table from 1 (明治 1 ... 令和 5; an era
     added to the table takes the next code). ``codes`` replaces the table; its values are eras or
     anything that names one (令和, 令, R)."""

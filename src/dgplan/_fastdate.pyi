@@ -11,3 +11,11 @@ def days(
     gregorian_day: int,
     /,
 ) -> bytes: ...
+def code_days(
+    values: object,
+    era_of_code: tuple[int, ...],
+    eras: Sequence[tuple[int, int, int]],
+    gregorian_day: int,
+    separated: bool,
+    /,
+) -> bytes: ...

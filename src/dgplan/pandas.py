@@ -307,10 +307,43 @@ def _record_uniques(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _parse_records(
     series: pd.Series, form: DayFormat, table: Codes, strict: bool, unit: Unit
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
-    """:func:`_parse_column` for a 元号コード format: each distinct value is read by
-    :func:`dgplan.parse_date` with that format, so the column's answers are the scalar's (a
-    column of dates has a few tens of thousands of distinct values however long it is)."""
-    codes, uniques = _record_uniques(series)
+    """:func:`_parse_column` for a 元号コード format. A column of Python objects goes to the
+    compiled reader row by row; what it leaves (and every other column) is read by distinct value:
+    integer arithmetic with the fast path's checks, then :func:`dgplan.parse_date` with that format
+    for what those leave, so the column's answers are the scalar's."""
+    settled = _compiled_code_days(series, form, table, unit) if series.dtype == object else None
+    if settled is None:
+        codes, uniques = _record_uniques(series)
+        parsed, failures = _record_values(uniques, form, table, strict, unit)
+        return _take(parsed, codes), codes, uniques, failures
+    rest = np.flatnonzero(np.isnat(settled))
+    codes = np.full(len(series), -1, dtype=np.intp)
+    rest_codes, uniques = _record_uniques(series.iloc[rest])
+    parsed, failures = _record_values(uniques, form, table, strict, unit)
+    settled[rest] = _take(parsed, rest_codes)
+    codes[rest] = rest_codes
+    return settled, codes, uniques, failures
+
+
+def _compiled_code_days(series: pd.Series, form: DayFormat, table: Codes, unit: Unit) -> np.ndarray | None:
+    """:func:`_compiled_days` for the 元号コード formats: what ``_fastdate.code_days`` settles (it
+    settles only what :func:`_code_fields` and :func:`_settle` settle, to the same day)."""
+    if _compiled is None:
+        return None
+    era_of_code = [-1] * 10
+    for code, era in code_table(ERAS, table).items():
+        era_of_code[code] = ERAS.index(era)
+    values = np.ascontiguousarray(series.to_numpy(dtype=object))
+    raw = _compiled.code_days(values, tuple(era_of_code), _COMPILED_ERAS, _COMPILED_GREGORIAN, form == "g-yymmdd")
+    result = np.frombuffer(raw, dtype=np.int64).astype("datetime64[D]")
+    result[~_fits(result, unit)] = np.datetime64("NaT")
+    return result
+
+
+def _record_values(
+    uniques: np.ndarray, form: DayFormat, table: Codes, strict: bool, unit: Unit
+) -> tuple[np.ndarray, dict[int, str]]:
+    """The day of each distinct 元号コード value (NaT where it fails) and each failure's message."""
     parsed, good = _settle(_code_fields(uniques, form, table))
     failures: dict[int, str] = {}
     for position in np.flatnonzero(~good):
@@ -324,7 +357,7 @@ def _parse_records(
     for bad in np.flatnonzero(~_fits(parsed, unit)):
         failures[int(bad)] = _range_message(uniques[bad], parsed[bad], unit)
         parsed[bad] = np.datetime64("NaT")
-    return _take(parsed, codes), codes, uniques, failures
+    return parsed, failures
 
 
 def _code_number(value: object, form: DayFormat) -> int:
