@@ -301,3 +301,51 @@ class TestColumns:
             except EraError:
                 expected = pd.NaT
             assert (pd.isna(day) and pd.isna(expected)) or day == expected, value
+
+
+class TestDataset:
+    """The same conversion over a partitioned Parquet dataset with dask.distributed (worker
+    processes), as docs/pandas.md shows it: the workers' answers equal the scalar's."""
+
+    def test_partitioned_parquet_on_worker_processes(self, tmp_path: object) -> None:
+        import functools
+        from pathlib import Path
+
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+
+        pytest.importorskip("pyarrow")
+        days = [date(1985, 1, 1) + timedelta(days=n * 13) for n in range(600)]
+        codes = [int(format_wareki(day, style="gyymmdd")) for day in days]
+        frame = pd.DataFrame(
+            {
+                "birth": pd.array([*codes, None, 4310501], dtype="Int64"),
+                "month": [*(format_wareki(day, style="letter")[:5] for day in days), "R0304", "H3104"],
+                "office": [n % 3 for n in range(len(days) + 2)],
+            }
+        )
+        source = Path(str(tmp_path)) / "claims"
+        frame.to_parquet(source, partition_cols=["office"])
+        ddf = dd.read_parquet(source, columns=["birth", "month"])
+        birth = ddf["birth"].map_partitions(
+            functools.partial(dp.to_datetime, format="gyymmdd", errors="coerce"), meta=("birth", "datetime64[ns]")
+        )
+        months = ddf["month"].map_partitions(dp.to_months, meta=("month", "period[M]"))
+        with (
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
+            got_birth, got_months = client.compute([birth, months], sync=False)
+            birth_result, month_result = got_birth.result(timeout=120), got_months.result(timeout=120)
+        read_back = ddf.compute()
+        expected = []
+        for value in read_back["birth"]:
+            try:
+                expected.append(pd.NaT if pd.isna(value) else pd.Timestamp(parse_date(int(value), format="gyymmdd")))
+            except EraError:
+                expected.append(pd.NaT)
+        assert birth_result.tolist() == expected
+        assert birth_result.notna().sum() == len(days)
+        assert [str(month) for month in month_result] == [
+            str(pd.Period(parse_month(value).start, "M")) for value in read_back["month"]
+        ]
