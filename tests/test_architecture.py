@@ -27,6 +27,7 @@ RANKS: dict[str, float] = {
     "_progress": 4.5,
     "labels": 4.6,
     "pandas": 5,
+    "polars": 5.2,
     "fields": 5,
     "_rows": 5.5,
     "kpi": 6,

@@ -349,3 +349,34 @@ class TestDataset:
         assert [str(month) for month in month_result] == [
             str(pd.Period(parse_month(value).start, "M")) for value in read_back["month"]
         ]
+
+
+class TestPolars:
+    """dgplan.polars reads as dgplan.pandas and the scalar do, in lazy frames too."""
+
+    def test_lazy_frame_equals_pandas_and_the_scalar(self) -> None:
+        import polars as pl
+
+        import dgplan.polars as dpl
+
+        days = [date(1960, 1, 1) + timedelta(days=n * 97) for n in range(300)]
+        codes = [int(format_wareki(day, style="gyymmdd")) for day in days]
+        letters = [format_wareki(day, style="letter") for day in days]
+        frame = pl.LazyFrame({"birth": [*codes, None, 4310501], "seen": [*letters, "", "S640108"]})
+        result = frame.select(
+            dpl.to_datetime("birth", format="gyymmdd", errors="coerce"),
+            dpl.to_datetime(pl.col("seen"), errors="coerce"),
+        ).collect()
+        assert result["birth"].dt.date().to_list() == [*days, None, None]
+        assert result["seen"].dt.date().to_list() == [*days, None, None]
+        as_pandas = dp.to_datetime(pd.Series([*codes, None, 4310501], dtype="Int64"), format="gyymmdd", errors="coerce")
+        assert [None if pd.isna(day) else day.date() for day in as_pandas] == result["birth"].dt.date().to_list()
+
+    def test_a_bad_row_is_an_error_by_default(self) -> None:
+        import polars as pl
+
+        import dgplan.polars as dpl
+
+        frame = pl.LazyFrame({"birth": ["3501231", "3640110"]})
+        with pytest.raises(EraError, match=re.escape("row 1: '3640110' is after the end of 昭和")):
+            frame.select(dpl.to_datetime("birth", format="gyymmdd")).collect()
