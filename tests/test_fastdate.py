@@ -71,7 +71,7 @@ def near_forms(draw: st.DrawFn) -> str:
         return str(value).zfill(draw(st.integers(1, 3)))
 
     year = draw(st.one_of(st.just("元"), st.builds(lambda: number(0, 101)), st.builds(lambda: number(1860, 2200))))
-    separator = draw(st.sampled_from(["年", "年", ".", "/", "-", "・"]))
+    separator = draw(st.sampled_from(["年", "年", ".", "/", "-", "・", ""]))
     month, day = number(0, 13), number(0, 32)
     if separator == "年":
         bracket = ""
@@ -79,6 +79,9 @@ def near_forms(draw: st.DrawFn) -> str:
             western = draw(st.integers(1860, 2130))
             bracket = f"({western}{draw(st.sampled_from(['年', '']))})"
         text = f"{era}{year}年{bracket}{month}月{day}{draw(st.sampled_from(['日', '日', '', '日(木)']))}"
+    elif separator == "":
+        # Records' S501231: an era letter (or not) and YYMMDD, sometimes a digit short or over.
+        text = era + "".join(draw(st.sampled_from([number(0, 101), number(0, 13), number(0, 32)])) for _ in range(3))
     else:
         second = draw(st.sampled_from([separator, separator, separator, ".", "/"]))
         text = f"{era}{year}{separator}{month}{second}{day}"
@@ -126,6 +129,7 @@ class TestAgainstParseDate:
         if day.year < 2118:
             styles += [format_wareki(day), format_wareki(day, style="short"), format_wareki(day, western=True)]
             styles += [format_wareki(day).translate(FULL_WIDTH), format_wareki(day, style="short").lower()]
+            styles += [format_wareki(day, style="letter"), format_wareki(day, style="letter").lower()]
         assert settled(styles) == [day] * len(styles)
 
 
@@ -144,6 +148,14 @@ class TestTable:
             ("２０２１－０４－０１", date(2021, 4, 1)),
             ("2024-02-29", date(2024, 2, 29)),
             ("明治6年1月1日", date(1873, 1, 1)),
+            ("S501231", date(1975, 12, 31)),
+            ("h310430", date(2019, 4, 30)),
+            ("S640107", date(1989, 1, 7)),
+            ("H010108", date(1989, 1, 8)),
+            ("R010501", date(2019, 5, 1)),
+            ("M060101", date(1873, 1, 1)),
+            ("Ｒ０３０４０１", date(2021, 4, 1)),
+            ("R元.5.01", date(2019, 5, 1)),
             ("0001-01-01", date(1, 1, 1)),
             ("9999-12-31", date(9999, 12, 31)),
             # Left to the Python path (which reads some of them and refuses the others):
@@ -163,6 +175,16 @@ class TestTable:
             ("20210401", None),
             ("٢٠٢١-٠٤-٠١", None),
             ("令和3年4月1日" + " " * 40, None),
+            # Records' forms left to the Python path, which refuses them with their reason:
+            ("S640108", None),  # 昭和64年1月8日 never was
+            ("H310501", None),
+            ("R000401", None),
+            ("M051231", None),  # before the Gregorian calendar
+            ("R030229", None),
+            ("令030401", None),  # only a letter goes with six digits
+            ("X030401", None),
+            ("R0304011", None),
+            ("5030401", None),  # the code form is read only with a format
         ],
     )
     def test_settles_or_leaves(self, compiled: object, text: str, expected: date | None) -> None:
@@ -341,3 +363,77 @@ class TestReadingArrowBuffers:
             offsets = np.array([0, len(data)], dtype=np.int64)
             days = np.frombuffer(compiled.days_utf8(offsets, data, *tables), dtype=np.int64)  # type: ignore[attr-defined]
             assert days[0] == compiled.UNSETTLED  # type: ignore[attr-defined]
+
+
+@st.composite
+def code_forms(draw: st.DrawFn) -> object:
+    """A records' 元号コード date, often slightly wrong: any code, years, months and days a little
+    out of range, separators (mixed ones too), full-width digits, spaces, a digit short or over,
+    and numbers (ints, bools, floats, numpy integers) as an object column holds them."""
+    code, year, month, day = (draw(st.integers(0, 9)), draw(st.integers(0, 99)), draw(st.integers(0, 13)),
+                              draw(st.integers(0, 32)))  # fmt: skip
+    first, second = draw(st.sampled_from(["", "-", ".", "/", "・"])), draw(st.sampled_from(["", ".", "-"]))
+    text = f"{code}{first}{year:02d}{second}{month:02d}{second}{day:02d}"
+    if draw(st.booleans()):
+        cut = draw(st.integers(0, len(text)))
+        text = text[:cut] + draw(st.sampled_from(["", "0", " ", "１"])) + text[cut + draw(st.integers(0, 1)) :]
+    if not first and not second and text.isdigit() and draw(st.booleans()):
+        number = int(text)
+        return draw(st.sampled_from([number, float(number), np.int64(number), number == 3501231]))
+    return text.translate(FULL_WIDTH) if draw(st.integers(0, 9)) == 0 else text
+
+
+class TestCodeForms:
+    """The compiled reader of records' 元号コード dates (code_days) against the Python path."""
+
+    @given(st.lists(code_forms(), max_size=30), st.sampled_from(["gyymmdd", "g-yymmdd"]))
+    def test_it_settles_exactly_what_the_integer_path_settles(
+        self, compiled: object, values: list[object], form: dp.DayFormat
+    ) -> None:
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        fast = dp._compiled_code_days(pd.Series(column, dtype=object), form, None, "s")
+        python, _ = dp._settle(dp._code_fields(column, form, None))
+        assert fast is not None
+        assert fast.tolist() == python.tolist()
+        for value, day in zip(values, fast, strict=True):
+            if not np.isnat(day):
+                assert parse_date(value, format=form) == day.astype(date)  # type: ignore[arg-type]
+
+    @given(st.lists(st.one_of(code_forms(), st.none()), max_size=30), st.sampled_from(["gyymmdd", "g-yymmdd"]))
+    def test_same_columns_and_failures_without_it(
+        self, compiled: object, values: list[object], form: dp.DayFormat
+    ) -> None:
+        series = pd.Series(values, dtype=object)
+        fast = dp.to_datetime(series, format=form, errors="coerce", unit="s")
+        fast_failures = dp.date_failures(series, format=form, unit="s")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dp, "_compiled", None)
+            pure = dp.to_datetime(series, format=form, errors="coerce", unit="s")
+            pure_failures = dp.date_failures(series, format=form, unit="s")
+        pd.testing.assert_series_equal(fast, pure)
+        pd.testing.assert_frame_equal(fast_failures, pure_failures)
+
+    def test_numbers_as_an_object_column_holds_them(self, compiled: object) -> None:
+        class Number(int):
+            pass
+
+        values = [3501231, 3501231.0, 3501231.5, np.int64(3501231), True, Number(3501231), 35012310, -3501231]
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        fast = dp._compiled_code_days(pd.Series(column, dtype=object), "gyymmdd", None, "s")
+        python, _ = dp._settle(dp._code_fields(column, "gyymmdd", None))
+        assert fast is not None
+        assert fast.tolist() == python.tolist()
+        assert [None if np.isnat(day) else day.astype(date) for day in fast] == [date(1975, 12, 31)] * 2 + [
+            None
+        ] * 3 + [date(1975, 12, 31)] + [None] * 2
+
+    def test_refuses_what_is_not_a_column_or_a_code_table(self, compiled: object) -> None:
+        eras, gregorian = dp._COMPILED_ERAS, dp._COMPILED_GREGORIAN
+        with pytest.raises(TypeError, match="object array or a list"):
+            compiled.code_days("3501231", (-1,) * 10, eras, gregorian, False)  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match="ten era indexes"):
+            compiled.code_days([], (-1,) * 9, eras, gregorian, False)  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match="no era"):
+            compiled.code_days([], (9,) * 10, eras, gregorian, False)  # type: ignore[attr-defined]

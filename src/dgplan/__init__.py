@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dgplan.plan import Plan
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
     from dgplan.queries import DueItem, DueItems, KPIStatus, KPIStatuses, Summary
+    from dgplan.records import parse_month
     from dgplan.targets import parse_target
     from dgplan.workbook import save_excel
 del TYPE_CHECKING
@@ -71,6 +72,7 @@ _LAZY = {
         "dgplan.kpi",
     ),
     "Plan": "dgplan.plan",
+    "parse_month": "dgplan.records",
     **dict.fromkeys(("load_plan", "load_progress", "parse_plan", "plan_schema", "save_plan"), "dgplan.plan_io"),
     **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",
@@ -118,6 +120,7 @@ __all__ = [
     "format_wareki",
     "parse_date",
     "parse_era_year",
+    "parse_month",
     # fiscal periods
     "FiscalQuarter",
     "FiscalYear",

@@ -12,6 +12,7 @@
  *   <era><元|d{1,2}><sep><d{1,2}><sep><d{1,2}>             R3.4.1, H31/4/30 (one sep of . / -)
  *   dddd<sep><d{1,2}><sep><d{1,2}>                          2021-04-01, 2021/4/1
  *   dddd年<d{1,2}>月<d{1,2}>日                              2021年4月1日
+ *   <era letter><dd><dd><dd>                                S501231, r030401 (records' YYMMDD)
  * The era tokens and bounds come from Python (dgplan.era's table), so no era is written here.
  */
 
@@ -184,6 +185,33 @@ western_date(const Py_UCS4 *s, Py_ssize_t n)
     return days_from_civil(year, month, day);
 }
 
+static int
+six_digits(const Py_UCS4 *s)
+{
+    for (int i = 0; i < 6; i++) {
+        if (!is_digit(s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The day of an era date, or UNSETTLED where it is not in its era (or before the Gregorian
+   calendar), its bracketed Western year disagrees, or it does not exist: the Python path says why. */
+static int64_t
+checked_era_day(const EraTable *table, int era, int64_t era_year, int64_t month, int64_t day, int64_t western)
+{
+    const int64_t year = table->start_year[era] + era_year - 1;
+    if ((western >= 0 && western != year) || !valid_date(year, month, day)) {
+        return UNSETTLED;
+    }
+    const int64_t stamp = days_from_civil(year, month, day);
+    if (stamp < table->first_day[era] || stamp > table->last_day[era] || stamp < table->gregorian_day) {
+        return UNSETTLED;
+    }
+    return stamp;
+}
+
 static int64_t
 era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
 {
@@ -202,6 +230,20 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
     }
     Py_ssize_t pos = token->length;
     int64_t era_year;
+    int64_t month, day, western = -1;
+    int read;
+    if (token->length == 1 && token->text[0] < 0x80 && n == 7 && six_digits(s + 1)) {
+        /* S501231: an era letter and YYMMDD, as records store it. Only an ASCII letter: 令030401
+           is no form. Seven characters that are not six digits after the letter (R元.5.01) are
+           another form, read below. */
+        era_year = (s[1] - '0') * 10 + (s[2] - '0');
+        month = (s[3] - '0') * 10 + (s[4] - '0');
+        day = (s[5] - '0') * 10 + (s[6] - '0');
+        if (era_year <= 0) {
+            return UNSETTLED;
+        }
+        return checked_era_day(table, token->era, era_year, month, day, western);
+    }
     if (pos < n && s[pos] == 0x5143 /* 元 */) {
         era_year = 1;
         pos++;
@@ -212,8 +254,6 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
             return UNSETTLED;
         }
     }
-    int64_t month, day, western = -1;
-    int read;
     if (pos < n && s[pos] == 0x5E74 /* 年 */) {
         pos++;
         if (pos < n && s[pos] == '(') {
@@ -238,16 +278,7 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
     if (!read) {
         return UNSETTLED;
     }
-    const int era = token->era;
-    const int64_t year = table->start_year[era] + era_year - 1;
-    if ((western >= 0 && western != year) || !valid_date(year, month, day)) {
-        return UNSETTLED;
-    }
-    const int64_t stamp = days_from_civil(year, month, day);
-    if (stamp < table->first_day[era] || stamp > table->last_day[era] || stamp < table->gregorian_day) {
-        return UNSETTLED;
-    }
-    return stamp;
+    return checked_era_day(table, token->era, era_year, month, day, western);
 }
 
 /* The Python path reads a string that its pattern does not match again after NFKC with the
@@ -579,9 +610,181 @@ done:
     return result;
 }
 
+/* Records' 元号コード dates (3501231; 3-501231 and 3.50.12.31 in the separated form) as the
+   number 3501231, or -1: the same shapes as dgplan.pandas._code_number reads. */
+static int64_t
+code_number(PyObject *value, int separated)
+{
+    if (PyUnicode_Check(value)) {
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(value) < 0) {
+            PyErr_Clear();
+            return -1;
+        }
+#endif
+        const Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+        const int kind = PyUnicode_KIND(value);
+        const void *data = PyUnicode_DATA(value);
+        Py_UCS4 text[10];
+        Py_ssize_t length = 0;
+        if (separated) {
+            if (n < 8) {
+                return -1;
+            }
+            const Py_UCS4 separator = PyUnicode_READ(kind, data, 1);
+            if (separator != '-' && separator != '.' && separator != '/') {
+                return -1;
+            }
+            if (n == 8) {
+                for (Py_ssize_t i = 0; i < 8; i++) {
+                    if (i != 1) {
+                        text[length++] = PyUnicode_READ(kind, data, i);
+                    }
+                }
+            }
+            else if (n == 10 && PyUnicode_READ(kind, data, 4) == separator
+                     && PyUnicode_READ(kind, data, 7) == separator) {
+                for (Py_ssize_t i = 0; i < 10; i++) {
+                    if (i != 1 && i != 4 && i != 7) {
+                        text[length++] = PyUnicode_READ(kind, data, i);
+                    }
+                }
+            }
+            else {
+                return -1;
+            }
+        }
+        else {
+            if (n != 7) {
+                return -1;
+            }
+            for (Py_ssize_t i = 0; i < 7; i++) {
+                text[length++] = PyUnicode_READ(kind, data, i);
+            }
+        }
+        int64_t number = 0;
+        for (Py_ssize_t i = 0; i < 7; i++) {
+            if (!is_digit(text[i])) {
+                return -1;
+            }
+            number = number * 10 + (text[i] - '0');
+        }
+        return number;
+    }
+    /* Numbers are the unseparated form only; a bool is no number here, as in Python; a float is
+       read when it holds a whole number (a CSV's integer column with gaps); numpy's integers are
+       left to the Python path, which leaves them to parse_date. */
+    if (separated || PyBool_Check(value)) {
+        return -1;
+    }
+    if (PyFloat_Check(value)) {
+        const double number = PyFloat_AS_DOUBLE(value);
+        return number >= 1000000.0 && number <= 9999999.0 && number == (double)(int64_t)number ? (int64_t)number
+                                                                                                : -1;
+    }
+    if (!PyLong_Check(value)) {
+        return -1;
+    }
+    int overflow = 0;
+    const long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow || (number == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return -1;
+    }
+    return number >= 1000000 && number <= 9999999 ? number : -1;
+}
+
+PyDoc_STRVAR(code_days_doc,
+"code_days(values, era_of_code, eras, gregorian_day, separated, /) -> bytes\n\n"
+"days() for records' 元号コード dates (format gyymmdd, or g-yymmdd when separated is true):\n"
+"era_of_code is a tuple of ten era indexes (or -1), by code 0-9; the other arguments are days()'s.\n"
+"Strings and ints only (floats and numpy integers are left to the Python path).");
+
+static PyObject *
+code_days(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *values, *codes, *eras;
+    long long gregorian_day;
+    int separated;
+    if (!PyArg_ParseTuple(args, "OO!O!Lp:code_days", &values, &PyTuple_Type, &codes, &PyTuple_Type, &eras,
+                          &gregorian_day, &separated)) {
+        return NULL;
+    }
+    EraTable table;
+    PyObject *no_tokens = PyTuple_New(0);
+    if (no_tokens == NULL) {
+        return NULL;
+    }
+    const int table_read = read_table(no_tokens, eras, &table);
+    Py_DECREF(no_tokens);
+    if (!table_read) {
+        return NULL;
+    }
+    table.gregorian_day = gregorian_day;
+    if (PyTuple_GET_SIZE(codes) != 10) {
+        PyErr_SetString(PyExc_ValueError, "era_of_code must hold ten era indexes");
+        return NULL;
+    }
+    int era_of_code[10];
+    for (Py_ssize_t c = 0; c < 10; c++) {
+        int64_t era;
+        if (!int64_item(codes, c, &era)) {
+            return NULL;
+        }
+        if (era < -1 || era >= table.era_count) {
+            PyErr_Format(PyExc_ValueError, "era code %zd: no era %lld", c, (long long)era);
+            return NULL;
+        }
+        era_of_code[c] = (int)era;
+    }
+    /* A contiguous one-dimensional object array (what dgplan.pandas passes) or a list. */
+    Py_buffer view;
+    int have_view = 0;
+    PyObject **items;
+    Py_ssize_t count;
+    if (PyList_Check(values)) {
+        items = PySequence_Fast_ITEMS(values);
+        count = PyList_GET_SIZE(values);
+    }
+    else if (PyObject_CheckBuffer(values) && !PyBytes_Check(values) && !PyByteArray_Check(values)
+             && PyObject_GetBuffer(values, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) == 0) {
+        have_view = 1;
+        if (view.ndim != 1 || view.format == NULL || strcmp(view.format, "O") != 0
+            || view.itemsize != (Py_ssize_t)sizeof(PyObject *)) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_TypeError, "values must be a contiguous one-dimensional object array or a list");
+            return NULL;
+        }
+        items = (PyObject **)view.buf;
+        count = view.shape[0];
+    }
+    else {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "values must be a contiguous one-dimensional object array or a list");
+        return NULL;
+    }
+    PyObject *result = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int64_t));
+    if (result != NULL) {
+        int64_t *out = (int64_t *)PyBytes_AS_STRING(result);
+        for (Py_ssize_t i = 0; i < count; i++) {
+            const int64_t number = items[i] == NULL ? -1 : code_number(items[i], separated);
+            const int era = number < 0 ? -1 : era_of_code[number / 1000000];
+            const int64_t era_year = number / 10000 % 100;
+            out[i] = era < 0 || era_year <= 0
+                         ? UNSETTLED
+                         : checked_era_day(&table, era, era_year, number / 100 % 100, number % 100, -1);
+        }
+    }
+    if (have_view) {
+        PyBuffer_Release(&view);
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"days", days, METH_VARARGS, days_doc},
     {"days_utf8", days_utf8, METH_VARARGS, days_utf8_doc},
+    {"code_days", code_days, METH_VARARGS, code_days_doc},
     {NULL, NULL, 0, NULL},
 };
 

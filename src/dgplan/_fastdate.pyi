@@ -19,3 +19,11 @@ def days_utf8(
     gregorian_day: int,
     /,
 ) -> bytes: ...
+def code_days(
+    values: object,
+    era_of_code: tuple[int, ...],
+    eras: Sequence[tuple[int, int, int]],
+    gregorian_day: int,
+    separated: bool,
+    /,
+) -> bytes: ...

@@ -13,10 +13,12 @@ import os
 import sys
 import unicodedata
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from dgplan import _compact
 from dgplan._text import LazyPattern, normalize_phrase
 from dgplan.errors import EraError, LenientParseWarning
 
@@ -401,7 +403,13 @@ def _check_in_era(text: str, era: Era, day: date, *, strict: bool) -> None:
     warnings.warn(message + f" Reading it as {day.isoformat()}.", LenientParseWarning, stacklevel=4)
 
 
-def parse_date(text: str, *, strict: bool = True) -> date:
+def parse_date(
+    text: str | int,
+    *,
+    strict: bool = True,
+    format: Literal["gyymmdd", "g-yymmdd"] | None = None,
+    codes: Mapping[int, str | Era] | None = None,
+) -> date:
     """Parse one date written the Japanese way, or in ISO form.
 
     Accepts 令和3年4月1日, 令和元年5月1日, 令和３年（2021年）９月１日, 令和三年九月一日, R3.4.1, H31/4/30,
@@ -419,7 +427,18 @@ def parse_date(text: str, *, strict: bool = True) -> date:
     datetime.date(2019, 4, 30)
     >>> parse_date("20210401")
     datetime.date(2021, 4, 1)
+
+    Records store era dates compactly. An era letter and YYMMDD (``S501231``, ``r030401``) is read
+    like any other form. The 元号コード forms are numbers that may mean anything else, so they are read
+    only with ``format``: ``"gyymmdd"`` (``3501231``, a string or an int) or ``"g-yymmdd"``
+    (``3-501231``, ``3.50.12.31``); every value must then be in that form. Codes are 1 明治, 2 大正,
+    3 昭和, 4 平成, 5 令和 (each era's place in :data:`ERAS`); ``codes`` gives another table.
+
+    >>> parse_date("H310430"), parse_date(5030401, format="gyymmdd")
+    (datetime.date(2019, 4, 30), datetime.date(2021, 4, 1))
     """
+    if format is not None or codes is not None:
+        return _parse_code(text, format, codes, strict=strict)
     if not isinstance(text, str):
         raise EraError(f"{text!r} is not a string; " + _EXPECTED_DATE)
     # A date is one word: spaces between its parts (R 3.4.1, 令和 3年) say nothing.
@@ -441,6 +460,10 @@ def parse_date(text: str, *, strict: bool = True) -> date:
         if era.last_year is None or era_year <= era.last_year:  # else already warned about the year
             _check_in_era(text, era, day, strict=strict)
         return day
+    letter = _compact.read_letter(normal, ERAS)
+    if letter is not None:
+        era, era_year, month, day_number = letter
+        return _era_day(text, era, era_year, month, day_number or 0, strict=strict)
     match = _WESTERN_DATE.fullmatch(normal)
     if match is not None:
         month, day_number = month_day_of(match.groupdict()) or (0, 0)
@@ -452,6 +475,25 @@ def parse_date(text: str, *, strict: bool = True) -> date:
             _check_in_era(text, era, day, strict=strict)
         return day
     raise EraError(f"{text!r} is not a date; " + _EXPECTED_DATE, text=text)
+
+
+def _era_day(text: str, era: Era, era_year: int, month: int, day_number: int, *, strict: bool) -> date:
+    """The day of a record's era date, checked as every era date is: year 0, a year or a day past
+    its era (平成31年5月1日, 昭和64年1月10日), an impossible day."""
+    year = _check_era_year(text, era, era_year, strict=strict)
+    day = _make_date(text, year, month, day_number)
+    if era.last_year is None or era_year <= era.last_year:  # else already warned about the year
+        _check_in_era(text, era, day, strict=strict)
+    return day
+
+
+def _parse_code(text: object, form: str | None, codes: Mapping[int, str | Era] | None, *, strict: bool) -> date:
+    if form == "gyymm":
+        raise ValueError("format 'gyymm' names a month, not a day: read it with dgplan.records.parse_month")
+    if form is None:
+        raise ValueError("codes= is the table of a numeric format: pass format='gyymmdd' or 'g-yymmdd' with it")
+    read, era, era_year, month, day_number = _compact.read_code(text, form, _compact.code_table(ERAS, codes))
+    return _era_day(read, era, era_year, month, day_number or 0, strict=strict)
 
 
 def _iso_parts(normal: str) -> tuple[int, int, int] | None:
@@ -499,7 +541,9 @@ def parse_era_year(text: str, *, strict: bool = True) -> int:
     return year
 
 
-WarekiStyle = Literal["standard", "kanji", "fullwidth", "short", "short-padded", "short-kanji"]
+WarekiStyle = Literal[
+    "standard", "kanji", "fullwidth", "short", "short-padded", "short-kanji", "letter", "gyymmdd", "g-yymmdd"
+]
 _KANJI_DIGIT_CHARS = "〇一二三四五六七八九"
 _FULLWIDTH = str.maketrans("0123456789()", "０１２３４５６７８９（）")
 
@@ -517,11 +561,15 @@ def _to_kanji(number: int) -> str:
     return text
 
 
-def format_wareki(day: date, *, style: WarekiStyle = "standard", western: bool = False) -> str:
+def format_wareki(
+    day: date, *, style: WarekiStyle = "standard", western: bool = False, codes: Mapping[int, str | Era] | None = None
+) -> str:
     """Write ``day`` with its era.
 
     Styles: ``standard`` 令和3年4月1日, ``kanji`` 令和三年四月一日, ``fullwidth`` 令和３年４月１日,
-    ``short`` R3.4.1, ``short-padded`` R03.04.01, ``short-kanji`` 令3.4.1. The first year of an
+    ``short`` R3.4.1, ``short-padded`` R03.04.01 (JIS X 0301), ``short-kanji`` 令3.4.1, and the
+    forms of records: ``letter`` R030401, ``gyymmdd`` 5030401 and ``g-yymmdd`` 5-030401 (元号コード
+    from ``codes``, as :func:`parse_date` reads them). The first year of an
     era is 元年 in the written styles and 1 in the short ones. ``western=True`` adds the
     Western year in brackets (令和3年（2021年）4月1日), as plans do; the short styles have no place
     for it. Dates before 明治6年 (1873, the Gregorian calendar's adoption) raise :class:`EraError`.
@@ -543,6 +591,16 @@ def format_wareki(day: date, *, style: WarekiStyle = "standard", western: bool =
         )
     era = era_of(day)
     era_year = era.year_of(day)
+    if style in ("letter", "gyymmdd", "g-yymmdd"):
+        if western:
+            raise ValueError(f"style {style!r} has no place for the Western year; use western=False")
+        if style == "letter":
+            return era.letter + _compact.write_code(0, era_year, day.month, day.day)[1:]
+        table = _compact.code_table(ERAS, codes)
+        code = next((code for code, coded in table.items() if coded == era), None)
+        if code is None:
+            raise EraError(f"{day.isoformat()!r} is in {era.name}, which has no era code in the table {table}")
+        return _compact.write_code(code, era_year, day.month, day.day, separator="-" if style == "g-yymmdd" else "")
     if style in ("short", "short-padded", "short-kanji"):
         if western:
             raise ValueError(f"style {style!r} has no place for the Western year; use western=False")

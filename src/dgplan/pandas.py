@@ -20,16 +20,18 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 import numpy as np
 import pandas as pd
 
-from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, WarekiStyle, format_wareki, parse_date
+from dgplan._compact import code_table
+from dgplan.era import _ERA_LOOKUP, ERA_TOKEN, ERAS, GREGORIAN_ADOPTION, Era, WarekiStyle, format_wareki, parse_date
 from dgplan.errors import DgplanError, EraError, PeriodError
 from dgplan.fiscal import parse_period
+from dgplan.records import parse_month
 
 if TYPE_CHECKING:
     from pandas._libs.tslibs.nattype import NaTType
@@ -46,10 +48,14 @@ __all__ = [
     "fiscal_year",
     "parse_periods",
     "to_datetime",
+    "to_months",
     "to_wareki",
 ]
 
 Errors = Literal["raise", "coerce"]
+#: The 元号コード formats of records (dgplan.parse_date's ``format``); a day's, or a month's (gyymm).
+DayFormat = Literal["gyymmdd", "g-yymmdd"]
+Codes: TypeAlias = "Mapping[int, str | Era] | None"
 Unit = Literal["s", "ms", "us", "ns"]
 #: What the functions take: a column (Series), an Index, a list or array, or one value. A column
 #: gives a column, an Index an Index (a DatetimeIndex from to_datetime), one value one value, as
@@ -80,11 +86,14 @@ _COMPILED_ERAS = tuple(
 _COMPILED_GREGORIAN = int(_GREGORIAN.astype(np.int64))
 
 # The common forms, without white space: 令和3年4月1日, 令和3年(2021年)4月1日, R3.4.1, H31/4/30,
-# 2021-04-01, 2021/4/1, 2021年4月1日. Anything else goes to parse_date.
+# 2021-04-01, 2021/4/1, 2021年4月1日, and records' S501231 (an era letter and YYMMDD). Anything
+# else goes to parse_date.
+_ERA_LETTERS = "".join(era.letter + era.letter.lower() for era in ERAS)
 _FAST = re.compile(
     rf"(?:({ERA_TOKEN})(元|\d{{1,2}})"
     r"(?:年(?:\((\d{4})年?\))?(\d{1,2})月(\d{1,2})日|([./-])(\d{1,2})\6(\d{1,2}))"
-    r"|(\d{4})(?:([-/.])(\d{1,2})\10(\d{1,2})|年(\d{1,2})月(\d{1,2})日))"
+    r"|(\d{4})(?:([-/.])(\d{1,2})\10(\d{1,2})|年(\d{1,2})月(\d{1,2})日)"
+    rf"|([{_ERA_LETTERS}])(\d\d)(\d\d)(\d\d))"
 )
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -96,9 +105,12 @@ def _fields(text: str) -> tuple[int, int, int, int, int, int] | None:
     match = _FAST.fullmatch(text)
     if match is None:
         return None
-    era, era_year, western, month, day, _, short_month, short_day, year, _, iso_month, iso_day, j_month, j_day = (
-        match.groups()
-    )
+    (
+        era, era_year, western, month, day, _, short_month, short_day, year, _, iso_month, iso_day, j_month, j_day,
+        letter, letter_year, letter_month, letter_day,
+    ) = match.groups()  # fmt: skip
+    if letter is not None:
+        return _ERA_INDEX[letter], int(letter_year), int(letter_month), int(letter_day), -1, 1
     if era is not None:
         return (
             _ERA_INDEX[era],
@@ -131,7 +143,8 @@ _FAST_RE2 = (
     + "".join(f"|{sep}" + _MD.format(f"s{n}", sep) for n, sep in enumerate((r"\.", "/", "-")))
     + r")|(?P<y>\d{4})(?:"
     + "|".join(sep + _MD.format(f"i{n}", sep) for n, sep in enumerate(("-", "/", r"\.")))
-    + r"|年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日))$"
+    + r"|年(?P<jm>\d{1,2})月(?P<jd>\d{1,2})日)"
+    + rf"|(?P<le>[{_ERA_LETTERS}])(?P<ly>\d\d)(?P<lm>\d\d)(?P<ld>\d\d))$"
 )
 #: From how many distinct values the Arrow path is worth its set-up (when pyarrow is installed).
 _ARROW_MIN = 2_000
@@ -163,13 +176,13 @@ def _arrow_fields(values: np.ndarray) -> np.ndarray | None:
         return pc.binary_join_element_wise(*(parts.field(name) for name in names), "")
 
     tokens = list(_ERA_INDEX)
-    position = pc.fill_null(pc.index_in(parts.field("era"), value_set=pa.array(tokens)), -1)
+    position = pc.fill_null(pc.index_in(joined("era", "le"), value_set=pa.array(tokens)), -1)
     position = np.asarray(position.to_numpy(zero_copy_only=False))
     era_index = np.where(position >= 0, np.array([_ERA_INDEX[token] for token in tokens])[position], -1)
-    era_year = number(pc.replace_substring(parts.field("ey"), "元", "1"))
+    era_year = number(pc.replace_substring(joined("ey", "ly"), "元", "1"))
     year = np.where(era_index >= 0, era_year, number(parts.field("y")))
-    month = number(joined("m", "s0m", "s1m", "s2m", "i0m", "i1m", "i2m", "jm"))
-    day = number(joined("d", "s0d", "s1d", "s2d", "i0d", "i1d", "i2d", "jd"))
+    month = number(joined("m", "s0m", "s1m", "s2m", "i0m", "i1m", "i2m", "jm", "lm"))
+    day = number(joined("d", "s0d", "s1d", "s2d", "i0d", "i1d", "i2d", "jd", "ld"))
     western = number(parts.field("west"), empty=-1)
     fields = np.stack([era_index, year, month, day, western, np.ones(len(values), dtype=np.int64)], axis=1)
     fields = fields.astype(np.int64)
@@ -304,6 +317,157 @@ def _parse_column(
     return settled, codes, uniques, failures
 
 
+def _record_uniques(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factorize` for a column of record dates (integers or text): numbers as Python ints
+    (an integer column, a nullable ``Int64`` one, floats with gaps), and blank text as missing,
+    as it is in every other column."""
+    codes, uniques = _factorize(series)
+    if uniques.dtype != object:
+        uniques = np.array(uniques.tolist(), dtype=object)
+    blank = np.array([isinstance(value, str) and not value.strip() for value in uniques], dtype=bool)
+    if blank.any():
+        codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
+    return codes, uniques
+
+
+def _parse_records(
+    series: pd.Series, form: DayFormat, table: Codes, strict: bool, unit: Unit
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
+    """:func:`_parse_column` for a 元号コード format. A column of Python objects goes to the
+    compiled reader row by row; what it leaves (and every other column) is read by distinct value:
+    integer arithmetic with the fast path's checks, then :func:`dgplan.parse_date` with that format
+    for what those leave, so the column's answers are the scalar's."""
+    settled = _compiled_code_days(series, form, table, unit) if series.dtype == object else None
+    if settled is None:
+        codes, uniques = _record_uniques(series)
+        parsed, failures = _record_values(uniques, form, table, strict, unit)
+        return _take(parsed, codes), codes, uniques, failures
+    rest = np.flatnonzero(np.isnat(settled))
+    codes = np.full(len(series), -1, dtype=np.intp)
+    rest_codes, uniques = _record_uniques(series.iloc[rest])
+    parsed, failures = _record_values(uniques, form, table, strict, unit)
+    settled[rest] = _take(parsed, rest_codes)
+    codes[rest] = rest_codes
+    return settled, codes, uniques, failures
+
+
+def _compiled_code_days(series: pd.Series, form: DayFormat, table: Codes, unit: Unit) -> np.ndarray | None:
+    """:func:`_compiled_days` for the 元号コード formats: what ``_fastdate.code_days`` settles (it
+    settles only what :func:`_code_fields` and :func:`_settle` settle, to the same day)."""
+    if _compiled is None:
+        return None
+    era_of_code = [-1] * 10
+    for code, era in code_table(ERAS, table).items():
+        era_of_code[code] = ERAS.index(era)
+    values = np.ascontiguousarray(series.to_numpy(dtype=object))
+    raw = _compiled.code_days(values, tuple(era_of_code), _COMPILED_ERAS, _COMPILED_GREGORIAN, form == "g-yymmdd")
+    result = np.frombuffer(raw, dtype=np.int64).astype("datetime64[D]")
+    result[~_fits(result, unit)] = np.datetime64("NaT")
+    return result
+
+
+def _record_values(
+    uniques: np.ndarray, form: DayFormat, table: Codes, strict: bool, unit: Unit
+) -> tuple[np.ndarray, dict[int, str]]:
+    """The day of each distinct 元号コード value (NaT where it fails) and each failure's message."""
+    parsed, good = _settle(_code_fields(uniques, form, table))
+    failures: dict[int, str] = {}
+    for position in np.flatnonzero(~good):
+        value = uniques[position]
+        if isinstance(value, str) and not value.strip():
+            continue
+        try:
+            parsed[position] = np.datetime64(parse_date(value, strict=strict, format=form, codes=table), "D")
+        except DgplanError as error:
+            failures[int(position)] = str(error)
+    for bad in np.flatnonzero(~_fits(parsed, unit)):
+        failures[int(bad)] = _range_message(uniques[bad], parsed[bad], unit)
+        parsed[bad] = np.datetime64("NaT")
+    return parsed, failures
+
+
+def _code_number(value: object, form: DayFormat) -> int:
+    """The seven digits of a 元号コード date as one number (3-501231 and 3.50.12.31 are 3501231),
+    or -1 for anything else (which the scalar parser then refuses, saying why)."""
+    if isinstance(value, str):
+        if form == "g-yymmdd":
+            if len(value) == 8 and value[1] in "-./":
+                value = value[0] + value[2:]
+            elif len(value) == 10 and value[1] in "-./" and value[1] == value[4] == value[7]:
+                value = value[0] + value[2:4] + value[5:7] + value[8:]
+            else:
+                return -1
+        return int(value) if len(value) == 7 and value.isascii() and value.isdigit() else -1
+    if form == "g-yymmdd" or isinstance(value, bool):
+        return -1
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and 1_000_000 <= value <= 9_999_999 else -1
+
+
+def _code_fields(uniques: np.ndarray, form: DayFormat, table: Codes) -> np.ndarray:
+    """:func:`_fields` rows of 元号コード values, by integer arithmetic; unmatched rows are zeros."""
+    numbers = np.fromiter((_code_number(value, form) for value in uniques), dtype=np.int64, count=len(uniques))
+    era_of_code = np.full(10, -1, dtype=np.int64)
+    for code, era in code_table(ERAS, table).items():
+        era_of_code[code] = ERAS.index(era)
+    matched = numbers >= 0
+    era_index = np.where(matched, era_of_code[np.clip(numbers // 1_000_000, 0, 9)], -1)
+    matched &= era_index >= 0
+    fields = np.stack(
+        [
+            era_index,
+            numbers // 10_000 % 100,
+            numbers // 100 % 100,
+            numbers % 100,
+            np.full(len(uniques), -1, dtype=np.int64),
+            matched.astype(np.int64),
+        ],
+        axis=1,
+    )
+    fields[~matched] = 0
+    return fields
+
+
+def _check_format(form: object, codes: object) -> None:
+    if form == "gyymm":
+        raise ValueError("format 'gyymm' names months, not days: read the column with dgplan.pandas.to_months")
+    if form not in (None, "gyymmdd", "g-yymmdd"):
+        raise ValueError(f"format must be None, 'gyymmdd' or 'g-yymmdd', not {form!r}")
+    if form is None and codes is not None:
+        raise ValueError("codes= is the table of a numeric format: pass format='gyymmdd' or 'g-yymmdd' with it")
+
+
+def _parse_any(
+    series: pd.Series, strict: bool, unit: Unit, form: DayFormat | None, table: Codes
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
+    if form is None:
+        return _parse_column(series, strict, unit)
+    return _parse_records(series, form, table, strict, unit)
+
+
+def _settle(fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The day of each row of :func:`_fields` (datetime64[D]) and whether it is settled: a day
+    that exists, in its era, after the Gregorian calendar, its bracketed year agreeing; NaT and
+    False for every other row, which the scalar parser reads for its answer or its reason."""
+    era_index, year, month, day, western, matched = fields.T
+    era_rows = era_index >= 0
+    safe_era = np.where(era_rows, era_index, 0)
+    year = np.where(era_rows, _ERA_START_YEAR[safe_era] + year - 1, year)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    last_day = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    # Years past 9999 are no date at all; the scalar parser says why, so they go to it.
+    good = (matched == 1) & month_ok & (day >= 1) & (day <= last_day) & (year >= 1) & (year <= 9999)
+    good &= ~era_rows | (fields[:, 1] > 0)
+    good &= (western < 0) | (western == year)
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    stamps = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    in_era = (stamps >= _ERA_FIRST_DAY[safe_era]) & (stamps <= _ERA_LAST_DAY[safe_era]) & (stamps >= _GREGORIAN)
+    good &= ~era_rows | in_era
+    return np.where(good, stamps, np.datetime64("NaT")), good
+
+
 def _parse_pure(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
     """Parse distinct values in Python (with Arrow's help where installed): datetime64[D] (NaT
     where failed or outside ``unit``'s range) and the message of each failure, by position."""
@@ -322,22 +486,7 @@ def _parse_pure(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarra
             value = values[position]
             found = _fields(value) or _fields("".join(unicodedata.normalize("NFKC", value).split())) or unmatched
             fields[position] = found
-    era_index, year, month, day, western, matched = fields.T
-    era_rows = era_index >= 0
-    safe_era = np.where(era_rows, era_index, 0)
-    year = np.where(era_rows, _ERA_START_YEAR[safe_era] + year - 1, year)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    last_day = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
-    # Years past 9999 are no date at all; the scalar parser says why, so they go to it.
-    good = (matched == 1) & month_ok & (day >= 1) & (day <= last_day) & (year >= 1) & (year <= 9999)
-    good &= ~era_rows | (fields[:, 1] > 0)
-    good &= (western < 0) | (western == year)
-    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
-    stamps = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
-    in_era = (stamps >= _ERA_FIRST_DAY[safe_era]) & (stamps <= _ERA_LAST_DAY[safe_era]) & (stamps >= _GREGORIAN)
-    good &= ~era_rows | in_era
-    result = np.where(good, stamps, np.datetime64("NaT"))
+    result, good = _settle(fields)
     # Everything the fast path did not settle goes through the scalar parser, for its exact
     # answer: kanji numerals, weekdays, and every kind of error with its message.
     errors: dict[int, str] = {}
@@ -432,20 +581,42 @@ def _text_dtype() -> Any:
 
 @overload
 def to_datetime(
-    values: pd.Index, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns"
-) -> pd.DatetimeIndex: ...
-@overload
-def to_datetime(
-    values: Scalar, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns"
-) -> pd.Timestamp | NaTType: ...
-@overload
-def to_datetime(values: Column, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns") -> pd.Series: ...
-def to_datetime(
-    values: pd.Series | pd.Index | list[object] | np.ndarray | str | date | None,
+    values: pd.Index,
     *,
     errors: Errors = "raise",
     strict: bool = True,
     unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
+) -> pd.DatetimeIndex: ...
+@overload
+def to_datetime(
+    values: Scalar | int,
+    *,
+    errors: Errors = "raise",
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
+) -> pd.Timestamp | NaTType: ...
+@overload
+def to_datetime(
+    values: Column,
+    *,
+    errors: Errors = "raise",
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
+) -> pd.Series: ...
+def to_datetime(
+    values: pd.Series | pd.Index | list[object] | np.ndarray | str | int | date | None,
+    *,
+    errors: Errors = "raise",
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
 ) -> Any:
     """Parse a column of dates in any form :func:`dgplan.parse_date` reads, to ``datetime64[unit]``.
 
@@ -458,37 +629,53 @@ def to_datetime(
     The default unit, nanoseconds, holds 1677-09-22..2262-04-11 only: a date outside it (the
     "no end" placeholder 9999-12-31) is a bad row like any other, never a wrapped-around date.
     ``unit="s"`` holds every date from year 1 to 9999.
+
+    ``format="gyymmdd"`` or ``"g-yymmdd"`` reads a column of records' 元号コード dates (3501231,
+    3-501231; integers or text) as :func:`dgplan.parse_date` does with that format: every row
+    must be in it (a row in another form is a bad row, not a guess), with ``codes`` the era
+    code table. The letter form (S501231) needs no format.
+
+    >>> import dgplan.pandas as dp
+    >>> dp.to_datetime(pd.Series([3501231, 4310430, None], dtype="Int64"), format="gyymmdd").tolist()
+    [Timestamp('1975-12-31 00:00:00'), Timestamp('2019-04-30 00:00:00'), NaT]
     """
     series = _series(values)
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
     _check_unit(unit)
-    parsed, codes, uniques, failures = _parse_column(series, strict, unit)
+    _check_format(format, codes)
+    parsed, codes_of_rows, uniques, failures = _parse_any(series, strict, unit, format, codes)
     if failures and errors == "raise":
-        failed = np.isin(codes, np.fromiter(failures, dtype=np.int64))
+        failed = np.isin(codes_of_rows, np.fromiter(failures, dtype=np.int64))
         first = int(np.flatnonzero(failed)[0])
         label: Hashable = series.index[first]
-        code = int(codes[first])
+        code = int(codes_of_rows[first])
         where = "" if _is_scalar(values) else f"row {label!r}: "
         raise EraError(f"{where}{failures[code]}", text=str(uniques[code]))
     return _shaped(values, pd.Series(parsed.astype(f"datetime64[{unit}]"), index=series.index, name=series.name))
 
 
 def date_failures(
-    values: pd.Series | pd.Index | list[object] | np.ndarray, *, strict: bool = True, unit: Unit = "ns"
+    values: pd.Series | pd.Index | list[object] | np.ndarray,
+    *,
+    strict: bool = True,
+    unit: Unit = "ns",
+    format: DayFormat | None = None,
+    codes: Codes = None,
 ) -> pd.DataFrame:
     """The rows :func:`to_datetime` cannot parse (or hold in ``unit``): value and message, by index label."""
     series = _series(values)
     _check_unit(unit)
-    _, codes, _, failures = _parse_column(series, strict, unit)
-    failed = np.isin(codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(codes), bool)
+    _check_format(format, codes)
+    _, row_codes, _, failures = _parse_any(series, strict, unit, format, codes)
+    failed = np.isin(row_codes, np.fromiter(failures, dtype=np.int64)) if failures else np.zeros(len(row_codes), bool)
     rows = np.flatnonzero(failed)
     return pd.DataFrame(
         {
             # Object dtype, as given: pandas would infer its Arrow-backed str dtype for text,
             # which cannot hold every str (a lone surrogate, '\ud800').
             "value": pd.Series(series.iloc[rows].to_numpy(dtype=object), dtype=object, index=series.index[rows]),
-            "error": [failures[int(codes[r])] for r in rows],
+            "error": [failures[int(row_codes[r])] for r in rows],
         },
         index=series.index[rows],
     )
@@ -514,8 +701,12 @@ def to_wareki(
     *,
     style: WarekiStyle = "standard",
     western: bool = False,
+    codes: Codes = None,
 ) -> Any:
     """Write a column of dates with their era (:func:`dgplan.format_wareki` styles); NaT stays missing.
+
+    The styles of records (``letter`` S501231, ``gyymmdd`` 3501231, ``g-yymmdd`` 3-501231, with
+    ``codes`` the era code table) write what :func:`to_datetime` reads back.
 
     The column has pandas' text dtype (``str`` from pandas 3 on, object before); a Series gives a
     Series, an Index an Index, one date one string. Dates before 1873 raise :class:`EraError`
@@ -529,15 +720,15 @@ def to_wareki(
     'R1.5.1'
     """
     series, days = _days(_series(values))
-    codes, uniques = pd.factorize(days, use_na_sentinel=True)
+    row_codes, uniques = pd.factorize(days, use_na_sentinel=True)
     formatted = np.empty(len(uniques), dtype=object)
     for position, day in enumerate(pd.DatetimeIndex(uniques).date):
         try:
-            formatted[position] = format_wareki(day, style=style, western=western)
+            formatted[position] = format_wareki(day, style=style, western=western, codes=codes)
         except EraError as error:
-            row = int(np.flatnonzero(codes == position)[0])
+            row = int(np.flatnonzero(row_codes == position)[0])
             raise EraError(f"row {series.index[row]!r}: {error}") from None
-    written = pd.Series(_take(formatted, codes), index=series.index, name=series.name, dtype=_text_dtype())
+    written = pd.Series(_take(formatted, row_codes), index=series.index, name=series.name, dtype=_text_dtype())
     return _shaped(values, written)
 
 
@@ -615,6 +806,43 @@ def fiscal_quarter_label(values: Dates, *, start_month: int = 4) -> Any:
     return _shaped(values, pd.Series(names[codes], index=series.index, name=series.name, dtype=_text_dtype()))
 
 
+def to_months(
+    values: pd.Series | pd.Index | list[object] | np.ndarray,
+    *,
+    format: Literal["gyymm"] | None = None,
+    codes: Codes = None,
+    errors: Errors = "raise",
+) -> Any:
+    """Read a column of records' year-months (a claim's 診療年月) as monthly periods (``period[M]``).
+
+    Each distinct value is read by :func:`dgplan.records.parse_month`: ``R0304`` and ``R03.04``
+    as they are, ``50304`` (text or integers) with ``format="gyymm"``. A bad row raises an
+    :class:`EraError` naming it, or is NaT with ``errors="coerce"``; missing and blank rows are NaT.
+
+    >>> import dgplan.pandas as dp
+    >>> dp.to_months([50304, 43104, None], format="gyymm").tolist()
+    [Period('2021-04', 'M'), Period('2019-04', 'M'), NaT]
+    """
+    series = _series(values)
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    if format not in (None, "gyymm"):
+        raise ValueError(f"to_months reads format 'gyymm' (or letter forms with None), not {format!r}")
+    row_codes, uniques = _record_uniques(series)
+    months = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[M]")
+    for position, value in enumerate(uniques):
+        if isinstance(value, str) and not value.strip():
+            continue
+        try:
+            months[position] = np.datetime64(parse_month(value, format=format, codes=codes).start, "M")
+        except DgplanError as error:
+            if errors == "raise":
+                row = int(np.flatnonzero(row_codes == position)[0])
+                raise EraError(f"row {series.index[row]!r}: {error}", text=str(value)) from None
+    periods = pd.PeriodIndex(_take(months, row_codes), freq="M")
+    return _shaped(values, pd.Series(periods, index=series.index, name=series.name))
+
+
 def parse_periods(
     values: pd.Series | pd.Index | list[object] | np.ndarray,
     *,
@@ -664,14 +892,24 @@ class WarekiAccessor:
     def __init__(self, series: pd.Series) -> None:
         self._series = series
 
-    def to_datetime(self, *, errors: Errors = "raise", strict: bool = True, unit: Unit = "ns") -> pd.Series:
-        return to_datetime(self._series, errors=errors, strict=strict, unit=unit)
+    def to_datetime(
+        self,
+        *,
+        errors: Errors = "raise",
+        strict: bool = True,
+        unit: Unit = "ns",
+        format: DayFormat | None = None,
+        codes: Codes = None,
+    ) -> pd.Series:
+        return to_datetime(self._series, errors=errors, strict=strict, unit=unit, format=format, codes=codes)
 
-    def format(self, *, style: WarekiStyle = "standard", western: bool = False) -> pd.Series:
-        return to_wareki(self._series, style=style, western=western)  # type: ignore[no-any-return]
+    def format(self, *, style: WarekiStyle = "standard", western: bool = False, codes: Codes = None) -> pd.Series:
+        return to_wareki(self._series, style=style, western=western, codes=codes)  # type: ignore[no-any-return]
 
-    def failures(self, *, strict: bool = True, unit: Unit = "ns") -> pd.DataFrame:
-        return date_failures(self._series, strict=strict, unit=unit)
+    def failures(
+        self, *, strict: bool = True, unit: Unit = "ns", format: DayFormat | None = None, codes: Codes = None
+    ) -> pd.DataFrame:
+        return date_failures(self._series, strict=strict, unit=unit, format=format, codes=codes)
 
 
 @pd.api.extensions.register_series_accessor("fiscal")

@@ -20,20 +20,30 @@ compiled reader and the same answers: each distinct string is read once.
 (None, None, None)
 >>> frame.lazy().select(pl.col("日付").wareki.to_date().wareki.format()).collect().to_series().to_list()
 ['令和3年4月1日', '令和4年1月15日', '令和3年3月31日', None]
+
+Records' compact 元号コード columns (integers or text) read with :func:`to_datetime` and a format:
+
+>>> import dgplan.polars as dpl
+>>> records = pl.LazyFrame({"birth": [3501231, None, 5030401], "seen": ["S501231", "R3.4.1", None]})
+>>> result = records.select(dpl.to_datetime("birth", format="gyymmdd"), dpl.to_datetime("seen")).collect()
+>>> [str(day) for day in result["birth"].dt.date()], [str(day) for day in result["seen"].dt.date()]
+(['1975-12-31', 'None', '2021-04-01'], ['1975-12-31', '2021-04-01', 'None'])
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
 import polars as pl
 
-from dgplan.era import WarekiStyle, format_wareki
+from dgplan import pandas as _pandas
+from dgplan.era import Era, WarekiStyle, format_wareki
 from dgplan.errors import EraError
 from dgplan.pandas import compiled_days_utf8, distinct_days
 
-__all__ = ["FiscalNamespace", "WarekiNamespace", "to_date"]
+__all__ = ["FiscalNamespace", "WarekiNamespace", "to_date", "to_datetime"]
 
 Errors = Literal["raise", "coerce"]
 _TEXT = (pl.String, pl.Categorical, pl.Enum)
@@ -153,3 +163,26 @@ class FiscalNamespace:
         """1-4, Q1 = April-June."""
         start = _check_start(start_month)
         return self._expr.map_batches(lambda s: _fiscal_parts(s, start)[1], return_dtype=pl.Int32)
+
+
+def to_datetime(
+    column: str | pl.Expr,
+    *,
+    format: Literal["gyymmdd", "g-yymmdd"] | None = None,
+    codes: Mapping[int, str | Era] | None = None,
+    errors: Literal["raise", "coerce"] = "raise",
+    strict: bool = True,
+) -> pl.Expr:
+    """An expression reading ``column`` (a name or an expression) as :func:`dgplan.pandas.to_datetime`
+    reads a Series, to ``Datetime("us")`` (every date from year 1 to 9999 fits); missing values and
+    blank strings are null, and a bad row raises :class:`~dgplan.EraError` naming its position in
+    the batch, or is null with ``errors="coerce"``."""
+    expression = pl.col(column) if isinstance(column, str) else column
+
+    def convert(batch: pl.Series) -> pl.Series:
+        read = _pandas.to_datetime(
+            batch.to_pandas(), format=format, codes=codes, errors=errors, strict=strict, unit="us"
+        )
+        return pl.Series(batch.name, read.to_numpy(dtype="datetime64[us]"), dtype=pl.Datetime("us"))
+
+    return expression.map_batches(convert, return_dtype=pl.Datetime("us"))
