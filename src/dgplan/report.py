@@ -298,19 +298,11 @@ def render_due(
     nothing = label("nothing overdue" if question == label("overdue heading", language) else "nothing due", language)
     # Said after the rows (the table's lines after its header and rule are its rows, in order).
     rolled = [label("rolled note", language)] if rolled_note or any(item.rolled_from for item in items) else []
+    owners = any(item.owner for item in items)
     if fmt == "table":
-        columns = _owned(_TABLE_DUE, any(item.owner for item in items))
-        table = render_rows(
-            rows,
-            fmt,
-            columns=DUE_COLUMNS,
-            table_columns=columns,
-            as_of=as_of,
-            headers=_headers(columns, language),
-            empty=nothing,
-        )
-        return "\n".join([table.rstrip("\n"), *rolled]) + "\n" if rolled else table
-    columns = tuple(c for c in _MARKDOWN_DUE if c != "owner" or any(item.owner for item in items))
+        columns = _owned(_TABLE_DUE, owners)
+    else:
+        columns = tuple(column for column in _MARKDOWN_DUE if column != "owner" or owners)
     table = render_rows(
         rows,
         fmt,
@@ -320,6 +312,8 @@ def render_due(
         headers=_headers(columns, language),
         empty=nothing,
     )
+    if fmt == "table":
+        return "\n".join([table.rstrip("\n"), *rolled]) + "\n" if rolled else table
     from dgplan.labels import as_of_words
 
     head = [] if plan is None else [f"# {markdown_inline(plan.title)}", ""]
