@@ -536,3 +536,35 @@ class TestEachOccurrenceOnItsOwn:
         [missed] = plan.overdue(as_of=date(2023, 4, 1))
         assert missed.due == date(2023, 3, 31) and not missed.recorded  # FY2021's completion is not FY2022's
         assert missed.status_text == "overdue, no progress recorded"
+
+
+class TestClosedDaysInTheReport:
+    """With roll="following" (--roll-closed-days) the report's lists use the moved due dates, show
+    the plan's beside them, and say so (issue 29)."""
+
+    def test_a_due_date_on_a_closed_day_moves_in_the_report(self, tmp_path: Path) -> None:
+        plan = plan_of(measure("1-1", milestones=[{"text": "年末の報告", "due": "2026-12-29"}]))
+        plain = render_report(plan, date(2026, 12, 30), lang="ja")
+        moved = render_report(plan, date(2026, 12, 30), lang="ja", roll="following")
+        assert "## 期限超過（進捗の記録なし）（1件）" in plain and "繰り下げ" not in plain
+        assert "## 期限超過（進捗の記録なし）（0件）" in moved  # due on the next open day, 2027-01-04
+        assert "2027-01-04（2026-12-29から繰下げ）" in moved and "行政機関の休日に関する法律第2条" in moved
+        path = tmp_path / "plan.yaml"
+        dgplan.save_plan(plan, path)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dgplan",
+                "report",
+                "--plan",
+                str(path),
+                "--as-of",
+                "2026-12-30",
+                "--roll-closed-days",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert out.returncode == 0 and "2026-12-29から繰下げ" in out.stdout

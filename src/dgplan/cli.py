@@ -539,6 +539,11 @@ def kpi(
 )
 @click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
 @click.option("--compare", "compare_path", type=_FILE, help="An earlier edition (plan YAML): add what changed since.")
+@click.option(
+    "--roll-closed-days",
+    is_flag=True,
+    help="Move a due date on a day government offices are closed to the next open day (off by default).",
+)
 @_lang
 @_verbose
 @_handles_errors
@@ -550,6 +555,7 @@ def report(
     fmt: str | None,
     output: Path | None,
     compare_path: Path | None,
+    roll_closed_days: bool,
     lang: str,
     verbose: bool,
 ) -> None:
@@ -576,7 +582,8 @@ def report(
         compare = diff_plans(earlier, plan)
     from dgplan.report import render_report
 
-    _emit(render_report(plan, as_of, fmt=fmt, compare=compare, lang=lang), output, verbose=verbose)
+    roll: Literal["none", "following"] = "following" if roll_closed_days else "none"
+    _emit(render_report(plan, as_of, fmt=fmt, compare=compare, lang=lang, roll=roll), output, verbose=verbose)
 
 
 _REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}

@@ -18,6 +18,7 @@ from dgplan.queries import DueItem, KPIStatus, TrackedPlan
 # renders its answers without them (and without Jinja2).
 if TYPE_CHECKING:
     from dgplan.chart import Layout
+    from dgplan.closed_days import Roll
     from dgplan.diff import PlanDiff
     from dgplan.labels import Lang
     from dgplan.plan import Plan
@@ -459,12 +460,18 @@ def _stamp(day: date) -> Any:
 
 
 def render_report(
-    plan: Plan, as_of: date, *, fmt: str = "markdown", compare: PlanDiff | None = None, lang: str = "ja"
+    plan: Plan,
+    as_of: date,
+    *,
+    fmt: str = "markdown",
+    compare: PlanDiff | None = None,
+    lang: str = "ja",
+    roll: Roll = "none",
 ) -> str:
     """The status report: see :func:`dgplan.status_report.render_report`."""
     from dgplan.status_report import render_report as render
 
-    return render(plan, as_of, fmt=fmt, compare=compare, lang=lang)
+    return render(plan, as_of, fmt=fmt, compare=compare, lang=lang, roll=roll)
 
 
 def timeline_svg(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from dgplan._escape import REPEATED_TITLE, bounded, markdown_inline
 from dgplan._progress import GRADES
 from dgplan.chart import timeline_svg
+from dgplan.closed_days import Roll
 from dgplan.display import markdown_table
 from dgplan.errors import DgplanError, PeriodError
 from dgplan.fiscal import FiscalQuarter
@@ -78,6 +79,8 @@ class _Facts:
     next_quarter: DueItems
     overdue: DueItems
     owners: bool = field(default=False)
+    #: Whether due dates on closed days were moved to the next open day (``roll="following"``).
+    rolled: bool = field(default=False)
 
     def titled(self, measure_id: str) -> str:
         # Repeated on every row of the measure: bounded, so a long title cannot multiply the report.
@@ -91,7 +94,7 @@ class _Facts:
         return f"（{number}件）" if self.lang == "ja" else f" ({number})"
 
 
-def _facts(plan: Plan, as_of: date, lang: Lang) -> _Facts:
+def _facts(plan: Plan, as_of: date, lang: Lang, roll: Roll = "none") -> _Facts:
     try:
         quarter = FiscalQuarter.from_date(as_of)
         following = quarter.next
@@ -110,14 +113,23 @@ def _facts(plan: Plan, as_of: date, lang: Lang) -> _Facts:
         statuses=kpi_statuses(plan, as_of),
         recorded=has_progress(plan),
         titles=tracked.measure_titles,
-        this_quarter=tracked.due_in(quarter, as_of=as_of),
-        next_quarter=tracked.due_in(following, as_of=as_of),
-        overdue=tracked.overdue(as_of=as_of),
+        this_quarter=tracked.due_in(quarter, as_of=as_of, roll=roll),
+        next_quarter=tracked.due_in(following, as_of=as_of, roll=roll),
+        overdue=tracked.overdue(as_of=as_of, roll=roll),
+        rolled=roll != "none",
         owners=any(item.owner for item in tracked.items),
     )
 
 
 # -- words ------------------------------------------------------------------------------------
+
+
+def _notes(facts: _Facts) -> list[str]:
+    """What the reader must know before the lists: no progress recorded, due dates moved."""
+    notes = [note for note in (_no_progress_note(facts),) if note]
+    if facts.rolled:
+        notes.append(facts.words("rolled note"))
+    return notes
 
 
 def _no_progress_note(facts: _Facts) -> str | None:
@@ -216,13 +228,16 @@ def _due_section(facts: _Facts, anchor: str, key: str, quarter: FiscalQuarter, i
         if earlier is not None and earlier != item.due:
             separator = "；" if facts.lang == "ja" else "; "
             status += f"{separator}{facts.words('also overdue since')} {earlier.isoformat()}"
+        due = item.due.isoformat()
+        if item.rolled_from is not None:
+            due += f"（{label('rolled from', facts.lang).format(day=item.rolled_from.isoformat())}）"
         row = [
             item.measure_id,
             facts.titled(item.measure_id),
             item.item_id,
             item.text,
             _phrase(item),
-            item.due.isoformat(),
+            due,
             status,
         ]
         if facts.owners:
@@ -390,8 +405,7 @@ def _markdown_group(group: _Group) -> list[str]:
 def _render_markdown(facts: _Facts, sections: list[_Section], diff: str | None) -> str:
     # Headings hold plan text (titles, owners): escaped, so that none starts markup of its own.
     out = [f"# {markdown_inline(facts.plan.title)}", "", as_of_words(facts.as_of, facts.lang), ""]
-    note = _no_progress_note(facts)
-    if note:
+    for note in _notes(facts):
         out += [note, ""]
     out += [f"{facts.words('contents')}:" if facts.lang == "en" else f"{facts.words('contents')}：", ""]
     out += [f"- {markdown_inline(section.heading)}" for section in sections] + [""]
@@ -444,7 +458,7 @@ def _render_html(facts: _Facts, sections: list[_Section], diff: str | None) -> s
         title=plan.title,
         as_of=facts.as_of.isoformat(),
         as_of_line=as_of_words(facts.as_of, facts.lang),
-        note=_no_progress_note(facts),
+        notes=_notes(facts),
         contents_label=facts.words("contents"),
         show_all=facts.words("show all"),
         sections=sections,
@@ -458,13 +472,21 @@ def _render_html(facts: _Facts, sections: list[_Section], diff: str | None) -> s
 
 
 def render_report(
-    plan: Plan, as_of: date, *, fmt: str = "markdown", compare: PlanDiff | None = None, lang: str = "ja"
+    plan: Plan,
+    as_of: date,
+    *,
+    fmt: str = "markdown",
+    compare: PlanDiff | None = None,
+    lang: str = "ja",
+    roll: Roll = "none",
 ) -> str:
     """A status report (markdown or html) in the order a reader acts on it: the as-of date in
     both calendars and its fiscal quarter, contents, a summary (counts, a table by section, in HTML
     the timeline chart), what falls due this quarter and next, what is overdue (grouped by owner,
     then measure, where the plan names owners; long lists folded in HTML), and the KPIs with a
-    numeric target. ``lang`` is ``ja`` (the default) or ``en``.
+    numeric target. ``lang`` is ``ja`` (the default) or ``en``. With ``roll="following"``, what
+    falls due and what is overdue use due dates moved off closed days (:mod:`dgplan.closed_days`),
+    each moved date shown beside the plan's, and a note says so.
 
     The sections list what the due questions answer (``plan.due_in`` this quarter and the next,
     ``plan.overdue``), each occurrence with its status (spec §6a): an item overdue for a missed
@@ -480,7 +502,7 @@ def render_report(
     language = check_lang(lang)
     from dgplan.diff_render import diff_html, diff_markdown
 
-    facts = _facts(plan, as_of, language)
+    facts = _facts(plan, as_of, language, roll)
     sections = _sections(facts)
     if fmt == "markdown":
         return _render_markdown(facts, sections, None if compare is None else diff_markdown(compare))
