@@ -568,3 +568,21 @@ class TestClosedDaysInTheReport:
             check=False,
         )
         assert out.returncode == 0 and "2026-12-29から繰下げ" in out.stdout
+
+
+def test_a_kpi_linked_by_two_milestones_takes_the_status_of_the_one_due_with_it() -> None:
+    # Found by the property: a second milestone linking the same KPI on another date must not
+    # become its carrier (it does not carry the KPI's progress).
+    plan = plan_of(
+        measure(
+            "1-1",
+            milestones=[
+                {"text": "改修", "due": "2022-03-31", "kpi": "1-1/effect/1"},
+                {"text": "周知", "due": "2022-09-30", "kpi": "1-1/effect/1"},
+            ],
+            kpis=[target_kpi(">=", 100, "2022-03-31", [("2022-03-01", 120)])],
+        )
+    )
+    [status] = plan.kpi_status(as_of=date(2023, 1, 1))
+    assert (status.grade, status.status) == ("A", "done")
+    assert [i.item_id for i in plan.overdue(as_of=date(2023, 1, 1))] == ["1-1/m2"]

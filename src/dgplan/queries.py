@@ -810,11 +810,12 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     for measure in plan.measures:
         # A KPI target a milestone carries (linked, due the same day) is that milestone's one item:
         # its status is the item's, so that `dgplan kpi` and `dgplan due` never disagree.
-        carriers = {
-            milestone.kpi: tracked[milestone.id]
-            for milestone in measure.milestones
-            if milestone.kpi is not None and milestone.kpi not in tracked and milestone.id in tracked
-        }
+        dated = {kpi.id: kpi.target.by for kpi in measure.kpis if kpi.target is not None and kpi.target.by}
+        carriers: dict[str, TrackedItem] = {}
+        for milestone in measure.milestones:
+            by = None if milestone.kpi is None else dated.get(milestone.kpi)
+            if milestone.kpi is not None and by is not None and _same_due(by, milestone.deadline):
+                carriers.setdefault(milestone.kpi, tracked[milestone.id])
         for kpi in measure.kpis:
             latest = kpi.latest(as_of=as_of)
             target = kpi.target
