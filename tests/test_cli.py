@@ -43,7 +43,10 @@ class TestDue:
         assert lines[0].split() == ["期限", "項目", "種別", "状況", "内容"]
         assert "期限超過（進捗の記録なし）" in lines[2] and "期間内" in lines[2]  # 3-1/m2, within a quarter
         code, out, _ = run("due", "--plan", SMALL, "--as-of", "2021-06-20", "--overdue")
-        assert out == "期限を超過したものはありません。\n"
+        assert out.splitlines() == [
+            "期限を超過したものはありません。",
+            "基準日：令和3年6月20日（2021-06-20）、令和3年度第1四半期（FY2021-Q1）。",
+        ]
 
     def test_overdue_csv(self) -> None:
         code, out, _ = run("due", "--overdue", "--plan", SMALL, "--as-of", "令和4年4月1日", "--format", "csv")

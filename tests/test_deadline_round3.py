@@ -376,3 +376,33 @@ class TestComposedPhrases:
     def test_the_composed_forms_are_read_when_written_plainly(self, phrase: str, kind: str) -> None:
         # The property allows refusals; the plain form of each family must read.
         assert parse_deadline(phrase).kind.value == kind
+
+
+class TestPastEventsInRelativeClauses:
+    """A month with no year in a clause that reports the past is the latest such month on or before
+    the document's date, and a citation (spec §4c), also when the clause describes a noun
+    (5月に開始した意見募集は…) rather than ending the sentence. A step still to come (改定した後,
+    完了したい) keeps its deadline."""
+
+    @pytest.mark.parametrize(
+        ("text", "reference", "window"),
+        [
+            ("5月に開始した意見募集は、", date(2026, 6, 10), "2026-05-01..2026-05-31"),
+            ("4月に実施した調査の結果を公表する", date(2026, 6, 10), "2026-04-01..2026-04-30"),
+            ("1月に策定した計画に基づき", date(2026, 6, 10), "2026-01-01..2026-01-31"),
+            ("2月に策定された方針", date(2026, 6, 10), "2026-02-01..2026-02-28"),
+            ("4月から実施中の調査は", date(2026, 6, 10), "2026-04-01..9999-12-31"),
+            ("9月から実施している実証を", date(2026, 11, 1), "2026-09-01..9999-12-31"),
+        ],
+    )
+    def test_past_event(self, text: str, reference: date, window: str) -> None:
+        [found] = find_deadlines(text, reference=reference, citations=True)
+        assert (found.kind.value, str(found.window), found.due) == ("citation", window, None)
+
+    @pytest.mark.parametrize(
+        ("text", "due"),
+        [("12月に改定した後、運用する", date(2026, 12, 31)), ("6月に完了したい", date(2026, 6, 30))],
+    )
+    def test_a_step_to_come_keeps_its_deadline(self, text: str, due: date) -> None:
+        [found] = find_deadlines(text, reference=date(2026, 4, 1))
+        assert found.due == due

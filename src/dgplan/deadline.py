@@ -395,10 +395,16 @@ PAST_PREDICATES = ("された", "した", "してきた", "してきている", 
 #: And for a month or day written with no year, those that report a state since then (4月以来,
 #: 5月から実施中): such a month is the latest one before the document's date (spec §4c). A dated
 #: period before 実施中 keeps its reading (令和3年度も…実施中 in a plan of that year is current work).
-SINCE_PREDICATES = ("以来", "実施中", "運用中")
+SINCE_PREDICATES = ("以来", "実施中", "運用中", "している")
+#: What may follow a past predicate after a month with no year and still leave it in the past: the
+#: clause's end, or the noun it describes (5月に開始した意見募集は…: a relative clause). Not a continuation that makes it a
+#: step still to come (策定した上で, 実施した後, 改定した場合, 完了したら) or another verb form (したい).
+_AFTER_PAST = (
+    r"(?=[。、「」()]|$|(?!上で|うえで|後|場合|際|時|とき|ら|い|がって|もの)[\u3040-\u30ff\u4e00-\u9fff])"
+)
 _PAST_TENSE = LazyPattern(rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES)})(?=[。、「」()]|$)")
 _PAST_OR_SINCE = LazyPattern(
-    rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES + SINCE_PREDICATES)})(?=[。、「」()]|$)"
+    rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES + SINCE_PREDICATES)}){_AFTER_PAST}"
 )
 # The era or 年度 written once for both ends of a range: 令和2~6年度, R7〜R9年度, 令和元~3年度(2019~2021年度).
 _ERA_RANGE = LazyPattern(

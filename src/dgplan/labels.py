@@ -20,7 +20,7 @@ from typing import Literal
 
 from dgplan._progress import GRADE_WORDS, Grade
 from dgplan.era import format_wareki
-from dgplan.errors import EraError
+from dgplan.errors import DgplanError, EraError
 from dgplan.fiscal import FiscalQuarter
 
 __all__ = [
@@ -174,9 +174,12 @@ def as_of_words(as_of: date, lang: Lang) -> str:
         wareki: str | None = format_wareki(as_of)
     except EraError:  # before 明治6年: no era date to give
         wareki = None
-    quarter = FiscalQuarter.from_date(as_of)
+    try:
+        quarter: FiscalQuarter | None = FiscalQuarter.from_date(as_of)
+    except DgplanError:  # the calendar's ends (year 1's first quarter has no fiscal year)
+        quarter = None
     if lang == "ja":
         shown = day if wareki is None else f"{wareki}（{day}）"
-        return f"基準日：{shown}、{quarter_name(quarter, 'ja')}。"
+        return f"基準日：{shown}" + ("" if quarter is None else f"、{quarter_name(quarter, 'ja')}") + "。"
     shown = day if wareki is None else f"{wareki} / {day}"
-    return f"As of {shown}, fiscal quarter {quarter_name(quarter, 'en')}."
+    return f"As of {shown}" + ("" if quarter is None else f", fiscal quarter {quarter_name(quarter, 'en')}") + "."

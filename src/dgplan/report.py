@@ -313,9 +313,12 @@ def render_due(
         headers=_headers(columns, language),
         empty=nothing,
     )
-    if fmt == "table":
-        return "\n".join([table.rstrip("\n"), *rolled]) + "\n" if rolled else table
     from dgplan.labels import as_of_words
+
+    if fmt == "table":
+        if not items:  # nothing listed: say so, and for which day, so that no one wonders what was asked
+            return f"{nothing}\n{as_of_words(as_of, language)}\n"
+        return "\n".join([table.rstrip("\n"), *rolled]) + "\n" if rolled else table
 
     head = [] if plan is None else [f"# {markdown_inline(plan.title)}", ""]
     head += [as_of_words(as_of, language), ""]
