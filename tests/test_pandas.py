@@ -434,3 +434,12 @@ class TestListsThatArrowCannotHold:
         failures = dp.date_failures(np.array(self.VALUES, dtype=object))
         assert list(failures.index) == [1]
         assert dp.to_datetime(np.array(self.VALUES, dtype=object), errors="coerce").iloc[1:].isna().all()
+
+
+def test_a_zoned_column_is_written_by_its_local_day() -> None:
+    # 2019-05-01 08:30 in Tokyo is 2019-04-30 23:30 UTC: the era and the day are Tokyo's.
+    import dgplan.pandas as dp
+
+    zoned = pd.Series(pd.to_datetime(["2019-05-01 08:30", "2019-04-30 23:59"]).tz_localize("Asia/Tokyo"))
+    assert dp.to_wareki(zoned).tolist() == ["令和元年5月1日", "平成31年4月30日"]
+    assert dp.to_wareki(zoned, style="letter").tolist() == ["R010501", "H310430"]

@@ -693,6 +693,10 @@ def _as_dates(values: pd.Series) -> pd.Series:
 
 def _days(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     series = _as_dates(values)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        # The day as it is where the time was written (2019-05-01 08:30 in Tokyo is 令和元年5月1日),
+        # not its day in UTC, which numpy's conversion would give.
+        series = series.dt.tz_localize(None)
     return series, series.to_numpy(dtype="datetime64[D]")
 
 
