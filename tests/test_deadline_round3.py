@@ -406,3 +406,36 @@ class TestPastEventsInRelativeClauses:
     def test_a_step_to_come_keeps_its_deadline(self, text: str, due: date) -> None:
         [found] = find_deadlines(text, reference=date(2026, 4, 1))
         assert found.due == due
+
+
+class TestOpenDaysWrittenOtherwise:
+    """An exclusion written after the count is the same count of open days; a count dgplan does not
+    read is refused, never a plain "from" (found by a hostile reading)."""
+
+    @pytest.mark.parametrize(
+        ("text", "due"),
+        [
+            ("令和8年4月24日から5日以内（土日祝日を除く。）", date(2026, 5, 7)),  # 4/29 and Golden Week skipped
+            ("令和8年4月24日から10日以内（土日祝日を除く。）", date(2026, 5, 14)),
+            ("令和8年4月24日から5日以内（閉庁日を除く。）", date(2026, 5, 7)),
+        ],
+    )
+    def test_exclusion_after_the_count(self, text: str, due: date) -> None:
+        deadline = parse_deadline(text)
+        assert (deadline.kind.value, deadline.due) == ("by", due)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "令和8年4月24日から5日以内（土日を除く。）",  # weekends but not holidays
+            "令和8年4月24日から十開庁日以内",
+            "令和8年4月24日から5平日以内",
+            "令和8年4月24日から5暦日以内",
+            "令和8年4月24日から5営業日",
+            "令和8年4月24日から土・日・祝日を除く5日以内",
+        ],
+    )
+    def test_an_unread_count_is_refused(self, text: str) -> None:
+        with pytest.raises(DeadlineError):
+            parse_deadline(text)
+        assert all(d.kind.value != "from" for d in find_deadlines(text, citations=True))

@@ -378,6 +378,13 @@ _OPEN_DAYS = LazyPattern(
     r"(?P<also>[^\d、。]{0,12}?)を除(?:く|いた|き))?"
     r"(?P<count>\d{1,3})(?P<unit>開庁日|営業日|執務日|業務日|日)(?P<tail>以内|目|まで|後)"
 )
+# 5日以内（土日祝日を除く。）: the days excluded written after the count, in brackets.
+_EXCLUDED_AFTER = LazyPattern(r"\((?P<excluded>[^()]{1,16}?)を除(?:く|き|いて)?。?\)")
+# A count of days after X that is no plain count of calendar days and that dgplan does not read
+# (十開庁日, 5平日, 5暦日, 5営業日 without 以内, 土・日・祝日を除いて…): refused, never a plain "from".
+_COUNTED_DAYS = LazyPattern(
+    r"\)?(?:から|後|の翌日から)(?:起算して)?[^。、]{0,24}?(?:開庁日|営業日|執務日|業務日|平日|暦日|を除)"
+)
 # X 後速やかに, and with the event between: 令和３年度末の事業終了後、速やかに (spec §4c).
 _SOON_AFTER = LazyPattern(r"\)?(?:の[^、。()「」]{1,16}?)?後、?(?:速やかに|直ちに|早急に)")
 _ASAP_BY = LazyPattern(r"までの?(?:可能な限り|できる(?:だけ|限り))?早期に")
@@ -397,11 +404,10 @@ PAST_PREDICATES = ("された", "した", "してきた", "してきている", 
 #: period before 実施中 keeps its reading (令和3年度も…実施中 in a plan of that year is current work).
 SINCE_PREDICATES = ("以来", "実施中", "運用中", "している")
 #: What may follow a past predicate after a month with no year and still leave it in the past: the
-#: clause's end, or the noun it describes (5月に開始した意見募集は…: a relative clause). Not a continuation that makes it a
-#: step still to come (策定した上で, 実施した後, 改定した場合, 完了したら) or another verb form (したい).
-_AFTER_PAST = (
-    r"(?=[。、「」()]|$|(?!上で|うえで|後|場合|際|時|とき|ら|い|がって|もの)[\u3040-\u30ff\u4e00-\u9fff])"
-)
+#: clause's end, or the noun it describes (5月に開始した意見募集は…: a relative clause). Not a
+#: continuation that makes it a step still to come (策定した上で, 実施した後, 改定した場合,
+#: 完了したら) or another verb form (したい).
+_AFTER_PAST = r"(?=[。、「」()]|$|(?!上で|うえで|後|場合|際|時|とき|ら|い|がって|もの)[\u3040-\u30ff\u4e00-\u9fff])"
 _PAST_TENSE = LazyPattern(rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES)})(?=[。、「」()]|$)")
 _PAST_OR_SINCE = LazyPattern(
     rf"[^、。「」()]{{0,24}}?(?:{_alternation(PAST_PREDICATES + SINCE_PREDICATES)}){_AFTER_PAST}"
@@ -1078,7 +1084,9 @@ def _header_bracket(scan: _Scan, period: Period, start: int, position: int) -> r
     return header
 
 
-def _open_days_deadline(scan: _Scan, period: Period, found: re.Match[str], start: int, *, shifted: bool) -> Deadline:
+def _open_days_deadline(
+    scan: _Scan, period: Period, found: re.Match[str], start: int, *, shifted: bool, end: int | None = None
+) -> Deadline:
     """X から N開庁日以内: by the Nth open day counted from the day after X (spec §4c).
 
     After X の翌日から the count starts on that day itself (it is the day after X). Only a day can
@@ -1101,9 +1109,10 @@ def _open_days_deadline(scan: _Scan, period: Period, found: re.Match[str], start
     except ClosedDayError as error:
         raise _Unresolved(DgplanError(f"{phrase!r}: {error.message}", text=phrase), found.end()) from error
     note = f"{int(found['count'])} open days"
+    last = found.end() if end is None else end
     if found["tail"] == "目":
-        return _deadline_for(scan, DeadlineKind.ON, Interval.day(due), due, start, found.end(), note=note)
-    return _deadline_for(scan, DeadlineKind.BY, Interval(first, due), due, start, found.end(), note=note)
+        return _deadline_for(scan, DeadlineKind.ON, Interval.day(due), due, start, last, note=note)
+    return _deadline_for(scan, DeadlineKind.BY, Interval(first, due), due, start, last, note=note)
 
 
 def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], position: int) -> Deadline:
@@ -1146,6 +1155,18 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
     open_days = _OPEN_DAYS.match(text, position)
     if open_days is not None and (open_days["unit"] != "日" or open_days["excluded"] is not None):
         return _open_days_deadline(scan, period, open_days, start, shifted=text.endswith("翌日", 0, position))
+    if open_days is not None and (excluded := _EXCLUDED_AFTER.match(text, open_days.end())) is not None:
+        # 5日以内（土日祝日を除く。）: the same count as 土日祝日を除く5日以内; weekends alone are refused.
+        phrase = text[start : excluded.end()]
+        if not any(word in excluded["excluded"] for word in ("祝", "閉庁日", "休日")):
+            message = f"{phrase!r} skips some days but not holidays: that is not a count of open days dgplan reads"
+            raise _Unresolved(DgplanError(message, text=phrase), excluded.end())
+        shifted = text.endswith("翌日", 0, position)
+        return _open_days_deadline(scan, period, open_days, start, shifted=shifted, end=excluded.end())
+    if (counted := _COUNTED_DAYS.match(text, position)) is not None:
+        phrase = text[start : counted.end()]
+        message = f"{phrase!r}: a count of days dgplan does not read (write N開庁日以内 or 土日祝日を除くN日以内)"
+        raise _Unresolved(DgplanError(message, text=phrase), counted.end())
     # Offsets: X 後N年以内, X からN年以内, X（…）から起算してN年以内.
     if (offset := _OFFSET.match(text, position)) is not None:
         due = window.end + _length(offset["count"], offset["unit"])
