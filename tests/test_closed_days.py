@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -177,3 +177,15 @@ def test_the_command_rolls_only_when_asked_and_says_so(tmp_path: object) -> None
     assert "行政機関の休日に関する法律" not in plain.output and "繰下げ" not in plain.output
     assert "| 2027-01-04 (2026-12-29から繰下げ) | 1-1/m1 |" in rolled.output
     assert "行政機関の休日に関する法律第2条" in rolled.output
+
+
+@pytest.mark.parametrize("count", [5.5, True, "5", 0])
+def test_a_count_is_a_whole_number(count: object) -> None:
+    with pytest.raises(ClosedDayError, match="whole count"):
+        nth_open_day_after(date(2026, 4, 24), count)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("day", [datetime(2026, 5, 4, 9, 0), "2026-05-04", None])
+def test_a_day_is_a_date(day: object) -> None:
+    with pytest.raises(ClosedDayError, match="not a day"):
+        is_closed(day)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ datetime.date(2026, 5, 7)
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Literal
 
@@ -58,6 +58,9 @@ class ClosedDayError(DgplanError):
 
 
 def _check(day: date) -> None:
+    # A datetime is a date too, and compares with neither a date's day nor its weekday as meant.
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise ClosedDayError(f"{day!r} is not a day; expected a datetime.date", text=str(day))
     if not FIRST_COVERED_DAY <= day <= LAST_COVERED_DAY:
         raise ClosedDayError(
             f"{day.isoformat()!r}: closed days are known from {FIRST_COVERED_DAY} to {LAST_COVERED_DAY}",
@@ -119,8 +122,8 @@ def nth_open_day_after(day: date, count: int) -> date:
     >>> nth_open_day_after(date(2026, 12, 25), 1)  # a Friday before the New Year closure
     datetime.date(2026, 12, 28)
     """
-    if not 1 <= count <= _MAX_COUNT:
-        raise ClosedDayError(f"{count!r} open days: expected a count from 1 to {_MAX_COUNT}", text=str(count))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= _MAX_COUNT:
+        raise ClosedDayError(f"{count!r} open days: expected a whole count from 1 to {_MAX_COUNT}", text=str(count))
     _check(day)
     found = 0
     while found < count:
