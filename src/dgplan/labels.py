@@ -130,7 +130,7 @@ def label(key: str, lang: Lang) -> str:
 
 def status_label(status: str, recorded: bool, lang: Lang) -> str:
     """A status as people read it: ``期限超過（進捗の記録なし）`` / ``overdue, no progress recorded``
-    for an overdue item with nothing recorded (the words of :func:`dgplan.queries.status_words`)."""
+    for an overdue item with nothing recorded; :func:`dgplan.queries.status_words` is its English."""
     words = label(status, lang)
     if status != "overdue" or recorded:
         return words

@@ -25,6 +25,7 @@ from dgplan.deadline import DATED_KINDS, Deadline
 from dgplan.display import html_table
 from dgplan.errors import DgplanError, PeriodError
 from dgplan.fiscal import FiscalQuarter, FiscalYear, Interval, parse_period
+from dgplan.labels import label, status_label
 
 # The models (pydantic) only for types: the due questions read a TrackedPlan, which the `dgplan due`
 # command reads back from its cache without importing them.
@@ -71,13 +72,14 @@ Status = Literal["overdue", "due", "done", "no date"]
 #: The statuses, in the order reports show them.
 STATUSES: tuple[Status, ...] = ("overdue", "due", "done", "no date")
 #: What every output adds to an overdue item for which nothing at all is recorded.
-NO_PROGRESS = "no progress recorded"
+NO_PROGRESS = label("no progress recorded", "en")
 
 
 def status_words(status: Status, recorded: bool) -> str:
     """The status as every output writes it: ``overdue, no progress recorded`` where nothing is
-    recorded for an overdue item, else the status itself."""
-    return f"{status}, {NO_PROGRESS}" if status == "overdue" and not recorded else status
+    recorded for an overdue item, else the status itself (the English of
+    :func:`dgplan.labels.status_label`, the one table of these words)."""
+    return status_label(status, recorded, "en")
 
 
 @dataclass(frozen=True, slots=True, order=True)
