@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import dgplan.pandas as dp
 from dgplan import format_wareki, parse_date
+from dgplan.era import _to_kanji
 from dgplan.errors import DgplanError, EraError
 
 
@@ -98,6 +99,60 @@ def near_forms(draw: st.DrawFn) -> str:
 ALPHABET = "令和平成昭明治大正RHSrh元年月日()（）0123456789０１２３./-．／ 　"
 
 
+@st.composite
+def kanji_numeral(draw: st.DrawFn, low: int, high: int) -> str:
+    """A number in kanji, well formed (三十一, 二〇二一, 〇三) or not (十十, 二十十, 二三十), sometimes
+    with ASCII or full-width digits or 元 mixed in."""
+    value = draw(st.integers(low, high))
+    well_formed = _to_kanji(value)  # 三十一; four digits one by one (二〇二一)
+    positional = "".join("〇一二三四五六七八九"[int(digit)] for digit in str(value))
+    return draw(
+        st.one_of(
+            st.just(well_formed),
+            st.just(positional),
+            st.just("〇" + positional),
+            st.just(positional.replace("〇", "零")),
+            st.text(alphabet="〇零一二三四五六七八九十百千", min_size=1, max_size=4),
+            st.sampled_from(["十十", "二十十", "一十", "〇十", "十〇", "百", "千九百", "三十一", "零"]),
+            st.builds(lambda a, b: a + b, st.just(well_formed), st.sampled_from(["1", "０", "元", "二"])),
+            st.builds(lambda a, b: a + b, st.sampled_from(["1", "２", "元", "二"]), st.just(well_formed)),
+            st.just(str(value)),
+        )
+    )
+
+
+@st.composite
+def kanji_forms(draw: st.DrawFn) -> str:
+    """A date written with kanji numerals in any part: half of them in range and well formed (the
+    numerals in any of their spellings), the others often slightly wrong."""
+    if draw(st.booleans()):
+        era_name, first, last = draw(st.sampled_from([("令和", 1, 40), ("平成", 1, 31), ("昭和", 1, 64), ("大正", 2, 15)]))
+        year = draw(st.one_of(kanji_numeral(first, last), st.just("元")))
+        bracket = f"({draw(kanji_numeral(1926, 2060))}年)" if draw(st.booleans()) else ""
+        month, day = draw(kanji_numeral(1, 12)), draw(kanji_numeral(1, 28))
+        return f"{era_name}{year}年{bracket}{month}月{day}日"
+    era = draw(st.sampled_from(["令和", "平成", "昭和", "大正", "明治", "令", "R", "", "元"]))
+    if era:
+        year = draw(st.one_of(st.just("元"), kanji_numeral(0, 70)))
+    else:
+        year = draw(kanji_numeral(1860, 2200))
+    bracket = ""
+    if era and draw(st.booleans()):
+        bracket = f"({draw(kanji_numeral(1860, 2130))}{draw(st.sampled_from(['年', '']))})"
+    month, day = draw(kanji_numeral(0, 13)), draw(kanji_numeral(0, 32))
+    unit_year, unit_month, unit_day = (draw(st.sampled_from([unit, unit, unit, "", "元", "."])) for unit in "年月日")
+    text = f"{era}{year}{unit_year}{bracket}{month}{unit_month}{day}{unit_day}"
+    if draw(st.booleans()):
+        cut = draw(st.integers(0, len(text)))
+        text = text[:cut] + draw(st.sampled_from([" ", "\u3000", "\n", "元", "一", "\u200b", "半期", "ヶ月"])) + text[cut:]
+    return text
+
+
+# What the compiled reader is expected to settle whenever parse_date reads it: no characters but
+# these, and no bracket before 年 (令和三(2021)年, which only the Python path reads).
+_KANJI_READ_HERE = re.compile(r"(?!.*\)年)[令和平成昭大正明治R元年月日()0-9〇零一二三四五六七八九十百千 \u3000]+")
+
+
 class TestAgainstParseDate:
     @given(st.lists(st.one_of(near_forms(), st.text(alphabet=ALPHABET, max_size=16), st.text(max_size=8)), max_size=40))
     def test_what_it_settles_is_parse_dates_answer(self, compiled: object, values: list[str]) -> None:
@@ -121,6 +176,27 @@ class TestAgainstParseDate:
             fast_path, _ = dp._parse_pure(np.array(kept, dtype=object), strict=True, unit="s")
         expected = [None if np.isnat(day) else day.astype(date) for day in fast_path]
         assert settled(kept) == expected
+
+    @given(st.lists(kanji_forms(), max_size=30))
+    def test_kanji_numerals_get_parse_dates_answer_or_are_left(self, compiled: object, values: list[str]) -> None:
+        """Generated kanji-numeral dates, valid and not: 十十, 二十十, 三十一月, 元 in the wrong
+        place, digits mixed in. What the reader settles is parse_date's day; and every one
+        parse_date reads that is only ASCII, era names, 元年月日 and kanji numerals right before
+        年, 月 or 日 is settled (else the column would pay the Python path for it)."""
+        for value, day in zip(values, settled(list(values)), strict=True):
+            expected = scalar(value)
+            if day is not None:
+                assert day == expected, value
+            elif expected is not None and _KANJI_READ_HERE.fullmatch(value) and date(1873, 1, 1) <= expected:
+                raise AssertionError(f"{value!r} ({expected}) was left to the Python path")
+
+    @given(st.dates(min_value=date(1873, 1, 1), max_value=date(2117, 12, 31)))
+    def test_it_settles_every_day_written_in_kanji(self, compiled: object, day: date) -> None:
+        west = "".join("〇一二三四五六七八九"[int(digit)] for digit in str(day.year))
+        styles = [format_wareki(day, style="kanji"), format_wareki(day, style="kanji", western=True)]
+        styles += [f"{west}年{format_wareki(day, style='kanji').split('年', 1)[1]}"]
+        assert settled(styles) == [day] * len(styles)
+        assert [parse_date(style) for style in styles] == [day] * len(styles)
 
     @given(st.dates(min_value=date(1873, 1, 1), max_value=date(2200, 12, 31)))
     def test_it_settles_every_day_in_every_common_style(self, compiled: object, day: date) -> None:
@@ -169,7 +245,29 @@ class TestTable:
             ("0000-01-01", None),
             ("R3.4/1", None),
             ("R123.4.1", None),
-            ("令和三年四月一日", None),
+            # Kanji numerals right before 年, 月 or 日, as normalize_phrase reads them:
+            ("令和三年四月一日", date(2021, 4, 1)),
+            ("平成三十年十二月一日", date(2018, 12, 1)),
+            ("令和元年五月一日", date(2019, 5, 1)),
+            ("二〇二一年四月一日", date(2021, 4, 1)),
+            ("令和三年（二〇二一年）四月一日", date(2021, 4, 1)),
+            ("令和〇三年〇四月〇一日", date(2021, 4, 1)),
+            ("令和〇〇三年〇一〇月〇〇一日", date(2021, 10, 1)),  # leading zeros dropped, as int() does
+            ("令和三年十〇月一日", date(2021, 10, 1)),
+            ("令和3年一二月一日", date(2021, 12, 1)),  # 一二 is 12, digit by digit
+            ("令和3年4月1一日", date(2021, 4, 11)),  # the Python reader joins 1 and 一 into 11
+            ("令和 三 年 四 月 一 日", date(2021, 4, 1)),
+            ("昭和六十四年一月七日", date(1989, 1, 7)),
+            # Kanji numerals the Python reader keeps as kanji (and refuses), or reads elsewhere:
+            ("令和十十年四月一日", None),
+            ("令和二十十年四月一日", None),
+            ("令和三年三十一月一日", None),
+            ("令和二三十年四月一日", None),
+            ("R三.四.一", None),
+            ("令和三(2021)年4月1日", None),  # a bracket before 年: the Python path reads it
+            ("令和三\u200b年四月一日", None),
+            ("平成三十一年五月一日", None),
+            ("令和三年四月三十一日", None),
             ("㋿3年4月1日", None),
             ("令和3年4月1日(木)", None),
             ("20210401", None),
@@ -339,7 +437,7 @@ class TestReadingArrowBuffers:
         assert days is not None
         return [None if np.isnat(day) else day.astype(date) for day in days]
 
-    @given(st.lists(st.one_of(near_forms(), st.text(max_size=8)), max_size=30))
+    @given(st.lists(st.one_of(near_forms(), kanji_forms(), st.text(max_size=8)), max_size=30))
     def test_the_same_days_as_from_python_strings(self, compiled: object, strings: list[str]) -> None:
         strings = [s for s in strings if not any(0xD800 <= ord(c) <= 0xDFFF for c in s)]  # no UTF-8 for these
         assert self.utf8_days(strings) == settled(list(strings))

@@ -9,7 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgplan._text import _BRACKETS, MappedText, _nfkc_mapped, _squeeze_spaces, kanji_to_int, normalize, normalize_mapped
+from dgplan._text import (
+    _BRACKETS,
+    MappedText,
+    _nfkc_mapped,
+    _normalize_phrase_mapped,
+    _squeeze_spaces,
+    kanji_to_int,
+    normalize,
+    normalize_mapped,
+    normalize_phrase,
+)
 
 
 class TestKanjiToInt:
@@ -153,3 +163,33 @@ class TestBulkPassesAgree:
     def test_pure_ascii_and_empty(self) -> None:
         for value in ("", "abc", "a b", "  ", "2021 年"):
             assert _squeeze_spaces(_nfkc_mapped(value)) == _squeeze_one_by_one(_nfkc_one_by_one(value))
+
+
+# Characters that move normalize_phrase's answer: white space of every kind, full-width and
+# compatibility forms, format characters, kanji numerals and the units after which they are numbers.
+_PHRASE_ALPHABET = (
+    "〇零一二三四五六七八九十百千年月日度か月ヶカ箇ケ四半期元令和平成R3 　\t\n\xa0\u200b（）()2021０１２３-〜・、"
+    "【】迄ａＺ①㋿"
+)
+
+
+class TestNormalizePhrase:
+    """normalize_phrase skips the offset map for speed; it must give the mapped steps' text."""
+
+    @given(st.text(alphabet=st.sampled_from(_PHRASE_ALPHABET), max_size=24) | st.text(max_size=12))
+    def test_equals_the_mapped_steps(self, text: str) -> None:
+        assert normalize_phrase(text) == _normalize_phrase_mapped(text)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("平成三十年十二月一日", "平成30年12月1日"),
+            ("令和 3 年", "令和3年"),
+            ("令和 3 1年", "令和3 1年"),  # a space between two ASCII numbers separates them
+            ("第一四半期", "第1四半期"),
+            ("十十年", "十十年"),  # no number: kept as written, for the parser to refuse
+            ("令和３年（2021年）", "令和3年(2021年)"),
+        ],
+    )
+    def test_examples(self, text: str, expected: str) -> None:
+        assert normalize_phrase(text) == expected

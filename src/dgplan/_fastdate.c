@@ -14,6 +14,11 @@
  *   dddd年<d{1,2}>月<d{1,2}>日                              2021年4月1日
  *   <era letter><dd><dd><dd>                                S501231, r030401 (records' YYMMDD)
  * The era tokens and bounds come from Python (dgplan.era's table), so no era is written here.
+ *
+ * Kanji numerals (平成三十年十二月一日, 二〇二一年四月一日) are read as dgplan._text.normalize_phrase
+ * reads them, but only where that reading is certain: a run of numerals right before 年, 月 or 日
+ * (where the Python reader always turns it into digits, by kanji_to_int's rules). A run anywhere
+ * else, or one kanji_to_int refuses, leaves the whole string to the Python path.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -47,6 +52,9 @@ typedef struct {
     int64_t first_day[MAX_TOKENS];
     int64_t last_day[MAX_TOKENS];
     int64_t gregorian_day;
+    /* 0 when an era token holds a kanji numeral (an era registered as 千和, say): the Python
+       reader would turn part of its name into digits, so kanji numerals are left to it. */
+    int kanji_numerals;
 } EraTable;
 
 /* Days from 1970-01-01 to a proleptic Gregorian date (any year from 1 to 9999). */
@@ -281,6 +289,168 @@ era_date(const EraTable *table, const Py_UCS4 *s, Py_ssize_t n)
     return checked_era_day(table, token->era, era_year, month, day, western);
 }
 
+/* The value of a kanji digit (as dgplan._text._KANJI_DIGITS), or -1. */
+static int
+kanji_digit(Py_UCS4 c)
+{
+    switch (c) {
+    case 0x3007: /* 〇 */
+    case 0x96F6: /* 零 */
+        return 0;
+    case 0x4E00: /* 一 */
+        return 1;
+    case 0x4E8C: /* 二 */
+        return 2;
+    case 0x4E09: /* 三 */
+        return 3;
+    case 0x56DB: /* 四 */
+        return 4;
+    case 0x4E94: /* 五 */
+        return 5;
+    case 0x516D: /* 六 */
+        return 6;
+    case 0x4E03: /* 七 */
+        return 7;
+    case 0x516B: /* 八 */
+        return 8;
+    case 0x4E5D: /* 九 */
+        return 9;
+    default:
+        return -1;
+    }
+}
+
+/* The value of a kanji unit (as dgplan._text._KANJI_UNITS), or 0. */
+static int
+kanji_unit(Py_UCS4 c)
+{
+    return c == 0x5341 /* 十 */ ? 10 : c == 0x767E /* 百 */ ? 100 : c == 0x5343 /* 千 */ ? 1000 : 0;
+}
+
+static int
+is_kanji_numeral(Py_UCS4 c)
+{
+    return kanji_digit(c) >= 0 || kanji_unit(c) > 0;
+}
+
+/* Append the decimal digits of value (0 <= value <= 9999). */
+static int
+append_decimal(int64_t value, Py_UCS4 *out, Py_ssize_t *length, Py_ssize_t capacity)
+{
+    char digits[8];
+    int count = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    if (*length + count > capacity) {
+        return 0;
+    }
+    while (count > 0) {
+        out[(*length)++] = (Py_UCS4)digits[--count];
+    }
+    return 1;
+}
+
+/* The digits str(kanji_to_int(run)) writes, appended to out; 0 where kanji_to_int raises (the
+   Python reader then keeps the run as kanji, which no date form reads) or out is full.
+   Positional numerals (二〇二一) are their digits without leading zeros; numerals with units
+   (三十一, 千九百) add each digit times the unit after it, the units falling strictly. */
+static int
+append_kanji_value(const Py_UCS4 *run, Py_ssize_t count, Py_UCS4 *out, Py_ssize_t *length, Py_ssize_t capacity)
+{
+    int has_unit = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (kanji_unit(run[i]) > 0) {
+            has_unit = 1;
+            break;
+        }
+    }
+    if (!has_unit) {
+        Py_ssize_t first = 0;
+        while (first < count - 1 && kanji_digit(run[first]) == 0) {
+            first++;
+        }
+        if (*length + (count - first) > capacity) {
+            return 0;
+        }
+        for (Py_ssize_t i = first; i < count; i++) {
+            out[(*length)++] = (Py_UCS4)('0' + kanji_digit(run[i]));
+        }
+        return 1;
+    }
+    int64_t total = 0;
+    int pending = -1;
+    int last_unit = 10000;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const int digit = kanji_digit(run[i]);
+        if (digit >= 0) {
+            if (pending >= 0) {
+                return 0; /* two digits in a row before a unit: 二三十 */
+            }
+            pending = digit;
+        }
+        else {
+            const int unit = kanji_unit(run[i]);
+            if (unit >= last_unit) {
+                return 0; /* 十十, 二十十, 十百 */
+            }
+            total += (pending < 0 ? 1 : pending) * unit;
+            pending = -1;
+            last_unit = unit;
+        }
+    }
+    return append_decimal(total + (pending < 0 ? 0 : pending), out, length, capacity);
+}
+
+/* Kanji numerals in text to digits, as normalize_phrase turns them, into out. Returns 1 with
+   the new length, or 0 where this reading is not certain (see the top of the file). */
+static int
+kanji_numerals_to_digits(const Py_UCS4 *text, Py_ssize_t n, Py_UCS4 *out, Py_ssize_t *out_length)
+{
+    Py_ssize_t length = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_kanji_numeral(text[i])) {
+            if (length >= MAX_LENGTH) {
+                return 0;
+            }
+            out[length++] = text[i++];
+            continue;
+        }
+        Py_ssize_t end = i;
+        while (end < n && is_kanji_numeral(text[end])) {
+            end++;
+        }
+        if (end >= n || (text[end] != 0x5E74 /* 年 */ && text[end] != 0x6708 /* 月 */ && text[end] != 0x65E5 /* 日 */)) {
+            return 0;
+        }
+        if (!append_kanji_value(text + i, end - i, out, &length, MAX_LENGTH)) {
+            return 0;
+        }
+        i = end;
+    }
+    *out_length = length;
+    return 1;
+}
+
+/* One string, NFKC-mapped and without white space: its day, or UNSETTLED. */
+static int64_t
+settle_text(const EraTable *table, const Py_UCS4 *text, Py_ssize_t length, int has_kanji)
+{
+    Py_UCS4 digits[MAX_LENGTH];
+    if (has_kanji) {
+        if (!table->kanji_numerals || !kanji_numerals_to_digits(text, length, digits, &length)) {
+            return UNSETTLED;
+        }
+        text = digits;
+    }
+    if (length < 5) {
+        return UNSETTLED;
+    }
+    return is_digit(text[0]) ? western_date(text, length) : era_date(table, text, length);
+}
+
 /* The Python path reads a string that its pattern does not match again after NFKC with the
    white space taken out. For the characters that matter here, this is that same mapping:
    full-width digits, Latin letters, brackets and separators to ASCII, and the spaces dropped.
@@ -321,19 +491,18 @@ settle(const EraTable *table, PyObject *value)
     const void *data = PyUnicode_DATA(value);
     Py_UCS4 text[MAX_LENGTH];
     Py_ssize_t length = 0;
+    int has_kanji = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         const Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c < 0x80 && c != ' ' && c != '\t') {
             text[length++] = c;
         }
         else {
+            has_kanji |= is_kanji_numeral(c);
             append_as_nfkc_without_spaces(c, text, &length);
         }
     }
-    if (length < 5) {
-        return UNSETTLED;
-    }
-    return is_digit(text[0]) ? western_date(text, length) : era_date(table, text, length);
+    return settle_text(table, text, length, has_kanji);
 }
 
 /* The same reading from UTF-8 bytes: a string of an Arrow array, read in place in its data buffer
@@ -347,6 +516,7 @@ settle_utf8(const EraTable *table, const unsigned char *s, Py_ssize_t n)
     }
     Py_UCS4 text[MAX_LENGTH];
     Py_ssize_t length = 0;
+    int has_kanji = 0;
     Py_ssize_t i = 0;
     while (i < n) {
         const unsigned char lead = s[i];
@@ -393,13 +563,11 @@ settle_utf8(const EraTable *table, const unsigned char *s, Py_ssize_t n)
             text[length++] = c;
         }
         else {
+            has_kanji |= is_kanji_numeral(c);
             append_as_nfkc_without_spaces(c, text, &length);
         }
     }
-    if (length < 5) {
-        return UNSETTLED;
-    }
-    return is_digit(text[0]) ? western_date(text, length) : era_date(table, text, length);
+    return settle_text(table, text, length, has_kanji);
 }
 
 static int
@@ -421,6 +589,7 @@ read_table(PyObject *tokens, PyObject *eras, EraTable *table)
         PyErr_SetString(PyExc_TypeError, "tokens and eras must be tuples");
         return 0;
     }
+    table->kanji_numerals = 1;
     table->token_count = PyTuple_GET_SIZE(tokens);
     table->era_count = PyTuple_GET_SIZE(eras);
     if (table->token_count > MAX_TOKENS || table->era_count > MAX_TOKENS) {
@@ -449,6 +618,9 @@ read_table(PyObject *tokens, PyObject *eras, EraTable *table)
         }
         for (Py_ssize_t i = 0; i < length; i++) {
             table->tokens[t].text[i] = PyUnicode_READ_CHAR(text, i);
+            if (is_kanji_numeral(table->tokens[t].text[i])) {
+                table->kanji_numerals = 0;
+            }
         }
         table->tokens[t].length = length;
         table->tokens[t].era = era;
