@@ -535,3 +535,66 @@ class TestCodeForms:
             compiled.code_days([], (-1,) * 9, eras, gregorian, False)  # type: ignore[attr-defined]
         with pytest.raises(ValueError, match="no era"):
             compiled.code_days([], (9,) * 10, eras, gregorian, False)  # type: ignore[attr-defined]
+
+
+def _arrow_text(values: list[object]) -> list[object]:
+    """The values Arrow can hold: no lone surrogates (not UTF-8)."""
+    return [v for v in values if not (isinstance(v, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in v))]
+
+
+class TestArrowBackedColumns:
+    """pandas' Arrow-backed text (pandas 3's ``str``, ``string[pyarrow]``, ``ArrowDtype``) is read in
+    its buffers; the answers and failures must be those of the same values as Python strings."""
+
+    DTYPES = ("str", "string[pyarrow]", "arrow-string", "arrow-large-string")
+
+    @staticmethod
+    def column(values: list[object], dtype: str) -> pd.Series:
+        pa = pytest.importorskip("pyarrow")
+        resolved: object = {
+            "arrow-string": pd.ArrowDtype(pa.string()),
+            "arrow-large-string": pd.ArrowDtype(pa.large_string()),
+        }.get(dtype, dtype)
+        return pd.Series(values, dtype=resolved, index=[f"row{n}" for n in range(len(values))])
+
+    @given(
+        st.lists(st.one_of(near_forms(), kanji_forms(), st.none(), st.text(max_size=6)), max_size=30),
+        st.sampled_from(DTYPES),
+        st.integers(0, 3),
+    )
+    def test_same_days_and_failures_as_python_strings(
+        self, compiled: object, values: list[object], dtype: str, cut: int
+    ) -> None:
+        values = _arrow_text(values)
+        whole = self.column(values, dtype)
+        # A slice (an Arrow offset) and two columns joined (two chunks) are read as they lie.
+        for series in (whole, whole.iloc[cut:], pd.concat([whole.iloc[:cut], whole.iloc[cut:]])):
+            assert dp._arrow_chunks(series) is not None
+            as_objects = series.astype(object).where(series.notna(), None)
+            got = dp.to_datetime(series, errors="coerce", unit="s")
+            expected = dp.to_datetime(as_objects, errors="coerce", unit="s")
+            assert got.tolist() == expected.tolist()
+            failures, expected_failures = dp.date_failures(series, unit="s"), dp.date_failures(as_objects, unit="s")
+            assert failures["error"].tolist() == expected_failures["error"].tolist()
+            assert failures.index.tolist() == expected_failures.index.tolist()
+
+    def test_the_buffers_are_read_not_python_strings(self, compiled: object, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A column the compiled reader settles whole never reaches the object-array reader."""
+        series = self.column(["令和3年4月1日", "平成三十年十二月一日", None, "R3.4.1"], "str")
+
+        def no_objects(values: object, unit: object) -> None:
+            raise AssertionError("the Arrow column was copied to Python strings")
+
+        monkeypatch.setattr(dp, "_compiled_days", no_objects)
+        expected = [pd.Timestamp("2021-04-01"), pd.Timestamp("2018-12-01"), pd.NaT, pd.Timestamp("2021-04-01")]
+        assert dp.to_datetime(series).tolist() == expected
+
+    def test_a_null_slot_is_missing_whatever_its_bytes(self, compiled: object) -> None:
+        pa = pytest.importorskip("pyarrow")
+        data = "R3.4.1令和3年4月1日".encode()
+        offsets = np.array([0, 6, len(data)], dtype=np.int64)
+        validity = pa.py_buffer(bytes([0b10]))  # the first slot is null, though its bytes are a date
+        array = pa.Array.from_buffers(pa.large_string(), 2, [validity, pa.py_buffer(offsets), pa.py_buffer(data)])
+        series = pd.Series(pd.arrays.ArrowExtensionArray(array))
+        assert dp._arrow_chunks(series) is not None
+        assert dp.to_datetime(series).tolist() == [pd.NaT, pd.Timestamp("2021-04-01")]

@@ -394,9 +394,16 @@ def _kanji_replacement(match: re.Match[str]) -> str:
         if _NUMBER_FOLLOWS.match(text, end) is None:
             return run
     try:
-        return str(kanji_to_int(run)) + tail
+        return _kanji_digits(run) + tail
     except ValueError:
         return run + tail
+
+
+@functools.lru_cache(maxsize=1024)
+def _kanji_digits(run: str) -> str:
+    """``str(kanji_to_int(run))``, remembered: a column of kanji dates has few distinct runs
+    (一 to 三十一, the years), read over and over."""
+    return str(kanji_to_int(run))
 
 
 def _normalize_phrase_mapped(text: str) -> str:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -1775,6 +1776,20 @@ def parse_deadline(text: str, *, reference: date | None = None) -> Deadline:
     >>> deadline.kind.value, str(deadline.window), deadline.due, deadline.approximate
     ('by', '2022-06-01..2022-08-31', datetime.date(2022, 8, 31), True)
     """
+    # A deadline is a frozen value and a strict reading warns of nothing, so a phrase read before
+    # (a plan repeats 令和7年度末まで on many rows) is answered from a bounded cache. Only plain
+    # str and date keys: a subclass could compare equal and mean something else.
+    if type(text) is str and (reference is None or type(reference) is date):
+        return _cached_deadline(text, reference)
+    return _read_deadline(text, reference)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_deadline(text: str, reference: date | None) -> Deadline:
+    return _read_deadline(text, reference)
+
+
+def _read_deadline(text: str, reference: date | None) -> Deadline:
     if not isinstance(text, str):
         raise DeadlineError(f"{text!r} is not a deadline phrase; expected text such as 令和3年度末まで")
     try:

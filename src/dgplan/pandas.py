@@ -261,6 +261,56 @@ def _compiled_days(values: np.ndarray, unit: Unit) -> np.ndarray | None:
     return result
 
 
+def _arrow_chunks(series: pd.Series) -> list[Any] | None:
+    """The Arrow string arrays (``string`` or ``large_string``) that hold an Arrow-backed text
+    column, as they lie (no copy); None for any other column."""
+    dtype = series.dtype
+    arrow_backed = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype) in ("string", "large_string")
+    )
+    if not arrow_backed or not hasattr(series.array, "__arrow_array__"):
+        return None
+    try:
+        chunked = series.array.__arrow_array__()
+    except (TypeError, ValueError):  # pragma: no cover - pandas always hands its Arrow data over
+        return None
+    chunks = getattr(chunked, "chunks", None)
+    if chunks is None or str(chunked.type) not in ("string", "large_string"):
+        return None
+    return list(chunks)
+
+
+def _compiled_arrow_days(series: pd.Series, unit: Unit) -> np.ndarray | None:
+    """:func:`_compiled_days` for an Arrow-backed text column, read in its buffers: a ``str``
+    column of pandas 3 is not copied to Python strings first. Missing rows are NaT (they go with
+    the rest to the Python path, which finds them missing). None where the column is not Arrow
+    strings or dgplan was built without the compiled reader."""
+    if _compiled is None:
+        return None
+    chunks = _arrow_chunks(series)
+    if chunks is None:
+        return None
+    parts: list[np.ndarray] = []
+    for chunk in chunks:
+        count = len(chunk)
+        if count == 0:
+            continue
+        _, offsets, data = chunk.buffers()
+        width = np.int64 if str(chunk.type) == "large_string" else np.int32
+        bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + count + 1]
+        days = compiled_days_utf8(bounds.astype(np.int64, copy=False), b"" if data is None else data)
+        assert days is not None
+        if chunk.null_count:
+            # A null slot's bytes are whatever the writer left: never a date.
+            days[np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.datetime64("NaT")
+        parts.append(days)
+    result = np.concatenate(parts) if parts else np.empty(0, dtype="datetime64[D]")
+    if len(result) != len(series):  # pragma: no cover - the chunks hold the column, row for row
+        return None
+    result[~_fits(result, unit)] = np.datetime64("NaT")
+    return result
+
+
 def _parse_values(values: np.ndarray, strict: bool, unit: Unit) -> tuple[np.ndarray, dict[int, str]]:
     """Parse distinct values: datetime64[D] (NaT where failed or outside ``unit``'s range) and the
     message of each failure, by position. The compiled reader settles the common forms; the
@@ -302,9 +352,13 @@ def _parse_column(
     compiled reader settled; those distinct values; the message of each failure, by code).
 
     A column of Python strings goes to the compiled reader row by row: that is cheaper than
-    finding its distinct values first. Other columns (pandas' Arrow-backed strings, mixed
-    objects) are read by distinct value."""
-    settled = _compiled_days(np.ascontiguousarray(series.to_numpy()), unit) if series.dtype == object else None
+    finding its distinct values first. So does a column of Arrow-backed strings (pandas 3's
+    ``str``, ``string[pyarrow]``), read in its UTF-8 buffers without making a Python string per
+    value. Other columns are read by distinct value."""
+    if series.dtype == object:
+        settled = _compiled_days(np.ascontiguousarray(series.to_numpy()), unit)
+    else:
+        settled = _compiled_arrow_days(series, unit)
     if settled is None:
         codes, uniques = _factorize(series)
         parsed, failures = _parse_values(uniques, strict, unit)
