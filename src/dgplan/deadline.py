@@ -1487,8 +1487,10 @@ class _Candidates:
 
     def __init__(self, text: str) -> None:
         self._text = text
+        # Each pattern's search (the compiled pattern's own, once it has been used: compiled()
+        # per phrase compiled it again through re's cache, seven times for every deadline read).
         self._searches: list[Callable[[str, int], re.Match[str] | None]] = [
-            pattern.compiled().search for pattern in _PHRASE_STARTS
+            pattern.search for pattern in _PHRASE_STARTS
         ]
         self._ahead = [-1] * len(self._searches)  # where each pattern matches next, as last searched
 
