@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -222,6 +221,8 @@ class MappedText:
 def _nfkc_char(char: str) -> str:
     """What one non-ASCII character becomes: its NFKC form, or nothing for a format character
     (zero-width spaces, soft hyphens and BOMs that PDF extraction leaves inside words)."""
+    import unicodedata  # on the first character that is not ASCII: an ISO date needs none of it
+
     if char in _BRACKETS:
         return _BRACKETS[char]
     return "" if unicodedata.category(char) == "Cf" else unicodedata.normalize("NFKC", char)

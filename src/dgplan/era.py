@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import os
 import sys
-import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -133,6 +132,8 @@ EXTRA_ERA_VARIABLE = "DGPLAN_EXTRA_ERA"
 
 def _checked_era(name: object, first_day: object, abbreviation: object, romaji: str | None, source: str) -> Era:
     """The new era, or an :class:`EraError` that says what is wrong with it and where it came from."""
+    import unicodedata  # only for an era added at runtime: not at every start of the command
+
     current = ERAS[-1]
     if not isinstance(name, str) or not 1 <= len(name) <= 4:
         raise EraError(f"{source}: era name {name!r}: expected one name of one to four kanji", text=str(name))

@@ -616,14 +616,15 @@ def _era_text(era: Era) -> str:
     return f"{era.start}..{era.end or ''}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, eq=False)
 class PeriodWords:
     """The words of one period phrase, as :data:`PERIOD_PATTERN` found them: a typed record of the
     pattern's groups (None where a part is not written), with ``text``, the phrase as the user
     wrote it, for errors. :func:`resolve_period` reads it with one small function per form.
 
-    Not slotted: :meth:`from_match` fills its ``__dict__`` with the match's groups in one step, where
-    the frozen ``__init__`` set its 49 fields one by one (half the time of ``parse_period``)."""
+    Made only by :meth:`from_match`, which fills its ``__dict__`` with the match's groups in one
+    step: a frozen ``__init__`` set its 49 fields one by one (half the time of ``parse_period``), and
+    generating that ``__init__`` and an ``__eq__`` of 49 fields was a fifth of importing this module."""
 
     text: str
     # 令和3年度（2021年度）: the era, its year, a Western year in brackets (three places), 年度

@@ -500,10 +500,13 @@ def render_report(
     if fmt not in ("markdown", "html"):
         raise ValueError(f"unknown report format {fmt!r}; expected markdown or html")
     language = check_lang(lang)
-    from dgplan.diff_render import diff_html, diff_markdown
-
     facts = _facts(plan, as_of, language, roll)
     sections = _sections(facts)
+    diff = None
+    if compare is not None:  # dgplan.diff and its renderer only for a report that compares editions
+        from dgplan.diff_render import diff_html, diff_markdown
+
+        diff = diff_markdown(compare) if fmt == "markdown" else diff_html(compare)
     if fmt == "markdown":
-        return _render_markdown(facts, sections, None if compare is None else diff_markdown(compare))
-    return _render_html(facts, sections, None if compare is None else diff_html(compare))
+        return _render_markdown(facts, sections, diff)
+    return _render_html(facts, sections, diff)
