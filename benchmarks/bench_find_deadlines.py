@@ -4,7 +4,9 @@ The text is not part of the repository: set DGPLAN_PLAN_TEXT to a copy of the pl
 default /work/shared/sources/digital-priority-plan-2021.txt); without it the benchmark says so
 and stops. Printed for each size: the time of find_deadlines (and of its normalisation alone),
 characters per second, the growth from the previous size (4x = linear), and the reference: NFKC
-of the whole text plus one pass of a deadline-like regular expression, in the same run.
+of the whole text plus one pass of a deadline-like regular expression, in the same run. Times are
+medians of rounds that alternate ours and the reference; the ratio is the median of the rounds'
+ratios, with their spread (the machine is shared: single runs move).
 Run: python benchmarks/bench_find_deadlines.py
 """
 
@@ -18,7 +20,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import best_of
+import statistics
+
+from _paired import paired
 
 from dgplan import find_deadlines
 from dgplan._text import normalize_mapped
@@ -45,16 +49,19 @@ def main() -> None:
     previous = None
     for factor in (1, 4, 16):
         text = "\n".join([base] * factor)
-        repeat = 3 if factor < 16 else 1
+        rounds = 5 if factor < 16 else 3
         found = len(find_deadlines(text, reference=reference_day))
-        ours = best_of(lambda t=text: find_deadlines(t, reference=reference_day), repeat=repeat)
-        normal = best_of(lambda t=text: normalize_mapped(t), repeat=repeat)
-        reference = best_of(lambda t=text: reference_pass(t), repeat=3)
+        result = paired(
+            lambda t=text: find_deadlines(t, reference=reference_day), lambda t=text: reference_pass(t), rounds=rounds
+        )
+        normal = paired(lambda t=text: normalize_mapped(t), lambda: None, rounds=rounds)
+        ours, reference = statistics.median(result.ours), statistics.median(result.reference)
+        low, high = result.ratio_spread
         growth = "" if previous is None else f"{ours / previous:.1f}x"
         print(
             f"{factor:>4}x {len(text):>10,} {ours:16.2f} {len(text) / ours:10,.0f} {growth:>7}"
-            f" {normal:11.2f} {reference:12.3f} {len(text) / reference:11,.0f} {ours / reference:5.0f}x"
-            f"   ({found} deadlines)",
+            f" {statistics.median(normal.ours):11.2f} {reference:12.3f} {len(text) / reference:11,.0f}"
+            f" {result.ratio:5.1f}x ({low:.1f}-{high:.1f})   ({found} deadlines)",
             flush=True,
         )
         previous = ours

@@ -126,16 +126,14 @@ def kanji_forms(draw: st.DrawFn) -> str:
     """A date written with kanji numerals in any part: half of them in range and well formed (the
     numerals in any of their spellings), the others often slightly wrong."""
     if draw(st.booleans()):
-        era_name, first, last = draw(st.sampled_from([("令和", 1, 40), ("平成", 1, 31), ("昭和", 1, 64), ("大正", 2, 15)]))
+        eras = [("令和", 1, 40), ("平成", 1, 31), ("昭和", 1, 64), ("大正", 2, 15)]
+        era_name, first, last = draw(st.sampled_from(eras))
         year = draw(st.one_of(kanji_numeral(first, last), st.just("元")))
         bracket = f"({draw(kanji_numeral(1926, 2060))}年)" if draw(st.booleans()) else ""
         month, day = draw(kanji_numeral(1, 12)), draw(kanji_numeral(1, 28))
         return f"{era_name}{year}年{bracket}{month}月{day}日"
     era = draw(st.sampled_from(["令和", "平成", "昭和", "大正", "明治", "令", "R", "", "元"]))
-    if era:
-        year = draw(st.one_of(st.just("元"), kanji_numeral(0, 70)))
-    else:
-        year = draw(kanji_numeral(1860, 2200))
+    year = draw(st.one_of(st.just("元"), kanji_numeral(0, 70)) if era else kanji_numeral(1860, 2200))
     bracket = ""
     if era and draw(st.booleans()):
         bracket = f"({draw(kanji_numeral(1860, 2130))}{draw(st.sampled_from(['年', '']))})"
@@ -144,7 +142,8 @@ def kanji_forms(draw: st.DrawFn) -> str:
     text = f"{era}{year}{unit_year}{bracket}{month}{unit_month}{day}{unit_day}"
     if draw(st.booleans()):
         cut = draw(st.integers(0, len(text)))
-        text = text[:cut] + draw(st.sampled_from([" ", "\u3000", "\n", "元", "一", "\u200b", "半期", "ヶ月"])) + text[cut:]
+        inserted = draw(st.sampled_from([" ", "\u3000", "\n", "元", "一", "\u200b", "半期", "ヶ月"]))
+        text = text[:cut] + inserted + text[cut:]
     return text
 
 
