@@ -348,106 +348,142 @@ append_decimal(int64_t value, Py_UCS4 *out, Py_ssize_t *length, Py_ssize_t capac
     return 1;
 }
 
-/* Kanji numerals in text to digits, as normalize_phrase turns them, into out. Returns 1 with
-   the new length, or 0 where this reading is not certain (see the top of the file).
+/* What a string becomes on its way to the date forms: NFKC for the characters that matter here,
+   white space dropped, kanji numerals turned into digits as normalize_phrase turns them. Built
+   one character at a time by push(), in one pass over the string.
 
-   Each run of numerals becomes the digits str(kanji_to_int(run)) writes. Positional numerals
-   (二〇二一) are their digits without leading zeros; numerals with units (三十一, 千九百) add each
-   digit times the unit after it, the units falling strictly, no two digits in a row. Where
-   kanji_to_int raises (十十, 二十十, 二三十), the Python reader keeps the run as kanji, which no
-   date form reads: 0 here. One pass: each character's value is looked up once. */
-static int
-kanji_numerals_to_digits(const Py_UCS4 *text, Py_ssize_t n, Py_UCS4 *out, Py_ssize_t *out_length)
+   The Python path reads a string that its pattern does not match again after NFKC with the white
+   space taken out: full-width digits, Latin letters, brackets and separators become ASCII and the
+   spaces go. Any other character that NFKC would change is kept as it is, so the string fails to
+   match here and the Python path reads it.
+
+   Each run of kanji numerals becomes the digits str(kanji_to_int(run)) writes: positional
+   numerals (二〇二一) their digits without leading zeros; numerals with units (三十一, 千九百) each
+   digit times the unit after it, the units falling strictly, no two digits in a row. Only a run
+   right before 年, 月 or 日 is read here (there the Python reader always turns it into digits); a
+   run anywhere else, or one kanji_to_int refuses (十十, 二十十, 二三十: the Python reader keeps those
+   as kanji, which no date form reads), fails the string, for the Python path. */
+typedef struct {
+    Py_UCS4 text[MAX_LENGTH];
+    Py_ssize_t length;
+    int kanji_numerals; /* the table's: 0 when an era's name holds a numeral */
+    /* The open run of kanji numerals: where its digits start in text (-1: none), and its reading. */
+    Py_ssize_t run_start;
+    int has_unit, digits_in_a_row, pending, last_unit;
+    int64_t total;
+} Reader;
+
+static void
+start_reader(Reader *reader, const EraTable *table)
 {
-    Py_ssize_t length = 0;
-    Py_ssize_t i = 0;
-    while (i < n) {
-        int value = kanji_value(text[i]);
-        if (value < 0) {
-            if (length >= MAX_LENGTH) {
-                return 0;
-            }
-            out[length++] = text[i++];
-            continue;
-        }
-        const Py_ssize_t start = i;
-        int has_unit = 0, digits_in_a_row = 0, pending = -1, last_unit = 10000;
-        int64_t total = 0;
-        do {
-            if (value < 10) {
-                digits_in_a_row |= pending >= 0;
-                pending = value;
-            }
-            else {
-                if (value >= last_unit) {
-                    return 0; /* 十十, 二十十, 十百 */
-                }
-                has_unit = 1;
-                total += (pending < 0 ? 1 : pending) * value;
-                pending = -1;
-                last_unit = value;
-            }
-            i++;
-        } while (i < n && (value = kanji_value(text[i])) >= 0);
-        /* Only before 年, 月 or 日 is the Python reader's reading of a run certain here. */
-        if (i >= n || (text[i] != 0x5E74 /* 年 */ && text[i] != 0x6708 /* 月 */ && text[i] != 0x65E5 /* 日 */)) {
-            return 0;
-        }
-        if (has_unit) {
-            if (digits_in_a_row || !append_decimal(total + (pending < 0 ? 0 : pending), out, &length, MAX_LENGTH)) {
-                return 0;
-            }
-            continue;
-        }
-        Py_ssize_t first = start;
-        while (first < i - 1 && kanji_value(text[first]) == 0) {
-            first++;
-        }
-        if (length + (i - first) > MAX_LENGTH) {
-            return 0;
-        }
-        for (Py_ssize_t k = first; k < i; k++) {
-            out[length++] = (Py_UCS4)('0' + kanji_value(text[k]));
-        }
+    reader->length = 0;
+    reader->kanji_numerals = table->kanji_numerals;
+    reader->run_start = -1;
+}
+
+static int
+add_numeral(Reader *reader, int value)
+{
+    if (!reader->kanji_numerals) {
+        return 0;
     }
-    *out_length = length;
+    if (reader->run_start < 0) {
+        reader->run_start = reader->length;
+        reader->has_unit = reader->digits_in_a_row = 0;
+        reader->pending = -1;
+        reader->last_unit = 10000;
+        reader->total = 0;
+    }
+    if (value < 10) {
+        /* Kept as its digit: a positional numeral (二〇二一) is its digits. */
+        reader->digits_in_a_row |= reader->pending >= 0;
+        reader->pending = value;
+        if (reader->length >= MAX_LENGTH) {
+            return 0;
+        }
+        reader->text[reader->length++] = (Py_UCS4)('0' + value);
+        return 1;
+    }
+    if (value >= reader->last_unit) {
+        return 0; /* 十十, 二十十, 十百 */
+    }
+    reader->has_unit = 1;
+    reader->total += (reader->pending < 0 ? 1 : reader->pending) * value;
+    reader->pending = -1;
+    reader->last_unit = value;
     return 1;
 }
 
-/* One string, NFKC-mapped and without white space: its day, or UNSETTLED. */
-static int64_t
-settle_text(const EraTable *table, const Py_UCS4 *text, Py_ssize_t length, int has_kanji)
+/* The open run ends before next (0 at the end of the string). */
+static int
+close_run(Reader *reader, Py_UCS4 next)
 {
-    Py_UCS4 digits[MAX_LENGTH];
-    if (has_kanji) {
-        if (!table->kanji_numerals || !kanji_numerals_to_digits(text, length, digits, &length)) {
-            return UNSETTLED;
+    if (next != 0x5E74 /* 年 */ && next != 0x6708 /* 月 */ && next != 0x65E5 /* 日 */) {
+        return 0;
+    }
+    if (reader->has_unit) {
+        if (reader->digits_in_a_row) {
+            return 0;
         }
-        text = digits;
+        reader->length = reader->run_start;
+        if (!append_decimal(reader->total + (reader->pending < 0 ? 0 : reader->pending), reader->text, &reader->length,
+                            MAX_LENGTH)) {
+            return 0;
+        }
     }
-    if (length < 5) {
-        return UNSETTLED;
+    else {
+        Py_ssize_t first = reader->run_start;
+        while (first < reader->length - 1 && reader->text[first] == '0') {
+            first++;
+        }
+        if (first > reader->run_start) {
+            memmove(reader->text + reader->run_start, reader->text + first,
+                    (size_t)(reader->length - first) * sizeof(Py_UCS4));
+            reader->length -= first - reader->run_start;
+        }
     }
-    return is_digit(text[0]) ? western_date(text, length) : era_date(table, text, length);
+    reader->run_start = -1;
+    return 1;
 }
 
-/* The Python path reads a string that its pattern does not match again after NFKC with the
-   white space taken out. For the characters that matter here, this is that same mapping:
-   full-width digits, Latin letters, brackets and separators to ASCII, and the spaces dropped.
-   Any other character that NFKC would change is kept as it is, so the string fails to match here
-   and the Python path reads it. */
-static void
-append_as_nfkc_without_spaces(Py_UCS4 c, Py_UCS4 *text, Py_ssize_t *length)
+static int
+push(Reader *reader, Py_UCS4 c)
 {
-    if (c == ' ' || c == '\t' || c == 0x00A0 /* no-break space */ || c == 0x3000 /* ideographic space */) {
-        return;
+    if (c >= 0x80) {
+        if (c == 0x00A0 /* no-break space */ || c == 0x3000 /* ideographic space */) {
+            return 1;
+        }
+        const int value = kanji_value(c);
+        if (value >= 0) {
+            return add_numeral(reader, value);
+        }
+        if (c >= 0xFF01 && c <= 0xFF5E) { /* the full-width forms of ASCII ! .. ~ */
+            c = c - 0xFF01 + '!';
+        }
+        /* 年 月 日 元 and the era names are their own NFKC. */
     }
-    if (c >= 0xFF01 && c <= 0xFF5E) { /* the full-width forms of ASCII ! .. ~ */
-        text[(*length)++] = c - 0xFF01 + '!';
-        return;
+    else if (c == ' ' || c == '\t') {
+        return 1;
     }
-    /* 年 月 日 元 and the era names are their own NFKC. */
-    text[(*length)++] = c;
+    if (reader->run_start >= 0 && !close_run(reader, c)) {
+        return 0;
+    }
+    if (reader->length >= MAX_LENGTH) {
+        return 0;
+    }
+    reader->text[reader->length++] = c;
+    return 1;
+}
+
+/* The day of what the reader holds, or UNSETTLED. */
+static int64_t
+settle_read(const EraTable *table, const Reader *reader)
+{
+    if (reader->run_start >= 0 || reader->length < 5) { /* a run at the end: no 年, 月 or 日 after it */
+        return UNSETTLED;
+    }
+    const Py_UCS4 *text = reader->text;
+    return is_digit(text[0]) ? western_date(text, reader->length) : era_date(table, text, reader->length);
 }
 
 static int64_t
@@ -469,20 +505,14 @@ settle(const EraTable *table, PyObject *value)
     }
     const int kind = PyUnicode_KIND(value);
     const void *data = PyUnicode_DATA(value);
-    Py_UCS4 text[MAX_LENGTH];
-    Py_ssize_t length = 0;
-    int has_kanji = 0;
+    Reader reader;
+    start_reader(&reader, table);
     for (Py_ssize_t i = 0; i < n; i++) {
-        const Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < 0x80 && c != ' ' && c != '\t') {
-            text[length++] = c;
-        }
-        else {
-            has_kanji |= is_kanji_numeral(c);
-            append_as_nfkc_without_spaces(c, text, &length);
+        if (!push(&reader, PyUnicode_READ(kind, data, i))) {
+            return UNSETTLED;
         }
     }
-    return settle_text(table, text, length, has_kanji);
+    return settle_read(table, &reader);
 }
 
 /* The same reading from UTF-8 bytes: a string of an Arrow array, read in place in its data buffer
@@ -494,9 +524,8 @@ settle_utf8(const EraTable *table, const unsigned char *s, Py_ssize_t n)
     if (n < 5 || n > MAX_LENGTH * 4) {
         return UNSETTLED;
     }
-    Py_UCS4 text[MAX_LENGTH];
-    Py_ssize_t length = 0;
-    int has_kanji = 0;
+    Reader reader;
+    start_reader(&reader, table);
     Py_ssize_t i = 0;
     while (i < n) {
         const unsigned char lead = s[i];
@@ -536,18 +565,11 @@ settle_utf8(const EraTable *table, const unsigned char *s, Py_ssize_t n)
             return UNSETTLED;
         }
         i += extra + 1;
-        if (length >= MAX_LENGTH) {
+        if (!push(&reader, c)) {
             return UNSETTLED;
         }
-        if (c < 0x80 && c != ' ' && c != '\t') {
-            text[length++] = c;
-        }
-        else {
-            has_kanji |= is_kanji_numeral(c);
-            append_as_nfkc_without_spaces(c, text, &length);
-        }
     }
-    return settle_text(table, text, length, has_kanji);
+    return settle_read(table, &reader);
 }
 
 static int
