@@ -6,8 +6,10 @@ Goals: `import dgplan` ≤ 2x a bare interpreter; `dgplan --help` and `dgplan co
 a click hello-world (a command that imports click and prints one line: click's own floor). Each
 line gives the median of several runs and the spread of the per-round ratios; the runs of each
 command are interleaved with its reference's, so that a burst of other work on the machine (two
-cores, shared) disturbs both alike. Set XDG_CACHE_HOME to time a cold cache (the first `due` of a
-version fills it). PYTHONDONTWRITEBYTECODE is dropped from the children's environment: users'
+cores, shared) disturbs both alike. By default the children share a fresh cache folder of their
+own, which the first run fills, so that other dgplan installs on the machine cannot replace the
+bundled plan's entry; set XDG_CACHE_HOME to time a cold cache (the first `due` of a version fills
+it) or a given one. PYTHONDONTWRITEBYTECODE is dropped from the children's environment: users'
 installs keep bytecode. An editable install (`pip install -e`) adds its import hook to every
 `import dgplan` (30-40 ms here): time a regular install for users' figures.
 Run: python benchmarks/bench_startup.py [--repeat 7]
@@ -54,6 +56,14 @@ hello()
 # Users' interpreters keep compiled bytecode (__pycache__); without it each run compiles dgplan's
 # modules from source again, which is not what users wait for.
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+# The bundled plan's cache entry is named by dgplan's version and the plan, and keyed on the
+# module files: another checkout of the same version on the machine (another worktree, another
+# install) replaces it with its own at every run, and every `due` here would validate the plan
+# again. So the children get a cache folder of their own, filled by the first run, unless
+# XDG_CACHE_HOME is set (to time a cold cache, or a given one).
+_OWN_CACHE = None if "XDG_CACHE_HOME" in os.environ else tempfile.TemporaryDirectory(prefix="dgplan-bench-")
+if _OWN_CACHE is not None:
+    ENV["XDG_CACHE_HOME"] = _OWN_CACHE.name
 
 
 def once(command: list[str]) -> float:
