@@ -71,9 +71,10 @@ class Interval:
     end: date
 
     def __post_init__(self) -> None:
-        for name, value in (("start", self.start), ("end", self.end)):
-            if type(value) is not date:
-                raise TypeError(f"Interval {name} must be a datetime.date, not {type(value).__name__}")
+        if type(self.start) is not date or type(self.end) is not date:  # one test on the common path
+            for name, value in (("start", self.start), ("end", self.end)):
+                if type(value) is not date:
+                    raise TypeError(f"Interval {name} must be a datetime.date, not {type(value).__name__}")
         if self.start > self.end:
             raise PeriodError(
                 f"an interval cannot end ({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
@@ -608,6 +609,7 @@ def _period_error(text: str, reason: str) -> PeriodError:
     return PeriodError(f"{text!r}: {reason}", text=text)
 
 
+@functools.cache  # a handful of eras, asked for on every era phrase read
 def _era_span(era: Era) -> Interval:
     return Interval(era.start, era.end or date.max)
 
@@ -713,7 +715,7 @@ class PeriodWords:
             return "relative"
         return "yearless"
 
-    @property
+    @functools.cached_property  # read twice per phrase; the record is never changed
     def month_day(self) -> tuple[int, int | None] | None:
         """The month and day written after the year (day -1: the month's last), or None."""
         if self.abbr_month is not None:
