@@ -265,7 +265,7 @@ def _arrow_chunks(series: pd.Series) -> list[Any] | None:
     """The Arrow string arrays (``string`` or ``large_string``) that hold an Arrow-backed text
     column, as they lie (no copy); None for any other column."""
     dtype = series.dtype
-    arrow_backed = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+    arrow_backed = (isinstance(dtype, pd.StringDtype) and dtype.storage in ("pyarrow", "pyarrow_numpy")) or (
         isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype) in ("string", "large_string")
     )
     if not arrow_backed or not hasattr(series.array, "__arrow_array__"):
