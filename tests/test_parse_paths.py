@@ -93,6 +93,60 @@ class TestCachedAnswersAreTheGeneralPaths:
         assert deadline._cached_deadline.cache_info().maxsize is not None
 
 
+@st.composite
+def plain_era_phrases(draw: st.DrawFn) -> str:
+    """令和3年度 and 令和3年4月1日 near their edges: every era, years 0-99 (with leading zeros too),
+    months 0-13, days 0-32, and now and then a character more."""
+    era = draw(st.sampled_from(["明治", "大正", "昭和", "平成", "令和", "令", "R"]))
+    year = draw(st.one_of(st.just("元"), st.integers(0, 99).map(str), st.integers(0, 9).map(lambda n: f"0{n}")))
+    if draw(st.booleans()):
+        text = f"{era}{year}年度"
+    else:
+        month, day = draw(st.integers(0, 13)), draw(st.integers(0, 32))
+        text = f"{era}{year}年{month}月{day}日"
+    if draw(st.integers(0, 5)) == 0:
+        text += draw(st.sampled_from(["末", "中", "(木)", "以降", " "]))
+    return text
+
+
+class TestPlainEraPeriods:
+    """The fast path for 令和3年度 and 令和3年4月1日 answers only where the general path gives the same
+    period, and leaves everything else (every error) to it."""
+
+    @staticmethod
+    def general(text: str) -> object:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(fiscal, "_plain_era_period", lambda normal: None)
+            return outcome(fiscal._read_period, text, reference=None, anchor=None, expected=EXPECTED)
+
+    @given(st.one_of(plain_era_phrases(), phrases()))
+    def test_its_answers_are_the_general_paths(self, text: str) -> None:
+        from dgplan._text import normalize_phrase
+
+        fast = fiscal._plain_era_period(normalize_phrase(text))
+        if fast is not None:
+            assert fast == self.general(text)
+
+    @given(st.dates(min_value=date(1873, 1, 1), max_value=date(2100, 12, 31)))
+    def test_it_answers_every_day_and_fiscal_year_in_its_era(self, day: date) -> None:
+        from dgplan import format_wareki
+        from dgplan._text import normalize_phrase
+
+        written = format_wareki(day)
+        assert fiscal._plain_era_period(normalize_phrase(written)) == self.general(written)
+        assert fiscal._plain_era_period(written) is not None
+        nendo = FiscalYear.from_date(day).wareki
+        if FiscalYear.from_date(day).year >= fiscal.FIRST_APRIL_FISCAL_YEAR:
+            assert fiscal._plain_era_period(nendo) == self.general(nendo)
+
+    @pytest.mark.parametrize(
+        "text", ["平成31年5月1日", "令和元年4月30日", "明治5年12月31日", "令和3年2月29日", "平成32年度", "明治18年度"]
+    )
+    def test_it_leaves_what_the_general_path_refuses(self, text: str) -> None:
+        assert fiscal._plain_era_period(text) is None
+        assert isinstance(self.general(text), tuple)  # an error, with its message
+
+
 class TestPeriodWords:
     @given(phrases())
     def test_from_match_holds_every_group_and_the_text(self, text: str) -> None:

@@ -1170,6 +1170,36 @@ def _cut_part(words: PeriodWords, interval: Interval, unit: PeriodUnit) -> Perio
 
 # ISO 8601's start/end, both dates in full (2021/4/1 alone stays a date).
 _ISO_INTERVAL = LazyPattern(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
+# The two commonest periods written in full, 令和3年度 and 令和3年4月1日: the era's name, the year
+# without a leading zero, nothing else. Built from the era table, like the grammar's patterns.
+_PLAIN_ERA_PERIOD = LazyPattern(
+    "(" + "|".join(era.name for era in ERAS) + ")(元|[1-9][0-9]?)年(?:(度)|([1-9]|1[0-2])月([1-9]|[12][0-9]|3[01])日)"
+)
+
+
+def _plain_era_period(normal: str) -> Period | None:
+    """The general path's answer for 令和3年度 or 令和3年4月1日, where it is certain without it: a
+    day that exists, in its era, in a year whose part in the era starts after 1872 (no lunisolar
+    months); a 年度 from 1886 that overlaps its era. None for every other text and every doubt:
+    the general path reads those, with its errors (a test compares the two)."""
+    match = _PLAIN_ERA_PERIOD.fullmatch(normal)
+    if match is None:
+        return None
+    era_name, year_token, fiscal_mark, month, day = match.groups()
+    era = era_by_name(era_name)
+    year = era.to_gregorian_year(1 if year_token == "元" else int(year_token))
+    if fiscal_mark is not None:
+        if not FIRST_APRIL_FISCAL_YEAR <= year <= 9998:
+            return None
+        interval = FiscalYear(year).interval
+        return Period(interval, "fiscal_year", "fiscal_year") if interval.overlaps(_era_span(era)) else None
+    month_number, day_number = int(month), int(day)
+    if year > 9999 or day_number > calendar.monthrange(year, month_number)[1]:
+        return None
+    the_day = date(year, month_number, day_number)
+    if the_day not in era or max(date(year, 1, 1), era.start) < GREGORIAN_ADOPTION:
+        return None
+    return Period(Interval.day(the_day), "day", "day")
 _NO_QUARTER = LazyPattern(r"第?(?P<quarter>0|[5-9]|\d{2,})(?:四半期|Q)")
 # What ends a deadline phrase rather than a period (令和6年夏頃, 令和5年度末までに): parse_deadline reads those.
 _DEADLINE_ENDINGS = (
@@ -1216,6 +1246,9 @@ def _read_period(
     if not isinstance(text, str):
         raise PeriodError(f"{text!r} is not a string; expected {expected}")
     normal = normalize_phrase(text)
+    plain = _plain_era_period(normal)
+    if plain is not None:
+        return plain
     label = _QUARTER_LABEL.fullmatch(normal)
     if label is not None:
         quarter = FiscalQuarter(int(label["year"]), int(label["quarter"]))
