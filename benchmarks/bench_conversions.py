@@ -35,9 +35,20 @@ def per_call() -> None:
     isos = [day.isoformat() for day in days]
     day_phrases = [f"令和{day.year - 2018}年{day.month}月{day.day}日" for day in days]
     fiscal_labels = [f"FY{1886 + n % 8000}" for n in range(DISTINCT)]
+    # Shapes the fast path for 令和3年度 and 令和3年4月1日 does not take: months and their parts,
+    # 4,176 of them (more than the cache holds), in turn, as many calls as the others.
+    parts = [
+        f"{era}{year}年{month}{part}"
+        for era in ("平成", "令和")
+        for year in range(2, 31)
+        for month in range(1, 13)
+        for part in ("月", "月末", "月上旬", "月中旬", "月下旬", "月初め")
+    ]
+    month_phrases = [parts[n % len(parts)] for n in range(DISTINCT)]
     cases = (
         ("parse_period('令和3年度'), repeated", lambda: [parse_period("令和3年度") for _ in isos]),
         ("parse_period, 10,000 distinct days", lambda: [parse_period(text) for text in day_phrases]),
+        ("parse_period, 4,176 months and parts in turn", lambda: [parse_period(text) for text in month_phrases]),
         ("parse_deadline('令和3年度末まで'), repeated", lambda: [parse_deadline("令和3年度末まで") for _ in isos]),
         ("parse_deadline, 10,000 distinct (…日まで)", lambda: [parse_deadline(text + "まで") for text in day_phrases]),
         ("FiscalYear.parse('FY2021'), repeated", lambda: [FiscalYear.parse("FY2021") for _ in isos]),
