@@ -1200,6 +1200,8 @@ def _plain_era_period(normal: str) -> Period | None:
     if the_day not in era or max(date(year, 1, 1), era.start) < GREGORIAN_ADOPTION:
         return None
     return Period(Interval.day(the_day), "day", "day")
+
+
 _NO_QUARTER = LazyPattern(r"第?(?P<quarter>0|[5-9]|\d{2,})(?:四半期|Q)")
 # What ends a deadline phrase rather than a period (令和6年夏頃, 令和5年度末までに): parse_deadline reads those.
 _DEADLINE_ENDINGS = (
