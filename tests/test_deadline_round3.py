@@ -439,3 +439,31 @@ class TestOpenDaysWrittenOtherwise:
         with pytest.raises(DeadlineError):
             parse_deadline(text)
         assert all(d.kind.value != "from" for d in find_deadlines(text, citations=True))
+
+
+class TestBaselinesWrittenOut:
+    """A change measured from a level (2019年の水準から削減, 2013年度に比べて) cites that year as its
+    baseline; it was read as a deadline within the year (found scanning the environment plan)."""
+
+    @pytest.mark.parametrize(
+        ("text", "baseline", "deadline"),
+        [
+            ("2019年の水準から約43%削減し、2035年までに約60%削減する", "2019年の水準から", date(2035, 12, 31)),
+            ("2013年度に比べて46%削減を2030年度までに達成", "2013年度に比べ", date(2031, 3, 31)),
+            ("令和2年度と比較して2割削減（令和7年度末まで）", "令和2年度と比較", date(2026, 3, 31)),
+            ("2013年度の水準比で26%削減（2030年度まで）", "2013年度の水準比", date(2031, 3, 31)),
+        ],
+    )
+    def test_the_level_is_a_baseline(self, text: str, baseline: str, deadline: date) -> None:
+        found = find_deadlines(text, citations=True)
+        cited = [d for d in found if d.kind.value == "citation"]
+        dated = [d for d in found if d.kind.value != "citation"]
+        assert [(d.text, d.note) for d in cited] == [(baseline, "baseline")]
+        assert [d.due for d in dated] == [deadline]
+        with pytest.raises(DeadlineError, match="baseline"):
+            parse_deadline(baseline)
+
+    def test_a_comparison_as_work_is_no_baseline(self) -> None:
+        # 比較検討 is work done within the year, not a level measured from.
+        [deadline] = find_deadlines("令和4年度に比較検討を行う")
+        assert (deadline.kind.value, deadline.due) == ("within", date(2023, 3, 31))

@@ -479,7 +479,9 @@ _SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
     (LazyPattern(r"\)?後(?:に|は|から)?(?![\d速直早])"), _Suffix.AFTER),
     (LazyPattern(r"\)?(?:を|の)?(?:目途|目処|めど|メド)|\)?を目指(?:す|して|し)?"), _Suffix.TARGET),
     (LazyPattern(r"\)?について"), _Suffix.TOPIC),
-    (LazyPattern(r"\)?比"), _Suffix.BASELINE),
+    # 2013年度比, 2019年の水準から (削減), 2013年度に比べて, 令和2年度と比較して: the level a change is
+    # measured from, never a deadline.
+    (LazyPattern(r"\)?(?:比|の?水準(?:から|より|比|に比べ|と比べ|と比較)|(?:に|と)比べ|と比較)"), _Suffix.BASELINE),
     (LazyPattern(r"\)?に"), _Suffix.PARTICLE),
     (LazyPattern(r"\)?[はも]"), _Suffix.TOPIC_PARTICLE),
 )
