@@ -19,9 +19,17 @@ from dgplan._frame import ALWAYS_CATEGORIES, dates, section_categories, typed_co
 from dgplan.frames import kpis_frame, measures_frame, milestones_frame
 from dgplan.queries import STATUSES, item_statuses
 
-
 _DAYS = st.dates(min_value=date(2021, 4, 1), max_value=date(2027, 3, 31))
-_PHRASES = ["2022-03-31", "令和4年度末まで", "令和5年度上期中に", "毎年度末", "毎年度", "毎月末", "令和6年度以降", "速やかに"]
+_PHRASES = [
+    "2022-03-31",
+    "令和4年度末まで",
+    "令和5年度上期中に",
+    "毎年度末",
+    "毎年度",
+    "毎月末",
+    "令和6年度以降",
+    "速やかに",
+]
 
 
 def plan_of(*measures: dict[str, Any]) -> Plan:
@@ -124,7 +132,6 @@ def _reference_milestones_frame(plan: Plan, as_of: date | None) -> pd.DataFrame:
             row["overdue"] = status.status == "overdue"
             row["recorded"] = status.recorded
         rows.append(row)
-    columns = list(row) if rows else []
     columns = [
         "measure_id",
         "section",
@@ -207,7 +214,11 @@ class TestTypedFrameAsBefore:
         order=st.sampled_from([(), ("IX", "I"), ("I", "II", "V", "IX")]),
     )
     def test_records(self, rows: list[dict[str, Any]], order: tuple[str, ...]) -> None:
-        columns = list(rows[0]) if rows else ["measure_id", "section", "text", "kind", "day", "flag", "value", "status", "owner"]
+        columns = (
+            list(rows[0])
+            if rows
+            else ["measure_id", "section", "text", "kind", "day", "flag", "value", "status", "owner"]
+        )
         types: dict[str, Any] = {
             "date_columns": ("day",),
             "category_columns": ("kind",),
@@ -255,8 +266,14 @@ def test_other_frames_as_before() -> None:
     )
     assert_same_frame(kpis_frame(plan, as_of=as_of), slow)
     measure_rows = [
-        {"measure_id": m.id, "section": m.section, "title": m.title, "milestones": len(m.milestones),
-         "kpis": len(m.kpis), "tags": list(m.tags)}
+        {
+            "measure_id": m.id,
+            "section": m.section,
+            "title": m.title,
+            "milestones": len(m.milestones),
+            "kpis": len(m.kpis),
+            "tags": list(m.tags),
+        }
         for m in plan.measures
     ]
     slow = _reference_typed_frame(

@@ -110,7 +110,9 @@ def typed_columns(
     columns = list(data)
     length = len(data[columns[0]]) if columns else 0
     if length == 0:
-        return _typed_empty(columns, date_columns, category_columns, bool_columns, float_columns, ordered, section_order)
+        return _typed_empty(
+            columns, date_columns, category_columns, bool_columns, float_columns, ordered, section_order
+        )
     built: dict[str, Any] = dict(data)
     for column in date_columns:
         built[column] = _date_array(data[column])
@@ -119,7 +121,8 @@ def typed_columns(
         built[column] = pd.Categorical(data[column])
     for column in bool_columns:
         values = data[column]
-        if all(type(value) is bool for value in values):
+        # Only True and False (or 1 and 0, which read the same): numpy casts them as pandas would.
+        if values.count(True) + values.count(False) == len(values):
             built[column] = np.array(values, dtype=bool)
         else:
             built[column] = pd.Series(values).astype(bool).to_numpy()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dgplan._collector import collector_paused
 from dgplan._frame import typed_columns, typed_frame
 from dgplan.queries import (
     STATUSES,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["due_items_frame", "kpi_statuses_frame", "kpis_frame", "measures_frame", "milestones_frame"]
 
 
+@collector_paused()
 def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
     """One row per due item: each milestone, and each KPI target with a deadline that no milestone
     carries (:func:`dgplan.queries.tracked_items`).
@@ -56,9 +58,9 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
         "rule",
         "done_on",
     ] + (["next_due", "status", "done", "overdue", "recorded"] if as_of is not None else [])
-    columns: dict[str, list[Any]] = {name: [] for name in names}
-    # Column by column, no row records: a 100,000-measure plan has as many rows. Deadlines are
-    # shared by every item that writes the same phrase, so their derived values are looked up once.
+    # A tuple per row, turned into columns in one transpose: no record per row, one DataFrame
+    # constructor. Deadlines are shared by every item that writes the same phrase, so what is
+    # derived from one is worked out once.
     facts: dict[int, tuple[str, Interval | None, bool, str | None, date | None]] = {}
     if as_of is None:
         # Without as_of no status is shown: the items are read as they stand, no status decided.
@@ -69,7 +71,7 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
         entries = (
             (status, status.window, status) for status in item_statuses(plan, as_of) if status.deadline is not None
         )
-    append = [columns[name].append for name in names]
+    rows: list[tuple[Any, ...]] = []
     for item, current, status in entries:
         deadline = item.deadline
         known = facts.get(id(deadline))
@@ -85,7 +87,7 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
         kind, written, approximate, rule, next_due = known
         recurring = deadline.recurrence is not None
         window = current if recurring else written
-        values = [
+        row = (
             item.measure_id,
             item.section,
             item.item_id,
@@ -98,11 +100,12 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
             approximate,
             rule,
             item.done_on,
-        ]
+        )
         if status is not None:
-            values += [next_due, status.status, status.status == "done", status.status == "overdue", status.recorded]
-        for add, value in zip(append, values):
-            add(value)
+            row += (next_due, status.status, status.status == "done", status.status == "overdue", status.recorded)
+        rows.append(row)
+    transposed = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    columns = {name: list(values) for name, values in zip(names, transposed, strict=True)}
     return typed_columns(
         columns,
         date_columns=("window_start", "window_end", "due", "done_on") + (("next_due",) if as_of is not None else ()),
@@ -119,6 +122,7 @@ def due_items_frame(items: Sequence[DueItem]) -> pd.DataFrame:
     return DueItems(items).to_frame()
 
 
+@collector_paused()
 def kpis_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
     """One row per KPI: target, and with ``as_of`` its latest value, attainment and grade."""
     return kpi_statuses_frame(kpi_statuses(plan, as_of or date.max), plan)
@@ -130,6 +134,7 @@ def kpi_statuses_frame(statuses: Sequence[KPIStatus], plan: PlanData | None = No
     return KPIStatuses(statuses).to_frame(section_order=order)
 
 
+@collector_paused()
 def measures_frame(plan: PlanData) -> pd.DataFrame:
     """One row per measure: id, section, title, counts of milestones and KPIs, and ``tags``, a
     list column (``frame.explode("tags")`` gives one row per tag; a measure without tags has ``[]``).

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from dgplan._progress import KPIProgress, cycle_start
+from dgplan._collector import collector_paused
+from dgplan._progress import KPIProgress, cycle_start, last_window_before, next_window, windows_in
 from dgplan._results import Results
 from dgplan._text import names_owner, owner_key
 from dgplan.closed_days import Roll, roll_to_open_day
@@ -213,6 +214,7 @@ class DueItems(Results[DueItem]):
     (1, ['1-1/m1'])
     """
 
+    @collector_paused()
     def to_frame(self) -> pd.DataFrame:
         """One row per occurrence, the :data:`DUE_FRAME_COLUMNS`: dates as ``datetime64``, ids
         and kinds categories, ``status`` an ordered categorical (:data:`STATUSES`); imports pandas."""
@@ -358,6 +360,7 @@ class KPIStatuses(Results[KPIStatus]):
     [['1-1/progress/1', 'B']]
     """
 
+    @collector_paused()
     def to_frame(self, *, section_order: Sequence[str] = ()) -> pd.DataFrame:
         """One row per KPI, the :data:`KPI_FRAME_COLUMNS` (as :func:`dgplan.frames.kpis_frame`);
         sections in ``section_order`` first; imports pandas."""
@@ -428,7 +431,7 @@ class Summary:
 
 def _occurrences(
     deadline: Deadline | None, interval: Interval | None, as_of: date, since: date | None = None
-) -> list[Interval]:
+) -> Sequence[Interval]:
     """The occurrence windows whose due dates (their ends) fall in ``interval``, or with None, those
     that can be overdue on ``as_of``: a one-off deadline's one occurrence, or a recurring
     deadline's occurrences due before ``as_of`` (and on or after ``since``, the plan's date: a plan
@@ -437,18 +440,21 @@ def _occurrences(
         return []
     recurrence = deadline.recurrence
     if recurrence is not None:
+        # The rule's windows, worked out once per question (dgplan._progress caches them): the
+        # items that share a rule share its dates.
         if interval is not None:
-            return recurrence.windows_in(interval)
-        last = recurrence.last_window_before(as_of)
+            return windows_in(recurrence, interval)
+        last = last_window_before(recurrence, as_of)
         if last is None:
-            return []
+            return ()
         first = last.end if since is None or since > last.end else since
-        return recurrence.windows_in(Interval(first, last.end))
-    if deadline.due is None or deadline.kind not in DATED_KINDS:
-        return []
-    if interval is not None and deadline.due not in interval:
-        return []
-    return [deadline.window if deadline.window is not None else Interval.day(deadline.due)]
+        return windows_in(recurrence, Interval(first, last.end))
+    due = deadline.due
+    if due is None or deadline.kind not in DATED_KINDS:
+        return ()
+    if interval is not None and due not in interval:
+        return ()
+    return (deadline.window if deadline.window is not None else Interval.day(due),)
 
 
 def _occurrence_deadline(deadline: Deadline, window: Interval) -> Deadline:
@@ -489,12 +495,17 @@ class TrackedItem:
     def is_recorded(self, as_of: date, window: Interval | None = None) -> bool:
         """Whether anything is recorded for the item on ``as_of`` (a completion or an observation);
         for an occurrence of a recurring item, within that occurrence's period."""
-        days: list[date | None] = [self.done_on, *self.completions] if self.item_type == "milestone" else []
-        if self.kpi is not None:
-            days += [self.kpi.done_on, *(day for day, _ in self.kpi.observations)]
         since = self._since(window)
         end = as_of if since is None or window is None else min(as_of, window.end)
-        return any(day is not None and (since is None or day >= since) and day <= end for day in days)
+        first = date.min if since is None else since
+
+        def within(day: date | None) -> bool:
+            return day is not None and first <= day <= end
+
+        if self.item_type == "milestone" and (within(self.done_on) or any(map(within, self.completions))):
+            return True
+        kpi = self.kpi
+        return kpi is not None and (within(kpi.done_on) or any(first <= day <= end for day, _ in kpi.observations))
 
     def is_done(self, as_of: date) -> bool:
         """Whether an item with no dated occurrence (``from``, ``undated``, a target without a
@@ -632,6 +643,7 @@ def _answerable(as_of: date, interval: Interval | None = None) -> Iterator[None]
         raise _beyond_calendar(as_of, interval, error) from error
 
 
+@collector_paused()
 def due_items(plan: PlanData | TrackedPlan, interval: Interval | None, *, as_of: date, roll: Roll = "none") -> DueItems:
     """Every due occurrence in ``interval``, or with None, every occurrence still outstanding on
     ``as_of`` (:meth:`TrackedItem.outstanding`: each item's misses since its last done occurrence).
@@ -800,6 +812,7 @@ def _as_interval(period: PeriodLike, reference: date) -> Interval:
     return parse_period(period, reference=reference)
 
 
+@collector_paused()
 def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     """The status of every KPI of the plan on ``as_of``."""
     with _answerable(as_of):
@@ -859,6 +872,7 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     return statuses
 
 
+@collector_paused()
 def summarize(plan: PlanData, as_of: date) -> Summary:
     """Counts of measures, overdue items, items due this quarter and KPI grades, by section.
 
@@ -1012,10 +1026,11 @@ def _current(tracked: TrackedItem, as_of: date, since: date | None) -> tuple[Sta
         if not windows:
             return ("done" if tracked.is_done(as_of) else "no date"), None
         return tracked.status(windows[0], as_of), windows[0]
-    upcoming = recurrence.next_window(as_of)
+    upcoming = next_window(recurrence, as_of)
     return tracked.status(upcoming, as_of), upcoming
 
 
+@collector_paused()
 def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]:
     """Every milestone and every KPI with a target, in plan order, each with one status: that of
     its occurrence that matters on ``as_of`` (see :class:`ItemStatus`). An item listed by
@@ -1025,20 +1040,21 @@ def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]
     with _answerable(as_of):
         for tracked in items:
             status, window = _current(tracked, as_of, plan.issued)
+            # Positional (the fields' order): a plan of 100,000 measures has as many statuses.
             result.append(
                 ItemStatus(
-                    item_id=tracked.item_id,
-                    measure_id=tracked.measure_id,
-                    section=tracked.section,
-                    item_type=tracked.item_type,
-                    text=tracked.text,
-                    deadline=tracked.deadline,
-                    status=status,
-                    due=None if window is None else window.end,
-                    recorded=tracked.is_recorded(as_of, window),
-                    window=window,
-                    done_on=tracked.done_on,
-                    owner=tracked.owner,
+                    tracked.item_id,
+                    tracked.measure_id,
+                    tracked.section,
+                    tracked.item_type,
+                    tracked.text,
+                    tracked.deadline,
+                    status,
+                    None if window is None else window.end,
+                    tracked.is_recorded(as_of, window),
+                    window,
+                    tracked.done_on,
+                    tracked.owner,
                 )
             )
     return result

@@ -17,6 +17,7 @@ from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from dgplan._collector import collector_paused
 from dgplan._escape import REPEATED_TITLE, bounded, markdown_inline
 from dgplan._progress import GRADES
 from dgplan.chart import timeline_svg
@@ -471,6 +472,7 @@ def _render_html(facts: _Facts, sections: list[_Section], diff: str | None) -> s
     return str(page)
 
 
+@collector_paused()
 def render_report(
     plan: Plan,
     as_of: date,
