@@ -277,14 +277,17 @@ class KPI(_Model):
         F for an action (done or not done), ``no target`` for a metric, ``unset`` for 未設定."""
         return self._assess(as_of, plan_start)[1]
 
-    def _assess(self, as_of: date, plan_start: date | None) -> tuple[float | None, Grade]:
+    def _assess(
+        self, as_of: date, plan_start: date | None, progress: KPIProgress | None = None
+    ) -> tuple[float | None, Grade]:
         """(attainment, grade) on ``as_of`` by the rules of :func:`dgplan._progress.grade_kpi`,
-        which the questions (:mod:`dgplan.queries`) apply too."""
+        which the questions (:mod:`dgplan.queries`) apply too; ``progress``: this KPI's
+        :meth:`_progress`, when the caller has it already."""
         if self.target is None:
             if self.unset:
                 return None, "unset"
             return None, ("no target" if self.names_a_metric and self.done_on is None else "F")
-        return grade_kpi(self._progress(), self.target.by, as_of, plan_start or date.min)
+        return grade_kpi(progress or self._progress(), self.target.by, as_of, plan_start or date.min)
 
     def on_track(self, *, as_of: date, plan_start: date | None = None) -> bool | None:
         """Grade A; None where the KPI cannot be graded (N, F, no target, unset)."""

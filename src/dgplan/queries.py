@@ -836,7 +836,7 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
             target = kpi.target
             progress = kpi._progress()
             # KPI.attainment, .grade and .on_track, computed once (grade needs the attainment).
-            attainment, grade = kpi._assess(as_of, plan.issued)
+            attainment, grade = kpi._assess(as_of, plan.issued, progress)
             status: Status | None = None
             due: date | None = None
             recorded = False

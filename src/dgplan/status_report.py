@@ -188,6 +188,26 @@ class _Table:
     rows: list[list[str]]
     foot: list[str] | None = None
 
+    def body(self) -> Any:
+        """The rows as HTML, ``<tr>…</tr>`` each on its line, every cell escaped (markupsafe's
+        ``escape``, as the template's autoescaping would): written here rather than cell by cell
+        in the template, where a plan of 100,000 measures made millions of escapes of the same
+        column names and kinds (issue 28)."""
+        from markupsafe import Markup, escape
+
+        opening = [
+            f'<td class="{escape(kind)}" data-label="{escape(column)}">'
+            for kind, column in zip(self.kinds, self.columns, strict=True)
+        ]
+        return Markup(
+            "".join(
+                "<tr>"
+                + "".join([f"{cell_open}{escape(cell)}</td>" for cell_open, cell in zip(opening, row, strict=False)])
+                + "</tr>\n"
+                for row in self.rows
+            )
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _Group:
