@@ -676,7 +676,10 @@ class _TrackedMemo:
         entry = self._entries.get(key)
         if entry is not None and entry[0]() is plan and entry[1] is plan.measures:
             return entry[2]
-        items = tuple(tracked for measure in plan.measures for tracked in tracked_items(measure, undated_targets=True))
+        with collector_paused():  # a plan's first question builds hundreds of thousands of records
+            items = tuple(
+                tracked for measure in plan.measures for tracked in tracked_items(measure, undated_targets=True)
+            )
         self._entries[key] = (weakref.ref(plan, partial(self._forget, key)), plan.measures, items)
         return items
 
