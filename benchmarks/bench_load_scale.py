@@ -161,8 +161,9 @@ def main() -> None:
                 mine, plain = run(path, "memory"), run(path, "memory-reference")
                 kept, raw = float(mine["retained"]), float(plain["retained"])  # type: ignore[arg-type]
                 per_measure = kept / count / 1024, raw / count / 1024
+                share = kept / raw
                 print(
-                    f"  retained KB/measure {per_measure[0]:.1f}, the plain data's {per_measure[1]:.1f}: {kept / raw:.2f}x"
+                    f"  retained KB/measure {per_measure[0]:.1f}, the plain data's {per_measure[1]:.1f}: {share:.2f}x"
                 )
                 for name, bytes_ in mine["top"]:  # type: ignore[attr-defined]
                     print(f"      {bytes_ / count:8.0f} B/measure  {name}")
