@@ -87,7 +87,7 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
         kind, written, approximate, rule, next_due = known
         recurring = deadline.recurrence is not None
         window = current if recurring else written
-        row = (
+        row: tuple[Any, ...] = (
             item.measure_id,
             item.section,
             item.item_id,
