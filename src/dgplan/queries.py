@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -825,6 +825,7 @@ def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
 def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     statuses = KPIStatuses()
     tracked = {item.item_id: item for item in _tracked(plan)}
+    progress_of = _kpi_progress(tracked.values())
     for measure in plan.measures:
         # A KPI target a milestone carries (linked, due the same day) is that milestone's one item:
         # its status is the item's, so that `dgplan kpi` and `dgplan due` never disagree.
@@ -837,7 +838,7 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
         for kpi in measure.kpis:
             latest = kpi.latest(as_of=as_of)
             target = kpi.target
-            progress = kpi._progress()
+            progress = progress_of.get(kpi.id) or kpi._progress()
             # KPI.attainment, .grade and .on_track, computed once (grade needs the attainment).
             attainment, grade = kpi._assess(as_of, plan.issued, progress)
             status: Status | None = None
@@ -875,6 +876,12 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     return statuses
 
 
+def _kpi_progress(items: Iterable[TrackedItem]) -> dict[str, KPIProgress]:
+    """Each KPI target item's progress by KPI id: the snapshot ``KPI._progress()`` made when the
+    plan's items were built, read again rather than made once more per question."""
+    return {item.item_id: item.kpi for item in items if item.item_type == "kpi" and item.kpi is not None}
+
+
 @collector_paused()
 def summarize(plan: PlanData, as_of: date) -> Summary:
     """Counts of measures, overdue items, items due this quarter and KPI grades, by section.
@@ -893,8 +900,11 @@ def _summarize(plan: PlanData, as_of: date) -> Summary:
     for tracked, _, status in _statuses(items, FiscalQuarter.from_date(as_of).interval, as_of, plan.issued):
         quarter[tracked.section] += 1
         done_this_quarter += status == "done"
+    progress_of = _kpi_progress(items)
     grades = Counter(
-        (measure.section, kpi._assess(as_of, plan.issued)[1]) for measure in plan.measures for kpi in measure.kpis
+        (measure.section, kpi._assess(as_of, plan.issued, progress_of.get(kpi.id))[1])
+        for measure in plan.measures
+        for kpi in measure.kpis
     )
     return _summary(plan, as_of, overdue, quarter, done_this_quarter, grades)
 
