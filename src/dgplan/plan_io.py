@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from dgplan import _bundled
 from dgplan._bundled import BUNDLED_PLAN
@@ -520,31 +520,9 @@ def _valid_plan(data: Any) -> Plan | None:
     if any(_duplicate_ids(unlocated, "")) or any(_unlisted_sections(unlocated, "")):
         return None
     try:
-        return _shared_field_sets(Plan.model_validate(data, context=_validation_context(data)))
+        return Plan.model_validate(data, context=_validation_context(data))
     except ValidationError:
         return None
-
-
-def _shared_field_sets(plan: Plan) -> Plan:
-    """``plan``, each of its models holding one shared set of the names of the fields it was given.
-
-    pydantic gives every model instance a set of the fields set at validation
-    (``model_fields_set``): a dozen per measure, 4 KB of the 9 KB a loaded measure took, for a
-    few distinct sets in the whole plan. The models are frozen, so nothing adds to them in place
-    (``model_copy`` copies the set before it changes it); instances with equal sets share one."""
-    shared: dict[frozenset[str], set[str]] = {}
-    stack: list[Any] = [plan]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, BaseModel):
-            names = item.__pydantic_fields_set__
-            one = shared.setdefault(frozenset(names), names)
-            if one is not names:
-                object.__setattr__(item, "__pydantic_fields_set__", one)
-            stack.extend(item.__dict__.values())
-        elif isinstance(item, tuple | list):
-            stack.extend(item)
-    return plan
 
 
 def _located_plan(located: _Located, name: str) -> Plan:
@@ -557,7 +535,7 @@ def _located_plan(located: _Located, name: str) -> Plan:
     problems.extend(_duplicate_ids(located, name))
     problems.extend(_unlisted_sections(located, name))
     try:
-        plan = _shared_field_sets(Plan.model_validate(data, context=_validation_context(data)))
+        plan = Plan.model_validate(data, context=_validation_context(data))
     except ValidationError as error:
         problems.extend(_problems(located, error, name))
         plan = None
