@@ -18,6 +18,7 @@ RANKS: dict[str, float] = {
     "_results": 0,
     "_frame": 0,
     "_cache": 0,
+    "_collector": 0,
     "_text": 1,
     "_compact": 1.5,
     "era": 2,

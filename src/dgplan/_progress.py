@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal
 
-from dateutil.relativedelta import relativedelta
-
-from dgplan.deadline import DATED_KINDS, Deadline
+from dgplan.deadline import DATED_KINDS, Deadline, Recurrence
 from dgplan.fiscal import Interval
 
 __all__ = ["GRADES", "GRADE_WORDS", "Grade", "KPIProgress", "cycle_start", "grade_kpi", "latest_index", "meets"]
@@ -55,13 +54,18 @@ def meets(comparison: str, goal: float | None, target_value: float, value: float
         return False
     if comparison == "change":
         comparison = "<=" if target_value < 0 else ">="
-    return {
-        ">=": value >= goal,
-        ">": value > goal,
-        "<=": value <= goal,
-        "<": value < goal,
-        "=": value == goal,
-    }[comparison]
+    # A chain, not a table of all five answers: every status question asks this per observation.
+    if comparison == ">=":
+        return value >= goal
+    if comparison == "<=":
+        return value <= goal
+    if comparison == ">":
+        return value > goal
+    if comparison == "<":
+        return value < goal
+    if comparison == "=":
+        return value == goal
+    raise KeyError(comparison)
 
 
 def latest_index(days: Sequence[date], as_of: date) -> int | None:
@@ -79,7 +83,39 @@ def cycle_start(deadline: Deadline, window: Interval) -> date:
     otherwise. What is done or observed in that period counts for that occurrence, and only then."""
     if deadline.recurrence is None or deadline.recurrence.frequency == "monthly":
         return window.start
-    return window.end - relativedelta(years=1) + timedelta(days=1)
+    return _year_before(window.end) + _ONE_DAY
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _year_before(day: date) -> date:
+    """``day - relativedelta(years=1)`` (29 February to the 28th) without building a relativedelta:
+    asked once per occurrence of every yearly item in every status question."""
+    if day.month == 2 and day.day == 29:
+        return day.replace(year=day.year - 1, day=28)
+    return day.replace(year=day.year - 1)
+
+
+# Occurrence windows of a recurrence, remembered: a plan's recurring deadlines are a few distinct
+# rules (毎年度末, 毎月末) shared by thousands of items, and each question asks every item about
+# the same as-of date or interval. Recurrence and Interval are frozen values; errors are not cached.
+@lru_cache(maxsize=4096)
+def next_window(recurrence: Recurrence, day: date) -> Interval:
+    """``recurrence.next_window(day)``, computed once per rule and day."""
+    return recurrence.next_window(day)
+
+
+@lru_cache(maxsize=4096)
+def last_window_before(recurrence: Recurrence, day: date) -> Interval | None:
+    """``recurrence.last_window_before(day)``, computed once per rule and day."""
+    return recurrence.last_window_before(day)
+
+
+@lru_cache(maxsize=4096)
+def windows_in(recurrence: Recurrence, interval: Interval) -> tuple[Interval, ...]:
+    """``recurrence.windows_in(interval)``, computed once per rule and interval."""
+    return tuple(recurrence.windows_in(interval))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,13 +221,13 @@ def grade_kpi(progress: KPIProgress, by: Deadline | None, as_of: date, plan_star
         if due is None:
             return attainment, ("A" if progress.is_met_by(latest[1]) else "B")
         return attainment, ("A" if _on_trajectory(progress, latest[1], start, due, as_of) else "B")
-    current = recurrence.next_window(as_of)
+    current = next_window(recurrence, as_of)
     since = cycle_start(by, current)
     if as_of >= current.end:  # its due date itself: met or not, as for a one-off target
         latest = progress.latest(as_of, since)
         attainment = None if latest is None else progress.attainment(latest[1], _start_value(progress))
         return attainment, ("A" if progress.occurrence_done(as_of, current.end, since) else "B")
-    last = recurrence.last_window_before(as_of)
+    last = last_window_before(recurrence, as_of)
     missed = last is not None and not progress.occurrence_done(as_of, last.end, cycle_start(by, last))
     latest = progress.latest(as_of, since)
     start_value = _start_value(progress)

@@ -6,21 +6,33 @@ and kinds are categories.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dgplan._frame import typed_frame
-from dgplan.queries import STATUSES, DueItem, DueItems, KPIStatus, KPIStatuses, item_statuses, kpi_statuses
+from dgplan._collector import collector_paused
+from dgplan._frame import typed_columns, typed_frame
+from dgplan.queries import (
+    STATUSES,
+    DueItem,
+    DueItems,
+    KPIStatus,
+    KPIStatuses,
+    TrackedPlan,
+    item_statuses,
+    kpi_statuses,
+)
 
 if TYPE_CHECKING:
+    from dgplan.fiscal import Interval
     from dgplan.kpi import PlanData
 
 __all__ = ["due_items_frame", "kpi_statuses_frame", "kpis_frame", "measures_frame", "milestones_frame"]
 
 
+@collector_paused()
 def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
     """One row per due item: each milestone, and each KPI target with a deadline that no milestone
     carries (:func:`dgplan.queries.tracked_items`).
@@ -32,36 +44,7 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
     on ``as_of`` (the missed one, else the next); without ``as_of`` they are NaT, and ``rule``
     says how it recurs.
     """
-    statuses = item_statuses(plan, as_of if as_of is not None else plan.issued)
-    rows: list[dict[str, Any]] = []
-    for status in statuses:
-        deadline = status.deadline
-        if deadline is None:
-            continue
-        recurring = deadline.recurrence is not None
-        window = (status.window if as_of is not None else None) if recurring else deadline.window
-        row: dict[str, Any] = {
-            "measure_id": status.measure_id,
-            "section": status.section,
-            "item_id": status.item_id,
-            "item_type": status.item_type,
-            "text": status.text,
-            "kind": deadline.kind.value,
-            "window_start": None if window is None else window.start,
-            "window_end": None if window is None else window.end,
-            "due": (None if window is None else window.end) if recurring else deadline.due,
-            "approximate": deadline.approximate,
-            "rule": deadline.rule,
-            "done_on": status.done_on,
-        }
-        if as_of is not None:
-            row["next_due"] = deadline.next_due(as_of)
-            row["status"] = status.status
-            row["done"] = status.status == "done"
-            row["overdue"] = status.status == "overdue"
-            row["recorded"] = status.recorded
-        rows.append(row)
-    columns = [
+    names = [
         "measure_id",
         "section",
         "item_id",
@@ -75,8 +58,55 @@ def milestones_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFra
         "rule",
         "done_on",
     ] + (["next_due", "status", "done", "overdue", "recorded"] if as_of is not None else [])
-    return typed_frame(
-        rows,
+    # A tuple per row, turned into columns in one transpose: no record per row, one DataFrame
+    # constructor. Deadlines are shared by every item that writes the same phrase, so what is
+    # derived from one is worked out once.
+    facts: dict[int, tuple[str, Interval | None, bool, str | None, date | None]] = {}
+    if as_of is None:
+        # Without as_of no status is shown: the items are read as they stand, no status decided.
+        entries: Iterable[tuple[Any, Interval | None, Any]] = (
+            (tracked, None, None) for tracked in TrackedPlan.of(plan).items if tracked.deadline is not None
+        )
+    else:
+        entries = (
+            (status, status.window, status) for status in item_statuses(plan, as_of) if status.deadline is not None
+        )
+    rows: list[tuple[Any, ...]] = []
+    for item, current, status in entries:
+        deadline = item.deadline
+        known = facts.get(id(deadline))
+        if known is None:
+            next_due = None if as_of is None else deadline.next_due(as_of)
+            known = facts[id(deadline)] = (
+                deadline.kind.value,
+                deadline.window,
+                deadline.approximate,
+                deadline.rule,
+                next_due,
+            )
+        kind, written, approximate, rule, next_due = known
+        recurring = deadline.recurrence is not None
+        window = current if recurring else written
+        row: tuple[Any, ...] = (
+            item.measure_id,
+            item.section,
+            item.item_id,
+            item.item_type,
+            item.text,
+            kind,
+            None if window is None else window.start,
+            None if window is None else window.end,
+            (None if window is None else window.end) if recurring else deadline.due,
+            approximate,
+            rule,
+            item.done_on,
+        )
+        if status is not None:
+            row += (next_due, status.status, status.status == "done", status.status == "overdue", status.recorded)
+        rows.append(row)
+    transposed = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    columns = {name: list(values) for name, values in zip(names, transposed, strict=True)}
+    return typed_columns(
         columns,
         date_columns=("window_start", "window_end", "due", "done_on") + (("next_due",) if as_of is not None else ()),
         category_columns=("measure_id", "item_type", "kind"),
@@ -92,6 +122,7 @@ def due_items_frame(items: Sequence[DueItem]) -> pd.DataFrame:
     return DueItems(items).to_frame()
 
 
+@collector_paused()
 def kpis_frame(plan: PlanData, *, as_of: date | None = None) -> pd.DataFrame:
     """One row per KPI: target, and with ``as_of`` its latest value, attainment and grade."""
     return kpi_statuses_frame(kpi_statuses(plan, as_of or date.max), plan)
@@ -103,6 +134,7 @@ def kpi_statuses_frame(statuses: Sequence[KPIStatus], plan: PlanData | None = No
     return KPIStatuses(statuses).to_frame(section_order=order)
 
 
+@collector_paused()
 def measures_frame(plan: PlanData) -> pd.DataFrame:
     """One row per measure: id, section, title, counts of milestones and KPIs, and ``tags``, a
     list column (``frame.explode("tags")`` gives one row per tag; a measure without tags has ``[]``).

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from dgplan._progress import KPIProgress, cycle_start
+from dgplan._collector import collector_paused
+from dgplan._progress import KPIProgress, cycle_start, last_window_before, next_window, windows_in
 from dgplan._results import Results
 from dgplan._text import names_owner, owner_key
 from dgplan.closed_days import Roll, roll_to_open_day
@@ -213,6 +214,7 @@ class DueItems(Results[DueItem]):
     (1, ['1-1/m1'])
     """
 
+    @collector_paused()
     def to_frame(self) -> pd.DataFrame:
         """One row per occurrence, the :data:`DUE_FRAME_COLUMNS`: dates as ``datetime64``, ids
         and kinds categories, ``status`` an ordered categorical (:data:`STATUSES`); imports pandas."""
@@ -358,6 +360,7 @@ class KPIStatuses(Results[KPIStatus]):
     [['1-1/progress/1', 'B']]
     """
 
+    @collector_paused()
     def to_frame(self, *, section_order: Sequence[str] = ()) -> pd.DataFrame:
         """One row per KPI, the :data:`KPI_FRAME_COLUMNS` (as :func:`dgplan.frames.kpis_frame`);
         sections in ``section_order`` first; imports pandas."""
@@ -428,7 +431,7 @@ class Summary:
 
 def _occurrences(
     deadline: Deadline | None, interval: Interval | None, as_of: date, since: date | None = None
-) -> list[Interval]:
+) -> Sequence[Interval]:
     """The occurrence windows whose due dates (their ends) fall in ``interval``, or with None, those
     that can be overdue on ``as_of``: a one-off deadline's one occurrence, or a recurring
     deadline's occurrences due before ``as_of`` (and on or after ``since``, the plan's date: a plan
@@ -437,18 +440,21 @@ def _occurrences(
         return []
     recurrence = deadline.recurrence
     if recurrence is not None:
+        # The rule's windows, worked out once per question (dgplan._progress caches them): the
+        # items that share a rule share its dates.
         if interval is not None:
-            return recurrence.windows_in(interval)
-        last = recurrence.last_window_before(as_of)
+            return windows_in(recurrence, interval)
+        last = last_window_before(recurrence, as_of)
         if last is None:
-            return []
+            return ()
         first = last.end if since is None or since > last.end else since
-        return recurrence.windows_in(Interval(first, last.end))
-    if deadline.due is None or deadline.kind not in DATED_KINDS:
-        return []
-    if interval is not None and deadline.due not in interval:
-        return []
-    return [deadline.window if deadline.window is not None else Interval.day(deadline.due)]
+        return windows_in(recurrence, Interval(first, last.end))
+    due = deadline.due
+    if due is None or deadline.kind not in DATED_KINDS:
+        return ()
+    if interval is not None and due not in interval:
+        return ()
+    return (deadline.window if deadline.window is not None else Interval.day(due),)
 
 
 def _occurrence_deadline(deadline: Deadline, window: Interval) -> Deadline:
@@ -489,12 +495,17 @@ class TrackedItem:
     def is_recorded(self, as_of: date, window: Interval | None = None) -> bool:
         """Whether anything is recorded for the item on ``as_of`` (a completion or an observation);
         for an occurrence of a recurring item, within that occurrence's period."""
-        days: list[date | None] = [self.done_on, *self.completions] if self.item_type == "milestone" else []
-        if self.kpi is not None:
-            days += [self.kpi.done_on, *(day for day, _ in self.kpi.observations)]
         since = self._since(window)
         end = as_of if since is None or window is None else min(as_of, window.end)
-        return any(day is not None and (since is None or day >= since) and day <= end for day in days)
+        first = date.min if since is None else since
+
+        def within(day: date | None) -> bool:
+            return day is not None and first <= day <= end
+
+        if self.item_type == "milestone" and (within(self.done_on) or any(map(within, self.completions))):
+            return True
+        kpi = self.kpi
+        return kpi is not None and (within(kpi.done_on) or any(first <= day <= end for day, _ in kpi.observations))
 
     def is_done(self, as_of: date) -> bool:
         """Whether an item with no dated occurrence (``from``, ``undated``, a target without a
@@ -632,6 +643,7 @@ def _answerable(as_of: date, interval: Interval | None = None) -> Iterator[None]
         raise _beyond_calendar(as_of, interval, error) from error
 
 
+@collector_paused()
 def due_items(plan: PlanData | TrackedPlan, interval: Interval | None, *, as_of: date, roll: Roll = "none") -> DueItems:
     """Every due occurrence in ``interval``, or with None, every occurrence still outstanding on
     ``as_of`` (:meth:`TrackedItem.outstanding`: each item's misses since its last done occurrence).
@@ -664,7 +676,10 @@ class _TrackedMemo:
         entry = self._entries.get(key)
         if entry is not None and entry[0]() is plan and entry[1] is plan.measures:
             return entry[2]
-        items = tuple(tracked for measure in plan.measures for tracked in tracked_items(measure, undated_targets=True))
+        with collector_paused():  # a plan's first question builds hundreds of thousands of records
+            items = tuple(
+                tracked for measure in plan.measures for tracked in tracked_items(measure, undated_targets=True)
+            )
         self._entries[key] = (weakref.ref(plan, partial(self._forget, key)), plan.measures, items)
         return items
 
@@ -800,6 +815,7 @@ def _as_interval(period: PeriodLike, reference: date) -> Interval:
     return parse_period(period, reference=reference)
 
 
+@collector_paused()
 def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     """The status of every KPI of the plan on ``as_of``."""
     with _answerable(as_of):
@@ -809,6 +825,7 @@ def kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
 def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     statuses = KPIStatuses()
     tracked = {item.item_id: item for item in _tracked(plan)}
+    progress_of = _kpi_progress(tracked.values())
     for measure in plan.measures:
         # A KPI target a milestone carries (linked, due the same day) is that milestone's one item:
         # its status is the item's, so that `dgplan kpi` and `dgplan due` never disagree.
@@ -821,9 +838,9 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
         for kpi in measure.kpis:
             latest = kpi.latest(as_of=as_of)
             target = kpi.target
-            progress = kpi._progress()
+            progress = progress_of.get(kpi.id) or kpi._progress()
             # KPI.attainment, .grade and .on_track, computed once (grade needs the attainment).
-            attainment, grade = kpi._assess(as_of, plan.issued)
+            attainment, grade = kpi._assess(as_of, plan.issued, progress)
             status: Status | None = None
             due: date | None = None
             recorded = False
@@ -859,6 +876,13 @@ def _kpi_statuses(plan: PlanData, as_of: date) -> KPIStatuses:
     return statuses
 
 
+def _kpi_progress(items: Iterable[TrackedItem]) -> dict[str, KPIProgress]:
+    """Each KPI target item's progress by KPI id: the snapshot ``KPI._progress()`` made when the
+    plan's items were built, read again rather than made once more per question."""
+    return {item.item_id: item.kpi for item in items if item.item_type == "kpi" and item.kpi is not None}
+
+
+@collector_paused()
 def summarize(plan: PlanData, as_of: date) -> Summary:
     """Counts of measures, overdue items, items due this quarter and KPI grades, by section.
 
@@ -876,8 +900,11 @@ def _summarize(plan: PlanData, as_of: date) -> Summary:
     for tracked, _, status in _statuses(items, FiscalQuarter.from_date(as_of).interval, as_of, plan.issued):
         quarter[tracked.section] += 1
         done_this_quarter += status == "done"
+    progress_of = _kpi_progress(items)
     grades = Counter(
-        (measure.section, kpi._assess(as_of, plan.issued)[1]) for measure in plan.measures for kpi in measure.kpis
+        (measure.section, kpi._assess(as_of, plan.issued, progress_of.get(kpi.id))[1])
+        for measure in plan.measures
+        for kpi in measure.kpis
     )
     return _summary(plan, as_of, overdue, quarter, done_this_quarter, grades)
 
@@ -1012,10 +1039,11 @@ def _current(tracked: TrackedItem, as_of: date, since: date | None) -> tuple[Sta
         if not windows:
             return ("done" if tracked.is_done(as_of) else "no date"), None
         return tracked.status(windows[0], as_of), windows[0]
-    upcoming = recurrence.next_window(as_of)
+    upcoming = next_window(recurrence, as_of)
     return tracked.status(upcoming, as_of), upcoming
 
 
+@collector_paused()
 def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]:
     """Every milestone and every KPI with a target, in plan order, each with one status: that of
     its occurrence that matters on ``as_of`` (see :class:`ItemStatus`). An item listed by
@@ -1025,20 +1053,21 @@ def item_statuses(plan: PlanData | TrackedPlan, as_of: date) -> list[ItemStatus]
     with _answerable(as_of):
         for tracked in items:
             status, window = _current(tracked, as_of, plan.issued)
+            # Positional (the fields' order): a plan of 100,000 measures has as many statuses.
             result.append(
                 ItemStatus(
-                    item_id=tracked.item_id,
-                    measure_id=tracked.measure_id,
-                    section=tracked.section,
-                    item_type=tracked.item_type,
-                    text=tracked.text,
-                    deadline=tracked.deadline,
-                    status=status,
-                    due=None if window is None else window.end,
-                    recorded=tracked.is_recorded(as_of, window),
-                    window=window,
-                    done_on=tracked.done_on,
-                    owner=tracked.owner,
+                    tracked.item_id,
+                    tracked.measure_id,
+                    tracked.section,
+                    tracked.item_type,
+                    tracked.text,
+                    tracked.deadline,
+                    status,
+                    None if window is None else window.end,
+                    tracked.is_recorded(as_of, window),
+                    window,
+                    tracked.done_on,
+                    tracked.owner,
                 )
             )
     return result
