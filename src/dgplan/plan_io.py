@@ -601,14 +601,15 @@ def load_plan(
     >>> plan.info.issued, len(plan.measures) > 100
     (datetime.date(2021, 6, 18), True)
     """
-    # Spreadsheets are read by dgplan.sheets, imported here (it imports this module): openpyxl and
-    # the sheet reader load only when a plan is a spreadsheet.
-    from dgplan.sheets import is_sheet, read_plan_sheet
+    if path is not None:
+        # Spreadsheets are read by dgplan.sheets, imported here (it imports this module): openpyxl
+        # and the sheet reader load only when a plan is a file, and are read only for a spreadsheet.
+        from dgplan.sheets import is_sheet, read_plan_sheet
 
-    if path is not None and is_sheet(path):
-        return read_plan_sheet(
-            path, sheet=sheet, columns=columns, title=title, issued=issued, source=source, encoding=encoding
-        )
+        if is_sheet(path):
+            return read_plan_sheet(
+                path, sheet=sheet, columns=columns, title=title, issued=issued, source=source, encoding=encoding
+            )
     options = {"sheet": sheet, "columns": columns, "title": title, "issued": issued, "source": source}
     given = sorted(key for key, value in {**options, "encoding": encoding}.items() if value is not None)
     if given:
