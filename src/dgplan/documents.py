@@ -283,21 +283,20 @@ def read_document(
 ) -> Document:
     """Read a document's text page by page: ``.pdf``, ``.docx``, ``.html``/``.htm``, or text.
 
-        Text is UTF-8 with or without a byte order mark, UTF-16 by its byte order mark, or the
-        ``encoding`` given (``encoding="cp932"`` for Shift_JIS); for HTML ``encoding`` is the charset
-        when the page has no byte order mark. A document of more than ``max_pages`` pages is refused.
-        Every problem (a missing file, a directory, an encrypted or scanned PDF, a corrupt file, bytes
-        that do not decode) is a :class:`DocumentError` that quotes the file and says where and what
-        was expected.
+    Text is UTF-8 with or without a byte order mark, UTF-16 by its byte order mark, or the
+    ``encoding`` given (``encoding="cp932"`` for Shift_JIS); for HTML ``encoding`` is the charset
+    when the page has no byte order mark. A document of more than ``max_pages`` pages is refused.
+    Every problem (a missing file, a directory, an encrypted or scanned PDF, a corrupt file, bytes
+    that do not decode) is a :class:`DocumentError` that quotes the file and says where and what
+    was expected.
 
-        >>> import tempfile
-        >>> from pathlib import Path
-    from typing import Any
-        >>> notice = Path(tempfile.mkdtemp()) / "notice.txt"
-        >>> _ = notice.write_text("事務連絡\\n令和7年1月20日\\n\\n報告は令和7年3月末までに提出。\\n", encoding="utf-8")
-        >>> document = read_document(notice)
-        >>> document.kind, len(document.pages), document.date.date
-        ('text', 1, datetime.date(2025, 1, 20))
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> notice = Path(tempfile.mkdtemp()) / "notice.txt"
+    >>> _ = notice.write_text("事務連絡\\n令和7年1月20日\\n\\n報告は令和7年3月末までに提出。\\n", encoding="utf-8")
+    >>> document = read_document(notice)
+    >>> document.kind, len(document.pages), document.date.date
+    ('text', 1, datetime.date(2025, 1, 20))
     """
     name = os.fspath(path)
     if max_pages < 1:
