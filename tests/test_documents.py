@@ -557,3 +557,31 @@ def test_corrupted_files_raise_only_dgplan_errors(
         assert str(path) in str(error)
     else:
         assert document.text == PAGE_SEPARATOR.join(page.text for page in document.pages)
+
+
+class TestTheSharedZipBound:
+    """dgplan._archive measures .docx and .xlsx alike; a zip directory that Python's zipfile refuses in
+    its own way (NotImplementedError for an unknown zip version) is a damaged file, not a crash."""
+
+    @staticmethod
+    def _newer_zip_version(data: bytes) -> bytes:
+        entry = data.index(b"PK\x01\x02")
+        return data[: entry + 6] + b"\xff\x00" + data[entry + 8 :]
+
+    def test_docx(self, tmp_path: Path) -> None:
+        data = write_docx(tmp_path / "n.docx", ["本文"]).read_bytes()
+        (tmp_path / "n.docx").write_bytes(self._newer_zip_version(data))
+        with pytest.raises(DocumentError, match=r"n\.docx: the \.docx is damaged"):
+            read_document(tmp_path / "n.docx")
+
+    def test_xlsx(self, tmp_path: Path) -> None:
+        import openpyxl
+
+        from dgplan import PlanError, load_plan
+
+        book = openpyxl.Workbook()
+        book.active.append(["施策番号", "期限"])
+        book.save(tmp_path / "plan.xlsx")
+        (tmp_path / "plan.xlsx").write_bytes(self._newer_zip_version((tmp_path / "plan.xlsx").read_bytes()))
+        with pytest.raises(PlanError, match=r"plan\.xlsx"):
+            load_plan(tmp_path / "plan.xlsx", issued=date(2025, 1, 20))
