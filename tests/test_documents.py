@@ -20,6 +20,7 @@ from documents_helpers import (
     looping_pdf,
     many_pages_pdf,
     notice_html,
+    page_html,
     pages_html,
     text_pdf,
     write_docx,
@@ -286,6 +287,14 @@ class TestChromiumPDF:
             assert document.locate(deadline.span[0]) == Location(n, 3, 1)
             assert document.where(deadline.span[0]) == f"{path}:{n}:3"
             assert document.page_at(deadline.span[0]).text.split("\n")[2].startswith(deadline.text)
+
+    def test_a_hyphen_at_a_line_end_stays_a_hyphen(self, render: Callable[[str, Path], Path], tmp_path: Path) -> None:
+        # Chromium breaks the line after the hyphen of i-Construction; PDFium joins the two lines and
+        # marks the hyphen U+FFFE ("soft"), though it is printed and part of the name.
+        markup = page_html('<p style="width: 9em">国土交通省のi-Constructionを推進し、令和7年度末までに改修する。</p>')
+        text = read_document(render(markup, tmp_path / "hyphen.pdf")).text
+        assert "i-Construction" in text
+        assert "\ufffe" not in text
 
     def test_many_pages_are_read_in_order(self, render: Callable[[str, Path], Path], tmp_path: Path) -> None:
         pages = [f"<p>第{n}頁：令和7年{n}月末までに報告する。</p>" for n in range(1, 13)]
