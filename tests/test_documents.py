@@ -520,8 +520,41 @@ class TestHTML:
         path = tmp_path / "huge.html"
         with open(path, "wb") as stream:
             stream.truncate(100 * 2**20)  # sparse: nothing is written, and nothing must be read
-        with pytest.raises(DocumentError, match=r"huge\.html: 100 MB is more than the 16 MB of HTML dgplan reads"):
+        with pytest.raises(DocumentError, match=r"huge\.html: 100 MB is more than the 8 MB of HTML dgplan reads"):
             read_document(path)
+
+    @pytest.mark.parametrize(
+        "markup",
+        [
+            # html.parser scans from each unclosed construct to the end of the page: quadratic time
+            # (the first of these, 200 kB, took 80 s before the page was defused)
+            "<!--" * 50_000,
+            "<!-- a > " * 20_000,
+            "<![CDATA[" * 20_000,
+            "<!" * 100_000,
+            "<?" * 100_000,
+            "<a " * 50_000,
+            "<" * 100_000,
+        ],
+        ids=["comments", "comments-with-gt", "cdata", "declarations", "instructions", "tags", "lt"],
+    )
+    def test_unclosed_markup_in_linear_time(self, tmp_path: Path, markup: str) -> None:
+        # No timing is asserted (the suite's timings are noisy); a quadratic reading would take
+        # minutes here, and the text must be what a browser shows.
+        document = self._read(tmp_path, "<p>令和7年度末まで</p>" + markup)
+        assert document.text.startswith("令和7年度末まで")
+
+    def test_comments_declarations_and_scripts(self, tmp_path: Path) -> None:
+        markup = (
+            "<!DOCTYPE html><?xml-stylesheet href='a'?><p>一<!-- 令和9年度末まで -->二</p>"
+            "<script>if (a<!b) { x = '<!--'; }</script><p>三<![CDATA[ 四 ]]>五</p>"
+            "<style>p::before { content: '<!' }</style><p>六 < 七</p><p>八 <!-- 閉じない"
+        )
+        assert self._read(tmp_path, markup).text == "一二\n三五\n六 < 七\n八\n"
+
+    def test_too_many_tags(self, tmp_path: Path) -> None:
+        with pytest.raises(DocumentError, match=r"page\.html: the page holds 400,001 tags, more than the 400,000"):
+            self._read(tmp_path, "<b>" * 400_001)
 
     def test_deep_markup_in_bounded_time(self, tmp_path: Path) -> None:
         document = self._read(tmp_path, "<div>" * 100_000 + "令和7年度末まで" + "</div>" * 100_000)

@@ -34,6 +34,7 @@ from dgplan.errors import DgplanError, DocumentError
 __all__ = [
     "DEFAULT_MAX_PAGES",
     "MAX_MARKUP_BYTES",
+    "MAX_MARKUP_TAGS",
     "MAX_PDF_BYTES",
     "MAX_TEXT_BYTES",
     "PAGE_SEPARATOR",
@@ -52,8 +53,11 @@ PAGE_SEPARATOR = "\n\f\n"
 #: runs to a few hundred; 10,000 pages of text would take minutes and gigabytes.
 DEFAULT_MAX_PAGES = 2_000
 #: The largest HTML page read: a notice's page is tens of kilobytes and a plan's a few megabytes;
-#: parsing 100 MB of markup would take minutes.
-MAX_MARKUP_BYTES = 16 * 2**20
+#: the standard library's parser reads about a megabyte a second, so 100 MB would take minutes.
+MAX_MARKUP_BYTES = 8 * 2**20
+#: The most tags (``<``) an HTML page may hold: a plan's page has tens of thousands; the parser
+#: takes up to 8 µs for each, so 400,000 take about 3 seconds.
+MAX_MARKUP_TAGS = 400_000
 #: The largest text file read (decoding is fast; the deadline scan over it is the cost).
 MAX_TEXT_BYTES = 64 * 2**20
 #: The largest PDF read: plans with their figures run to tens of megabytes.
@@ -796,6 +800,41 @@ class _HTMLText(HTMLParser):
         return re.sub("\n{3,}", "\n\n", text) + "\n" if text else ""
 
 
+# What html.parser scans from each unclosed occurrence to the end of the page (quadratic: a page of
+# "<!--" repeated, 200 kB, took 80 s): comments, declarations (<!DOCTYPE, <![CDATA[), processing
+# instructions; and the raw text of scripts and styles, in which a "<!" is no markup.
+_SPECIAL = re.compile(r"<(?:!--|!|\?|(?P<raw>script|style|textarea|title|xmp)(?=[\s/>]))", re.IGNORECASE)
+
+
+def _defuse(markup: str) -> str:
+    """The page without comments, declarations and processing instructions, and with a ``<`` after
+    the last ``>`` escaped, each looked at once (linear time); the text a browser shows is unchanged:
+    an unclosed comment runs to the end of the page, as in a browser."""
+    pieces = []
+    position = 0
+    length = len(markup)
+    while (match := _SPECIAL.search(markup, position)) is not None:
+        pieces.append(markup[position : match.start()])
+        if match["raw"] is not None:
+            close = re.compile(f"</{match['raw']}", re.IGNORECASE).search(markup, match.end())
+            stop = length if close is None else close.start()
+            pieces.append(markup[match.start() : stop])
+        elif match.group() == "<!--":
+            end = markup.find("-->", match.end())
+            stop = length if end < 0 else end + 3
+        else:
+            end = markup.find(">", match.end())
+            stop = length if end < 0 else end + 1
+        position = stop
+    pieces.append(markup[position:])
+    text = "".join(pieces)
+    last = text.rfind(">")
+    if "<" in text[last + 1 :]:
+        # A tag never closed: html.parser would retry it at every following "<".
+        text = text[: last + 1] + text[last + 1 :].replace("<", "&lt;")
+    return text
+
+
 #: Charset labels pages give for Japanese text, as browsers read them (WHATWG: Shift_JIS is windows-31j).
 _CHARSETS = {
     "shift_jis": "cp932",
@@ -838,9 +877,15 @@ def _html_text(name: str, size: int, encoding: str | None) -> str:
     if (what := _looks_like(data)) is not None:
         raise DocumentError(f"{name}: not an HTML page but {what}", path=name)
     text = _decode(name, data, encoding or _html_charset(name, data))
+    markup = _defuse(text)
+    tags = markup.count("<")
+    if tags > MAX_MARKUP_TAGS:
+        raise DocumentError(
+            f"{name}: the page holds {tags:,} tags, more than the {MAX_MARKUP_TAGS:,} dgplan reads; refusing", path=name
+        )
     parser = _HTMLText()
     try:
-        parser.feed(text)
+        parser.feed(markup)
         parser.close()
     except (MemoryError, RecursionError):
         raise
