@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import sys
 import tempfile
@@ -627,3 +628,42 @@ class TestTheSharedZipBound:
         (tmp_path / "plan.xlsx").write_bytes(self._newer_zip_version((tmp_path / "plan.xlsx").read_bytes()))
         with pytest.raises(PlanError, match=r"plan\.xlsx"):
             load_plan(tmp_path / "plan.xlsx", issued=date(2025, 1, 20))
+
+
+# -- real passages -------------------------------------------------------------------------------
+
+# Beside the repository, as tests/conftest.py finds them; skipped where ../shared is absent.
+SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
+PLAN_SOURCE = SOURCES / "digital-priority-plan-2021.txt"
+OTHER_PLAN = SOURCES / "other-plans" / "basic-environment-plan-6-draft-part2-ch3.txt"
+
+
+@pytest.mark.parametrize(
+    ("source", "reference"),
+    [(PLAN_SOURCE, date(2021, 6, 18)), (OTHER_PLAN, None)],
+    ids=["digital-priority-plan-2021", "basic-environment-plan-6-draft"],
+)
+def test_real_plans_printed_to_pdf_give_the_deadlines_of_their_text(
+    render: Callable[[str, Path], Path], tmp_path: Path, source: Path, reference: date | None
+) -> None:
+    """Real plans (../shared/sources, not in the repository), one paragraph per line of their text,
+    printed by Chromium: the PDF read back gives the deadlines of the text, each located at a line
+    of the page that holds the start of its phrase."""
+    if not source.is_file():
+        pytest.skip(f"the plan's text is not at {source} (../shared is absent)")
+    text = source.read_text(encoding="utf-8")
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
+    document = read_document(render(page_html(body), tmp_path / "plan.pdf"))
+    assert len(document.pages) > 10
+
+    def found(text: str) -> list[tuple[object, ...]]:
+        return [(d.kind, d.window, d.due, d.approximate) for d in find_deadlines(text, reference=reference)]
+
+    expected = found(text)
+    assert len(expected) > 20
+    assert found(document.text) == expected
+    for deadline in find_deadlines(document.text, reference=reference):
+        assert deadline.span is not None
+        location = document.locate(deadline.span[0])
+        line = document.pages[location.page - 1].text.split("\n")[location.line - 1]
+        assert line[location.column - 1 :].startswith(document.text[deadline.span[0] : deadline.span[1]].split("\n")[0])
