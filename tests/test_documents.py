@@ -297,6 +297,36 @@ class TestChromiumPDF:
         assert "i-Construction" in text
         assert "\ufffe" not in text
 
+    def test_a_cover_of_short_lines_reads_across(self, render: Callable[[str, Path], Path], tmp_path: Path) -> None:
+        # PDFium takes a page of a few short lines for vertical writing and gives each character a
+        # line of its own; the page's lines are then rebuilt from the characters' boxes, so the
+        # cover's date is still read.
+        cover = "<h1>計画</h1><p class='right'>令和3年6月18日</p><p class='right'>閣議決定</p>"
+        document = read_document(
+            render(pages_html([cover, "<p>本文は令和7年度末までに整備する。</p>"]), tmp_path / "c.pdf")
+        )
+        assert document.pages[0].text == "計画\n令和3年6月18日\n閣議決定"
+        assert document.date is not None
+        assert (document.date.date, document.date.source) == (date(2021, 6, 18), "閣議決定 date under the title")
+        assert document.pages[1].text == "本文は令和7年度末までに整備する。"
+
+    def test_only_ruby_is_dropped(self, render: Callable[[str, Path], Path], tmp_path: Path) -> None:
+        # Kana lines that are text: a paragraph under a larger heading, katakana, small print; the
+        # ruby over 漢字 alone goes, on a page read across and on one rebuilt from its characters.
+        body = "<h1>概要</h1><p>おしらせ</p><p>カタカナ</p><p>本文<ruby>漢字<rt>かんじ</rt></ruby>です</p>"
+        small = "<p><small>ちいさなもじ</small></p><p>漢字の行です</p>"
+        long = "<p>" + "長い行の本文です。" * 6 + "</p>"
+        for markup in (body + small, long + body + small):
+            lines = read_document(render(page_html(markup), tmp_path / "ruby.pdf")).text.split("\n")
+            assert lines[lines.index("概要") :] == [
+                "概要",
+                "おしらせ",
+                "カタカナ",
+                "本文漢字です",
+                "ちいさなもじ",
+                "漢字の行です",
+            ]
+
     def test_many_pages_are_read_in_order(self, render: Callable[[str, Path], Path], tmp_path: Path) -> None:
         pages = [f"<p>第{n}頁：令和7年{n}月末までに報告する。</p>" for n in range(1, 13)]
         document = read_document(render(pages_html(pages), tmp_path / "year.pdf"))

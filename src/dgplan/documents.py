@@ -20,7 +20,7 @@ import codecs
 import datetime
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -139,8 +139,14 @@ class Document:
     pages: tuple[Page, ...]
     text: str
     date: DocumentDate | None
-    # Offsets in ``text`` at which a line starts: locate() is a binary search, not a count.
-    _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    # Where lines and pages start in ``text``: locate() is a binary search, not a count. Computed
+    # once, when the document is made.
+    _line_starts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+    _page_starts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_line_starts", (0, *(match.end() for match in _NEWLINE.finditer(self.text))))
+        object.__setattr__(self, "_page_starts", tuple(page.start for page in self.pages))
 
     @classmethod
     def from_pages(cls, path: str | os.PathLike[str], kind: str, texts: list[str] | tuple[str, ...]) -> Document:
@@ -150,14 +156,8 @@ class Document:
         for number, text in enumerate(texts, start=1):
             pages.append(Page(number, text, start))
             start += len(text) + len(PAGE_SEPARATOR)
-        joined = PAGE_SEPARATOR.join(texts)
-        starts = (0, *(match.end() for match in _NEWLINE.finditer(joined)))
-        document = cls(os.fspath(path), kind, tuple(pages), joined, None, starts)
-        if pages:
-            found = document_date(pages[0].text)
-            if found is not None:
-                document = cls(document.path, kind, document.pages, joined, found, starts)
-        return document
+        found = document_date(pages[0].text) if pages else None
+        return cls(os.fspath(path), kind, tuple(pages), PAGE_SEPARATOR.join(texts), found)
 
     def page_at(self, offset: int) -> Page:
         """The page holding ``offset`` (an offset in the separator after a page counts as that page's end)."""
@@ -165,7 +165,7 @@ class Document:
             raise DocumentError(
                 f"{self.path}: offset {offset} is outside the document's text (0 to {len(self.text)})", path=self.path
             )
-        index = bisect.bisect_right([page.start for page in self.pages], offset) - 1
+        index = bisect.bisect_right(self._page_starts, offset) - 1
         return self.pages[max(index, 0)]
 
     def locate(self, offset: int) -> Location:
@@ -537,8 +537,11 @@ def _page_ranges(numbers: list[int]) -> str:
 # breaks stay.
 _PDF_HYPHENS = re.compile("[\x02\ufffe]")
 _PDF_CONTROLS = re.compile("[\x00\x01\x03-\x08\x0b-\x1f\x7f\uffff]")
-_KANA_LINE = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb ]+")
-#: A line of kana set at most this fraction of its neighbour's size is that neighbour's ruby.
+# Ruby in Japanese documents is hiragana; a line of katakana is more often a word of the text.
+_KANA_LINE = re.compile("[\u3041-\u3096\u30fc ]+")
+_HAS_KANJI = re.compile("[\u3400-\u9fff\uf900-\ufaff\u3005]")
+#: A line of hiragana set at most this fraction of the size of a line beside it that holds kanji is
+#: that line's ruby.
 RUBY_SIZE_RATIO = 0.7
 
 
@@ -552,8 +555,14 @@ def _pdf_page_text(pdf: Any, index: int) -> tuple[str, bool]:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
+            lines = text.split("\r\n")
+            if _read_as_vertical(lines):
+                lines, metrics = _horizontal_lines(textpage, raw)
+            else:
+                metrics = _pdfium_metrics(lines, textpage, raw)
             if _KANA_LINE.search(text) is not None:
-                text = _drop_ruby(text, textpage, raw)
+                lines = _without_ruby(lines, metrics)
+            text = "\n".join(lines)
         finally:
             textpage.close()
     finally:
@@ -561,34 +570,98 @@ def _pdf_page_text(pdf: Any, index: int) -> tuple[str, bool]:
     return _PDF_CONTROLS.sub("", _PDF_HYPHENS.sub("-", _lines(text))), drawn
 
 
-def _drop_ruby(text: str, textpage: Any, raw: Any) -> str:
-    """The page's text without its ruby (furigana): PDFium gives a ruby its own line, next to the line
-    of the words it reads, in glyphs about half their size. A line of kana set that small beside a
-    line of larger glyphs is dropped; a line of kana in the body's size stays."""
-    lines = text.split("\r\n")
+# A line's glyph size and the bottom and top of its first glyph (PDF's y grows upwards), or None.
+_Metrics = Callable[[int], "tuple[float, float, float] | None"]
+
+
+def _read_as_vertical(lines: list[str]) -> bool:
+    """Whether PDFium took a page of short horizontal lines (a cover: a title, a date) for vertical
+    writing and put each character on a line of its own (seen on Chromium's PDFs)."""
+    filled = [line for line in lines if line.strip()]
+    return len(filled) >= 3 and sum(len(line.strip()) == 1 for line in filled) >= 0.9 * len(filled)
+
+
+def _pdfium_metrics(lines: list[str], textpage: Any, raw: Any) -> _Metrics:
     starts = []
     offset = 0
     for line in lines:
         starts.append(offset)
         offset += len(line) + 2
 
-    def size(number: int) -> float:
+    def metrics(number: int) -> tuple[float, float, float] | None:
         line = lines[number]
         stripped = len(line) - len(line.lstrip())
         if stripped == len(line):
-            return 0.0
-        char = raw.FPDFText_GetCharIndexFromTextIndex(textpage.raw, starts[number] + stripped)
-        return float(raw.FPDFText_GetFontSize(textpage.raw, char)) if char >= 0 else 0.0
+            return None
+        char = int(raw.FPDFText_GetCharIndexFromTextIndex(textpage.raw, starts[number] + stripped))
+        if char < 0:
+            return None
+        _, bottom, _, top = textpage.get_charbox(char)
+        return float(raw.FPDFText_GetFontSize(textpage.raw, char)), float(bottom), float(top)
 
-    kept = []
-    for number, line in enumerate(lines):
-        if _KANA_LINE.fullmatch(line) is not None and line.strip():
-            own = size(number)
-            neighbours = [size(other) for other in (number - 1, number + 1) if 0 <= other < len(lines)]
-            if own > 0 and any(own <= RUBY_SIZE_RATIO * other for other in neighbours):
+    return metrics
+
+
+def _horizontal_lines(textpage: Any, raw: Any) -> tuple[list[str], _Metrics]:
+    """The page's lines rebuilt from its characters' boxes: characters whose middles are within half
+    a glyph of each other vertically are one line, read left to right; lines top to bottom."""
+    chars = []
+    for index in range(textpage.count_chars()):
+        code = raw.FPDFText_GetUnicode(textpage.raw, index)
+        if code in (0, 10, 13) or raw.FPDFText_IsGenerated(textpage.raw, index) == 1:
+            continue
+        left, bottom, _, top = textpage.get_charbox(index)
+        size = float(raw.FPDFText_GetFontSize(textpage.raw, index))
+        chars.append(((bottom + top) / 2, left, chr(code), size, bottom, top))
+    chars.sort(key=lambda char: (-char[0], char[1]))
+    rows: list[list[tuple[float, float, str, float, float, float]]] = []
+    for char in chars:
+        if rows and abs(rows[-1][0][0] - char[0]) <= max(char[3], rows[-1][0][3], 1.0) / 2:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    firsts = []
+    for row in rows:
+        row.sort(key=lambda char: char[1])
+        lines.append("".join(char[2] for char in row))
+        firsts.append((row[0][3], row[0][4], row[0][5]))
+
+    def metrics(number: int) -> tuple[float, float, float] | None:
+        return firsts[number]
+
+    return lines, metrics
+
+
+def _without_ruby(lines: list[str], metrics: _Metrics) -> list[str]:
+    """The page's lines without its ruby (furigana). PDFium gives a ruby its own line, next to the
+    line of the words it reads, in glyphs about half their size, set just above them. A line of
+    hiragana that small, standing just above a line with kanji beside it, is dropped; a line of kana
+    in the body's size, or below the larger line (a paragraph under a heading), stays."""
+
+    def is_ruby(number: int) -> bool:
+        own = metrics(number)
+        if own is None or own[0] <= 0:
+            return False
+        own_size, own_bottom, _ = own
+        for other in (number - 1, number + 1):
+            if not 0 <= other < len(lines) or _HAS_KANJI.search(lines[other]) is None:
                 continue
-        kept.append(line)
-    return "\r\n".join(kept)
+            base = metrics(other)
+            if base is None:
+                continue
+            size, _, top = base
+            # Smaller, and its glyphs' bottom at the base line's top (a little below it: glyph boxes
+            # overlap), not under the line.
+            if own_size <= RUBY_SIZE_RATIO * size and top - size / 2 <= own_bottom <= top + size:
+                return True
+        return False
+
+    return [
+        line
+        for number, line in enumerate(lines)
+        if not (line.strip() and _KANA_LINE.fullmatch(line) is not None and is_ruby(number))
+    ]
 
 
 def _docx_text(name: str) -> str:
