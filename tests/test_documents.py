@@ -327,6 +327,16 @@ class TestChromiumPDF:
                 "漢字の行です",
             ]
 
+    def test_vertical_writing(self, render: Callable[[str, Path], Path], tmp_path: Path) -> None:
+        markup = page_html(
+            "<div style='writing-mode: vertical-rl; height: 150mm'><p>令和七年一月二十日</p>"
+            "<p>本文は令和7年度末までに提出すること。" + "縦書きの文章が続く。" * 4 + "</p></div>"
+        )
+        document = read_document(render(markup, tmp_path / "vertical.pdf"))
+        assert document.text.startswith("令和七年一月二十日\n本文は令和7")
+        assert document.date is not None and document.date.date == date(2025, 1, 20)
+        assert [d.due for d in find_deadlines(document.text)] == [date(2026, 3, 31)]
+
     def test_many_pages_are_read_in_order(self, render: Callable[[str, Path], Path], tmp_path: Path) -> None:
         pages = [f"<p>第{n}頁：令和7年{n}月末までに報告する。</p>" for n in range(1, 13)]
         document = read_document(render(pages_html(pages), tmp_path / "year.pdf"))
