@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import os
 import re
 import sys
 import tempfile
@@ -30,7 +31,7 @@ from documents_helpers import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dgplan import DgplanError, Document, DocumentError, Location, document_date, find_deadlines, read_document
+from dgplan import DgplanError, Document, DocumentError, Location, Page, document_date, find_deadlines, read_document
 from dgplan.documents import PAGE_SEPARATOR
 
 
@@ -104,6 +105,12 @@ class TestFiles:
         with pytest.raises(DocumentError, match="is a folder, not a document"):
             read_document(tmp_path)
 
+    def test_a_pipe_is_refused_unread(self, tmp_path: Path) -> None:
+        pipe = tmp_path / "notice.txt"
+        os.mkfifo(pipe)  # opening it to read would wait for a writer forever
+        with pytest.raises(DocumentError, match=r"notice\.txt: not a regular file \(a pipe or a device\)"):
+            read_document(pipe)
+
     @pytest.mark.parametrize("suffix", [".doc", ".xlsx", ".pptx"])
     def test_formats_not_read_say_what_to_do(self, tmp_path: Path, suffix: str) -> None:
         path = tmp_path / f"old{suffix}"
@@ -138,6 +145,11 @@ class TestLocate:
                 offset = page.start + sum(len(previous) + 1 for previous in lines[: line_number - 1])
                 for column in range(1, len(line) + 2):
                     assert document.locate(offset + column - 1) == Location(page.number, line_number, column)
+
+    def test_a_document_made_directly_locates_too(self) -> None:
+        document = Document("x.txt", "text", (Page(1, "ab\ncd", 0),), "ab\ncd", None)
+        assert document.locate(3) == Location(1, 2, 1)
+        assert document.where(4) == "x.txt:1:2"
 
     def test_outside_the_text(self) -> None:
         document = Document.from_pages("x.txt", "text", ["abc"])

@@ -20,6 +20,7 @@ import codecs
 import datetime
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -329,8 +330,11 @@ def read_document(
         raise DocumentError(f"{name}: no such file", path=name) from None
     except OSError as error:
         raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
-    if file.is_dir():
+    if stat.S_ISDIR(status.st_mode):
         raise DocumentError(f"{name}: is a folder, not a document; give the files in it", path=name)
+    if not stat.S_ISREG(status.st_mode):
+        # A pipe or a device: reading one may never end (a FIFO) or never stop (/dev/zero).
+        raise DocumentError(f"{name}: not a regular file (a pipe or a device); give a document file", path=name)
     suffix = file.suffix.lower()
     if suffix in _UNREAD:
         raise DocumentError(f"{name}: {_UNREAD[suffix]} is not read; save it as PDF, .docx, HTML or text", path=name)
@@ -676,8 +680,11 @@ def _docx_text(name: str) -> str:
         raise DocumentError(
             f"{name}: reading Word files needs python-docx: pip install 'dgplan[docx]'", path=name
         ) from None
-    with open(name, "rb") as stream:
-        head = stream.read(4)
+    try:
+        with open(name, "rb") as stream:
+            head = stream.read(4)
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
     if head != b"PK\x03\x04":
         if not head:
             raise DocumentError(f"{name}: an empty file, not a Word document (.docx)", path=name)
