@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dgplan._clauses import clause_around
 from dgplan._text import _drop_ruby_lines, normalize, normalize_mapped
 from dgplan.deadline import Deadline, DeadlineKind, scan_passage
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
@@ -265,30 +266,14 @@ def _check_numbering(blocks: list[_Block]) -> None:
         expected[str(section_number)] = wanted + 1
 
 
-# Words that open a sentence by tying it to the one before; they say nothing of what is due.
-_CONNECTIVE = re.compile(
-    r"^(?:そのため|このため|また|さらに|加えて|併せて|あわせて|なお|具体的には|その上で|これにより|これらにより|特に)、"
-)
-
-
 def _clause(text: str, deadline: Deadline, previous: Deadline | None, following: Deadline | None) -> str:
-    """The clause a deadline governs: from the start of its sentence (or, after another deadline
-    in the sentence, from its own words) to the next deadline in the sentence or the sentence's
-    end, without the connective that opens the sentence (そのため、 また、) or closing punctuation."""
-    if deadline.span is None:
-        return text.strip()
-    start = text.rfind("。", 0, deadline.span[0]) + 1
-    if previous is not None and previous.span is not None and previous.span[1] > start:
-        start = deadline.span[0]
-    end = text.find("。", deadline.span[1])
-    end = len(text) if end < 0 else end
-    if following is not None and following.span is not None and following.span[0] < end:
-        end = following.span[0]
-    clause = " ".join(text[start:end].split()).strip(" 、,・")
-    # A clause cut out of a bracket (…令和４年度からの運用本格化）) does not keep its closing half.
-    while clause[-1:] in ("）", ")") and clause.count(clause[-1]) > clause.count("（" if clause[-1] == "）" else "("):
-        clause = clause[:-1].rstrip(" 、,・")
-    return _CONNECTIVE.sub("", clause).strip(" 、") or clause
+    """The clause a deadline governs, up to the next deadline of its sentence (see :func:`clause_around`)."""
+    return clause_around(
+        text,
+        deadline.span,
+        None if previous is None else previous.span,
+        None if following is None else following.span,
+    )
 
 
 _MILESTONE_KINDS = (
