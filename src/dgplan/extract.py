@@ -58,12 +58,24 @@ def _nfkc(line: str) -> str:
 
 def _clean_lines(text: str) -> list[tuple[int, str]]:
     """Content lines with their 1-based line numbers: blank lines, ruby lines, footnote markers
-    alone on a line and page-bottom footnote bodies removed."""
+    alone on a line and page-bottom footnote bodies removed.
+
+    Two layouts of the PDF's text: a PDF-to-text tool's, with a blank line between lines and a
+    page's first line indented by a space; and :func:`dgplan.documents.read_document`'s, with
+    neither, its pages joined by a form feed on a line of its own. There a footnote body is a line
+    ``61 …`` numbered as the next footnote (or whose number the page's text carries glued to a
+    word, ``3GPP61や``), and the footnotes run to the end of the page."""
     raw = _drop_ruby_lines(text).split("\n")
+    paged = _PAGE_BREAK in raw
     kept: list[tuple[int, str]] = []
     in_footnote = False
     previous_blank = True
+    page_start = 0
+    last_note: int | None = None
     for number, line in enumerate(raw, start=1):
+        if paged and line == _PAGE_BREAK:
+            in_footnote, previous_blank, page_start = False, False, number
+            continue
         stripped = line.strip()
         if not stripped:
             previous_blank = True
@@ -71,16 +83,37 @@ def _clean_lines(text: str) -> list[tuple[int, str]]:
         starts_page = line[:1] == " " and not line[:2].isspace()
         if in_footnote and starts_page:
             in_footnote = False
+        body = _FOOTNOTE_BODY.match(line)
         if in_footnote:
+            if body is not None:  # the next footnote of the page: its number counts
+                last_note = int(line[: line.index(" ")])
             continue
         if _FOOTNOTE_MARK.fullmatch(_nfkc(stripped)):
             continue  # a footnote marker that fell onto a line of its own
-        if previous_blank and not line[:1].isspace() and _FOOTNOTE_BODY.match(line):
-            in_footnote = True
-            continue
+        if body is not None and not line[:1].isspace():
+            note = int(line[: line.index(" ")])
+            if previous_blank or (paged and _next_footnote(note, last_note, raw[page_start : number - 1])):
+                in_footnote, last_note = True, note
+                continue
         previous_blank = False
         kept.append((number, stripped))
     return kept
+
+
+#: How read_document joins a document's pages (its PAGE_SEPARATOR, "\n\f\n"), as a line of its own.
+_PAGE_BREAK = "\f"
+
+
+def _next_footnote(note: int, last_note: int | None, page: list[str]) -> bool:
+    """Whether a line numbered ``note`` on a page is a footnote body: it is numbered as the next
+    footnote, or, after a gap (a footnote whose body the layout lost) or as the first seen, the
+    page's text above carries the number glued to a word (``3GPP61や``, ``オンライ67``)."""
+    if last_note is not None and note == last_note + 1:
+        return True
+    if last_note is not None and not last_note < note <= last_note + 3:
+        return False
+    glued = re.compile(rf"(?<=[^\d\s,.]){note}(?![\d年月日])")
+    return any(glued.search(line) for line in page)
 
 
 def _join(parts: list[str]) -> str:
