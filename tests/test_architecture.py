@@ -18,6 +18,7 @@ RANKS: dict[str, float] = {
     "_results": 0,
     "_frame": 0,
     "_cache": 0,
+    "_archive": 0,
     "_text": 1,
     "_clauses": 1,
     "_compact": 1.5,
@@ -26,6 +27,9 @@ RANKS: dict[str, float] = {
     "closed_days": 3.5,
     "records": 3.5,
     "deadline": 4,
+    # Documents read into text for the deadline scan: above the phrases, below the plan model and its
+    # questions, so every reader above (the scan, the CLI) may use it.
+    "documents": 4.3,
     "_progress": 4.5,
     "labels": 4.6,
     "pandas": 5,
@@ -100,3 +104,7 @@ def test_the_model_imports_no_questions_frames_or_files() -> None:
         "display",
         "fields",
     }
+
+
+def test_the_document_reader_imports_no_plan_model_or_questions() -> None:
+    assert {target for target, _ in imports(SRC / "documents.py")} <= {"_archive", "_text", "era", "errors", "deadline"}

@@ -12,11 +12,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dgplan.deadline import Deadline, DeadlineKind, Recurrence, find_deadlines, parse_deadline
     from dgplan.diff import AmbiguousMatch, MeasureDiff, PlanChange, PlanDiff, diff_plans
+    from dgplan.documents import Document, DocumentDate, Location, Page, document_date, read_document
     from dgplan.era import ERAS, Era, era_by_name, era_of, format_wareki, parse_date, parse_era_year
     from dgplan.errors import (
         DeadlineError,
         DgplanError,
         DgplanWarning,
+        DocumentError,
         EraError,
         ExtractError,
         LenientParseWarning,
@@ -40,6 +42,7 @@ _LAZY = {
             "DeadlineError",
             "DgplanError",
             "DgplanWarning",
+            "DocumentError",
             "EraError",
             "ExtractError",
             "LenientParseWarning",
@@ -77,6 +80,9 @@ _LAZY = {
     **dict.fromkeys(("DueItem", "DueItems", "KPIStatus", "KPIStatuses", "Summary"), "dgplan.queries"),
     "parse_target": "dgplan.targets",
     "save_excel": "dgplan.workbook",
+    **dict.fromkeys(
+        ("Document", "DocumentDate", "Location", "Page", "document_date", "read_document"), "dgplan.documents"
+    ),
     **dict.fromkeys(("AmbiguousMatch", "MeasureDiff", "PlanChange", "PlanDiff", "diff_plans"), "dgplan.diff"),
 }
 
@@ -106,6 +112,7 @@ __all__ = [
     "DeadlineError",
     "DgplanError",
     "DgplanWarning",
+    "DocumentError",
     "EraError",
     "ExtractError",
     "LenientParseWarning",
@@ -166,4 +173,11 @@ __all__ = [
     "MeasureDiff",
     "PlanChange",
     "AmbiguousMatch",
+    # documents: PDF, Word, HTML and text, page by page
+    "read_document",
+    "document_date",
+    "Document",
+    "DocumentDate",
+    "Page",
+    "Location",
 ]

@@ -13,6 +13,7 @@ __all__ = [
     "DeadlineError",
     "DgplanError",
     "DgplanWarning",
+    "DocumentError",
     "EraError",
     "ExtractError",
     "LenientParseWarning",
@@ -170,6 +171,25 @@ class ExtractError(DgplanError):
         super().__init__(message)
         self.line = line
         self.measure_id = measure_id
+
+
+class DocumentError(DgplanError):
+    """A document (PDF, Word, HTML, text) cannot be read: missing, encrypted, scanned without a text
+    layer, corrupt, too large, or not in the encoding given. ``path`` is the file and ``page`` the
+    1-based page, where one is to blame; the message quotes the file and says what was expected.
+
+    >>> from dgplan import DocumentError, read_document
+    >>> try:
+    ...     read_document("no-such-notice.pdf")
+    ... except DocumentError as error:
+    ...     print(error, "|", error.path)
+    no-such-notice.pdf: no such file | no-such-notice.pdf
+    """
+
+    def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None, page: int | None = None) -> None:
+        super().__init__(message)
+        self.path = None if path is None else os.fspath(path)
+        self.page = page
 
 
 class DgplanWarning(UserWarning):

@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
+from dgplan._archive import MAX_INFLATED, inflated_size
 from dgplan._rows import BadRow, RowPlace, as_bool, as_number, row_date
 from dgplan.deadline import Deadline
 from dgplan.errors import DgplanError, PlanError, model_message
@@ -271,22 +272,17 @@ def _csv_grid(path: str | os.PathLike[str], encoding: str | None) -> _Grid:
     return _Grid(name, None, cells, [], {}, _last_row(cells, {}), width)
 
 
-#: How many bytes a workbook's parts may inflate to, by its zip directory: a few hundred
-#: kilobytes of zip can hold gigabytes of XML (a zip bomb). Python's zipfile stops inflating a part
-#: at the size the directory gives, so the check bounds what is read.
-MAX_WORKBOOK_INFLATED = 100 * 2**20
+#: How many bytes a workbook's parts may inflate to, by its zip directory (a zip bomb): the bound
+#: every reader of zip archives applies (dgplan._archive), .docx documents too.
+MAX_WORKBOOK_INFLATED = MAX_INFLATED
 #: How many cells holding data (merged ranges filled in) a workbook may have: a 工程表 of 5,000
 #: rows and 40 columns fits; reading one cell costs about 15 µs, so a refusal comes in seconds.
 MAX_WORKBOOK_CELLS = 250_000
 
 
 def _check_inflated(name: str) -> None:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(name) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+    inflated = inflated_size(name)
+    if inflated is None:
         return  # openpyxl says what is wrong with it
     if inflated > MAX_WORKBOOK_INFLATED:
         raise PlanError(

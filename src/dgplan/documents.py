@@ -1,0 +1,421 @@
+"""Documents people receive (PDF, Word, web pages, text) as text, page by page, with offsets.
+
+:func:`read_document` reads a ``.pdf`` (pypdfium2, the ``pdf`` extra), a ``.docx`` (python-docx,
+the ``docx`` extra), an ``.html``/``.htm`` page (the standard library's parser) or text (``.txt``,
+``.md`` and any other suffix whose bytes decode). The :class:`Document` it returns holds each
+page's text and their join, ``Document.text``, in which :func:`dgplan.find_deadlines` finds
+deadlines; :meth:`Document.locate` turns an offset of that text back into page, line and column,
+so every deadline can be shown as ``file:page:line``. :func:`document_date` reads the date a
+document states at its head (a dated line, or a 閣議決定 date under the title), never the file's
+modification time.
+
+Nothing here is imported by ``import dgplan``; the PDF and Word libraries are imported when a file
+of theirs is read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import datetime
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dgplan._archive import MAX_INFLATED, inflated_size
+from dgplan._text import normalize_phrase
+from dgplan.era import parse_date
+from dgplan.errors import DgplanError, DocumentError
+
+__all__ = [
+    "DEFAULT_MAX_PAGES",
+    "MAX_MARKUP_BYTES",
+    "MAX_PDF_BYTES",
+    "MAX_TEXT_BYTES",
+    "PAGE_SEPARATOR",
+    "Document",
+    "DocumentDate",
+    "Location",
+    "Page",
+    "document_date",
+    "read_document",
+]
+
+#: What joins the pages' texts in :attr:`Document.text`: a form feed on a line of its own, so no
+#: phrase runs from one page into the next and a line count never straddles two pages.
+PAGE_SEPARATOR = "\n\f\n"
+#: How many pages :func:`read_document` reads before refusing (its ``max_pages`` keyword): a plan
+#: runs to a few hundred; 10,000 pages of text would take minutes and gigabytes.
+DEFAULT_MAX_PAGES = 2_000
+#: The largest HTML page read: a notice's page is tens of kilobytes and a plan's a few megabytes;
+#: parsing 100 MB of markup would take minutes.
+MAX_MARKUP_BYTES = 16 * 2**20
+#: The largest text file read (decoding is fast; the deadline scan over it is the cost).
+MAX_TEXT_BYTES = 64 * 2**20
+#: The largest PDF read: plans with their figures run to tens of megabytes.
+MAX_PDF_BYTES = 512 * 2**20
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where an offset of :attr:`Document.text` is: 1-based page, line within the page, and column
+    (in characters)."""
+
+    page: int
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page's text and where it starts in :attr:`Document.text`."""
+
+    number: int
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        """The offset just past this page's text in :attr:`Document.text`."""
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDate:
+    """The date a document states for itself, the words it was read from, where, and why.
+
+    ``source`` is a short English reason: ``"dated line at the head"``,
+    ``"閣議決定 date under the title"``.
+    """
+
+    date: datetime.date
+    text: str
+    location: Location
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document read by :func:`read_document`.
+
+    ``text`` is the pages' texts joined with :data:`PAGE_SEPARATOR` (``"\\n\\f\\n"``); ``kind`` is
+    ``"pdf"``, ``"docx"``, ``"html"`` or ``"text"``; ``date`` is what :func:`document_date` reads
+    on page 1, or None.
+
+    >>> doc = Document.from_pages("notice.txt", "text", ["令和7年1月20日\\n通知", "第2頁\\n令和7年度末まで"])
+    >>> doc.text.index("令和7年度末"), doc.locate(doc.text.index("令和7年度末"))
+    (19, Location(page=2, line=2, column=1))
+    >>> doc.where(19), doc.date.date
+    ('notice.txt:2:2', datetime.date(2025, 1, 20))
+    """
+
+    path: str
+    kind: str
+    pages: tuple[Page, ...]
+    text: str
+    date: DocumentDate | None
+    # Offsets in ``text`` at which a line starts: locate() is a binary search, not a count.
+    _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    @classmethod
+    def from_pages(cls, path: str | os.PathLike[str], kind: str, texts: list[str] | tuple[str, ...]) -> Document:
+        """A document of these page texts (joined with :data:`PAGE_SEPARATOR`), its date read from page 1."""
+        pages = []
+        start = 0
+        for number, text in enumerate(texts, start=1):
+            pages.append(Page(number, text, start))
+            start += len(text) + len(PAGE_SEPARATOR)
+        joined = PAGE_SEPARATOR.join(texts)
+        starts = (0, *(match.end() for match in _NEWLINE.finditer(joined)))
+        document = cls(os.fspath(path), kind, tuple(pages), joined, None, starts)
+        if pages:
+            found = document_date(pages[0].text)
+            if found is not None:
+                document = cls(document.path, kind, document.pages, joined, found, starts)
+        return document
+
+    def page_at(self, offset: int) -> Page:
+        """The page holding ``offset`` (an offset in the separator after a page counts as that page's end)."""
+        if not 0 <= offset <= len(self.text) or not self.pages:
+            raise DocumentError(
+                f"{self.path}: offset {offset} is outside the document's text (0 to {len(self.text)})", path=self.path
+            )
+        index = bisect.bisect_right([page.start for page in self.pages], offset) - 1
+        return self.pages[max(index, 0)]
+
+    def locate(self, offset: int) -> Location:
+        """Page, line and column (all 1-based) of an offset of :attr:`text`; raises
+        :class:`DocumentError` outside it."""
+        page = self.page_at(offset)
+        offset = min(offset, page.end)
+        starts = self._line_starts
+        line_index = bisect.bisect_right(starts, offset) - 1
+        first_line = bisect.bisect_right(starts, page.start) - 1
+        return Location(page.number, line_index - first_line + 1, offset - starts[line_index] + 1)
+
+    def where(self, offset: int) -> str:
+        """``path:page:line`` of an offset of :attr:`text`, as messages and listings show it."""
+        location = self.locate(offset)
+        return f"{self.path}:{location.page}:{location.line}"
+
+
+_NEWLINE = re.compile("\n")
+
+
+# -- the document's date -------------------------------------------------------------------------
+
+#: How many non-empty lines of page 1 are the head, where a document states its date.
+HEAD_LINES = 15
+
+# Words after a date that make its line a decision's date: 閣議決定, デジタル社会推進会議決定, 改定 ...
+_DECIDED = ("閣議決定", "決定", "一部改定", "改定", "一部改訂", "改訂", "一部変更", "変更", "策定")
+_DECISION_WORD = "|".join(sorted(map(re.escape, _DECIDED), key=len, reverse=True))
+# The date part ends at 日 (and an optional weekday); what parse_date reads decides whether it is one.
+_DATE_PART = r"(?P<date>[^()]*?\d+年\d+月\d+日(?:\([月火水木金土日](?:曜日?)?(?:・祝日?)?\))?)"
+_DATED_LINE = re.compile(rf"\(?{_DATE_PART}(?:付け?)?\)?")
+# A body (会議, 本部) of at most 30 characters may stand between the date and the decision word.
+_DECISION_LINE = re.compile(rf"\(?{_DATE_PART}(?P<body>[^()。、]{{0,30}}?)(?P<word>{_DECISION_WORD})\)?")
+_DECISION_ONLY = re.compile(rf"\(?(?P<body>[^()。、]{{0,30}}?)(?P<word>{_DECISION_WORD})\)?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    date: datetime.date
+    text: str
+    location: Location
+    decision: str | None
+
+
+def _head_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(1-based line number, 1-based column of its first character, stripped line) of the first
+    :data:`HEAD_LINES` non-empty lines."""
+    seen = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        yield number, len(line) - len(line.lstrip()) + 1, stripped
+        seen += 1
+        if seen == HEAD_LINES:
+            return
+
+
+def _as_date(words: str) -> datetime.date | None:
+    try:
+        return parse_date(words)
+    except DgplanError:
+        return None
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    lines = list(_head_lines(text))
+    found = []
+    for index, (number, column, stripped) in enumerate(lines):
+        normal = normalize_phrase(stripped)
+        location = Location(1, number, column)
+        if (match := _DATED_LINE.fullmatch(normal)) is not None and (day := _as_date(match["date"])) is not None:
+            following = lines[index + 1][2] if index + 1 < len(lines) else ""
+            decided = _DECISION_ONLY.fullmatch(normalize_phrase(following))
+            if decided is not None:  # 令和3年6月18日 / 閣議決定 on two lines, as covers set it
+                found.append(_Candidate(day, f"{stripped} {following}", location, decided["word"]))
+            else:
+                found.append(_Candidate(day, stripped, location, None))
+        elif (match := _DECISION_LINE.fullmatch(normal)) is not None and (day := _as_date(match["date"])) is not None:
+            found.append(_Candidate(day, stripped, location, match["word"]))
+    return found
+
+
+def document_date(text: str) -> DocumentDate | None:
+    """The date a document states at its head, read from the text of its first page; None if it
+    states none, or states two different ones the same way.
+
+    The head is the first :data:`HEAD_LINES` non-empty lines. A line that is a date and nothing else
+    (``令和7年1月20日``, ``令和７年１月２０日``, ``2025年1月20日``, right-aligned or not, with a weekday
+    or ``付``) is the document's date. Without one, the date of a decision line under the title
+    (``令和3年6月18日 閣議決定``, ``（令和３年６月18日閣議決定）``, a date with ``閣議決定`` on the next
+    line) is, the latest of them where a plan lists its revisions (``令和4年6月7日 改定``). A date
+    inside a sentence (``令和2年12月に成立した法律``) is never the document's date, nor is anything
+    past the head.
+
+    >>> found = document_date("府地第123号\\n　　　　令和７年１月２０日\\n各都道府県知事　殿\\n")
+    >>> found.date, found.text, found.location, found.source
+    (datetime.date(2025, 1, 20), '令和７年１月２０日', Location(page=1, line=2, column=5), 'dated line at the head')
+    >>> document_date("デジタル社会の実現に向けた重点計画\\n（令和３年６月18日閣議決定）").source
+    '閣議決定 date under the title'
+    >>> document_date("令和2年12月に成立した法律に基づき") is None
+    True
+    """
+    found = _candidates(text)
+    dated = [candidate for candidate in found if candidate.decision is None]
+    if dated:
+        if len({candidate.date for candidate in dated}) > 1:
+            return None  # two dated lines that disagree: which one is the document's is a guess
+        first = dated[0]
+        return DocumentDate(first.date, first.text, first.location, "dated line at the head")
+    if not found:
+        return None
+    latest = max(found, key=lambda candidate: candidate.date)
+    return DocumentDate(latest.date, latest.text, latest.location, f"{latest.decision} date under the title")
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+_KINDS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
+#: Formats dgplan does not read, with what to do instead.
+_UNREAD = {
+    ".doc": "an old Word document (.doc)",
+    ".rtf": "a rich text file (.rtf)",
+    ".xls": "an old Excel workbook (.xls)",
+    ".xlsx": "an Excel workbook (.xlsx)",
+    ".xlsm": "an Excel workbook (.xlsm)",
+    ".pptx": "a PowerPoint file (.pptx)",
+    ".ppt": "a PowerPoint file (.ppt)",
+    ".odt": "an OpenDocument text (.odt)",
+}
+
+
+def read_document(
+    path: str | os.PathLike[str], *, encoding: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
+) -> Document:
+    """Read a document's text page by page: ``.pdf``, ``.docx``, ``.html``/``.htm``, or text.
+
+    Text is UTF-8 with or without a byte order mark, UTF-16 by its byte order mark, or the
+    ``encoding`` given (``encoding="cp932"`` for Shift_JIS); for HTML ``encoding`` is the charset
+    when the page has no byte order mark. A document of more than ``max_pages`` pages is refused.
+    Every problem (a missing file, a directory, an encrypted or scanned PDF, a corrupt file, bytes
+    that do not decode) is a :class:`DocumentError` that quotes the file and says where and what
+    was expected.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> notice = Path(tempfile.mkdtemp()) / "notice.txt"
+    >>> _ = notice.write_text("事務連絡\\n令和7年1月20日\\n\\n報告は令和7年3月末までに提出。\\n", encoding="utf-8")
+    >>> document = read_document(notice)
+    >>> document.kind, len(document.pages), document.date.date
+    ('text', 1, datetime.date(2025, 1, 20))
+    """
+    name = os.fspath(path)
+    if max_pages < 1:
+        raise ValueError(f"max_pages must be at least 1 (got {max_pages!r})")
+    file = Path(name)
+    try:
+        status = file.stat()
+    except FileNotFoundError:
+        raise DocumentError(f"{name}: no such file", path=name) from None
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
+    if file.is_dir():
+        raise DocumentError(f"{name}: is a folder, not a document; give the files in it", path=name)
+    suffix = file.suffix.lower()
+    if suffix in _UNREAD:
+        raise DocumentError(f"{name}: {_UNREAD[suffix]} is not read; save it as PDF, .docx, HTML or text", path=name)
+    kind = _KINDS.get(suffix, "text")
+    if kind == "pdf":
+        texts = _pdf_pages(name, status.st_size, max_pages)
+    elif kind == "docx":
+        texts = [_docx_text(name)]
+    elif kind == "html":
+        texts = [_html_text(name, status.st_size, encoding)]
+    else:
+        texts = _text_pages(name, status.st_size, encoding, max_pages)
+    return Document.from_pages(name, kind, texts)
+
+
+def _read_bytes(name: str, size: int, limit: int, what: str) -> bytes:
+    if size > limit:
+        raise DocumentError(
+            f"{name}: {size / 2**20:,.0f} MB is more than the {limit // 2**20} MB of {what} dgplan reads; refusing",
+            path=name,
+        )
+    try:
+        with open(name, "rb") as stream:
+            # Read at most one byte past the limit: the file may have grown since it was measured.
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
+    if len(data) > limit:
+        raise DocumentError(f"{name}: more than the {limit // 2**20} MB of {what} dgplan reads; refusing", path=name)
+    return data
+
+
+_MAGIC = {
+    b"PK\x03\x04": "a zip archive (a .docx, .xlsx or .zip file)",
+    b"%PDF": "a PDF",
+    b"\xd0\xcf\x11\xe0": "an old Office file (.doc, .xls)",
+}
+
+
+def _looks_like(data: bytes) -> str | None:
+    return next((what for magic, what in _MAGIC.items() if data.startswith(magic)), None)
+
+
+def _decode(name: str, data: bytes, encoding: str | None) -> str:
+    """The text of ``data``: by its byte order mark, else ``encoding``, else UTF-8."""
+    if data.startswith(codecs.BOM_UTF8):
+        chosen, data = "utf-8", data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        chosen = "utf-16"  # the byte order mark says so, unambiguously, whatever was named
+    else:
+        chosen = encoding or "utf-8"
+    try:
+        return data.decode(chosen).removeprefix("\ufeff")
+    except LookupError:
+        raise DocumentError(f"{name}: unknown encoding {chosen!r}", path=name) from None
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        where = f"{name}: byte {error.start:,} ({byte:#04x})"
+        if (what := _looks_like(data)) is not None:
+            message = f"{name}: not text but {what}; give it a suffix dgplan reads (.pdf, .docx)"
+        elif b"\x00" in data[:4096]:
+            message = (
+                f"{where}: not {chosen} text; NUL bytes between the characters mean UTF-16 without its byte order"
+                ' mark: pass encoding="utf-16-le" (--encoding utf-16-le)'
+            )
+        elif encoding is None:
+            message = (
+                f"{where}: not UTF-8 text; a file saved by Japanese Windows is usually Shift_JIS:"
+                ' pass encoding="cp932" (--encoding cp932 on the command line)'
+            )
+        else:
+            message = f"{where}: not {chosen} text"
+        raise DocumentError(message, path=name) from None
+
+
+def _lines(text: str) -> str:
+    """Line breaks as ``\\n``: offsets then count the same on every platform's files."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text_pages(name: str, size: int, encoding: str | None, max_pages: int) -> list[str]:
+    data = _read_bytes(name, size, MAX_TEXT_BYTES, "text")
+    text = _lines(_decode(name, data, encoding))
+    # pdftotext and other extractors mark a new page with a form feed: keep their pages.
+    pages = text.split("\f")
+    if len(pages) > 1 and not pages[-1].strip():
+        pages.pop()
+    if len(pages) > max_pages:
+        raise _too_many_pages(name, len(pages), max_pages)
+    return pages
+
+
+def _too_many_pages(name: str, count: int, max_pages: int) -> DocumentError:
+    return DocumentError(
+        f"{name}: {count:,} pages, more than the {max_pages:,} read (max_pages={max_pages}); refusing", path=name
+    )
+
+
+def _pdf_pages(name: str, size: int, max_pages: int) -> list[str]:
+    raise DocumentError(f"{name}: reading PDF is not yet implemented", path=name)
+
+
+def _docx_text(name: str) -> str:
+    size = inflated_size(name)
+    if size is not None and size > MAX_INFLATED:
+        raise DocumentError(f"{name}: reading .docx is not yet implemented", path=name)
+    raise DocumentError(f"{name}: reading .docx is not yet implemented", path=name)
+
+
+def _html_text(name: str, size: int, encoding: str | None) -> str:
+    raise DocumentError(f"{name}: reading HTML is not yet implemented", path=name)
