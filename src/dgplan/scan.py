@@ -15,17 +15,17 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dgplan._clauses import clause_around
-from dgplan._escape import bounded
+from dgplan._escape import bounded, terminal_text
 from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
 from dgplan.fiscal import Interval
 
 if TYPE_CHECKING:
-    from dgplan.documents import Document
+    from dgplan.documents import Document, Location
 
 __all__ = ["DOCUMENT_SUFFIXES", "Finding", "Scan", "documents_under", "scan_document"]
 
@@ -42,13 +42,17 @@ _BOUNDARY = re.compile(
     r"\n[ \t\u3000]*(?:\n|\f)"
     r"|\n(?=[ \t\u3000]*(?:[・○●◎◆◇■□▪▶►※＊*]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[0-9０-９]{1,2}[.．]\D))"
 )
+# The marker that opens a list item is not part of what the item asks for.
+_LIST_MARKER = re.compile(r"^(?:[・○●◎◆◇■□▪▶►※＊*]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[0-9０-９]{1,2}[.．])\s*")
 # A line break between two characters of Japanese text is no space: the PDF's line was full.
 _WRAP = re.compile(r"(?<=[^\x00-\x7f])[ \t\u3000]*[\r\n\f]+[ \t\u3000]*(?=[^\x00-\x7f])")
 
 
 def one_line(text: str) -> str:
-    """Text broken over lines, as one line: no space where a Japanese line wrapped, one elsewhere."""
-    return " ".join(_WRAP.sub("", text).split())
+    """Text broken over lines, as one line: no space where a Japanese line wrapped, one elsewhere;
+    a control character or bidi override a document holds (ESC, U+202E) written as a visible
+    escape (``\\x1b``), so that no output of a finding carries it to a terminal or a sheet."""
+    return terminal_text(" ".join(_WRAP.sub("", text).split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +159,7 @@ class Scan:
     def reference_text(self) -> str:
         """The reference date and its source in words, for a header or a message."""
         if self.reference is None:
-            return f"reference date {self.reference_source}"
+            return f"reference date: {self.reference_source.replace(': ', ' (', 1)})"
         return f"reference date {self.reference.isoformat()} ({self.reference_source})"
 
 
@@ -209,7 +213,23 @@ def scan_document(
         source = _NONE
     text = document.text
     found = find_deadlines(text, reference=reference, undated=undated, citations=citations)
+    # The line the document dates itself on states when it was written, not what is due.
+    dating = None if document.date is None else document.date.location
+    if dating is not None:
+        found = [
+            replace(deadline, kind=DeadlineKind.CITATION, due=None, note="the document's date")
+            if deadline.span is not None and _on_line(document.locate(deadline.span[0]), dating)
+            else deadline
+            for deadline in found
+        ]
+        if not citations:
+            found = [deadline for deadline in found if deadline.kind != DeadlineKind.CITATION]
     spans = [deadline.span for deadline in found]
+    # No clause reaches back over the line the document is dated on (令和7年1月20日 / 報告は…).
+    floor = 0
+    if dating is not None and document.pages:
+        first = document.pages[0]
+        floor = first.start + sum(len(line) + 1 for line in first.text.split("\n")[: dating.line]) - 1
     findings = []
     for index, deadline in enumerate(found):
         if deadline.span is None:  # pragma: no cover - find_deadlines places every phrase it finds
@@ -228,7 +248,7 @@ def scan_document(
                 window=deadline.window,
                 due=deadline.due,
                 approximate=deadline.approximate,
-                clause=_clause(text, deadline.span, previous, following),
+                clause=_clause(text, deadline.span, previous, following, floor=floor if deadline.span[0] > floor else 0),
                 is_citation=deadline.kind == DeadlineKind.CITATION,
                 deadline=deadline,
             )
@@ -243,12 +263,21 @@ def scan_document(
     )
 
 
+def _on_line(location: Location, other: Location) -> bool:
+    return (location.page, location.line) == (other.page, other.line)
+
+
 def _clause(
-    text: str, span: tuple[int, int], previous: tuple[int, int] | None, following: tuple[int, int] | None
+    text: str,
+    span: tuple[int, int],
+    previous: tuple[int, int] | None,
+    following: tuple[int, int] | None,
+    *,
+    floor: int = 0,
 ) -> str:
     """The clause around the phrase at ``span``, within its paragraph or list item and at most
     :data:`_REACH` characters either side, on one line and at most :data:`CLAUSE_LIMIT` long."""
-    low, high = max(span[0] - _REACH, 0), min(span[1] + _REACH, len(text))
+    low, high = max(span[0] - _REACH, floor), min(span[1] + _REACH, len(text))
     start = low
     # Two characters past the phrase's start, so that a list marker just before it is seen whole.
     for boundary in _BOUNDARY.finditer(text, low, min(span[0] + 2, len(text))):
@@ -266,7 +295,8 @@ def _clause(
         return (other[0] - start, other[1] - start)
 
     clause = clause_around(region, (span[0] - start, span[1] - start), local(previous), local(following))
-    return bounded(clause.replace("\u200b", ""), CLAUSE_LIMIT)
+    clause = _LIST_MARKER.sub("", clause.replace("\u200b", ""))
+    return bounded(terminal_text(clause), CLAUSE_LIMIT)
 
 
 def documents_under(folder: str | os.PathLike[str], *, skip: tuple[str, ...] = ()) -> list[str]:

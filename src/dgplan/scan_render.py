@@ -73,14 +73,15 @@ def render_scan(
     """The findings of ``scans`` due from ``first`` to ``last`` (see :meth:`Finding.falls_between`)
     as ``table``, ``markdown``, ``csv``, ``json`` or ``ics``. Citations (present only where the scan
     kept them) come apart: a table of their own, ``citation`` true in CSV, a list of their own in
-    JSON, never in a calendar. A calendar holds the findings with a due date only."""
+    JSON, never in a calendar. A calendar holds the deadlines with a due date (a recurring one as
+    one repeating event); ``from`` and undated findings are listed in the other formats only."""
     if fmt not in _FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(_FORMATS)}")
     chosen = [
         (scan, [f for f in scan.findings if f.falls_between(first, last)]) for scan in scans
     ]
     if fmt == "ics":
-        return _calendar(chosen)
+        return _calendar(chosen, first, last)
     deadlines = [row for scan, found in chosen for row in _rows(scan, [f for f in found if not f.is_citation])]
     citations = [row for scan, found in chosen for row in _rows(scan, [f for f in found if f.is_citation])]
     if fmt == "json":
@@ -127,10 +128,12 @@ _SUMMARY_LIMIT = 200
 _TEXT_LIMIT = 1000
 
 
-def _calendar(chosen: Sequence[tuple[Scan, Sequence[Finding]]]) -> str:
+def _calendar(chosen: Sequence[tuple[Scan, Sequence[Finding]]], first: date | None, last: date | None) -> str:
     """One feed for every file: an all-day event on each due date, titled with the clause,
-    described with file:page:line, the phrase and the reference date. Its UID names the file,
-    phrase, due date and clause, so that the feed's events stay the same from run to run."""
+    described with file:page:line, the phrase and the reference date; a recurring deadline is one
+    event that repeats (RRULE) from its next due date (on or after ``first``) to ``last``. Its UID
+    names the file, phrase, due date and clause, so that the feed's events stay the same from run
+    to run."""
     from icalendar import Calendar, Event, vText
 
     calendar = Calendar()
@@ -140,12 +143,15 @@ def _calendar(chosen: Sequence[tuple[Scan, Sequence[Finding]]]) -> str:
     for scan, findings in chosen:
         seen: Counter[str] = Counter()
         for finding in findings:
-            if finding.is_citation or finding.due is None or finding.deadline.recurrence is not None:
+            if finding.is_citation:
+                continue
+            recurrence = finding.deadline.recurrence
+            due = finding.due if recurrence is None or first is None else finding.deadline.next_due(first)
+            if due is None:
                 continue
             key = finding.key()
             occurrence = seen[key]
             seen[key] += 1
-            due = finding.due
             event = Event()
             event.add("uid", f"{finding.key(occurrence)}@dgplan-scan")
             # A fixed stamp keeps the feed reproducible: the same documents give the same file.
@@ -153,6 +159,16 @@ def _calendar(chosen: Sequence[tuple[Scan, Sequence[Finding]]]) -> str:
             event.add("dtstart", due)
             if due < date.max:
                 event.add("dtend", due + timedelta(days=1))
+            if recurrence is not None:
+                # One event that repeats (毎年度末, 毎月10日まで), not one per year up to 9999.
+                rule: dict[str, Any] = {"freq": recurrence.frequency}
+                month_end = (due + timedelta(days=1)).day == 1
+                if recurrence.frequency == "yearly":
+                    rule["bymonth"] = due.month
+                rule["bymonthday"] = -1 if month_end and recurrence.day in (None, -1) else due.day
+                if last is not None:
+                    rule["until"] = last
+                event.add("rrule", rule)
             event.add("summary", bounded(finding.clause or finding.phrase, _SUMMARY_LIMIT))
             description = [
                 bounded(finding.where, _TEXT_LIMIT),
