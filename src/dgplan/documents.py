@@ -22,7 +22,9 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from dgplan._archive import MAX_INFLATED, inflated_size
 from dgplan._text import normalize_phrase
@@ -406,16 +408,411 @@ def _too_many_pages(name: str, count: int, max_pages: int) -> DocumentError:
     )
 
 
+def _pdf_library(name: str) -> Any:
+    try:
+        import pypdfium2
+    except ImportError:
+        raise DocumentError(f"{name}: reading PDF needs pypdfium2: pip install 'dgplan[pdf]'", path=name) from None
+    return pypdfium2
+
+
+def _check_pdf_file(name: str, size: int) -> None:
+    """Refuse, before PDFium repairs it into something else, a file that is not a whole PDF."""
+    if size > MAX_PDF_BYTES:
+        raise DocumentError(
+            f"{name}: {size / 2**20:,.0f} MB is more than the {MAX_PDF_BYTES // 2**20} MB of PDF dgplan reads;"
+            " refusing",
+            path=name,
+        )
+    try:
+        with open(name, "rb") as stream:
+            head = stream.read(1024)
+            stream.seek(max(size - 1024, 0))
+            tail = stream.read(1024)
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
+    if b"%PDF-" not in head:
+        what = _looks_like(head) or ("an empty file" if not head else "not a PDF")
+        raise DocumentError(f"{name}: not a PDF ({what}): a PDF starts with %PDF-", path=name)
+    # PDFium rebuilds a file cut short from what is left, and would read a part of it as the whole:
+    # a PDF ends with %%EOF (readers look for it in the last kilobyte).
+    if b"%%EOF" not in tail:
+        raise DocumentError(
+            f"{name}: the PDF is truncated or damaged: it does not end with %%EOF; download or save it again",
+            path=name,
+        )
+
+
+_PDF_LOAD_ERRORS = {
+    "password": "the PDF is encrypted; open it and save a copy without a password, then read that",
+    "security": "the PDF uses a security handler PDFium does not support; save a copy without protection",
+    "format": "the PDF is damaged (PDFium cannot parse it); download or save it again",
+    "file": "cannot open the file",
+}
+
+
 def _pdf_pages(name: str, size: int, max_pages: int) -> list[str]:
-    raise DocumentError(f"{name}: reading PDF is not yet implemented", path=name)
+    pdfium = _pdf_library(name)
+    _check_pdf_file(name, size)
+    from pypdfium2 import raw
+
+    reasons = {
+        raw.FPDF_ERR_PASSWORD: "password",
+        raw.FPDF_ERR_SECURITY: "security",
+        raw.FPDF_ERR_FORMAT: "format",
+        raw.FPDF_ERR_FILE: "file",
+    }
+    try:
+        pdf = pdfium.PdfDocument(name)
+    except pdfium.PdfiumError as error:
+        reason = reasons.get(getattr(error, "err_code", None), "format")
+        raise DocumentError(f"{name}: {_PDF_LOAD_ERRORS[reason]}", path=name) from None
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
+    try:
+        count = len(pdf)
+        if count > max_pages:
+            raise _too_many_pages(name, count, max_pages)
+        texts = []
+        for index in range(count):
+            try:
+                texts.append(_pdf_page_text(pdf, index))
+            except pdfium.PdfiumError:
+                raise DocumentError(
+                    f"{name}: page {index + 1}: the page is damaged (PDFium cannot read it)", path=name, page=index + 1
+                ) from None
+    finally:
+        pdf.close()
+    blank = [number for number, text in enumerate(texts, start=1) if not text.strip()]
+    if texts and len(blank) == len(texts):
+        raise DocumentError(
+            f"{name}: no text on pages {_page_ranges(blank)}: the PDF holds images; run OCR first", path=name
+        )
+    if not texts:
+        raise DocumentError(f"{name}: the PDF has no pages", path=name)
+    return texts
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """``1-12``, ``1-3, 7``: runs of consecutive page numbers."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
+
+
+# Controls PDFium leaves in text (\x02 for a hyphen at a line's end, NULs); tabs and line breaks stay.
+_PDF_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_KANA_LINE = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb ]+")
+#: A line of kana set at most this fraction of its neighbour's size is that neighbour's ruby.
+RUBY_SIZE_RATIO = 0.7
+
+
+def _pdf_page_text(pdf: Any, index: int) -> str:
+    from pypdfium2 import raw
+
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+            if _KANA_LINE.search(text) is not None:
+                text = _drop_ruby(text, textpage, raw)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return _PDF_CONTROLS.sub("", _lines(text))
+
+
+def _drop_ruby(text: str, textpage: Any, raw: Any) -> str:
+    """The page's text without its ruby (furigana): PDFium gives a ruby its own line, next to the line
+    of the words it reads, in glyphs about half their size. A line of kana set that small beside a
+    line of larger glyphs is dropped; a line of kana in the body's size stays."""
+    lines = text.split("\r\n")
+    starts = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 2
+
+    def size(number: int) -> float:
+        line = lines[number]
+        stripped = len(line) - len(line.lstrip())
+        if stripped == len(line):
+            return 0.0
+        char = raw.FPDFText_GetCharIndexFromTextIndex(textpage.raw, starts[number] + stripped)
+        return float(raw.FPDFText_GetFontSize(textpage.raw, char)) if char >= 0 else 0.0
+
+    kept = []
+    for number, line in enumerate(lines):
+        if _KANA_LINE.fullmatch(line) is not None and line.strip():
+            own = size(number)
+            neighbours = [size(other) for other in (number - 1, number + 1) if 0 <= other < len(lines)]
+            if own > 0 and any(own <= RUBY_SIZE_RATIO * other for other in neighbours):
+                continue
+        kept.append(line)
+    return "\r\n".join(kept)
 
 
 def _docx_text(name: str) -> str:
-    size = inflated_size(name)
-    if size is not None and size > MAX_INFLATED:
-        raise DocumentError(f"{name}: reading .docx is not yet implemented", path=name)
-    raise DocumentError(f"{name}: reading .docx is not yet implemented", path=name)
+    """The text of a Word document: paragraphs and table cells in document order, one cell per line
+    part (cells of a row joined by tabs), nested tables read where they stand. Word has no pages
+    in its file (they are laid out when shown), so the document is one page; headers, footers,
+    footnotes, comments and text boxes are not read."""
+    try:
+        import docx
+        from docx.text.paragraph import Paragraph
+    except ImportError:
+        raise DocumentError(
+            f"{name}: reading Word files needs python-docx: pip install 'dgplan[docx]'", path=name
+        ) from None
+    with open(name, "rb") as stream:
+        head = stream.read(4)
+    if head != b"PK\x03\x04":
+        what = _looks_like(head) or ("an empty file" if not head else "not a zip archive")
+        raise DocumentError(f"{name}: not a Word document (.docx) ({what}): a .docx is a zip archive", path=name)
+    inflated = inflated_size(name)
+    if inflated is None:
+        raise DocumentError(f"{name}: the .docx is damaged (its zip directory cannot be read)", path=name)
+    if inflated > MAX_INFLATED:
+        raise DocumentError(
+            f"{name}: the document inflates to {inflated / 2**20:,.0f} MB, more than the {MAX_INFLATED // 2**20} MB"
+            " dgplan reads (a zip bomb, or a document far larger than a notice); refusing",
+            path=name,
+        )
+    try:
+        body = docx.Document(name).element.body
+        lines: list[str] = []
+        _docx_block(body, lines, Paragraph)
+    except (DocumentError, MemoryError, RecursionError):
+        raise
+    except Exception as error:  # python-docx and lxml fail in many ways on a file that is not a document
+        raise DocumentError(f"{name}: not a readable Word document (.docx): {_reason(error)}", path=name) from None
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_block(element: Any, lines: list[str], paragraph: Any) -> None:
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}p":
+            lines.append(paragraph(child, None).text)
+        elif tag == f"{_W}tbl":
+            for row in child.iterchildren(f"{_W}tr"):
+                cells = []
+                for cell in row.iterchildren(f"{_W}tc"):
+                    inner: list[str] = []
+                    _docx_block(cell, inner, paragraph)
+                    cells.append("\n".join(inner))
+                lines.append("\t".join(cells))
+        elif tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins", f"{_W}smartTag"):
+            _docx_block(child, lines, paragraph)
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+
+#: Elements whose start and end break the line, as a browser lays them out.
+_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+        "legend",
+    ]
+)
+#: Elements whose text is not the page's: scripts, styles, ruby readings (rt, rp), the title.
+_DROPPED = frozenset(
+    [
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "title",
+        "rt",
+        "rp",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "select",
+        "textarea",
+    ]
+)
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
+
+
+class _HTMLText(HTMLParser):
+    """The text of a page as a browser lays it out: block elements on their own lines, table cells of
+    a row joined by tabs, white space collapsed (kept in <pre>), scripts, styles and ruby readings
+    dropped, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.dropped: list[str] = []
+        self.pre = 0
+        self.first_cell = True
+
+    def _newline(self) -> None:
+        if self.parts and not self.parts[-1].endswith("\n"):
+            self.parts.append("\n")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.dropped:
+            if tag in _DROPPED and tag not in _VOID:
+                if tag in ("rt", "rp") and self.dropped[-1] in ("rt", "rp"):
+                    self.dropped[-1] = tag  # <rt> closes an open <rp> or <rt>
+                else:
+                    self.dropped.append(tag)
+            return
+        if tag in _DROPPED:
+            self.dropped.append(tag)
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            if not self.first_cell:
+                self.parts.append("\t")
+            self.first_cell = False
+        elif tag in _BLOCKS:
+            self._newline()
+            if tag == "tr":
+                self.first_cell = True
+            elif tag == "pre":
+                self.pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.dropped and tag == "br":
+            self.parts.append("\n")
+        elif not self.dropped and tag in _BLOCKS:
+            self._newline()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropped:
+            if tag == self.dropped[-1] or (tag == "ruby" and self.dropped[-1] in ("rt", "rp")):
+                self.dropped.pop()
+            return
+        if tag in _BLOCKS:
+            self._newline()
+            if tag == "pre":
+                self.pre = max(self.pre - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.dropped:
+            return
+        if not self.pre:
+            data = _SPACE_RUN.sub(" ", data)
+            if not self.parts or self.parts[-1].endswith(("\n", "\t")):
+                data = data.lstrip(" ")
+        if data:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = [line.strip(" ") for line in "".join(self.parts).split("\n")]
+        text = "\n".join(lines).strip("\n")
+        return re.sub("\n{3,}", "\n\n", text) + "\n" if text else ""
+
+
+#: Charset labels pages give for Japanese text, as browsers read them (WHATWG: Shift_JIS is windows-31j).
+_CHARSETS = {
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "ms_kanji": "cp932",
+    "csshiftjis": "cp932",
+    "windows-31j": "cp932",
+    "ms932": "cp932",
+    "euc-jp": "euc_jp",
+    "x-euc-jp": "euc_jp",
+    "iso-2022-jp": "iso2022_jp",
+    "utf8": "utf-8",
+}
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+
+
+def _html_charset(name: str, data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if match is None:
+        return None
+    label = (match[1] or match[2]).decode("ascii").lower()
+    charset = _CHARSETS.get(label, label)
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise DocumentError(
+            f"{name}: the page names an unknown charset {label!r} in its <meta> tag; pass encoding= (--encoding)",
+            path=name,
+        ) from None
+    return charset
 
 
 def _html_text(name: str, size: int, encoding: str | None) -> str:
-    raise DocumentError(f"{name}: reading HTML is not yet implemented", path=name)
+    data = _read_bytes(name, size, MAX_MARKUP_BYTES, "HTML")
+    if (what := _looks_like(data)) is not None:
+        raise DocumentError(f"{name}: not an HTML page but {what}", path=name)
+    text = _decode(name, data, encoding or _html_charset(name, data))
+    parser = _HTMLText()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as error:  # html.parser is lenient; what it still refuses is not a page
+        raise DocumentError(f"{name}: not a readable HTML page: {_reason(error)}", path=name) from None
+    return parser.text()
