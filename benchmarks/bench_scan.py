@@ -53,11 +53,15 @@ def print_pdfs(pages: list[list[str]], folder: Path, chromium: str) -> dict[int,
         for size in SIZES:
             chosen = [pages[index % len(pages)] for index in range(size)]
             body = "".join(
-                "<section>" + "".join(f"<div>{html.escape(line)}</div>" for line in lines if line.strip()) + "</section>"
+                "<section>"
+                + "".join(f"<div>{html.escape(line)}</div>" for line in lines if line.strip())
+                + "</section>"
                 for lines in chosen
             )
             source = folder / f"plan-{size}.html"
-            source.write_text(f'<!doctype html><html lang="ja"><meta charset="utf-8"><style>{STYLE}</style>{body}', "utf-8")
+            source.write_text(
+                f'<!doctype html><html lang="ja"><meta charset="utf-8"><style>{STYLE}</style>{body}', "utf-8"
+            )
             page = browser.new_page()
             page.goto(source.as_uri())
             made[size] = folder / f"plan-{size}.pdf"
@@ -89,13 +93,17 @@ def main() -> None:
         print(f"skipped: the plan's text is not at {SOURCE} (set DGPLAN_PLAN_TEXT to its path)")
         return
     if chromium is None:
-        print("skipped: no Chromium to print the PDFs (apt-get install chromium fonts-noto-cjk, or set DGPLAN_CHROMIUM)")
+        print(
+            "skipped: no Chromium to print the PDFs (apt-get install chromium fonts-noto-cjk, or set DGPLAN_CHROMIUM)"
+        )
         return
     with tempfile.TemporaryDirectory() as scratch:
         pdfs = print_pdfs(original_pages(SOURCE.read_text(encoding="utf-8")), Path(scratch), chromium)
-        print(f"{'pages':>5}  {'bare pages/s':>12}  {'read pages/s':>12}  {'scan pages/s':>12}  {'scan/bare':>9}"
-              f"  {'scan ms/page':>12}  findings")
-        for size, path in pdfs.items():
+        print(
+            f"{'pages':>5}  {'bare pages/s':>12}  {'read pages/s':>12}  {'scan pages/s':>12}  {'scan/bare':>9}"
+            f"  {'scan ms/page':>12}  findings"
+        )
+        for path in pdfs.values():
             pages = len(read_document(path).pages)
             bare = best_of(lambda path=path: bare_extraction(path))
             read = best_of(lambda path=path: read_document(path))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -141,10 +142,10 @@ class TestScanDocument:
         assert scan_document(document) == scan_document(tmp_path / "notice.txt")
 
     def test_what_cannot_be_read_is_a_located_error(self, tmp_path: Path) -> None:
-        with pytest.raises(DgplanError, match="missing.pdf"):
+        with pytest.raises(DgplanError, match=re.escape("missing.pdf")):
             scan_document(tmp_path / "missing.pdf")
         (tmp_path / "sjis.txt").write_bytes("令和7年6月末までに".encode("cp932"))
-        with pytest.raises(DgplanError, match="sjis.txt"):
+        with pytest.raises(DgplanError, match=re.escape("sjis.txt")):
             scan_document(tmp_path / "sjis.txt")
         assert scan_document(tmp_path / "sjis.txt", encoding="cp932").findings[0].due == date(2025, 6, 30)
 
@@ -203,7 +204,7 @@ class TestFallsBetween:
 class TestRenderScan:
     @pytest.fixture
     def scans(self, tmp_path: Path) -> list[object]:
-        hostile = "令和7年1月20日\n=HYPERLINK(\"x\")|*強調*は令和7年6月末までに提出\n"
+        hostile = '令和7年1月20日\n=HYPERLINK("x")|*強調*は令和7年6月末までに提出\n'
         return [scan_document(write(tmp_path, "a.txt", NOTICE)), scan_document(write(tmp_path, "b.txt", hostile))]
 
     def test_csv_has_the_columns_and_no_formula(self, scans: list[object]) -> None:
@@ -223,7 +224,9 @@ class TestRenderScan:
 
     def test_a_table_per_kind_and_the_reference_in_the_header(self, scans: list[object]) -> None:
         out = render_scan(scans, "table", first=date(2025, 3, 1))  # type: ignore[arg-type]
-        assert out.splitlines()[0].endswith("reference date 2025-01-20 (stated in the document at p1 l2: 令和7年1月20日)")
+        assert out.splitlines()[0].endswith(
+            "reference date 2025-01-20 (stated in the document at p1 l2: 令和7年1月20日)"
+        )
         assert "令和7年2月28日までに" not in out and "本年度末までに" in out
 
     def test_unknown_format(self, scans: list[object]) -> None:
@@ -245,7 +248,9 @@ class TestScanCommand:
     @pytest.fixture
     def notices(self, tmp_path: Path) -> Path:
         write(tmp_path, "notices/01.txt", NOTICE)
-        write(tmp_path, "notices/sub/02.md", "令和7年2月1日\n報告は毎年度末までに行う。\n令和8年度以降、様式を改める。\n")
+        write(
+            tmp_path, "notices/sub/02.md", "令和7年2月1日\n報告は毎年度末までに行う。\n令和8年度以降、様式を改める。\n"
+        )
         return tmp_path
 
     def test_a_folder_of_notices_is_one_calendar_with_stable_uids(self, notices: Path) -> None:
@@ -278,7 +283,9 @@ class TestScanCommand:
         assert given.stdout.splitlines()[0] == "notices/01.txt: reference date 2024-04-01 (given)"
 
     def test_from_and_to_choose_by_due_date(self, notices: Path) -> None:
-        result = dgplan("scan", "notices", "--format", "json", "--from", "2025-03-01", "--to", "2025-03-15", cwd=notices)
+        result = dgplan(
+            "scan", "notices", "--format", "json", "--from", "2025-03-01", "--to", "2025-03-15", cwd=notices
+        )
         assert [row["phrase"] for row in json.loads(result.stdout)["deadlines"]] == ["3月10日に"]
 
     def test_citations_apart_and_marked(self, notices: Path) -> None:

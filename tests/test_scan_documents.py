@@ -48,7 +48,8 @@ def page_html(pages: list[list[str]], tag: str = "div") -> str:
         "<section>" + "".join(f"<{tag}>{html.escape(line)}</{tag}>" for line in lines if line.strip()) + "</section>"
         for lines in pages
     )
-    return f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>{STYLE}</style></head><body>{sections}</body></html>'
+    head = f'<head><meta charset="utf-8"><style>{STYLE}</style></head>'
+    return f'<!doctype html><html lang="ja">{head}<body>{sections}</body></html>'
 
 
 @pytest.fixture(scope="session")

@@ -1019,7 +1019,9 @@ def scan(
     # with every such file named, never a calendar that silently lacks its deadlines.
     for name in files:
         try:
-            scans.append(scan_document(name, reference=reference, citations=citations, undated=undated, encoding=encoding))
+            scans.append(
+                scan_document(name, reference=reference, citations=citations, undated=undated, encoding=encoding)
+            )
         except DgplanError as error:
             problems.append(_library_message(str(error).splitlines()[0]))
         except OSError as error:

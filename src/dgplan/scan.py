@@ -43,7 +43,9 @@ _BOUNDARY = re.compile(
     r"|\n(?=[ \t\u3000]*(?:[・○●◎◆◇■□▪▶►※＊*]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[0-9０-９]{1,2}[.．]\D))"
 )
 # The marker that opens a list item is not part of what the item asks for.
-_LIST_MARKER = re.compile(r"^(?:[・○●◎◆◇■□▪▶►※＊*]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[0-9０-９]{1,2}[.．])\s*")
+_LIST_MARKER = re.compile(
+    r"^(?:[・○●◎◆◇■□▪▶►※＊*]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[0-9０-９]{1,2}[.．])\s*"
+)
 # A line break between two characters of Japanese text is no space: the PDF's line was full.
 _WRAP = re.compile(r"(?<=[^\x00-\x7f])[ \t\u3000]*[\r\n\f]+[ \t\u3000]*(?=[^\x00-\x7f])")
 
@@ -248,7 +250,9 @@ def scan_document(
                 window=deadline.window,
                 due=deadline.due,
                 approximate=deadline.approximate,
-                clause=_clause(text, deadline.span, previous, following, floor=floor if deadline.span[0] > floor else 0),
+                clause=_clause(
+                    text, deadline.span, previous, following, floor=floor if deadline.span[0] > floor else 0
+                ),
                 is_citation=deadline.kind == DeadlineKind.CITATION,
                 deadline=deadline,
             )

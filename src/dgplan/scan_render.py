@@ -77,9 +77,7 @@ def render_scan(
     one repeating event); ``from`` and undated findings are listed in the other formats only."""
     if fmt not in _FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(_FORMATS)}")
-    chosen = [
-        (scan, [f for f in scan.findings if f.falls_between(first, last)]) for scan in scans
-    ]
+    chosen = [(scan, [f for f in scan.findings if f.falls_between(first, last)]) for scan in scans]
     if fmt == "ics":
         return _calendar(chosen, first, last)
     deadlines = [row for scan, found in chosen for row in _rows(scan, [f for f in found if not f.is_citation])]
@@ -104,7 +102,9 @@ def render_scan(
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         # as_of is what the JSON of due items states; CSV has no place for it.
-        return render_rows(deadlines + citations, "csv", columns=SCAN_COLUMNS, table_columns=(), as_of=date.min, raw_csv=raw_csv)
+        return render_rows(
+            deadlines + citations, "csv", columns=SCAN_COLUMNS, table_columns=(), as_of=date.min, raw_csv=raw_csv
+        )
     kept_citations = any(scan.citations for scan in scans)
     if fmt == "markdown":
         lines = [f"- {markdown_inline(scan.file)}: {markdown_inline(scan.reference_text)}" for scan in scans]
