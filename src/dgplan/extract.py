@@ -63,8 +63,9 @@ def _clean_lines(text: str) -> list[tuple[int, str]]:
     Two layouts of the PDF's text: a PDF-to-text tool's, with a blank line between lines and a
     page's first line indented by a space; and :func:`dgplan.documents.read_document`'s, with
     neither, its pages joined by a form feed on a line of its own. There a footnote body is a line
-    ``61 …`` numbered as the next footnote (or whose number the page's text carries glued to a
-    word, ``3GPP61や``), and the footnotes run to the end of the page."""
+    ``61 …`` numbered as the next footnote (or, for the first, standing at the page's foot or whose
+    number the page's text carries glued to a word, ``3GPP61や``), and the footnotes run to the end
+    of the page."""
     raw = _drop_ruby_lines(text).split("\n")
     paged = _PAGE_BREAK in raw
     kept: list[tuple[int, str]] = []
@@ -92,7 +93,9 @@ def _clean_lines(text: str) -> list[tuple[int, str]]:
             continue  # a footnote marker that fell onto a line of its own
         if body is not None and not line[:1].isspace():
             note = int(line[: line.index(" ")])
-            if previous_blank or (paged and _next_footnote(note, last_note, raw[page_start : number - 1])):
+            following = raw[number : number + _FOOT_LINES]
+            at_foot = _PAGE_BREAK in following or len(following) < _FOOT_LINES
+            if previous_blank or (paged and _next_footnote(note, last_note, raw[page_start : number - 1], at_foot)):
                 in_footnote, last_note = True, note
                 continue
         previous_blank = False
@@ -104,14 +107,22 @@ def _clean_lines(text: str) -> list[tuple[int, str]]:
 _PAGE_BREAK = "\f"
 
 
-def _next_footnote(note: int, last_note: int | None, page: list[str]) -> bool:
+#: How near a page's end a numbered line stands to be a footnote by its place alone (the page's
+#: first footnote, its marker lost): it and at most two more lines, then the page break.
+_FOOT_LINES = 3
+
+
+def _next_footnote(note: int, last_note: int | None, page: list[str], at_foot: bool) -> bool:
     """Whether a line numbered ``note`` on a page is a footnote body: it is numbered as the next
-    footnote, or, after a gap (a footnote whose body the layout lost) or as the first seen, the
-    page's text above carries the number glued to a word (``3GPP61や``, ``オンライ67``)."""
+    footnote; or, after a gap (a footnote whose body the layout lost) or as the first seen, it
+    stands at the page's foot or the page's text above carries the number glued to a word
+    (``3GPP61や``, ``オンライ67``)."""
     if last_note is not None and note == last_note + 1:
         return True
     if last_note is not None and not last_note < note <= last_note + 3:
         return False
+    if at_foot:
+        return True
     glued = re.compile(rf"(?<=[^\d\s,.]){note}(?![\d年月日])")
     return any(glued.search(line) for line in page)
 
