@@ -36,8 +36,9 @@ DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt", ".md")
 CLAUSE_LIMIT = 200
 #: How far before and after its phrase a clause may reach, where no 。 or list item ends it.
 _REACH = 300
-# What ends a clause besides 。: a blank line, or a line that opens a list item or a heading
-# (・, ○, ※, (1), 1., １．, 第2 …): notices list their deadlines one per line without a 。.
+# What ends a clause besides 。: a blank line; a page break (what a page's foot and the next page's
+# head print, page numbers and running titles, is no part of a sentence); or a line that opens a
+# list item (・, ○, ※, (1), 1., １．): notices list their deadlines one per line without a 。.
 _BOUNDARY = re.compile(
     r"\n[ \t\u3000]*(?:\n|\f)"
     r"|\n(?=[ \t\u3000]*(?:[・○●◎◆◇■□▪▶►※＊*]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[0-9０-９]{1,2}[.．]\D))"
