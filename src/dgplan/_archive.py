@@ -23,5 +23,6 @@ def inflated_size(path: str | os.PathLike[str]) -> int | None:
     try:
         with zipfile.ZipFile(path) as archive:
             return sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        # NotImplementedError: a directory entry needs a newer zip version than Python reads.
         return None

@@ -175,7 +175,7 @@ HEAD_LINES = 15
 _DECIDED = ("閣議決定", "決定", "一部改定", "改定", "一部改訂", "改訂", "一部変更", "変更", "策定")
 _DECISION_WORD = "|".join(sorted(map(re.escape, _DECIDED), key=len, reverse=True))
 # The date part ends at 日 (and an optional weekday); what parse_date reads decides whether it is one.
-_DATE_PART = r"(?P<date>[^()]*?\d+年\d+月\d+日(?:\([月火水木金土日](?:曜日?)?(?:・祝日?)?\))?)"
+_DATE_PART = r"(?P<date>[^()]*?(?:\d+|元)年\d+月\d+日(?:\([月火水木金土日](?:曜日?)?(?:・祝日?)?\))?)"
 _DATED_LINE = re.compile(rf"\(?{_DATE_PART}(?:付け?)?\)?")
 # A body (会議, 本部) of at most 30 characters may stand between the date and the decision word.
 _DECISION_LINE = re.compile(rf"\(?{_DATE_PART}(?P<body>[^()。、]{{0,30}}?)(?P<word>{_DECISION_WORD})\)?")
@@ -432,8 +432,12 @@ def _check_pdf_file(name: str, size: int) -> None:
     except OSError as error:
         raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
     if b"%PDF-" not in head:
-        what = _looks_like(head) or ("an empty file" if not head else "not a PDF")
-        raise DocumentError(f"{name}: not a PDF ({what}): a PDF starts with %PDF-", path=name)
+        if not head:
+            raise DocumentError(f"{name}: an empty file, not a PDF", path=name)
+        what = _looks_like(head)
+        if what is not None:
+            raise DocumentError(f"{name}: not a PDF but {what}; a PDF starts with %PDF-", path=name)
+        raise DocumentError(f"{name}: not a PDF: it does not start with %PDF- (it starts {head[:12]!r})", path=name)
     # PDFium rebuilds a file cut short from what is left, and would read a part of it as the whole:
     # a PDF ends with %%EOF (readers look for it in the last kilobyte).
     if b"%%EOF" not in tail:
@@ -473,24 +477,27 @@ def _pdf_pages(name: str, size: int, max_pages: int) -> list[str]:
         count = len(pdf)
         if count > max_pages:
             raise _too_many_pages(name, count, max_pages)
-        texts = []
+        texts: list[tuple[str, bool]] = []
         for index in range(count):
             try:
                 texts.append(_pdf_page_text(pdf, index))
             except pdfium.PdfiumError:
                 raise DocumentError(
-                    f"{name}: page {index + 1}: the page is damaged (PDFium cannot read it)", path=name, page=index + 1
+                    f"{name}: page {index + 1} cannot be loaded: the page tree is damaged (it loops, nests"
+                    " too deeply or lacks the page); download or save the PDF again",
+                    path=name,
+                    page=index + 1,
                 ) from None
     finally:
         pdf.close()
-    blank = [number for number, text in enumerate(texts, start=1) if not text.strip()]
-    if texts and len(blank) == len(texts):
-        raise DocumentError(
-            f"{name}: no text on pages {_page_ranges(blank)}: the PDF holds images; run OCR first", path=name
-        )
     if not texts:
         raise DocumentError(f"{name}: the PDF has no pages", path=name)
-    return texts
+    if not any(text.strip() for text, _ in texts):
+        pages = _page_ranges(list(range(1, len(texts) + 1)))
+        if any(drawn for _, drawn in texts):
+            raise DocumentError(f"{name}: no text on pages {pages}: the PDF holds images; run OCR first", path=name)
+        raise DocumentError(f"{name}: no text on pages {pages}: the pages are empty", path=name)
+    return [text for text, _ in texts]
 
 
 def _page_ranges(numbers: list[int]) -> str:
@@ -504,18 +511,23 @@ def _page_ranges(numbers: list[int]) -> str:
     return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
 
 
-# Controls PDFium leaves in text (\x02 for a hyphen at a line's end, NULs); tabs and line breaks stay.
-_PDF_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+# PDFium marks a hyphen that ends a line (G-MIS, i-Construction set across two lines) with U+FFFE, or
+# U+0002 in some versions: it is the text's hyphen. Other controls (NULs) are dropped; tabs and line
+# breaks stay.
+_PDF_HYPHENS = re.compile("[\x02\ufffe]")
+_PDF_CONTROLS = re.compile("[\x00\x01\x03-\x08\x0b-\x1f\x7f\uffff]")
 _KANA_LINE = re.compile("[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb ]+")
 #: A line of kana set at most this fraction of its neighbour's size is that neighbour's ruby.
 RUBY_SIZE_RATIO = 0.7
 
 
-def _pdf_page_text(pdf: Any, index: int) -> str:
+def _pdf_page_text(pdf: Any, index: int) -> tuple[str, bool]:
+    """The page's text, and whether anything is drawn on it (an image, a path: a scan has no text)."""
     from pypdfium2 import raw
 
     page = pdf[index]
     try:
+        drawn = raw.FPDFPage_CountObjects(page.raw) > 0
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
@@ -525,7 +537,7 @@ def _pdf_page_text(pdf: Any, index: int) -> str:
             textpage.close()
     finally:
         page.close()
-    return _PDF_CONTROLS.sub("", _lines(text))
+    return _PDF_CONTROLS.sub("", _PDF_HYPHENS.sub("-", _lines(text))), drawn
 
 
 def _drop_ruby(text: str, textpage: Any, raw: Any) -> str:
@@ -573,8 +585,10 @@ def _docx_text(name: str) -> str:
     with open(name, "rb") as stream:
         head = stream.read(4)
     if head != b"PK\x03\x04":
-        what = _looks_like(head) or ("an empty file" if not head else "not a zip archive")
-        raise DocumentError(f"{name}: not a Word document (.docx) ({what}): a .docx is a zip archive", path=name)
+        if not head:
+            raise DocumentError(f"{name}: an empty file, not a Word document (.docx)", path=name)
+        what = _looks_like(head) or f"a file that starts {head!r}"
+        raise DocumentError(f"{name}: not a Word document (.docx) but {what}; a .docx is a zip archive", path=name)
     inflated = inflated_size(name)
     if inflated is None:
         raise DocumentError(f"{name}: the .docx is damaged (its zip directory cannot be read)", path=name)
@@ -760,7 +774,7 @@ class _HTMLText(HTMLParser):
             self.parts.append(data)
 
     def text(self) -> str:
-        lines = [line.strip(" ") for line in "".join(self.parts).split("\n")]
+        lines = [line.rstrip(" ") for line in "".join(self.parts).split("\n")]
         text = "\n".join(lines).strip("\n")
         return re.sub("\n{3,}", "\n\n", text) + "\n" if text else ""
 
