@@ -65,6 +65,15 @@ class Finding:
     ``page``, ``line`` and ``column`` are 1-based, as the document's :class:`~dgplan.documents.Location`;
     ``phrase`` is the deadline phrase and ``clause`` what it governs, each on one line, the clause
     cut to 200 characters; ``deadline`` is the phrase resolved (its ``span`` indexes the document's text).
+
+    >>> from datetime import date
+    >>> from dgplan.documents import Document
+    >>> document = Document.from_pages("notice.txt", "text", ["通知", "様式は\\n令和7年6月末までに提出する。"])
+    >>> finding = scan_document(document).findings[0]
+    >>> finding.where, finding.column, finding.kind.value, finding.due, finding.clause
+    ('notice.txt:2:2', 1, 'by', datetime.date(2025, 6, 30), '様式は令和7年6月末までに提出する')
+    >>> finding.falls_between(date(2025, 4, 1), date(2025, 6, 30))
+    True
     """
 
     file: str
@@ -139,6 +148,15 @@ class Scan:
     ``reference`` is the date relative words were read against (None: they were skipped) and
     ``reference_source`` says where it came from: ``given``, ``stated in the document at p1 l3:
     令和7年1月20日``, or ``none: relative words and yearless months skipped``.
+
+    >>> from datetime import date
+    >>> from dgplan.documents import Document
+    >>> document = Document.from_pages("notice.txt", "text", ["本年度末までに報告する。"])
+    >>> scan_document(document).reference_text
+    'reference date: none (relative words and yearless months skipped)'
+    >>> scan = scan_document(document, reference=date(2025, 1, 20))
+    >>> scan.reference_text, [finding.due for finding in scan.deadlines], scan.citations
+    ('reference date 2025-01-20 (given)', [datetime.date(2025, 3, 31)], ())
     """
 
     file: str
