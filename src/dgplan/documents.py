@@ -45,7 +45,7 @@ __all__ = [
     "read_document",
 ]
 
-#: What joins the pages' texts in :attr:`Document.text`: a form feed on a line of its own, so no
+#: What joins the pages' texts in ``Document.text``: a form feed on a line of its own, so no
 #: phrase runs from one page into the next and a line count never straddles two pages.
 PAGE_SEPARATOR = "\n\f\n"
 #: How many pages :func:`read_document` reads before refusing (its ``max_pages`` keyword): a plan
@@ -62,7 +62,7 @@ MAX_PDF_BYTES = 512 * 2**20
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where an offset of :attr:`Document.text` is: 1-based page, line within the page, and column
+    """Where an offset of ``Document.text`` is: 1-based page, line within the page, and column
     (in characters)."""
 
     page: int
@@ -72,7 +72,7 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page's text and where it starts in :attr:`Document.text`."""
+    """One page's text and where it starts in ``Document.text``."""
 
     number: int
     text: str
@@ -80,7 +80,7 @@ class Page:
 
     @property
     def end(self) -> int:
-        """The offset just past this page's text in :attr:`Document.text`."""
+        """The offset just past this page's text in ``Document.text``."""
         return self.start + len(self.text)
 
 
@@ -148,7 +148,7 @@ class Document:
         return self.pages[max(index, 0)]
 
     def locate(self, offset: int) -> Location:
-        """Page, line and column (all 1-based) of an offset of :attr:`text`; raises
+        """Page, line and column (all 1-based) of an offset of ``text``; raises
         :class:`DocumentError` outside it."""
         page = self.page_at(offset)
         offset = min(offset, page.end)
@@ -158,7 +158,7 @@ class Document:
         return Location(page.number, line_index - first_line + 1, offset - starts[line_index] + 1)
 
     def where(self, offset: int) -> str:
-        """``path:page:line`` of an offset of :attr:`text`, as messages and listings show it."""
+        """``path:page:line`` of an offset of ``text``, as messages and listings show it."""
         location = self.locate(offset)
         return f"{self.path}:{location.page}:{location.line}"
 
