@@ -331,3 +331,32 @@ class TestScanCommand:
             "notices/bad.txt",
             "notices/worse.txt",
         ]
+
+
+# Text a document may hold that would harm who reads an output: control characters, bidi
+# overrides, line breaks of every kind, formula triggers, markdown and HTML syntax.
+HOSTILE = st.text(
+    alphabet=st.sampled_from(list("\x1b\x07\x00\x7f\x85\u202e\u2066\r\v\t=+-@'<>&*_[]#!`|~\\ 報告は。、")),
+    max_size=30,
+)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@given(HOSTILE, HOSTILE)
+def test_no_output_carries_what_a_document_holds(before: str, after: str) -> None:
+    """Whatever surrounds a deadline in a document, every format writes it as text."""
+    document = Document.from_pages(
+        "=cmd|'/c calc'!A1.txt", "text", ["令和7年1月20日\n" + before + "令和7年6月末までに" + after + "\n"]
+    )
+    scans = [scan_document(document, citations=True)]
+    dated = [f for f in scans[0].findings if not f.is_citation and f.due is not None]
+    for fmt in ("table", "markdown", "csv", "json"):
+        out = render_scan(scans, fmt)
+        assert not _CONTROLS.search(out), (fmt, out)
+    for row in csv.reader(io.StringIO(render_scan(scans, "csv"))):
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row), row
+    markdown = render_scan(scans, "markdown")
+    assert "<" not in markdown.replace("&lt;", "") and "\r" not in markdown
+    events = Calendar.from_ical(render_scan(scans, "ics")).walk("VEVENT")
+    assert len(events) == len(dated)
+    assert all("\n" not in str(event["SUMMARY"]) for event in events)
