@@ -272,6 +272,10 @@ class TestScanCommand:
         assert again.stdout.replace("\r\n", "\n") == feed.replace("\r\n", "\n")
         assert len({str(e["UID"]) for e in events}) == len(events)
 
+    def test_a_file_named_twice_is_read_once(self, notices: Path) -> None:
+        result = dgplan("scan", "notices/01.txt", "notices", "./notices/01.txt", "--format", "json", cwd=notices)
+        assert [f["file"] for f in json.loads(result.stdout)["files"]] == ["notices/01.txt", "notices/sub/02.md"]
+
     def test_the_table_names_each_files_reference(self, notices: Path) -> None:
         result = dgplan("scan", "notices", cwd=notices)
         assert result.returncode == 0 and result.stderr == ""

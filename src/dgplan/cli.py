@@ -1012,6 +1012,12 @@ def scan(
             files += found
         else:
             files.append(path)
+    # A file named and also in a folder named (or named twice) is scanned once: its events would
+    # otherwise come twice into a calendar.
+    once: dict[str, str] = {}
+    for name in files:
+        once.setdefault(os.path.realpath(name), name)
+    files = list(once.values())
     _not_over_inputs(output, *(Path(name) for name in files))
     scans = []
     problems = []
