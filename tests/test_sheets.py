@@ -54,11 +54,10 @@ def with_cached_value(path: Path, formula: str, value: str) -> None:
     with zipfile.ZipFile(path) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
     sheet = entries["xl/worksheets/sheet1.xml"].decode()
-    # openpyxl writes the empty value as <v /> with the standard library's XML writer and as
-    # <v></v> with lxml's (installed with python-docx).
-    empty = re.compile(rf"<f>{re.escape(formula)}</f>(?:<v ?/>|<v></v>)")
-    assert empty.search(sheet) is not None
-    entries["xl/worksheets/sheet1.xml"] = empty.sub(f"<f>{formula}</f><v>{value}</v>", sheet).encode()
+    # openpyxl writes the empty value as <v /> with the standard library's XML writer and as <v></v>
+    # with lxml (installed with python-docx, the docx extra).
+    empty = next(f"<f>{formula}</f>{v}" for v in ("<v />", "<v></v>", "<v/>") if f"<f>{formula}</f>{v}" in sheet)
+    entries["xl/worksheets/sheet1.xml"] = sheet.replace(empty, f"<f>{formula}</f><v>{value}</v>").encode()
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in entries.items():
             archive.writestr(name, data)

@@ -63,7 +63,13 @@ MAX_PDF_BYTES = 512 * 2**20
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where an offset of ``Document.text`` is: 1-based page, line within the page, and column
-    (in characters)."""
+    (in characters).
+
+    >>> from dgplan import Document
+    >>> document = Document.from_pages("notice.pdf", "pdf", ["表紙", "本文\\n提出は令和7年度末まで"])
+    >>> document.locate(document.text.index("令和"))
+    Location(page=2, line=2, column=4)
+    """
 
     page: int
     line: int
@@ -72,7 +78,13 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page's text and where it starts in ``Document.text``."""
+    """One page's text and where it starts in ``Document.text``.
+
+    >>> from dgplan import Document
+    >>> document = Document.from_pages("notice.pdf", "pdf", ["表紙", "本文"])
+    >>> document.pages[1], document.text[document.pages[1].start :]
+    (Page(number=2, text='本文', start=5), '本文')
+    """
 
     number: int
     text: str
@@ -90,6 +102,11 @@ class DocumentDate:
 
     ``source`` is a short English reason: ``"dated line at the head"``,
     ``"閣議決定 date under the title"``.
+
+    >>> from dgplan import document_date
+    >>> found = document_date("デジタル社会の実現に向けた重点計画\\n\\n令和3年6月18日\\n閣議決定\\n")
+    >>> found.date, found.text, found.location.line, found.source
+    (datetime.date(2021, 6, 18), '令和3年6月18日 閣議決定', 3, '閣議決定 date under the title')
     """
 
     date: datetime.date
