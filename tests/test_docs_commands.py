@@ -58,7 +58,19 @@ def scratch(tmp_path: Path) -> Path:
         "id,date,value,done,note\n1-1/m1,2022-03-25,,true,改修完了\n", encoding="utf-8"
     )
     (tmp_path / "data").mkdir()
+    # The folder of notices docs/documents.md scans.
+    (tmp_path / "notices").mkdir()
+    for name, text in NOTICES.items():
+        (tmp_path / "notices" / name).write_text(text, encoding="utf-8")
     return tmp_path
+
+
+NOTICES = {
+    "2025-01-20-survey.txt": "事務連絡\n令和7年1月20日\n\n各都道府県担当課　御中\n\n"
+    "１．調査票は令和7年2月28日までに提出してください。\n２．結果は本年度末までに公表する予定です。\n",
+    "2025-02-03-briefing.txt": "令和7年2月3日\n\n説明会を3月10日に開催します。\n"
+    "出席者は、開催の5日前までに登録してください。\n実績の報告は毎年度末までに行うこと。\n",
+}
 
 
 def test_matching_reads_elisions() -> None:

@@ -112,6 +112,46 @@ class TestExcerpt:
         assert lines[-1] == "unresolved phrases: 0"
 
 
+def as_read_document(text: str) -> str:
+    """``text`` in read_document's layout of a PDF: no blank lines, no indent at a page's first line,
+    the pages joined by a form feed on a line of its own."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line[:1] == " " and not line[:2].isspace() and lines:
+            lines.append("\f")
+        if line.strip():
+            lines.append(line.strip())
+    return "\n".join(lines)
+
+
+class TestReadDocumentsLayout:
+    def test_the_same_plan_as_from_the_text(self) -> None:
+        paged = as_read_document(EXCERPT)
+        assert "\n\f\n" in paged and "\n\n" not in paged and "\n12 研修" in paged
+        assert extract(paged)[0] == extract()[0]
+
+    def test_footnotes_by_their_numbers_run_to_the_pages_end(self) -> None:
+        # 61 is glued in the page above; 62 is the next footnote though no marker survived; both
+        # run to the page's end, over their continuation line.
+        paged = as_read_document(EXCERPT).replace(
+            "・ 利用者の利便性の向上に繋",
+            "・ 3GPP61の規格に沿い、利用者の利便性の向上に繋",
+        )
+        paged = paged.replace(
+            "町村）\n",
+            "町村）\n61 “3rd Generation Partnership Project”の略称。\n国際標準化の団体。\n62 別途定める。\n\f\n",
+            1,
+        )
+        kpis = [k.text for k in extract(paged)[0]["1-1"].kpis]
+        assert kpis[0] == "改修済み市区町村数（令和３年度（2021年度）までに1,741市区町村）"
+
+    def test_a_numbered_line_inside_a_page_is_text(self) -> None:
+        paged = as_read_document(EXCERPT).replace(
+            "がる取組を進める。", "がる取組を進める。\n100 回の演習を行い、\n成果を共有する。", 1
+        )
+        assert extract(paged)[0]["1-1"].description[1].endswith("100 回の演習を行い、成果を共有する。")
+
+
 class TestMalformed:
     def test_not_the_layout(self) -> None:
         with pytest.raises(ExtractError, match="no measure found"):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from dgplan.plan_io import load_plan, load_progress, parse_plan, plan_schema, save_plan
     from dgplan.queries import DueItem, DueItems, KPIStatus, KPIStatuses, Summary
     from dgplan.records import parse_month
+    from dgplan.scan import Finding, Scan, scan_document
     from dgplan.targets import parse_target
     from dgplan.workbook import save_excel
 del TYPE_CHECKING
@@ -84,6 +85,7 @@ _LAZY = {
         ("Document", "DocumentDate", "Location", "Page", "document_date", "read_document"), "dgplan.documents"
     ),
     **dict.fromkeys(("AmbiguousMatch", "MeasureDiff", "PlanChange", "PlanDiff", "diff_plans"), "dgplan.diff"),
+    **dict.fromkeys(("Finding", "Scan", "scan_document"), "dgplan.scan"),
 }
 
 
@@ -180,4 +182,8 @@ __all__ = [
     "DocumentDate",
     "Page",
     "Location",
+    # scanning documents for their deadlines
+    "scan_document",
+    "Scan",
+    "Finding",
 ]

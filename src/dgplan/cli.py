@@ -885,7 +885,10 @@ def schema(output: Path | None, verbose: bool) -> None:
     _emit(json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n", output, verbose=verbose)
 
 
-@main.command(short_help="Read a plan's 施策集 text into plan YAML.")
+_EXTRACT_DOCUMENTS = (".pdf", ".docx", ".html", ".htm")
+
+
+@main.command(short_help="Read a plan's 施策集 (its PDF, .docx, .html or text) into plan YAML.")
 @click.argument("text_file", type=_FILE)
 @click.option("-o", "--output", type=_FILE, help="Write the plan YAML here (atomically) instead of stdout.")
 @click.option("--title", required=True, help="The plan's title.")
@@ -897,10 +900,12 @@ def schema(output: Path | None, verbose: bool) -> None:
 def extract(
     text_file: Path, output: Path | None, title: str, issued: date, source: str | None, strict: bool, verbose: bool
 ) -> None:
-    """Extract the 施策集 (Part 3) of a plan's PDF text into plan YAML; a report goes to stderr.
+    """Extract the 施策集 (Part 3) of a plan into plan YAML; a report goes to stderr. TEXT_FILE is
+    the plan's PDF, .docx or .html, read with dgplan's document reader, or its text (UTF-8).
 
     \b
     Examples:
+      dgplan extract plan-2021.pdf --title デジタル社会の実現に向けた重点計画 --issued 令和3年6月18日 -o measures.yaml
       dgplan extract plan-2021.txt --title デジタル社会の実現に向けた重点計画 --issued 令和3年6月18日 -o measures.yaml
       dgplan extract plan-2022.txt --title … --issued 2022-06-07 --strict -o plan-2022.yaml
     """
@@ -908,10 +913,16 @@ def extract(
     from dgplan.extract import extract_plan
     from dgplan.plan_io import dump_plan
 
-    try:
-        text = text_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        _fail(f"{text_file}: not UTF-8 text")
+    if text_file.suffix.lower() in _EXTRACT_DOCUMENTS:
+        from dgplan.documents import read_document
+
+        # The plan's own PDF (or Word file, or web page), read as the text its layout gives.
+        text = read_document(text_file).text
+    else:
+        try:
+            text = text_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            _fail(f"{text_file}: not UTF-8 text")
     plan, extract_report = extract_plan(text, title=title, issued=issued, source=source)
     from dgplan._escape import terminal_text
 
@@ -920,3 +931,115 @@ def extract(
     if strict and extract_report.unresolved:
         _fail(f"{len(extract_report.unresolved)} phrases left unresolved (--strict)")
     _emit(dump_plan(plan), output, verbose=verbose)
+
+
+_SCAN_SUFFIXES = {".ics": "ics", ".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
+
+
+@main.command(short_help="Every deadline in documents: PDF, Word, web pages, text.")
+@click.argument("paths", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "csv", "json", "ics"]),
+    help="Default: from -o's extension (.ics, .csv, .json, .md), else table.",
+)
+@click.option("--from", "first", type=DATE, help="Only what is due on or after this day.")
+@click.option("--to", "last", type=DATE, help="Only what is due on or before this day.")
+@click.option("--citations", is_flag=True, help="List the dates cited (law numbers, past decisions) apart.")
+@click.option("--undated", is_flag=True, help="List undated markers (速やかに, 順次) too (never in a calendar).")
+@click.option(
+    "--reference",
+    type=DATE,
+    help="Date for relative words (本年度) and yearless months (default: the date each document states).",
+)
+@click.option("--encoding", help="For text files: their encoding (cp932 for Shift_JIS; default: detected).")
+@click.option("-o", "--output", type=_FILE, help="Write to this file (atomically) instead of stdout.")
+@_bom
+@_raw_csv
+@_verbose
+@_handles_errors
+def scan(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    first: date | None,
+    last: date | None,
+    citations: bool,
+    undated: bool,
+    reference: date | None,
+    encoding: str | None,
+    output: Path | None,
+    bom: bool,
+    raw_csv: bool,
+    verbose: bool,
+) -> None:
+    """Every deadline in FILE... (PDF, .docx, .html, .txt, .md) with file:page:line, the phrase,
+    its kind, window and due date, and the clause it governs. A folder stands for every document
+    in it and its subfolders, in name order; many files (a folder of notices) make one list, or
+    one calendar feed (--format ics: one event per due date, titled with the clause).
+
+    Relative words (本年度) and months without a year are read against --reference, else the date
+    each document states at its head, else skipped; every output says which date it used.
+
+    \b
+    Examples:
+      dgplan scan 通知.pdf
+      dgplan scan notices/ -o deadlines.ics
+      dgplan scan 公告.docx --format csv --bom -o 期限.csv
+      dgplan scan notices/ --from 2025-04-01 --to 2026-03-31 --citations
+    """
+    import os
+    from pathlib import Path
+
+    from dgplan.errors import DgplanError
+    from dgplan.scan import DOCUMENT_SUFFIXES, documents_under, scan_document
+    from dgplan.scan_render import render_scan
+
+    implied = None if output is None else _SCAN_SUFFIXES.get(output.suffix.lower())
+    if fmt is not None and implied is not None and fmt != implied:
+        _fail(f"--format {fmt} contradicts -o {str(output)!r}, a {implied} file name: drop one or make them agree")
+    fmt = fmt or implied or "table"
+    if first is not None and last is not None and first > last:
+        _fail(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+    if fmt == "ics" and (citations or undated):
+        _fail("a calendar holds deadlines with a due date: --citations and --undated are for the other formats")
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = documents_under(path, skip=() if output is None else (str(output),))
+            if not found:
+                _fail(f"{path}: no documents in this folder ({', '.join(DOCUMENT_SUFFIXES)})")
+            files += found
+        else:
+            files.append(path)
+    # A file named and also in a folder named (or named twice) is scanned once: its events would
+    # otherwise come twice into a calendar.
+    once: dict[str, str] = {}
+    for name in files:
+        once.setdefault(os.path.realpath(name), name)
+    files = list(once.values())
+    _not_over_inputs(output, *(Path(name) for name in files))
+    scans = []
+    problems = []
+    # Every file is read before anything is written: one that cannot be read is an error (exit 2)
+    # with every such file named, never a calendar that silently lacks its deadlines.
+    for name in files:
+        try:
+            scans.append(
+                scan_document(name, reference=reference, citations=citations, undated=undated, encoding=encoding)
+            )
+        except DgplanError as error:
+            problems.append(_library_message(str(error).splitlines()[0]))
+        except OSError as error:
+            problems.append(f"{error.filename or name}: {error.strerror}")
+    if problems:
+        from dgplan._escape import terminal_text
+
+        for problem in problems[:-1]:
+            click.echo(f"dgplan: error: {terminal_text(problem)}", err=True)
+        _fail(terminal_text(problems[-1]))
+    if verbose:
+        for done in scans:
+            click.echo(f"{done.file}: {done.reference_text}; {len(done.deadlines)} deadlines", err=True)
+    text = render_scan(scans, fmt, first=first, last=last, raw_csv=raw_csv)
+    _emit(text, output, verbose=verbose, bom=bom and fmt == "csv")

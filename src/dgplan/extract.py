@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dgplan._clauses import clause_around
 from dgplan._text import _drop_ruby_lines, normalize, normalize_mapped
 from dgplan.deadline import Deadline, DeadlineKind, scan_passage
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
@@ -57,12 +58,25 @@ def _nfkc(line: str) -> str:
 
 def _clean_lines(text: str) -> list[tuple[int, str]]:
     """Content lines with their 1-based line numbers: blank lines, ruby lines, footnote markers
-    alone on a line and page-bottom footnote bodies removed."""
+    alone on a line and page-bottom footnote bodies removed.
+
+    Two layouts of the PDF's text: a PDF-to-text tool's, with a blank line between lines and a
+    page's first line indented by a space; and :func:`dgplan.documents.read_document`'s, with
+    neither, its pages joined by a form feed on a line of its own. There a footnote body is a line
+    ``61 …`` numbered as the next footnote (or, for the first, standing at the page's foot or whose
+    number the page's text carries glued to a word, ``3GPP61や``), and the footnotes run to the end
+    of the page."""
     raw = _drop_ruby_lines(text).split("\n")
+    paged = _PAGE_BREAK in raw
     kept: list[tuple[int, str]] = []
     in_footnote = False
     previous_blank = True
+    page_start = 0
+    last_note: int | None = None
     for number, line in enumerate(raw, start=1):
+        if paged and line == _PAGE_BREAK:
+            in_footnote, previous_blank, page_start = False, False, number
+            continue
         stripped = line.strip()
         if not stripped:
             previous_blank = True
@@ -70,16 +84,47 @@ def _clean_lines(text: str) -> list[tuple[int, str]]:
         starts_page = line[:1] == " " and not line[:2].isspace()
         if in_footnote and starts_page:
             in_footnote = False
+        body = _FOOTNOTE_BODY.match(line)
         if in_footnote:
+            if body is not None:  # the next footnote of the page: its number counts
+                last_note = int(line[: line.index(" ")])
             continue
         if _FOOTNOTE_MARK.fullmatch(_nfkc(stripped)):
             continue  # a footnote marker that fell onto a line of its own
-        if previous_blank and not line[:1].isspace() and _FOOTNOTE_BODY.match(line):
-            in_footnote = True
-            continue
+        if body is not None and not line[:1].isspace():
+            note = int(line[: line.index(" ")])
+            following = raw[number : number + _FOOT_LINES]
+            at_foot = _PAGE_BREAK in following or len(following) < _FOOT_LINES
+            if previous_blank or (paged and _next_footnote(note, last_note, raw[page_start : number - 1], at_foot)):
+                in_footnote, last_note = True, note
+                continue
         previous_blank = False
         kept.append((number, stripped))
     return kept
+
+
+#: How read_document joins a document's pages (its PAGE_SEPARATOR, "\n\f\n"), as a line of its own.
+_PAGE_BREAK = "\f"
+
+
+#: How near a page's end a numbered line stands to be a footnote by its place alone (the page's
+#: first footnote, its marker lost): it and at most two more lines, then the page break.
+_FOOT_LINES = 3
+
+
+def _next_footnote(note: int, last_note: int | None, page: list[str], at_foot: bool) -> bool:
+    """Whether a line numbered ``note`` on a page is a footnote body: it is numbered as the next
+    footnote; or, after a gap (a footnote whose body the layout lost) or as the first seen, it
+    stands at the page's foot or the page's text above carries the number glued to a word
+    (``3GPP61や``, ``オンライ67``)."""
+    if last_note is not None and note == last_note + 1:
+        return True
+    if last_note is not None and not last_note < note <= last_note + 3:
+        return False
+    if at_foot:
+        return True
+    glued = re.compile(rf"(?<=[^\d\s,.]){note}(?![\d年月日])")
+    return any(glued.search(line) for line in page)
 
 
 def _join(parts: list[str]) -> str:
@@ -265,30 +310,14 @@ def _check_numbering(blocks: list[_Block]) -> None:
         expected[str(section_number)] = wanted + 1
 
 
-# Words that open a sentence by tying it to the one before; they say nothing of what is due.
-_CONNECTIVE = re.compile(
-    r"^(?:そのため|このため|また|さらに|加えて|併せて|あわせて|なお|具体的には|その上で|これにより|これらにより|特に)、"
-)
-
-
 def _clause(text: str, deadline: Deadline, previous: Deadline | None, following: Deadline | None) -> str:
-    """The clause a deadline governs: from the start of its sentence (or, after another deadline
-    in the sentence, from its own words) to the next deadline in the sentence or the sentence's
-    end, without the connective that opens the sentence (そのため、 また、) or closing punctuation."""
-    if deadline.span is None:
-        return text.strip()
-    start = text.rfind("。", 0, deadline.span[0]) + 1
-    if previous is not None and previous.span is not None and previous.span[1] > start:
-        start = deadline.span[0]
-    end = text.find("。", deadline.span[1])
-    end = len(text) if end < 0 else end
-    if following is not None and following.span is not None and following.span[0] < end:
-        end = following.span[0]
-    clause = " ".join(text[start:end].split()).strip(" 、,・")
-    # A clause cut out of a bracket (…令和４年度からの運用本格化）) does not keep its closing half.
-    while clause[-1:] in ("）", ")") and clause.count(clause[-1]) > clause.count("（" if clause[-1] == "）" else "("):
-        clause = clause[:-1].rstrip(" 、,・")
-    return _CONNECTIVE.sub("", clause).strip(" 、") or clause
+    """The clause a deadline governs, up to the next deadline of its sentence (see :func:`clause_around`)."""
+    return clause_around(
+        text,
+        deadline.span,
+        None if previous is None else previous.span,
+        None if following is None else following.span,
+    )
 
 
 _MILESTONE_KINDS = (
