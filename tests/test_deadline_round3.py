@@ -467,3 +467,24 @@ class TestBaselinesWrittenOut:
         # 比較検討 is work done within the year, not a level measured from.
         [deadline] = find_deadlines("令和4年度に比較検討を行う")
         assert (deadline.kind.value, deadline.due) == ("within", date(2023, 3, 31))
+
+
+class TestScheduleCellsEndAtTheirLine:
+    """A 実施時期 cell ending in 中/内 is that period's deadline whatever the next cell (on the next
+    line, or after a tab) starts with; the 中 was read as the start of a word and the cell lost
+    (found reading a schedule table through read_document)."""
+
+    @pytest.mark.parametrize("gap", ["\n", "\t", "\n\t", " \n"])
+    def test_a_cell_before_another_cell(self, gap: str) -> None:
+        text = f"令和7年度中{gap}クラウド移行{gap}令和8年度内{gap}中核市へ展開{gap}令和9年度末まで"
+        found = find_deadlines(text)
+        assert [(d.text, d.kind.value, d.due) for d in found] == [
+            ("令和7年度中", "within", date(2026, 3, 31)),
+            ("令和8年度内", "within", date(2027, 3, 31)),
+            ("令和9年度末まで", "by", date(2028, 3, 31)),
+        ]
+
+    @pytest.mark.parametrize("text", ["令和7年度中間報告", "令和7年度内中核市への展開"])
+    def test_the_same_words_run_together_are_one_word(self, text: str) -> None:
+        # No line break: 中間, 中核市 are words, and the period names a thing.
+        assert find_deadlines(text) == []

@@ -364,3 +364,30 @@ def test_no_output_carries_what_a_document_holds(before: str, after: str) -> Non
     events = Calendar.from_ical(render_scan(scans, "ics")).walk("VEVENT")
     assert len(events) == len(dated)
     assert all("\n" not in str(event["SUMMARY"]) for event in events)
+
+
+def test_a_schedule_table_in_a_docx_gives_every_cell(tmp_path: Path) -> None:
+    """Each 実施時期 cell of a Word table is found at its row, the cells in 中 included."""
+    from documents_helpers import write_docx
+
+    rows = [["施策", "実施時期"], ["窓口のデジタル化", "令和7年度中"], ["クラウド移行", "令和8年度内"], ["運用開始", "令和9年度末まで"]]
+    path = write_docx(tmp_path / "工程表.docx", ["工程表"], tables=[rows])
+    found = scan_document(path).deadlines
+    assert [(f.phrase, f.due, f.line) for f in found] == [
+        ("令和7年度中", date(2026, 3, 31), 3),
+        ("令和8年度内", date(2027, 3, 31), 4),
+        ("令和9年度末まで", date(2028, 3, 31), 5),
+    ]
+
+
+def test_a_long_path_in_the_table_keeps_its_page_and_line(tmp_path: Path) -> None:
+    """The text table cuts a long cell's end; the place column loses its path's start instead, so
+    file:page:line still says where the deadline is."""
+    folder = tmp_path / ("とても長いフォルダの名前" * 4)
+    folder.mkdir()
+    path = folder / "事務連絡.txt"
+    path.write_text("事務連絡\n\n回答は令和9年3月末までに提出すること。\n", encoding="utf-8")
+    table = render_scan([scan_document(path)], "table")
+    [row] = [line for line in table.splitlines() if "令和9年3月末" in line]
+    where = row.split()[0]
+    assert where.startswith("…") and where.endswith("事務連絡.txt:1:3")

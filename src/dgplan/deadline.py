@@ -486,6 +486,10 @@ _SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
     (LazyPattern(r"\)?[はも]"), _Suffix.TOPIC_PARTICLE),
 )
 
+# 中 or 内 right after a period, whatever follows: read as the WITHIN suffix only where the source
+# breaks the line (or tabs) after it.
+_WITHIN_AT_CELL_END = LazyPattern(r"\)?(?:期間中|中|内)")
+
 _RECURRING = LazyPattern(
     r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)"
     r"(?:(?P<end>末日?)|(?P<beginning>当初|初め|始め|初頭)"
@@ -1240,6 +1244,11 @@ def _classify_after_period(scan: _Scan, period: Period, match: re.Match[str], po
         matched = pattern.match(text, position)
         if matched is not None:
             return _by_suffix(scan, suffix, period, window, start, matched.end(), approximate, earliest)
+    cell = _WITHIN_AT_CELL_END.match(text, position)
+    if cell is not None and any(char.isspace() for char in _gap(scan, cell.end())):
+        # 令和7年度中⏎クラウド移行: a 実施時期 cell ends at its 中 (the next cell, on the next line or
+        # after a tab, may start with any noun); the same words run together would be one word.
+        return _by_suffix(scan, _Suffix.WITHIN, period, window, start, cell.end(), approximate, earliest)
 
     # No marker: a bare period. It names a thing (令和3年度予算, 令和2年度衛生行政報告例), cites a
     # past decision (令和2年12月25日閣議決定), or is the window itself (（令和6年度中）, KPI brackets).

@@ -120,7 +120,35 @@ def render_scan(
 
 
 def _people(rows: list[dict[str, Any]], fmt: str, empty: str) -> str:
+    if fmt == "table":
+        rows = [{**row, "where": _where_in_a_cell(row)} for row in rows]
     return render_rows(rows, fmt, columns=_TABLE_COLUMNS, table_columns=_TABLE_COLUMNS, as_of=date.min, empty=empty)
+
+
+#: As wide as the text table's other cells (``dgplan.report``'s cut).
+_WHERE_WIDTH = 60
+
+
+def _where_in_a_cell(row: dict[str, Any]) -> str:
+    """``file:page:line`` within a table cell: a long path loses its start, never its page and line
+    (the table cuts a cell's end, which would keep the folder and drop where the deadline is)."""
+    place = f":{row['page']}:{row['line']}"
+    shown = terminal_text(str(row["file"]))
+    room = _WHERE_WIDTH - len(place) - 1
+    if _display_width(shown) + len(place) <= _WHERE_WIDTH:
+        return shown + place
+    kept = ""
+    for char in reversed(shown):
+        if _display_width(kept) + _display_width(char) > room:
+            break
+        kept = char + kept
+    return "…" + kept + place
+
+
+def _display_width(text: str) -> int:
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
 
 
 #: How much of a clause an event's title, and of a phrase its description, repeats.
