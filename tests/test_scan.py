@@ -370,7 +370,12 @@ def test_a_schedule_table_in_a_docx_gives_every_cell(tmp_path: Path) -> None:
     """Each 実施時期 cell of a Word table is found at its row, the cells in 中 included."""
     from documents_helpers import write_docx
 
-    rows = [["施策", "実施時期"], ["窓口のデジタル化", "令和7年度中"], ["クラウド移行", "令和8年度内"], ["運用開始", "令和9年度末まで"]]
+    rows = [
+        ["施策", "実施時期"],
+        ["窓口のデジタル化", "令和7年度中"],
+        ["クラウド移行", "令和8年度内"],
+        ["運用開始", "令和9年度末まで"],
+    ]
     path = write_docx(tmp_path / "工程表.docx", ["工程表"], tables=[rows])
     found = scan_document(path).deadlines
     assert [(f.phrase, f.due, f.line) for f in found] == [
