@@ -396,3 +396,42 @@ def test_a_long_path_in_the_table_keeps_its_page_and_line(tmp_path: Path) -> Non
     [row] = [line for line in table.splitlines() if "令和9年3月末" in line]
     where = row.split()[0]
     assert where.startswith("…") and where.endswith("事務連絡.txt:1:3")
+
+
+class TestClausesKeepToTheirParagraph:
+    """A PDF's lines carry no blank line between paragraphs: a line clearly narrower than the page's
+    widest ends its paragraph, so a clause does not reach back over the addressee, the sender and
+    the title, nor run one table row into the next (found scanning a notice printed to PDF)."""
+
+    body = "標記について、別添様式により、令和7年2月28日までに回答願います。なお、移行計画は本年"
+
+    def page(self) -> str:
+        return "\n".join(
+            [
+                "府デ第123号",
+                "令和7年1月20日",
+                "各都道府県知事 殿",
+                "デジタル庁統括官",
+                "自治体システム標準化に係る調査について（依頼）",
+                self.body,
+                "度末までに改定してください。",
+                "移行計画の策定 令和7年度中",
+                "本番移行 令和8年度末まで",
+            ]
+        )
+
+    @pytest.mark.parametrize("kind", ["pdf", "text"])
+    def test_wrapped_lines_join_and_short_lines_end(self, kind: str) -> None:
+        document = Document.from_pages("notice.pdf", kind, [self.page()])
+        clauses = {f.phrase: f.clause for f in scan_document(document).deadlines}
+        assert clauses == {
+            "令和7年2月28日までに": "標記について、別添様式により、令和7年2月28日までに回答願います",
+            "本年度末までに": "移行計画は本年度末までに改定してください",
+            "令和7年度中": "移行計画の策定 令和7年度中",
+            "令和8年度末まで": "本番移行 令和8年度末まで",
+        }
+
+    def test_in_a_word_file_every_line_is_a_paragraph(self) -> None:
+        document = Document.from_pages("工程表.docx", "docx", ["件名\n窓口の改修\t令和7年度末まで\n運用開始の告知"])
+        [finding] = scan_document(document).deadlines
+        assert finding.clause == "窓口の改修 令和7年度末まで"

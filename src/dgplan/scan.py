@@ -12,9 +12,11 @@ then they are skipped. A :class:`Scan` always says which date it used and where 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -251,6 +253,7 @@ def scan_document(
     if dating is not None and document.pages:
         first = document.pages[0]
         floor = first.start + sum(len(line) + 1 for line in first.text.split("\n")[: dating.line]) - 1
+    ends = _paragraph_ends(document)
     findings = []
     for index, deadline in enumerate(found):
         if deadline.span is None:  # pragma: no cover - find_deadlines places every phrase it finds
@@ -270,7 +273,12 @@ def scan_document(
                 due=deadline.due,
                 approximate=deadline.approximate,
                 clause=_clause(
-                    text, deadline.span, previous, following, floor=floor if deadline.span[0] > floor else 0
+                    text,
+                    deadline.span,
+                    previous,
+                    following,
+                    floor=floor if deadline.span[0] > floor else 0,
+                    ends=ends,
                 ),
                 is_citation=deadline.kind == DeadlineKind.CITATION,
                 deadline=deadline,
@@ -290,6 +298,42 @@ def _on_line(location: Location, other: Location) -> bool:
     return (location.page, location.line) == (other.page, other.line)
 
 
+#: A line narrower than this share of its page's widest line ends its paragraph (a heading, an
+#: addressee, a table row, a paragraph's last line); a paragraph's other lines are full.
+_SHORT_LINE = 0.75
+
+
+def _paragraph_ends(document: Document) -> list[int]:
+    """The offsets of ``document.text`` at which a line ends its paragraph, in order.
+
+    A Word file's and a web page's lines are its paragraphs, blocks and table rows: each ends one.
+    A PDF (or text) wraps a paragraph's lines at the page's width, so only a line clearly narrower
+    than the page's widest one ends it: without this a clause of a notice reached back over the
+    addressee, the sender and the title, which carry no 。.
+    """
+    ends: list[int] = []
+    every_line = document.kind in ("docx", "html")
+    for page in document.pages:
+        lines = page.text.split("\n")
+        widths = [_display_width(line.strip(" \t\u3000")) for line in lines]
+        full = max(widths, default=0)
+        offset = page.start
+        for line, width in zip(lines, widths, strict=True):
+            offset += len(line)
+            if every_line or width < _SHORT_LINE * full:
+                ends.append(offset)
+            offset += 1
+    return ends
+
+
+def _display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def _clause(
     text: str,
     span: tuple[int, int],
@@ -297,10 +341,18 @@ def _clause(
     following: tuple[int, int] | None,
     *,
     floor: int = 0,
+    ends: Sequence[int] = (),
 ) -> str:
     """The clause around the phrase at ``span``, within its paragraph or list item and at most
     :data:`_REACH` characters either side, on one line and at most :data:`CLAUSE_LIMIT` long."""
     low, high = max(span[0] - _REACH, floor), min(span[1] + _REACH, len(text))
+    # Paragraph ends by the lines' widths: the last one before the phrase, the first after it.
+    before = bisect.bisect_right(ends, span[0]) - 1
+    if before >= 0:
+        low = max(low, ends[before] + 1)
+    after_end = bisect.bisect_left(ends, span[1])
+    if after_end < len(ends):
+        high = min(high, ends[after_end])
     start = low
     # Two characters past the phrase's start, so that a list marker just before it is seen whole.
     for boundary in _BOUNDARY.finditer(text, low, min(span[0] + 2, len(text))):
