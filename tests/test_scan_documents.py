@@ -52,9 +52,10 @@ def page_html(pages: list[list[str]], tag: str = "div") -> str:
     return f'<!doctype html><html lang="ja">{head}<body>{sections}</body></html>'
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def printer(chromium: str) -> Iterator[Any]:
-    """Headless Chromium, printing HTML files to PDF."""
+    """Headless Chromium, printing HTML files to PDF. Module-scoped: Playwright's sync API runs one
+    instance at a time, and a session-long one broke every later module that opens its own."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -83,7 +84,7 @@ def original_pages(text: str) -> list[list[str]]:
     return pages
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def plan_pdf(plan_source_text: str, printer: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 2021 plan's text as a PDF: each page of the original on a page of its own, one element per
     line, so that its footnotes stand at the foot of their page as in the plan's own PDF."""
@@ -142,7 +143,7 @@ def sentences_with_deadlines(text: str, reference: date) -> list[str]:
     return found[::step][:PER_SOURCE]
 
 
-@pytest.fixture(scope="session", params=sorted(PASSAGE_SOURCES), ids=lambda name: Path(name).stem)
+@pytest.fixture(scope="module", params=sorted(PASSAGE_SOURCES), ids=lambda name: Path(name).stem)
 def passages(request: pytest.FixtureRequest) -> tuple[list[str], date]:
     path = SOURCES / request.param
     if not path.is_file():
@@ -155,7 +156,7 @@ def pages_of(sentences: list[str]) -> list[list[str]]:
     return [sentences[i : i + PER_PAGE] for i in range(0, len(sentences), PER_PAGE)]
 
 
-@pytest.fixture(scope="session", params=["pdf", "docx", "html"])
+@pytest.fixture(scope="module", params=["pdf", "docx", "html"])
 def rendered(
     request: pytest.FixtureRequest, passages: tuple[list[str], date], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, list[str], date]:
