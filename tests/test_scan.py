@@ -420,9 +420,8 @@ class TestClausesKeepToTheirParagraph:
             ]
         )
 
-    @pytest.mark.parametrize("kind", ["pdf", "text"])
-    def test_wrapped_lines_join_and_short_lines_end(self, kind: str) -> None:
-        document = Document.from_pages("notice.pdf", kind, [self.page()])
+    def test_wrapped_lines_join_and_short_lines_end(self) -> None:
+        document = Document.from_pages("notice.pdf", "pdf", [self.page()])
         clauses = {f.phrase: f.clause for f in scan_document(document).deadlines}
         assert clauses == {
             "令和7年2月28日までに": "標記について、別添様式により、令和7年2月28日までに回答願います",
@@ -435,3 +434,9 @@ class TestClausesKeepToTheirParagraph:
         document = Document.from_pages("工程表.docx", "docx", ["件名\n窓口の改修\t令和7年度末まで\n運用開始の告知"])
         [finding] = scan_document(document).deadlines
         assert finding.clause == "窓口の改修 令和7年度末まで"
+
+    def test_a_text_file_wrapped_by_hand_keeps_its_sentence(self) -> None:
+        # A text file's short line is no paragraph end: people wrap text where they like.
+        document = Document.from_pages("notice.txt", "text", ["記\n\n様式は\n令和7年6月末までに提出する。"])
+        [finding] = scan_document(document).deadlines
+        assert finding.clause == "様式は令和7年6月末までに提出する"

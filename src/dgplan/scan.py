@@ -307,12 +307,15 @@ def _paragraph_ends(document: Document) -> list[int]:
     """The offsets of ``document.text`` at which a line ends its paragraph, in order.
 
     A Word file's and a web page's lines are its paragraphs, blocks and table rows: each ends one.
-    A PDF (or text) wraps a paragraph's lines at the page's width, so only a line clearly narrower
-    than the page's widest one ends it: without this a clause of a notice reached back over the
-    addressee, the sender and the title, which carry no 。.
+    A PDF wraps a paragraph's lines at the page's width, so only a line clearly narrower than the
+    page's widest one ends it: without this a clause of a notice reached back over the addressee,
+    the sender and the title, which carry no 。. A text file's lines are whatever its writer typed
+    (wrapped by hand, or not at all): only blank lines and list items end its paragraphs.
     """
     ends: list[int] = []
-    every_line = document.kind in ("docx", "html")
+    if document.kind not in ("docx", "html", "pdf"):
+        return ends
+    every_line = document.kind != "pdf"
     for page in document.pages:
         lines = page.text.split("\n")
         widths = [_display_width(line.strip(" \t\u3000")) for line in lines]
