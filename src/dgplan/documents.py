@@ -228,12 +228,38 @@ def _as_date(words: str) -> datetime.date | None:
         return None
 
 
+# A date alone on its line is what a notice asks for, not the day it was written, after the 記 that
+# opens the notice's particulars, or under a label (提出期限, 実施時期, 日時：) or a table's row: a short
+# notice's 記 / 提出期限 / 令和7年3月31日 stands within the head, and read as the document's date its
+# deadline would be lost and every relative word read against it.
+_PARTICULARS = re.compile(r"[(（]?(?:別\s*)?記[)）]?")
+_LABEL = re.compile(
+    r".*(?:期限|期日|締切り?|締め切り|〆切|日時|時期|期間|日程|年月日|予定日|開始日|終了日|提出日|実施日|施行日|適用日)"
+    r"\s*[)）]?|.*[:：]"
+)
+
+
+def _is_value(lines: list[tuple[int, int, str]], index: int, particulars: bool) -> bool:
+    if particulars:
+        return True
+    if index == 0:
+        return False
+    previous = lines[index - 1][2]
+    return "\t" in previous or _LABEL.fullmatch(normalize_phrase(previous)) is not None
+
+
 def _candidates(text: str) -> list[_Candidate]:
     lines = list(_head_lines(text))
     found = []
+    particulars = False
     for index, (number, column, stripped) in enumerate(lines):
         normal = normalize_phrase(stripped)
         location = Location(1, number, column)
+        if _PARTICULARS.fullmatch(normal.replace(" ", "")) is not None:
+            particulars = True
+            continue
+        if _is_value(lines, index, particulars):
+            continue
         if (match := _DATED_LINE.fullmatch(normal)) is not None and (day := _as_date(match["date"])) is not None:
             following = lines[index + 1][2] if index + 1 < len(lines) else ""
             decided = _DECISION_ONLY.fullmatch(normalize_phrase(following))
