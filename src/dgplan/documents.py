@@ -20,6 +20,7 @@ import codecs
 import datetime
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -353,6 +354,12 @@ def read_document(
         raise DocumentError(f"{name}: cannot read: {error.strerror or error}", path=name) from None
     if file.is_dir():
         raise DocumentError(f"{name}: is a folder, not a document; give the files in it", path=name)
+    if not stat.S_ISREG(status.st_mode):
+        # A FIFO would block the read for ever, /dev/zero or /dev/urandom feed it without end.
+        raise DocumentError(
+            f"{name}: not a regular file but {_special_kind(status.st_mode)}; save the document as a file, give that",
+            path=name,
+        )
     suffix = file.suffix.lower()
     if suffix in _UNREAD:
         raise DocumentError(f"{name}: {_UNREAD[suffix]} is not read; save it as PDF, .docx, HTML or text", path=name)
@@ -366,6 +373,16 @@ def read_document(
     else:
         texts = _text_pages(name, status.st_size, encoding, max_pages)
     return Document.from_pages(name, kind, texts)
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def _read_bytes(name: str, size: int, limit: int, what: str) -> bytes:
