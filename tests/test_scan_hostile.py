@@ -236,3 +236,22 @@ def test_a_call_for_tender_scans_to_the_deadlines_of_its_text(tmp_path: Path, ki
     for finding in scan.deadlines:
         line = document.text.split("\n")[finding.line - 1]
         assert line[finding.column - 1 :].startswith(finding.deadline.text)
+
+
+def test_the_call_for_tender_printed_by_chromium_scans_alike(tmp_path: Path, chromium: str) -> None:
+    from .documents_helpers import chromium_pdf
+
+    with chromium_pdf(chromium) as render:
+        pdf = render(_tender_html(), tmp_path / "tender.pdf")
+    scan = scan_document(pdf)
+    assert scan.reference == date(2025, 1, 20) and scan.reference_source.startswith("stated in the document at p1")
+    expected = [
+        (d.text, d.kind, d.window, d.due)
+        for d in find_deadlines("\n".join(TENDER), reference=date(2025, 1, 20))
+        if d.text != "令和7年1月20日"
+    ]
+    assert [(f.phrase, f.kind, f.window, f.due) for f in scan.deadlines] == expected
+    document = read_document(pdf)
+    for finding in scan.deadlines:
+        line = document.pages[finding.page - 1].text.split("\n")[finding.line - 1]
+        assert line[finding.column - 1 :].startswith(finding.deadline.text)
