@@ -63,6 +63,20 @@ class TestSpecialFiles:
         assert raised.value.path == str(link)
 
 
+@pytest.mark.parametrize("codec", ["utf-32-le", "utf-32-be"])
+def test_utf32_by_its_byte_order_mark(tmp_path: Path, codec: str) -> None:
+    """UTF-32's little-endian mark starts with UTF-16's: the text was read as UTF-16, a NUL between
+    its characters, and neither the date nor the deadline was found."""
+    import codecs
+
+    mark = codecs.BOM_UTF32_LE if codec.endswith("le") else codecs.BOM_UTF32_BE
+    notice = tmp_path / "notice.txt"
+    notice.write_bytes(mark + "令和7年1月20日\n報告は本年度末までに提出する。\n".encode(codec))
+    document = read_document(notice)
+    assert "\x00" not in document.text and document.date is not None
+    assert [finding.due for finding in scan_document(document).deadlines] == [date(2025, 3, 31)]
+
+
 # A name no output can write as it is (a byte that is not UTF-8), and names that would act on who reads.
 HOSTILE_NAMES = {
     "not UTF-8": "notice\udcff.txt",

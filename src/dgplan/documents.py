@@ -417,6 +417,10 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
     """The text of ``data``: by its byte order mark, else ``encoding``, else UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
         chosen, data = "utf-8", data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        # Before UTF-16: UTF-32's little-endian mark starts with UTF-16's, and read as UTF-16 the
+        # text would come with a NUL between its characters.
+        chosen = "utf-32"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         chosen = "utf-16"  # the byte order mark says so, unambiguously, whatever was named
     else:
