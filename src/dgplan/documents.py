@@ -327,7 +327,7 @@ def read_document(
 ) -> Document:
     """Read a document's text page by page: ``.pdf``, ``.docx``, ``.html``/``.htm``, or text.
 
-    Text is UTF-8 with or without a byte order mark, UTF-16 by its byte order mark, or the
+    Text is UTF-8 with or without a byte order mark, UTF-16 or UTF-32 by its byte order mark, or the
     ``encoding`` given (``encoding="cp932"`` for Shift_JIS); for HTML ``encoding`` is the charset
     when the page has no byte order mark. A document of more than ``max_pages`` pages is refused.
     Every problem (a missing file, a directory, an encrypted or scanned PDF, a corrupt file, bytes
