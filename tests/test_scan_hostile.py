@@ -253,10 +253,21 @@ def test_a_call_for_tender_scans_to_the_deadlines_of_its_text(tmp_path: Path, ki
 
 
 def test_the_call_for_tender_printed_by_chromium_scans_alike(tmp_path: Path, chromium: str) -> None:
-    from .documents_helpers import chromium_pdf
-
-    with chromium_pdf(chromium) as render:
-        pdf = render(_tender_html(), tmp_path / "tender.pdf")
+    # Printed in a child process: the suite's other Chromium tests hold a Playwright session open,
+    # and Playwright's sync API refuses a second one in the same process.
+    markup, pdf = tmp_path / "tender.html", tmp_path / "tender.pdf"
+    markup.write_text(_tender_html(), encoding="utf-8")
+    program = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1])\n"
+        "from documents_helpers import chromium_pdf\n"
+        "with chromium_pdf(sys.argv[2]) as render:\n"
+        "    render(Path(sys.argv[3]).read_text(encoding='utf-8'), Path(sys.argv[4]))\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", program, str(Path(__file__).parent), chromium, str(markup), str(pdf)],
+        check=True,
+        timeout=120,
+    )
     scan = scan_document(pdf)
     assert scan.reference == date(2025, 1, 20) and scan.reference_source.startswith("stated in the document at p1")
     expected = [
