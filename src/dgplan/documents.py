@@ -233,12 +233,38 @@ def _as_date(words: str) -> datetime.date | None:
         return None
 
 
+# A date alone on its line is what a notice asks for, not the day it was written, after the 記 that
+# opens the notice's particulars, or under a label (提出期限, 実施時期, 日時：) or a table's row: a short
+# notice's 記 / 提出期限 / 令和7年3月31日 stands within the head, and read as the document's date its
+# deadline would be lost and every relative word read against it.
+_PARTICULARS = re.compile(r"[(（]?(?:別\s*)?記[)）]?")
+_LABEL = re.compile(
+    r".*(?:期限|期日|締切り?|締め切り|〆切|日時|時期|期間|日程|年月日|予定日|開始日|終了日|提出日|実施日|施行日|適用日)"
+    r"\s*[)）]?|.*[:：]"
+)
+
+
+def _is_value(lines: list[tuple[int, int, str]], index: int, particulars: bool) -> bool:
+    if particulars:
+        return True
+    if index == 0:
+        return False
+    previous = lines[index - 1][2]
+    return "\t" in previous or _LABEL.fullmatch(normalize_phrase(previous)) is not None
+
+
 def _candidates(text: str) -> list[_Candidate]:
     lines = list(_head_lines(text))
     found = []
+    particulars = False
     for index, (number, column, stripped) in enumerate(lines):
         normal = normalize_phrase(stripped)
         location = Location(1, number, column)
+        if _PARTICULARS.fullmatch(normal.replace(" ", "")) is not None:
+            particulars = True
+            continue
+        if _is_value(lines, index, particulars):
+            continue
         if (match := _DATED_LINE.fullmatch(normal)) is not None and (day := _as_date(match["date"])) is not None:
             following = lines[index + 1][2] if index + 1 < len(lines) else ""
             decided = _DECISION_ONLY.fullmatch(normalize_phrase(following))
@@ -305,7 +331,7 @@ def read_document(
 ) -> Document:
     """Read a document's text page by page: ``.pdf``, ``.docx``, ``.html``/``.htm``, or text.
 
-    Text is UTF-8 with or without a byte order mark, UTF-16 by its byte order mark, or the
+    Text is UTF-8 with or without a byte order mark, UTF-16 or UTF-32 by its byte order mark, or the
     ``encoding`` given (``encoding="cp932"`` for Shift_JIS); for HTML ``encoding`` is the charset
     when the page has no byte order mark. A document of more than ``max_pages`` pages is refused.
     Every problem (a missing file, a directory, an encrypted or scanned PDF, a corrupt file, bytes
@@ -333,8 +359,11 @@ def read_document(
     if stat.S_ISDIR(status.st_mode):
         raise DocumentError(f"{name}: is a folder, not a document; give the files in it", path=name)
     if not stat.S_ISREG(status.st_mode):
-        # A pipe or a device: reading one may never end (a FIFO) or never stop (/dev/zero).
-        raise DocumentError(f"{name}: not a regular file (a pipe or a device); give a document file", path=name)
+        # A FIFO would block the read for ever, /dev/zero or /dev/urandom feed it without end.
+        raise DocumentError(
+            f"{name}: not a regular file but {_special_kind(status.st_mode)}; save the document as a file, give that",
+            path=name,
+        )
     suffix = file.suffix.lower()
     if suffix in _UNREAD:
         raise DocumentError(f"{name}: {_UNREAD[suffix]} is not read; save it as PDF, .docx, HTML or text", path=name)
@@ -348,6 +377,16 @@ def read_document(
     else:
         texts = _text_pages(name, status.st_size, encoding, max_pages)
     return Document.from_pages(name, kind, texts)
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def _read_bytes(name: str, size: int, limit: int, what: str) -> bytes:
@@ -382,6 +421,10 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
     """The text of ``data``: by its byte order mark, else ``encoding``, else UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
         chosen, data = "utf-8", data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        # Before UTF-16: UTF-32's little-endian mark starts with UTF-16's, and read as UTF-16 the
+        # text would come with a NUL between its characters.
+        chosen = "utf-32"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         chosen = "utf-16"  # the byte order mark says so, unambiguously, whatever was named
     else:

@@ -19,20 +19,40 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from dgplan._clauses import clause_around
 from dgplan._escape import bounded, terminal_text
 from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
+from dgplan.errors import DocumentError
 from dgplan.fiscal import Interval
 
 if TYPE_CHECKING:
     from dgplan.documents import Document, Location
 
-__all__ = ["DOCUMENT_SUFFIXES", "Finding", "Scan", "documents_under", "scan_document"]
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "MAX_DATE_WORDS",
+    "MAX_SCAN_CHARACTERS",
+    "Finding",
+    "Scan",
+    "documents_under",
+    "scan_document",
+]
 
 #: The files a folder given to :func:`documents_under` (and to ``dgplan scan``) is searched for.
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt", ".md")
+
+#: How many characters of text :func:`scan_document` reads: about 2,000 pages of a plan (the
+#: document reader's page bound), some ten seconds of scanning. A text file may hold 64 MB, a
+#: one-page PDF tens of millions of characters; scanning them would take minutes.
+MAX_SCAN_CHARACTERS = 4_000_000
+#: How many date words (``7年``, ``3月``, ``31日``, ``年度``, ``2025/3``) a scanned text may hold: the
+#: 2021 plan, 150,000 characters, holds about 1,300. Each becomes a finding of a few kilobytes; a
+#: text that is nothing but deadlines would take minutes and gigabytes to list.
+MAX_DATE_WORDS = 50_000
+_DATE_WORD = re.compile(r"[0-9０-９元][年月日]|年度|[0-9０-９][/／.．][0-9０-９]")
 
 #: How long a finding's clause may be: a row of a sheet or a calendar event's title, not a page.
 CLAUSE_LIMIT = 200
@@ -235,7 +255,14 @@ def scan_document(
     else:
         source = _NONE
     text = document.text
+    _check_size(document)
     found = find_deadlines(text, reference=reference, undated=undated, citations=citations)
+    if len(found) > MAX_DATE_WORDS:  # undated markers (速やかに) hold no date word
+        raise DocumentError(
+            f"{document.path}: {len(found):,} findings, more than the {MAX_DATE_WORDS:,} a document is scanned for;"
+            " refusing",
+            path=document.path,
+        )
     # The line the document dates itself on states when it was written, not what is due.
     dating = None if document.date is None else document.date.location
     if dating is not None:
@@ -292,6 +319,24 @@ def scan_document(
         reference_source=source,
         findings=tuple(findings),
     )
+
+
+def _check_size(document: Document) -> None:
+    """Refuse, before the scan, a text whose scan would not end in seconds or would fill the memory."""
+    text = document.text
+    if len(text) > MAX_SCAN_CHARACTERS:
+        raise DocumentError(
+            f"{document.path}: {len(text):,} characters of text, more than the {MAX_SCAN_CHARACTERS:,} dgplan scans"
+            " (about 2,000 pages); refusing: scan its parts",
+            path=document.path,
+        )
+    words = _DATE_WORD.finditer(text)
+    if next(islice(words, MAX_DATE_WORDS, None), None) is not None:
+        raise DocumentError(
+            f"{document.path}: more than {MAX_DATE_WORDS:,} dates (年, 月, 日, 年度) in {len(text):,} characters,"
+            " far more than a plan or a notice holds; refusing",
+            path=document.path,
+        )
 
 
 def _on_line(location: Location, other: Location) -> bool:

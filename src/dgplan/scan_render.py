@@ -41,11 +41,20 @@ _TABLE_COLUMNS = ("where", "due", "kind", "window", "approximate", "phrase", "cl
 _FORMATS = ("table", "markdown", "csv", "json", "ics")
 
 
+def _name(path: str) -> str:
+    """A file's name as every output shows it: a name may hold what no output can carry (a byte
+    that is not UTF-8, which Python holds as a lone surrogate and no encoder writes) or what
+    harms who reads it (ESC, a line break, a bidi override); these become visible escapes
+    (``\\udcff``, ``\\x1b``), as in the table and the error messages."""
+    return terminal_text(path)
+
+
 def _rows(scan: Scan, findings: Sequence[Finding]) -> list[dict[str, Any]]:
     rows = []
     for finding in findings:
         row = finding.record()
-        row["where"] = finding.where
+        row["file"] = _name(finding.file)
+        row["where"] = _name(finding.where)
         row["window"] = "" if finding.window is None else _window_text(finding)
         row["reference"] = None if scan.reference is None else scan.reference.isoformat()
         row["reference_source"] = scan.reference_source
@@ -86,7 +95,7 @@ def render_scan(
         data = {
             "files": [
                 {
-                    "file": scan.file,
+                    "file": _name(scan.file),
                     "kind": scan.kind,
                     "pages": scan.pages,
                     "reference": None if scan.reference is None else scan.reference.isoformat(),
@@ -107,7 +116,7 @@ def render_scan(
         )
     kept_citations = any(scan.citations for scan in scans)
     if fmt == "markdown":
-        lines = [f"- {markdown_inline(scan.file)}: {markdown_inline(scan.reference_text)}" for scan in scans]
+        lines = [f"- {markdown_inline(_name(scan.file))}: {markdown_inline(scan.reference_text)}" for scan in scans]
         parts = ["\n".join(lines) + "\n", "## Deadlines\n", _people(deadlines, fmt, "(none)")]
         if kept_citations:
             parts += ["## Citations (dates cited, not deadlines)\n", _people(citations, fmt, "(none)")]
@@ -199,7 +208,7 @@ def _calendar(chosen: Sequence[tuple[Scan, Sequence[Finding]]], first: date | No
                 event.add("rrule", rule)
             event.add("summary", bounded(finding.clause or finding.phrase, _SUMMARY_LIMIT))
             description = [
-                bounded(finding.where, _TEXT_LIMIT),
+                bounded(_name(finding.where), _TEXT_LIMIT),
                 f"{bounded(finding.phrase, _TEXT_LIMIT)} ({finding.kind.value}"
                 + (", approximate)" if finding.approximate else ")"),
                 f"window: {_window_text(finding)}" if finding.window is not None else "",
