@@ -560,3 +560,13 @@ class TestTheCliPage:
         block = page.split("$ dgplan extract ", 1)[1].split("```", 1)[0]
         printed = [line for line in block.splitlines() if not line.startswith((" ", "--"))][1:]
         assert printed == report.lines()
+
+
+def test_a_text_longer_than_any_plan_is_refused_before_reading() -> None:
+    """A text of tens of megabytes is refused at once, not read measure by measure for minutes
+    (the scan's bound, found by a hostile reading of the documents)."""
+    from dgplan.extract import MAX_PLAN_CHARACTERS
+
+    text = "第３部\n" + "報告は令和7年3月末までに提出。\n" * (MAX_PLAN_CHARACTERS // 16 + 1)
+    with pytest.raises(ExtractError, match=r"more than the 4,000,000 of a plan"):
+        extract_plan(text, title="t", issued=date(2021, 6, 18))

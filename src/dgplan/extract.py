@@ -30,7 +30,12 @@ from dgplan.fields import deadline_to_data
 from dgplan.plan import Plan
 from dgplan.targets import parse_target
 
-__all__ = ["ExtractError", "ExtractReport", "extract_plan"]
+__all__ = ["MAX_PLAN_CHARACTERS", "ExtractError", "ExtractReport", "extract_plan"]
+
+#: The longest text :func:`extract_plan` reads: about 2,000 pages, as a scanned document
+#: (:data:`dgplan.scan.MAX_SCAN_CHARACTERS`); reading each measure's deadlines in a text of tens
+#: of megabytes would take minutes and gigabytes.
+MAX_PLAN_CHARACTERS = 4_000_000
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10}
@@ -508,8 +513,14 @@ def extract_plan(text: str, *, title: str, issued: date, source: str | None = No
 
     ``issued`` is the plan's date: relative phrases are read against it, and dates before it
     are history, not deadlines. Raises :class:`ExtractError` naming the line where the layout
-    was lost, or the measure whose block is malformed.
+    was lost, or the measure whose block is malformed, and refuses a text of more than
+    :data:`MAX_PLAN_CHARACTERS` characters.
     """
+    if len(text) > MAX_PLAN_CHARACTERS:
+        raise ExtractError(
+            f"{len(text):,} characters of text, more than the {MAX_PLAN_CHARACTERS:,} of a plan dgplan extracts"
+            " (the 2021 plan holds 150,000); extract its 施策集 alone"
+        )
     start = text.find("第３部")
     body = text[start:] if start >= 0 else text
     offset = text[:start].count("\n") if start >= 0 else 0
