@@ -484,7 +484,9 @@ class TestScheduleCellsEndAtTheirLine:
             ("令和9年度末まで", "by", date(2028, 3, 31)),
         ]
 
-    @pytest.mark.parametrize("text", ["令和7年度中間報告", "令和7年度内中核市への展開"])
+    @pytest.mark.parametrize(
+        "text", ["令和7年度中間報告", "令和7年度内中核市への展開", "令和7年度中\n間報告", "令和7年度内\n訳を示す"]
+    )
     def test_the_same_words_run_together_are_one_word(self, text: str) -> None:
-        # No line break: 中間, 中核市 are words, and the period names a thing.
+        # 中間, 中核市, 内訳 are words, run together or split by a line break: the period names a thing.
         assert find_deadlines(text) == []

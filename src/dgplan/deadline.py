@@ -488,7 +488,8 @@ _SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
 
 # 中 or 内 right after a period, whatever follows: read as the WITHIN suffix only where the source
 # breaks the line (or tabs) after it.
-_WITHIN_AT_CELL_END = LazyPattern(r"\)?(?:期間中|中|内)")
+# Not where the next line goes on with a word the line break split (中⏎間報告, 内⏎訳).
+_WITHIN_AT_CELL_END = LazyPattern(r"\)?(?:期間中|中(?!間|核|心|長期|期|央|止|断)|内(?!訳|容|閣|部|外|示|定|規|製))")
 
 _RECURRING = LazyPattern(
     r"(?P<word>毎年度|各年度|年度ごと|毎年|毎月)"
