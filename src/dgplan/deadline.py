@@ -487,8 +487,8 @@ _SUFFIXES: tuple[tuple[LazyPattern, _Suffix], ...] = (
 )
 
 # 中 or 内 right after a period, whatever follows: read as the WITHIN suffix only where the source
-# breaks the line (or tabs) after it.
-# Not where the next line goes on with a word the line break split (中⏎間報告, 内⏎訳).
+# breaks the line (or tabs) after it, and not where the next line goes on with a word the break
+# split (中⏎間報告, 内⏎訳).
 _WITHIN_AT_CELL_END = LazyPattern(r"\)?(?:期間中|中(?!間|核|心|長期|期|央|止|断)|内(?!訳|容|閣|部|外|示|定|規|製))")
 
 _RECURRING = LazyPattern(
