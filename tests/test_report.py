@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dgplan import FiscalQuarter, PlanError, load_plan
+from dgplan._escape import display_width
 from dgplan.plan import Plan
 from dgplan.queries import STATUSES, has_progress, item_statuses, section_statuses
-from dgplan.report import _fit, _width, render_report, timeline_svg
+from dgplan.report import _fit, render_report, timeline_svg
 
 SMALL = Path(__file__).parent / "data" / "small_plan.yaml"
 
@@ -272,12 +273,12 @@ class TestFit:
     @given(st.text(alphabet=st.sampled_from("あ漢ｱA1 ①\u200b"), max_size=40), st.integers(1, 30))
     def test_the_longest_start_that_fits(self, text: str, width: int) -> None:
         fitted = _fit(text, width)
-        if _width(text) <= width:
+        if display_width(text) <= width:
             assert fitted == text
             return
         start = fitted.removesuffix("…")
         assert fitted == start + "…" and text.startswith(start)
-        assert _width(start) <= width - 1 < _width(text[: len(start) + 1])
+        assert display_width(start) <= width - 1 < display_width(text[: len(start) + 1])
 
     def test_a_long_text_in_linear_time(self) -> None:
         assert _fit("令和" * 50_000, 60) == "令和" * 14 + "令…"

@@ -21,7 +21,9 @@ from typing import Any
 __all__ = [
     "ID_RULE",
     "bounded",
+    "char_width",
     "csv_cell",
+    "display_width",
     "excerpt",
     "is_valid_id",
     "markdown_cell",
@@ -30,6 +32,22 @@ __all__ = [
     "plan_text",
     "terminal_text",
 ]
+
+# ---------------------------------------------------------------------------------------------
+# How wide text stands in a terminal, a table or a page's line
+
+
+def char_width(char: str) -> int:
+    """Columns a character takes in a terminal: two for wide and full-width ones (漢字, ０)."""
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes (:func:`char_width` of each character)."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(char) for char in text)
+
 
 # ---------------------------------------------------------------------------------------------
 # What plan text may hold

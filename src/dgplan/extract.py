@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from dgplan._clauses import clause_around
+from dgplan._escape import display_width
 from dgplan._text import _drop_ruby_lines, normalize, normalize_mapped
 from dgplan.deadline import Deadline, DeadlineKind, scan_passage
 from dgplan.era import ERA_TOKEN, ERA_YEAR_TOKEN
@@ -155,10 +156,6 @@ class _Block:
     last_line: str = ""
 
 
-def _width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
-
-
 # A line of the PDF's text column is 70 to 90 columns wide: a KPI line much shorter than that
 # ended where its item ended, and the next line is an item of its own even without a ・ bullet
 # (選抜評価の実施 / 継続評価の実施 / 終了評価の実施). So does the line after a header that announces a
@@ -189,7 +186,7 @@ def _starts_kpi_item(item: list[str], previous: str, line: str) -> bool:
         return False
     if _DATED_BRACKET_END.search(previous):
         return True  # …調査・検討（令和３年度予定）: a full line that closes its item with its date
-    return _width(previous) < _SHORT_LINE or _LIST_HEADER.search(previous) is not None
+    return display_width(previous) < _SHORT_LINE or _LIST_HEADER.search(previous) is not None
 
 
 @dataclass(frozen=True, slots=True)

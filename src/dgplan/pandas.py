@@ -299,7 +299,8 @@ def _compiled_arrow_days(series: pd.Series, unit: Unit) -> np.ndarray | None:
         width = np.int64 if str(chunk.type) == "large_string" else np.int32
         bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + count + 1]
         days = compiled_days_utf8(bounds.astype(np.int64, copy=False), b"" if data is None else data)
-        assert days is not None
+        if days is None:  # pragma: no cover - _compiled was checked above
+            return None
         if chunk.null_count:
             # A null slot's bytes are whatever the writer left: never a date.
             days[np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.datetime64("NaT")

@@ -6,12 +6,20 @@ The JSON and CSV schemas are stable (see docs/cli.md): ISO dates, ids, kinds.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dgplan._escape import REPEATED_TITLE, bounded, csv_cell, markdown_cell, markdown_inline, terminal_text
+from dgplan._escape import (
+    REPEATED_TITLE,
+    bounded,
+    char_width,
+    csv_cell,
+    display_width,
+    markdown_cell,
+    markdown_inline,
+    terminal_text,
+)
 from dgplan.queries import DueItem, KPIStatus, TrackedPlan
 
 # The models, the diff, the status report and its chart only for types at the top: `dgplan due`
@@ -110,24 +118,13 @@ def kpi_rows(statuses: Sequence[KPIStatus]) -> list[dict[str, Any]]:
     return rows
 
 
-def _char_width(char: str) -> int:
-    """Columns a character takes in a terminal: two for wide and full-width ones (漢字, ０)."""
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
-
-
-def _width(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return sum(_char_width(char) for char in text)
-
-
 def _fit(text: str, width: int) -> str:
     # The longest start that leaves room for the ellipsis, widths summed as they come and only as
     # far as needed (measuring each longer start again was quadratic: most of `dgplan due`'s time).
     used = 0
     end = 0
     for index, char in enumerate(text):
-        used += _char_width(char)
+        used += char_width(char)
         if used <= width - 1:
             end = index + 1
         elif used > width:
@@ -156,10 +153,10 @@ def _table(
     # Control characters and bidi overrides made visible before the cut, so that no cell sends a
     # terminal a sequence, nor leaves one open.
     cells = [[_fit(terminal_text(_cell(row.get(c))), text_width) for c in columns] for row in rows]
-    widths = [max([_width(c)] + [_width(line[i]) for line in cells]) for i, c in enumerate(names)]
+    widths = [max([display_width(c)] + [display_width(line[i]) for line in cells]) for i, c in enumerate(names)]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
     return "\n".join([line(names), line(["-" * w for w in widths]), *(line(c) for c in cells)]) + "\n"
 

@@ -23,7 +23,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from dgplan._clauses import clause_around
-from dgplan._escape import bounded, terminal_text
+from dgplan._escape import bounded, display_width, terminal_text
 from dgplan.deadline import Deadline, DeadlineKind, find_deadlines
 from dgplan.errors import DocumentError
 from dgplan.fiscal import Interval
@@ -363,7 +363,7 @@ def _paragraph_ends(document: Document) -> list[int]:
     every_line = document.kind != "pdf"
     for page in document.pages:
         lines = page.text.split("\n")
-        widths = [_display_width(line.strip(" \t\u3000")) for line in lines]
+        widths = [display_width(line.strip(" \t\u3000")) for line in lines]
         full = max(widths, default=0)
         offset = page.start
         for line, width in zip(lines, widths, strict=True):
@@ -372,14 +372,6 @@ def _paragraph_ends(document: Document) -> list[int]:
                 ends.append(offset)
             offset += 1
     return ends
-
-
-def _display_width(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _clause(

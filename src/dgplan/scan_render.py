@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from dgplan._escape import bounded, markdown_inline, terminal_text
+from dgplan._escape import bounded, char_width, display_width, markdown_inline, terminal_text
 from dgplan.report import render_rows
 from dgplan.scan import Finding, Scan
 
@@ -143,21 +143,14 @@ def _where_in_a_cell(row: dict[str, Any]) -> str:
     (the table cuts a cell's end, which would keep the folder and drop where the deadline is)."""
     place = f":{row['page']}:{row['line']}"
     shown = terminal_text(str(row["file"]))
-    room = _WHERE_WIDTH - len(place) - 1
-    if _display_width(shown) + len(place) <= _WHERE_WIDTH:
+    if display_width(shown) + len(place) <= _WHERE_WIDTH:
         return shown + place
-    kept = ""
-    for char in reversed(shown):
-        if _display_width(kept) + _display_width(char) > room:
-            break
-        kept = char + kept
-    return "…" + kept + place
-
-
-def _display_width(text: str) -> int:
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
+    room = _WHERE_WIDTH - len(place) - 1
+    start = len(shown)
+    while start and room >= char_width(shown[start - 1]):
+        start -= 1
+        room -= char_width(shown[start])
+    return "…" + shown[start:] + place
 
 
 #: How much of a clause an event's title, and of a phrase its description, repeats.
